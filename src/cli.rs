@@ -1,0 +1,153 @@
+//! Command-line parsing (clap derive) and dispatch; printing happens here only.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use explainer::BuildOptions;
+use explainer::diagnostics::Diagnostic;
+
+#[derive(Parser)]
+#[command(name = "explainer", version, about = "Build single-story explainer microsites")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(clap::Args)]
+struct StoryArgs {
+    /// The story folder (the one holding content/)
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// Include sections marked `draft = true`
+    #[arg(long)]
+    drafts: bool,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site into the output folder (public/ by default)
+    Build {
+        #[command(flatten)]
+        story: StoryArgs,
+        /// Where to write the site [default: ROOT/public]
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+        /// Override base_url from content/site.toml
+        #[arg(long)]
+        base_url: Option<String>,
+    },
+    /// Check the story for errors without writing anything
+    Check {
+        #[command(flatten)]
+        story: StoryArgs,
+        /// Fail on warnings too
+        #[arg(long)]
+        deny_warnings: bool,
+        /// How to print the problems
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Human,
+    Json,
+}
+
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Build {
+            story,
+            output,
+            base_url,
+        } => build(BuildOptions {
+            root: story.root,
+            output,
+            base_url,
+            drafts: story.drafts,
+        }),
+        Command::Check {
+            story,
+            deny_warnings,
+            format,
+        } => {
+            let options = BuildOptions {
+                drafts: story.drafts,
+                ..BuildOptions::new(story.root)
+            };
+            check(&options, deny_warnings, format)
+        }
+    }
+}
+
+fn build(options: BuildOptions) -> ExitCode {
+    let output = options.output_dir();
+    match explainer::build(&options) {
+        Ok(built) => {
+            print_diagnostics(&built.warnings);
+            println!(
+                "Built {} pages and {} static files into {} in {} ms",
+                built.pages,
+                built.static_files,
+                output.display(),
+                built.elapsed.as_millis()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(diagnostics) => {
+            print_diagnostics(&diagnostics);
+            eprintln!(
+                "Build failed: {}. {} was left as it was.",
+                summary(&diagnostics),
+                output.display()
+            );
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn check(options: &BuildOptions, deny_warnings: bool, format: Format) -> ExitCode {
+    let diagnostics = explainer::check(options);
+    match format {
+        Format::Human => {
+            print_diagnostics(&diagnostics);
+            if diagnostics.is_empty() {
+                println!("No problems found.");
+            } else {
+                eprintln!("Found {}.", summary(&diagnostics));
+            }
+        }
+        Format::Json => match serde_json::to_string_pretty(&diagnostics) {
+            Ok(json) => println!("{json}"),
+            Err(error) => eprintln!("error: cannot print JSON: {error}"),
+        },
+    }
+    let errors = diagnostics.iter().any(Diagnostic::is_error);
+    if errors || (deny_warnings && !diagnostics.is_empty()) {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn print_diagnostics(diagnostics: &[Diagnostic]) {
+    for diagnostic in diagnostics {
+        eprintln!("{diagnostic}");
+    }
+}
+
+/// "2 errors and 1 warning".
+fn summary(diagnostics: &[Diagnostic]) -> String {
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    let warnings = diagnostics.len() - errors;
+    let count = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    match (errors, warnings) {
+        (0, w) => count(w, "warning"),
+        (e, 0) => count(e, "error"),
+        (e, w) => format!("{} and {}", count(e, "error"), count(w, "warning")),
+    }
+}

@@ -1,0 +1,219 @@
+//! explainer: a static site generator for single-story explainer microsites.
+//!
+//! The pipeline runs one way: `load -> resolve -> render -> write`. `check` is
+//! the same pipeline stopped before writing; `build` writes the pages into a
+//! new folder and swaps it in only when everything succeeded.
+
+pub mod diagnostics;
+pub mod load;
+pub mod markdown;
+pub mod model;
+pub mod render;
+pub mod resolve;
+pub mod write;
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use diagnostics::{Diagnostic, Diagnostics, Severity};
+use model::Story;
+use render::{Page, RenderOptions, Templates};
+use resolve::ResolveOptions;
+use write::{Bytes, StaticFile};
+
+/// Static files that ship inside the binary; a story's `static/` overrides them by name.
+const BUILT_IN_STATIC: [(&str, &[u8]); 2] = [
+    ("style.css", include_bytes!("../static/style.css")),
+    ("favicon.svg", include_bytes!("../static/favicon.svg")),
+];
+
+/// What to build and where.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// The story folder (holding `content/`).
+    pub root: PathBuf,
+    /// Defaults to `root/public`.
+    pub output: Option<PathBuf>,
+    /// Overrides `base_url` from `site.toml`.
+    pub base_url: Option<String>,
+    pub drafts: bool,
+}
+
+impl BuildOptions {
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        BuildOptions {
+            root: root.into(),
+            output: None,
+            base_url: None,
+            drafts: false,
+        }
+    }
+
+    pub fn output_dir(&self) -> PathBuf {
+        self.output.clone().unwrap_or_else(|| self.root.join("public"))
+    }
+}
+
+/// The site in memory, ready to be written or served.
+#[derive(Debug)]
+pub struct Site {
+    pub pages: Vec<Page>,
+    pub statics: Vec<StaticFile>,
+}
+
+/// What a successful build did.
+#[derive(Debug)]
+pub struct Built {
+    pub pages: usize,
+    pub static_files: usize,
+    pub elapsed: Duration,
+    /// Warnings found on the way.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Loads and validates the story: every problem, errors and warnings, sorted.
+pub fn load_story(options: &BuildOptions) -> (Option<Story>, Vec<Diagnostic>) {
+    let mut diagnostics = Diagnostics::default();
+    let raw = load::load(&options.root, &mut diagnostics);
+    let resolve_options = ResolveOptions {
+        drafts: options.drafts,
+    };
+    let mut story = resolve::resolve(&raw, resolve_options, &mut diagnostics);
+    if let (Some(story), Some(base_url)) = (story.as_mut(), &options.base_url) {
+        story.site.base_url = if base_url.ends_with('/') {
+            base_url.clone()
+        } else {
+            format!("{base_url}/")
+        };
+    }
+    (story, diagnostics.into_sorted())
+}
+
+/// Runs every step of a build except writing. Returns the site and all diagnostics.
+pub fn make_site(options: &BuildOptions, render_options: &RenderOptions) -> (Option<Site>, Vec<Diagnostic>) {
+    let (story, mut found) = load_story(options);
+    let mut diagnostics = Diagnostics::default();
+    let templates = Templates::load(&options.root, &mut diagnostics);
+    let statics = static_files(&options.root, &mut diagnostics);
+    found.extend(diagnostics.into_sorted());
+    let (Some(story), Some(templates)) = (story, templates) else {
+        return (None, found);
+    };
+    if found.iter().any(Diagnostic::is_error) {
+        return (None, found);
+    }
+    match render::render(&story, &templates, render_options) {
+        Ok(pages) => {
+            let collisions = collisions(&pages, &statics);
+            let failed = !collisions.is_empty();
+            found.extend(collisions);
+            if failed {
+                return (None, found);
+            }
+            (Some(Site { pages, statics }), found)
+        }
+        Err(errors) => {
+            found.extend(errors);
+            (None, found)
+        }
+    }
+}
+
+/// Checks the story without writing anything.
+pub fn check(options: &BuildOptions) -> Vec<Diagnostic> {
+    make_site(options, &RenderOptions::default()).1
+}
+
+/// Builds the story into its output folder. On error nothing in the output changes.
+pub fn build(options: &BuildOptions) -> Result<Built, Vec<Diagnostic>> {
+    let started = Instant::now();
+    let output = options.output_dir();
+    if let Some(reason) = write::refuse_output(&options.root, &output) {
+        return Err(vec![
+            Diagnostic::whole_file(Severity::Error, "", reason)
+                .help("choose another folder with --output, like `public`"),
+        ]);
+    }
+    let (site, diagnostics) = make_site(options, &RenderOptions::default());
+    let Some(site) = site else {
+        return Err(diagnostics);
+    };
+    if let Err(error) = write::publish(&output, &site.pages, &site.statics) {
+        let mut diagnostics = diagnostics;
+        diagnostics.push(Diagnostic::whole_file(
+            Severity::Error,
+            "",
+            format!("cannot write the site: {error}"),
+        ));
+        return Err(diagnostics);
+    }
+    Ok(Built {
+        pages: site.pages.len(),
+        static_files: site.statics.len(),
+        elapsed: started.elapsed(),
+        warnings: diagnostics,
+    })
+}
+
+/// The built-in static files, then the story's `static/`, which wins on a name clash.
+fn static_files(root: &Path, diagnostics: &mut Diagnostics) -> Vec<StaticFile> {
+    let mut files: Vec<StaticFile> = BUILT_IN_STATIC
+        .iter()
+        .map(|(path, bytes)| StaticFile {
+            path: path.to_string(),
+            bytes: Bytes::BuiltIn(bytes),
+        })
+        .collect();
+    let folder = root.join("static");
+    if !folder.is_dir() {
+        return files;
+    }
+    for entry in walkdir::WalkDir::new(&folder).follow_links(true).sort_by_file_name() {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(error) => {
+                let path = error
+                    .path()
+                    .and_then(|p| p.strip_prefix(root).ok())
+                    .map_or_else(|| "static".to_string(), load::relative);
+                diagnostics.push(Diagnostic::whole_file(
+                    Severity::Error,
+                    &path,
+                    format!("cannot read this static file: {error}"),
+                ));
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() || load::is_editor_litter(&entry.file_name().to_string_lossy()) {
+            continue;
+        }
+        let Ok(rel) = entry.path().strip_prefix(&folder) else {
+            continue;
+        };
+        let path = load::relative(rel);
+        files.retain(|f| f.path != path);
+        files.push(StaticFile {
+            path,
+            bytes: Bytes::File(entry.path().to_path_buf()),
+        });
+    }
+    files
+}
+
+/// A static file may not take the place of a built page.
+fn collisions(pages: &[Page], statics: &[StaticFile]) -> Vec<Diagnostic> {
+    let built: BTreeSet<&str> = pages.iter().map(|p| p.path.as_str()).collect();
+    statics
+        .iter()
+        .filter(|s| built.contains(s.path.as_str()))
+        .map(|s| {
+            Diagnostic::whole_file(
+                Severity::Error,
+                &format!("static/{}", s.path),
+                "this static file has the path of a page the build writes",
+            )
+            .help("rename or move it: to change that page, override its template in templates/")
+        })
+        .collect()
+}

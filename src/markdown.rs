@@ -1,0 +1,268 @@
+//! Markdown fields to HTML, with the story's cross-references resolved.
+//!
+//! Every Markdown field (sections, summaries, claims, bios, notes) goes through
+//! [`render`] once. Links of the form `actor:id`, `event:id` and `section:id`
+//! become links to the right page; ids that do not exist are reported with
+//! their byte span so the caller can point at the exact line. Internal links are
+//! written relative to the site root behind a marker that [`Html::at`] replaces
+//! with each page's way back to the root, so one rendering serves every page.
+
+use std::borrow::Cow;
+use std::ops::Range;
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag};
+
+/// Stands for "the site root, relative to this page" until the page is known.
+/// Made of characters that link escaping leaves alone, so it survives into `href`.
+const ROOT: &str = "~~explainer-root~~";
+
+/// Rendered HTML whose internal links are completed per page by [`Html::at`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Html(String);
+
+impl Html {
+    /// The HTML for a page whose path to the site root is `root` (`"../../"`).
+    pub fn at(&self, root: &str) -> Cow<'_, str> {
+        if self.0.contains(ROOT) {
+            Cow::Owned(self.0.replace(ROOT, root))
+        } else {
+            Cow::Borrowed(&self.0)
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.trim().is_empty()
+    }
+}
+
+/// The three kinds of cross-reference an editor can write in Markdown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RefKind {
+    Actor,
+    Event,
+    Section,
+}
+
+impl RefKind {
+    pub fn scheme(self) -> &'static str {
+        match self {
+            RefKind::Actor => "actor",
+            RefKind::Event => "event",
+            RefKind::Section => "section",
+        }
+    }
+}
+
+/// Looks up a cross-reference: its path from the site root, if the id exists.
+pub trait Resolver {
+    fn path(&self, kind: RefKind, id: &str) -> Option<String>;
+}
+
+/// A cross-reference found in a field, resolved or not, with its byte span.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CrossRef {
+    pub kind: RefKind,
+    pub id: String,
+    pub span: Range<usize>,
+    pub resolved: bool,
+}
+
+#[derive(Debug)]
+pub struct Rendered {
+    pub html: Html,
+    /// Every cross-reference in the field, in order.
+    pub refs: Vec<CrossRef>,
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_SMART_PUNCTUATION
+}
+
+/// Splits `actor:huseyn-safarov` into its kind and id.
+pub fn parse_ref(dest: &str) -> Option<(RefKind, &str)> {
+    let (scheme, id) = dest.split_once(':')?;
+    let kind = match scheme {
+        "actor" => RefKind::Actor,
+        "event" => RefKind::Event,
+        "section" => RefKind::Section,
+        _ => return None,
+    };
+    Some((kind, id))
+}
+
+/// Renders one Markdown field. Headings start at level 3: fields always sit
+/// below a page's `h1` and a section's `h2`.
+pub fn render(markdown: &str, resolver: &dyn Resolver) -> Rendered {
+    let mut refs = Vec::new();
+    let mut events = Vec::new();
+    for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
+        let event = match event {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => match parse_ref(&dest_url) {
+                Some((kind, target)) => {
+                    let path = resolver.path(kind, target);
+                    refs.push(CrossRef {
+                        kind,
+                        id: target.to_string(),
+                        span: dest_span(markdown, range, &dest_url),
+                        resolved: path.is_some(),
+                    });
+                    let href = format!("{ROOT}{}", path.unwrap_or_default());
+                    Event::InlineHtml(CowStr::from(anchor(&href, &title)))
+                }
+                None => Event::Start(Tag::Link {
+                    link_type,
+                    dest_url: rooted(dest_url, false),
+                    title,
+                    id,
+                }),
+            },
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => Event::Start(Tag::Image {
+                link_type,
+                dest_url: rooted(dest_url, link_type != LinkType::Email),
+                title,
+                id,
+            }),
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => Event::Start(Tag::Heading {
+                level: level.max(HeadingLevel::H3),
+                id,
+                classes,
+                attrs,
+            }),
+            Event::End(pulldown_cmark::TagEnd::Heading(level)) => {
+                Event::End(pulldown_cmark::TagEnd::Heading(level.max(HeadingLevel::H3)))
+            }
+            other => other,
+        };
+        events.push(event);
+    }
+    let mut html = String::with_capacity(markdown.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    Rendered {
+        html: Html(html),
+        refs,
+    }
+}
+
+/// Renders a one-line Markdown field (a caption, a claim) without the wrapping `<p>`.
+pub fn render_inline(markdown: &str, resolver: &dyn Resolver) -> Rendered {
+    let mut rendered = render(markdown, resolver);
+    let html = &rendered.html.0;
+    if let Some(inner) = html.trim_end().strip_prefix("<p>").and_then(|h| h.strip_suffix("</p>"))
+        && !inner.contains("<p>")
+    {
+        rendered.html = Html(inner.to_string());
+    }
+    rendered
+}
+
+fn anchor(href: &str, title: &str) -> String {
+    let mut html = String::from("<a href=\"");
+    pulldown_cmark_escape::escape_href(&mut html, href).ok();
+    html.push('"');
+    if !title.is_empty() {
+        html.push_str(" title=\"");
+        pulldown_cmark_escape::escape_html(&mut html, title).ok();
+        html.push('"');
+    }
+    html.push('>');
+    html
+}
+
+/// Links written from the site root (`/images/x.jpg`) and relative images
+/// (`images/x.jpg`, meaning `static/images/x.jpg`) are made to work at any depth.
+fn rooted(dest: CowStr<'_>, relative_too: bool) -> CowStr<'_> {
+    let is_external = dest.contains("://")
+        || dest.starts_with("//")
+        || dest.starts_with('#')
+        || dest.starts_with("mailto:")
+        || dest.starts_with("data:");
+    if is_external || dest.is_empty() {
+        return dest;
+    }
+    match dest.strip_prefix('/') {
+        Some(rest) => CowStr::from(format!("{ROOT}{rest}")),
+        None if relative_too => CowStr::from(format!("{ROOT}{dest}")),
+        None => dest,
+    }
+}
+
+/// The span of the link destination inside the link's source range.
+fn dest_span(markdown: &str, range: Range<usize>, dest: &str) -> Range<usize> {
+    markdown[range.clone()]
+        .rfind(dest)
+        .map_or(range.clone(), |at| {
+            range.start + at..range.start + at + dest.len()
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Ids;
+
+    impl Resolver for Ids {
+        fn path(&self, kind: RefKind, id: &str) -> Option<String> {
+            match (kind, id) {
+                (RefKind::Actor, "russia") => Some("actors/russia/".into()),
+                (RefKind::Section, "history") => Some("#history".into()),
+                _ => None,
+            }
+        }
+    }
+
+    #[test]
+    fn cross_references_become_links_relative_to_each_depth() {
+        let out = render("See [Moscow](actor:russia) and [above](section:history).", &Ids);
+        assert_eq!(
+            out.html.at("../../"),
+            "<p>See <a href=\"../../actors/russia/\">Moscow</a> and <a href=\"../../#history\">above</a>.</p>\n"
+        );
+        assert_eq!(
+            out.html.at("./"),
+            "<p>See <a href=\"./actors/russia/\">Moscow</a> and <a href=\"./#history\">above</a>.</p>\n"
+        );
+    }
+
+    #[test]
+    fn unknown_ids_are_reported_at_their_span() {
+        let text = "Intro\n[x](event:nope)";
+        let out = render(text, &Ids);
+        assert_eq!(out.refs.len(), 1);
+        assert!(!out.refs[0].resolved);
+        assert_eq!(&text[out.refs[0].span.clone()], "event:nope");
+    }
+
+    #[test]
+    fn headings_start_at_level_three_and_images_are_rooted() {
+        let out = render("# Top\n\n![A map](images/map.png)", &Ids);
+        assert_eq!(
+            out.html.at("../"),
+            "<h3>Top</h3>\n<p><img src=\"../images/map.png\" alt=\"A map\" /></p>\n"
+        );
+    }
+
+    #[test]
+    fn inline_fields_lose_their_paragraph() {
+        let out = render_inline("Heart *failure*", &Ids);
+        assert_eq!(out.html.at("./"), "Heart <em>failure</em>");
+    }
+}

@@ -1,0 +1,486 @@
+//! The validated story: plain data that every later step reads.
+//!
+//! `resolve` builds it from the raw files; nothing downstream re-checks it.
+//! Ids are replaced by indices into the story's vectors, and the derived
+//! indexes (actor -> events, actor -> sections, ...) are built once here.
+
+use std::cmp::Ordering;
+use std::fmt;
+
+use crate::markdown::Html;
+
+/// A date known to a year, a month or a day: "2025", "2025-06", "2025-06-27".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PartialDate {
+    pub year: i32,
+    pub month: Option<u8>,
+    pub day: Option<u8>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Precision {
+    Year,
+    Month,
+    Day,
+}
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+impl PartialDate {
+    /// Parses `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, checking that the date exists.
+    pub fn parse(text: &str) -> Result<PartialDate, DateError> {
+        let parts: Vec<&str> = text.split('-').collect();
+        let widths_ok = match parts.as_slice() {
+            [y] => y.len() == 4,
+            [y, m] => y.len() == 4 && m.len() == 2,
+            [y, m, d] => y.len() == 4 && m.len() == 2 && d.len() == 2,
+            _ => false,
+        };
+        if !widths_ok || !parts.iter().all(|p| p.bytes().all(|b| b.is_ascii_digit())) {
+            return Err(DateError::Form);
+        }
+        let number = |s: &str| s.parse::<u16>().map_err(|_| DateError::Form);
+        let year = i32::from(number(parts[0])?);
+        let month = parts.get(1).map(|m| number(m)).transpose()?;
+        let day = parts.get(2).map(|d| number(d)).transpose()?;
+        if let Some(m) = month
+            && !(1..=12).contains(&m)
+        {
+            return Err(DateError::Month);
+        }
+        if let (Some(m), Some(d)) = (month, day)
+            && !(1..=days_in_month(year, m as u8)).contains(&(d as u8))
+        {
+            return Err(DateError::Day {
+                days: days_in_month(year, m as u8),
+            });
+        }
+        Ok(PartialDate {
+            year,
+            month: month.map(|m| m as u8),
+            day: day.map(|d| d as u8),
+        })
+    }
+
+    pub fn precision(&self) -> Precision {
+        match (self.month, self.day) {
+            (None, _) => Precision::Year,
+            (Some(_), None) => Precision::Month,
+            (Some(_), Some(_)) => Precision::Day,
+        }
+    }
+
+    /// The date as HTML's `datetime` wants it, at its own precision.
+    pub fn iso(&self) -> String {
+        match (self.month, self.day) {
+            (None, _) => format!("{:04}", self.year),
+            (Some(m), None) => format!("{:04}-{m:02}", self.year),
+            (Some(m), Some(d)) => format!("{:04}-{m:02}-{d:02}", self.year),
+        }
+    }
+
+    /// The first day of the period: partial dates sort at the start of it.
+    fn start(&self) -> (i32, u8, u8) {
+        (self.year, self.month.unwrap_or(1), self.day.unwrap_or(1))
+    }
+
+    /// The day after the period ends, as (year, month, day), for drawing spans.
+    pub fn end_exclusive(&self) -> (i32, u8, u8) {
+        match (self.month, self.day) {
+            (None, _) => (self.year + 1, 1, 1),
+            (Some(12), None) => (self.year + 1, 1, 1),
+            (Some(m), None) => (self.year, m + 1, 1),
+            (Some(m), Some(d)) if d == days_in_month(self.year, m) => {
+                if m == 12 {
+                    (self.year + 1, 1, 1)
+                } else {
+                    (self.year, m + 1, 1)
+                }
+            }
+            (Some(m), Some(d)) => (self.year, m, d + 1),
+        }
+    }
+
+    /// True when this whole period is over before `other` begins: an `end_date`
+    /// may end inside the period its range starts in ("2025" to "2025-06").
+    pub fn entirely_before(&self, other: &PartialDate) -> bool {
+        let (y, m, d) = self.end_exclusive();
+        (y, m, d) <= other.start()
+    }
+}
+
+impl Ord for PartialDate {
+    fn cmp(&self, other: &Self) -> Ordering {
+        (self.start(), self.precision()).cmp(&(other.start(), other.precision()))
+    }
+}
+
+impl PartialOrd for PartialDate {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl fmt::Display for PartialDate {
+    /// "2025", "June 2025", "22 February 2022": never more precise than known.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.month, self.day) {
+            (None, _) => write!(f, "{}", self.year),
+            (Some(m), None) => write!(f, "{} {}", MONTHS[m as usize - 1], self.year),
+            (Some(m), Some(d)) => write!(f, "{d} {} {}", MONTHS[m as usize - 1], self.year),
+        }
+    }
+}
+
+/// What is wrong with a date string, for the diagnostic's wording.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateError {
+    Form,
+    Month,
+    Day { days: u8 },
+}
+
+pub fn days_in_month(year: i32, month: u8) -> u8 {
+    match month {
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// A date or a range, worded for readers: "June – July 2025", "around 1991".
+pub fn when_label(start: &PartialDate, end: Option<&PartialDate>, approximate: bool) -> String {
+    let prefix = if approximate { "around " } else { "" };
+    let first = range_start_label(start, end);
+    match end {
+        Some(end) => format!("{prefix}{first} – {end}"),
+        None => format!("{prefix}{first}"),
+    }
+}
+
+/// The start of a range without what the end repeats: "June" in "June – July 2025".
+pub fn range_start_label(start: &PartialDate, end: Option<&PartialDate>) -> String {
+    let Some(end) = end else {
+        return start.to_string();
+    };
+    let same_year = start.year == end.year;
+    let shortened = match (start.precision(), end.precision()) {
+        (Precision::Month, Precision::Month) if same_year => {
+            Some(MONTHS[start.month.unwrap_or(1) as usize - 1].to_string())
+        }
+        (Precision::Day, Precision::Day) if same_year && start.month == end.month => {
+            Some(start.day.unwrap_or(1).to_string())
+        }
+        (Precision::Day, Precision::Day) if same_year => Some(format!(
+            "{} {}",
+            start.day.unwrap_or(1),
+            MONTHS[start.month.unwrap_or(1) as usize - 1]
+        )),
+        _ => None,
+    };
+    shortened.unwrap_or_else(|| start.to_string())
+}
+
+/// The kinds of actor the content format knows, in the order the actors index shows them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ActorKind {
+    Person,
+    State,
+    Organization,
+    Group,
+    Media,
+}
+
+impl ActorKind {
+    pub const ALL: [ActorKind; 5] = [
+        ActorKind::Person,
+        ActorKind::State,
+        ActorKind::Organization,
+        ActorKind::Group,
+        ActorKind::Media,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ActorKind::Person => "person",
+            ActorKind::State => "state",
+            ActorKind::Organization => "organization",
+            ActorKind::Group => "group",
+            ActorKind::Media => "media",
+        }
+    }
+
+    /// The heading of this kind's group on the actors index.
+    pub fn plural_label(self) -> &'static str {
+        match self {
+            ActorKind::Person => "People",
+            ActorKind::State => "States",
+            ActorKind::Organization => "Organizations",
+            ActorKind::Group => "Groups",
+            ActorKind::Media => "Media",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stance {
+    Asserts,
+    Denies,
+    Disputes,
+}
+
+impl Stance {
+    pub const ALL: [Stance; 3] = [Stance::Asserts, Stance::Denies, Stance::Disputes];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Stance::Asserts => "asserts",
+            Stance::Denies => "denies",
+            Stance::Disputes => "disputes",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Unverified,
+    Confirmed,
+    Retracted,
+}
+
+impl Status {
+    pub const ALL: [Status; 3] = [Status::Unverified, Status::Confirmed, Status::Retracted];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::Unverified => "unverified",
+            Status::Confirmed => "confirmed",
+            Status::Retracted => "retracted",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UpdateKind {
+    Update,
+    Correction,
+    Clarification,
+}
+
+impl UpdateKind {
+    pub const ALL: [UpdateKind; 3] = [
+        UpdateKind::Update,
+        UpdateKind::Correction,
+        UpdateKind::Clarification,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            UpdateKind::Update => "update",
+            UpdateKind::Correction => "correction",
+            UpdateKind::Clarification => "clarification",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub title: String,
+    pub subtitle: Option<String>,
+    pub description: Option<String>,
+    /// Always ends with a slash.
+    pub base_url: String,
+    pub language: String,
+    pub published: Option<PartialDate>,
+    pub updated: Option<PartialDate>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Section {
+    pub slug: String,
+    pub title: String,
+    pub weight: i64,
+    pub summary: Option<String>,
+    pub draft: bool,
+    pub body: Html,
+    /// The actors its text cross-references, in actor order.
+    pub mentions: Vec<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Media {
+    /// A path under static/ (no leading slash) or an http(s) URL.
+    pub src: String,
+    pub is_image: bool,
+    pub alt: Option<String>,
+    pub caption: Option<Html>,
+    pub credit: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Account {
+    pub actor: usize,
+    pub claim: Html,
+    pub stance: Stance,
+    pub status: Status,
+    pub sources: Vec<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Event {
+    pub id: String,
+    pub date: PartialDate,
+    pub end_date: Option<PartialDate>,
+    pub approximate: bool,
+    pub title: String,
+    pub summary: Option<Html>,
+    pub actors: Vec<usize>,
+    pub place: Option<String>,
+    pub tags: Vec<String>,
+    pub sources: Vec<usize>,
+    pub media: Option<Media>,
+    pub accounts: Vec<Account>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Relation {
+    pub to: usize,
+    pub kind: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub id: String,
+    pub name: String,
+    pub kind: ActorKind,
+    pub role: Option<String>,
+    pub country: Option<String>,
+    pub aliases: Vec<String>,
+    pub relations: Vec<Relation>,
+    pub bio: Html,
+}
+
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub id: String,
+    pub title: String,
+    pub publisher: Option<String>,
+    pub url: Option<String>,
+    pub accessed: Option<PartialDate>,
+    pub archive_url: Option<String>,
+    pub language: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Update {
+    pub date: PartialDate,
+    pub kind: UpdateKind,
+    pub note: Html,
+    pub events: Vec<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Era {
+    pub title: String,
+    pub start: PartialDate,
+    pub end: Option<PartialDate>,
+}
+
+/// The whole story, validated, ordered, with its derived indexes.
+#[derive(Debug, Clone)]
+pub struct Story {
+    pub site: Site,
+    /// In reading order (weight, then file name); drafts only with `--drafts`.
+    pub sections: Vec<Section>,
+    /// In date order (start of period, then less precise first, then id).
+    pub events: Vec<Event>,
+    /// By name.
+    pub actors: Vec<Actor>,
+    pub sources: Vec<Source>,
+    /// Newest first.
+    pub updates: Vec<Update>,
+    pub eras: Vec<Era>,
+    pub index: Index,
+}
+
+/// Who is linked to what, computed once in linear time.
+#[derive(Debug, Clone, Default)]
+pub struct Index {
+    /// For each actor, its events (indices into `events`, in date order).
+    pub actor_events: Vec<Vec<usize>>,
+    /// For each actor, the sections that cross-reference it.
+    pub actor_sections: Vec<Vec<usize>>,
+    /// For each actor, the accounts it gave, as (event, account) indices.
+    pub actor_accounts: Vec<Vec<(usize, usize)>>,
+    /// For each actor, the relations other actors have to it, as (actor, relation).
+    pub relations_to: Vec<Vec<(usize, usize)>>,
+    /// For each event, the updates that touched it, newest first.
+    pub event_updates: Vec<Vec<usize>>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> PartialDate {
+        PartialDate::parse(s).unwrap()
+    }
+
+    #[test]
+    fn month_precision_dates_are_never_shown_as_days() {
+        assert_eq!(d("2025-06").to_string(), "June 2025");
+        assert_eq!(d("2025").to_string(), "2025");
+        assert_eq!(d("2022-02-22").to_string(), "22 February 2022");
+    }
+
+    #[test]
+    fn partial_dates_sort_at_the_start_of_their_period() {
+        let mut dates = vec![d("2025-06-02"), d("2025-06"), d("2025"), d("2024-12-31")];
+        dates.sort();
+        let shown: Vec<String> = dates.iter().map(PartialDate::iso).collect();
+        assert_eq!(shown, ["2024-12-31", "2025", "2025-06", "2025-06-02"]);
+    }
+
+    #[test]
+    fn impossible_dates_are_rejected() {
+        assert_eq!(PartialDate::parse("2025-02-29"), Err(DateError::Day { days: 28 }));
+        assert!(PartialDate::parse("2024-02-29").is_ok());
+        assert_eq!(PartialDate::parse("2025-13"), Err(DateError::Month));
+        assert_eq!(PartialDate::parse("25-06"), Err(DateError::Form));
+        assert_eq!(PartialDate::parse("2025-6"), Err(DateError::Form));
+        assert_eq!(PartialDate::parse("June 2025"), Err(DateError::Form));
+    }
+
+    #[test]
+    fn ranges_are_worded_without_repeating_the_year() {
+        assert_eq!(when_label(&d("2025-06"), Some(&d("2025-07")), false), "June – July 2025");
+        assert_eq!(
+            when_label(&d("2022-02-22"), Some(&d("2022-02-24")), false),
+            "22 – 24 February 2022"
+        );
+        assert_eq!(when_label(&d("1991"), Some(&d("2022-02")), true), "around 1991 – February 2022");
+        assert_eq!(when_label(&d("2025-06"), None, true), "around June 2025");
+    }
+
+    #[test]
+    fn an_end_inside_the_start_period_is_not_before_it() {
+        assert!(!d("2025-06").entirely_before(&d("2025")));
+        assert!(!d("2025-06").entirely_before(&d("2025-06")));
+        assert!(d("2025-05").entirely_before(&d("2025-06")));
+        assert!(d("2025-06-09").entirely_before(&d("2025-06-10")));
+    }
+}

@@ -1,0 +1,879 @@
+//! Raw content -> validated [`Story`]: ids, references, dates, ordering.
+//!
+//! Steps: read the site settings; give every section, event, actor and source
+//! its id (checking syntax and duplicates); then convert each item, resolving
+//! the ids it names and rendering its Markdown with cross-references; then
+//! warn about loose ends; then sort and build the derived indexes once.
+//! Every problem becomes a diagnostic; nothing stops at the first one.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use toml::Spanned;
+use toml::value::Datetime;
+
+use crate::diagnostics::{Diagnostic, Diagnostics, Severity, SourceFile, closest};
+use crate::load::{Document, FileId, RawStory, file_stem, string_content_start};
+use crate::markdown::{self, RefKind, Rendered, Resolver};
+use crate::model::*;
+
+/// What the build was asked to include.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ResolveOptions {
+    pub drafts: bool,
+}
+
+/// Ids known in the story, for resolving references.
+#[derive(Default)]
+struct Ids {
+    events: HashMap<String, usize>,
+    actors: HashMap<String, usize>,
+    sections: HashMap<String, usize>,
+    draft_sections: HashMap<String, usize>,
+    sources: HashMap<String, usize>,
+}
+
+impl Resolver for Ids {
+    fn path(&self, kind: RefKind, id: &str) -> Option<String> {
+        match kind {
+            RefKind::Actor => self.actors.contains_key(id).then(|| format!("actors/{id}/")),
+            RefKind::Event => self.events.contains_key(id).then(|| format!("events/{id}/")),
+            RefKind::Section => self.sections.contains_key(id).then(|| format!("#{id}")),
+        }
+    }
+}
+
+fn is_valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// A readable id from any text: "Ziyaddin Safarov!" -> "ziyaddin-safarov".
+pub fn suggest_id(text: &str) -> String {
+    let mut id = String::new();
+    for c in text.chars().flat_map(char::to_lowercase) {
+        if c.is_ascii_alphanumeric() {
+            id.push(c);
+        } else if !id.ends_with('-') && !id.is_empty() {
+            id.push('-');
+        }
+    }
+    id.trim_end_matches('-').to_string()
+}
+
+/// The section's slug: its file stem without a leading number and dash.
+pub fn section_slug(path: &str) -> &str {
+    let stem = file_stem(path);
+    match stem.split_once('-') {
+        Some((number, rest)) if !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit()) => {
+            rest
+        }
+        _ => stem,
+    }
+}
+
+struct Resolve<'a> {
+    raw: &'a RawStory,
+    ids: Ids,
+    diagnostics: &'a mut Diagnostics,
+    /// How often each actor and source is named anywhere, for warnings.
+    actor_uses: Vec<usize>,
+    source_uses: Vec<usize>,
+}
+
+/// Validates the raw story. Returns `None` when any error was found.
+pub fn resolve(raw: &RawStory, options: ResolveOptions, diagnostics: &mut Diagnostics) -> Option<Story> {
+    let mut r = Resolve {
+        raw,
+        ids: Ids::default(),
+        diagnostics,
+        actor_uses: vec![0; raw.actors.len()],
+        source_uses: vec![0; raw.sources.len()],
+    };
+    let site = r.site();
+    r.collect_ids(options);
+    let sections = r.sections(options);
+    let actors = r.actors();
+    let events = r.events();
+    let sources = r.sources();
+    let updates = r.updates();
+    let eras = r.eras();
+    r.warn_unused(&events);
+    if r.diagnostics.has_errors() {
+        return None;
+    }
+    Some(assemble(site?, sections, events, actors, sources, updates, eras))
+}
+
+impl Resolve<'_> {
+    fn file(&self, id: FileId) -> &SourceFile {
+        self.raw.file(id)
+    }
+
+    fn error(&mut self, file: FileId, span: Range<usize>, message: String, help: String) {
+        let file = self.raw.file(file);
+        self.diagnostics.error_help(file, span, message, help);
+    }
+
+    fn site(&mut self) -> Option<Site> {
+        let (file, raw) = self.raw.site.as_ref()?;
+        let file = *file;
+        let mut base_url = raw.base_url.get_ref().trim().to_string();
+        if !(base_url.starts_with("https://") || base_url.starts_with("http://")) {
+            self.error(
+                file,
+                raw.base_url.span(),
+                "`base_url` must be a full http(s) address".into(),
+                "write where the site will be published, like \"https://example.org/my-story/\"".into(),
+            );
+        }
+        if !base_url.ends_with('/') {
+            base_url.push('/');
+        }
+        let language = raw
+            .language
+            .as_ref()
+            .map_or("en".to_string(), |l| l.get_ref().clone());
+        if let Some(spanned) = &raw.language
+            && !is_language_tag(&language)
+        {
+            self.error(
+                file,
+                spanned.span(),
+                format!("`{language}` is not a language tag"),
+                "write a tag like \"en\", \"az\", \"ru\" or \"en-GB\"".into(),
+            );
+        }
+        let published = raw.published.as_ref().and_then(|d| self.toml_date(file, d));
+        let updated = raw.updated.as_ref().and_then(|d| self.toml_date(file, d));
+        Some(Site {
+            title: raw.title.get_ref().clone(),
+            subtitle: raw.subtitle.clone(),
+            description: raw.description.clone(),
+            base_url,
+            language,
+            published,
+            updated,
+        })
+    }
+
+    /// A TOML date (`2025-07-03`), which must be a date alone.
+    fn toml_date(&mut self, file: FileId, value: &Spanned<Datetime>) -> Option<PartialDate> {
+        let datetime = value.get_ref();
+        match (datetime.date, datetime.time) {
+            (Some(date), None) => Some(PartialDate {
+                year: i32::from(date.year),
+                month: Some(date.month),
+                day: Some(date.day),
+            }),
+            _ => {
+                self.error(
+                    file,
+                    value.span(),
+                    "this must be a date alone, without a time".into(),
+                    "write it like 2025-07-03, without quotes".into(),
+                );
+                None
+            }
+        }
+    }
+
+    /// A partial date string (`"2025-06"`), with a diagnostic for each way it can be wrong.
+    fn partial_date(&mut self, file: FileId, value: &Spanned<String>) -> Option<PartialDate> {
+        match PartialDate::parse(value.get_ref()) {
+            Ok(date) => Some(date),
+            Err(error) => {
+                let text = value.get_ref();
+                let (message, help) = match error {
+                    DateError::Form => (
+                        format!("`{text}` is not a date this tool can read"),
+                        "write \"YYYY\", \"YYYY-MM\" or \"YYYY-MM-DD\", like \"2025\", \"2025-06\" or \"2025-06-27\"".to_string(),
+                    ),
+                    DateError::Month => (
+                        format!("`{text}` has no such month"),
+                        "months go from 01 to 12".to_string(),
+                    ),
+                    DateError::Day { days } => (
+                        format!("`{text}` is not a day of the calendar"),
+                        format!("that month has {days} days; if the day is not known, write only the month, like \"{}\"", &text[..7]),
+                    ),
+                };
+                self.error(file, value.span(), message, help);
+                None
+            }
+        }
+    }
+
+    fn check_id(&mut self, file: FileId, span: Range<usize>, id: &str, what: &str) -> bool {
+        if is_valid_id(id) {
+            return true;
+        }
+        let suggestion = suggest_id(id);
+        self.error(
+            file,
+            span,
+            format!("`{id}` is not a valid {what} id"),
+            format!("ids use only lowercase letters a-z, digits and dashes, like \"{suggestion}\""),
+        );
+        false
+    }
+
+    fn collect_ids(&mut self, options: ResolveOptions) {
+        let raw = self.raw;
+        let mut seen: HashMap<String, FileId> = HashMap::new();
+        for (index, doc) in raw.sections.iter().enumerate() {
+            let path = &self.file(doc.file).path;
+            let slug = section_slug(path).to_string();
+            if !is_valid_id(&slug) {
+                let suggestion = suggest_id(&slug);
+                self.diagnostics.push(
+                    Diagnostic::whole_file(
+                        Severity::Error,
+                        path,
+                        format!("`{slug}` is not a valid section name"),
+                    )
+                    .help(format!("rename the file to use only a-z, 0-9 and dashes, like \"{suggestion}.md\"")),
+                );
+                continue;
+            }
+            if let Some(first) = seen.insert(slug.clone(), doc.file) {
+                let first = self.file(first).path.clone();
+                self.diagnostics.push(
+                    Diagnostic::whole_file(
+                        Severity::Error,
+                        path,
+                        format!("two sections have the slug `{slug}`"),
+                    )
+                    .help(format!("{first} has it too; rename one of the files")),
+                );
+                continue;
+            }
+            if doc.front.draft && !options.drafts {
+                self.ids.draft_sections.insert(slug, index);
+            } else {
+                self.ids.sections.insert(slug, index);
+            }
+        }
+        for (index, (id, doc)) in raw.actors.iter().enumerate() {
+            let path = self.file(doc.file).path.clone();
+            if !is_valid_id(id) {
+                self.diagnostics.push(
+                    Diagnostic::whole_file(
+                        Severity::Error,
+                        &path,
+                        format!("`{id}` is not a valid actor id (the file name is the id)"),
+                    )
+                    .help(format!("rename the file to use only a-z, 0-9 and dashes, like \"{}.md\"", suggest_id(id))),
+                );
+            } else if self.ids.actors.insert(id.clone(), index).is_some() {
+                self.diagnostics.push(
+                    Diagnostic::whole_file(
+                        Severity::Error,
+                        &path,
+                        format!("two actor files have the id `{id}`"),
+                    )
+                    .help("actor ids are file names: rename one of the files"),
+                );
+            }
+        }
+        let mut event_places: HashMap<String, (FileId, usize)> = HashMap::new();
+        for (index, (file, event)) in raw.events.iter().enumerate() {
+            let id = event.id.get_ref();
+            if !self.check_id(*file, event.id.span(), id, "event") {
+                continue;
+            }
+            if let Some((first_file, first_start)) = event_places.get(id).copied() {
+                let first = self.file(first_file);
+                let line = first.text[..first_start].matches('\n').count() + 1;
+                let help = format!("it is already used at {}:{line}; give this event another id", first.path);
+                self.error(*file, event.id.span(), format!("duplicate event id `{id}`"), help);
+                continue;
+            }
+            event_places.insert(id.clone(), (*file, event.id.span().start));
+            self.ids.events.insert(id.clone(), index);
+        }
+        for (index, (file, source)) in raw.sources.iter().enumerate() {
+            let id = source.id.get_ref();
+            if !self.check_id(*file, source.id.span(), id, "source") {
+                continue;
+            }
+            if self.ids.sources.insert(id.clone(), index).is_some() {
+                self.error(
+                    *file,
+                    source.id.span(),
+                    format!("duplicate source id `{id}`"),
+                    "each [[source]] needs its own id".into(),
+                );
+            }
+        }
+    }
+
+    /// Resolves an id naming an actor, event or source, with "did you mean".
+    fn reference(&mut self, file: FileId, value: &Spanned<String>, kind: Named) -> Option<usize> {
+        let id = value.get_ref();
+        let table = match kind {
+            Named::Actor => &self.ids.actors,
+            Named::Event => &self.ids.events,
+            Named::Source => &self.ids.sources,
+        };
+        if let Some(index) = table.get(id) {
+            match kind {
+                Named::Actor => self.actor_uses[*index] += 1,
+                Named::Source => self.source_uses[*index] += 1,
+                Named::Event => {}
+            }
+            return Some(*index);
+        }
+        let (noun, place) = match kind {
+            Named::Actor => ("actor", "create content/actors/{id}.md"),
+            Named::Event => ("event", "add an [[event]] with this id under content/events/"),
+            Named::Source => ("source", "declare it as a [[source]] in content/sources.toml"),
+        };
+        let help = match closest(id, table.keys().map(String::as_str)) {
+            Some(near) => format!("did you mean `{near}`?"),
+            None => format!("use the id of an existing {noun}, or {}", place.replace("{id}", id)),
+        };
+        self.error(file, value.span(), format!("unknown {noun} `{id}`"), help);
+        None
+    }
+
+    fn references(&mut self, file: FileId, values: &[Spanned<String>], kind: Named) -> Vec<usize> {
+        values
+            .iter()
+            .filter_map(|value| self.reference(file, value, kind))
+            .collect()
+    }
+
+    /// Renders a Markdown field and reports the cross-references it cannot resolve.
+    /// `start` is the byte offset of the field's text in the file, when known exactly.
+    fn markdown(&mut self, file: FileId, text: &str, start: Option<usize>, fallback: Range<usize>, inline: bool) -> Rendered {
+        let rendered = if inline {
+            markdown::render_inline(text, &self.ids)
+        } else {
+            markdown::render(text, &self.ids)
+        };
+        for reference in &rendered.refs {
+            if reference.resolved {
+                if reference.kind == RefKind::Actor
+                    && let Some(index) = self.ids.actors.get(&reference.id)
+                {
+                    self.actor_uses[*index] += 1;
+                }
+                continue;
+            }
+            let span = start.map_or(fallback.clone(), |s| {
+                s + reference.span.start..s + reference.span.end
+            });
+            let scheme = reference.kind.scheme();
+            let id = &reference.id;
+            let (message, help) = if reference.kind == RefKind::Section
+                && self.ids.draft_sections.contains_key(id)
+            {
+                (
+                    format!("section `{id}` is a draft and is left out of this build"),
+                    "publish the section (draft = false), build with --drafts, or remove the link".to_string(),
+                )
+            } else {
+                let candidates: Vec<&str> = match reference.kind {
+                    RefKind::Actor => self.ids.actors.keys().map(String::as_str).collect(),
+                    RefKind::Event => self.ids.events.keys().map(String::as_str).collect(),
+                    RefKind::Section => self.ids.sections.keys().map(String::as_str).collect(),
+                };
+                let help = match closest(id, candidates.iter().copied()) {
+                    Some(near) => format!("did you mean `{scheme}:{near}`?"),
+                    None => format!("link to an existing {scheme} id, like [text]({scheme}:some-id)"),
+                };
+                (format!("cross-reference to unknown {scheme} `{id}`"), help)
+            };
+            self.error(file, span, message, help);
+        }
+        rendered
+    }
+
+    /// A Markdown field held in a TOML string.
+    fn markdown_value(&mut self, file: FileId, value: &Spanned<String>, inline: bool) -> Rendered {
+        let start = string_content_start(self.file(file), value);
+        self.markdown(file, value.get_ref(), start, value.span(), inline)
+    }
+
+    /// A Markdown document's body.
+    fn markdown_body<T>(&mut self, doc: &Document<T>) -> Rendered {
+        let text = &self.raw.file(doc.file).text[doc.body.clone()];
+        self.markdown(doc.file, text, Some(doc.body.start), doc.body.clone(), false)
+    }
+
+    fn sections(&mut self, options: ResolveOptions) -> Vec<(Section, bool)> {
+        let raw = self.raw;
+        let mut sections = Vec::new();
+        for doc in &raw.sections {
+            let slug = section_slug(&raw.file(doc.file).path).to_string();
+            if doc.front.draft && !options.drafts {
+                continue;
+            }
+            let rendered = self.markdown_body(doc);
+            let has_refs = rendered.refs.iter().any(|r| r.resolved);
+            let mentions = mentioned_actors(&rendered, &self.ids);
+            let front = &doc.front;
+            sections.push((
+                Section {
+                    slug,
+                    title: front.title.get_ref().clone(),
+                    weight: front.weight.unwrap_or(0),
+                    summary: front.summary.clone(),
+                    draft: front.draft,
+                    body: rendered.html,
+                    mentions,
+                },
+                has_refs,
+            ));
+            if !has_refs {
+                let file = raw.file(doc.file);
+                self.diagnostics.warning_help(
+                    file,
+                    doc.front.title.span(),
+                    "this section links to no actor, event or other section",
+                    "link what it mentions, like [Huseyn Safarov](actor:huseyn-safarov), so readers can follow it",
+                );
+            }
+        }
+        sections
+    }
+
+    fn actors(&mut self) -> Vec<Actor> {
+        let raw = self.raw;
+        let mut actors = Vec::new();
+        for (id, doc) in &raw.actors {
+            let front = &doc.front;
+            let kind = self.enumerated(doc.file, &front.kind, &ActorKind::ALL, ActorKind::name, "a known actor kind");
+            let mut relations = Vec::new();
+            for relation in &front.relations {
+                if let Some(to) = self.reference(doc.file, &relation.to, Named::Actor) {
+                    relations.push(Relation {
+                        to,
+                        kind: relation.kind.clone(),
+                    });
+                }
+            }
+            let bio = self.markdown_body(doc).html;
+            actors.push(Actor {
+                id: id.clone(),
+                name: front.name.get_ref().clone(),
+                kind: kind.unwrap_or(ActorKind::Person),
+                role: front.role.clone(),
+                country: front.country.clone(),
+                aliases: front.aliases.clone(),
+                relations,
+                bio,
+            });
+        }
+        actors
+    }
+
+    /// A value from a fixed list (`kind`, `stance`, `status`), with the list in the help.
+    fn enumerated<T: Copy>(
+        &mut self,
+        file: FileId,
+        value: &Spanned<String>,
+        all: &[T],
+        name: fn(T) -> &'static str,
+        what: &str,
+    ) -> Option<T> {
+        let text = value.get_ref();
+        if let Some(found) = all.iter().copied().find(|v| name(*v) == text) {
+            return Some(found);
+        }
+        let names: Vec<&str> = all.iter().map(|v| name(*v)).collect();
+        let help = match closest(&text.to_lowercase(), names.iter().copied()) {
+            Some(near) => format!("did you mean \"{near}\"? write one of: {}", names.join(", ")),
+            None => format!("write one of: {}", names.join(", ")),
+        };
+        self.error(file, value.span(), format!("`{text}` is not {what}"), help);
+        None
+    }
+
+    fn events(&mut self) -> Vec<Event> {
+        let raw = self.raw;
+        let mut events = Vec::new();
+        for (file, rawe) in &raw.events {
+            let file = *file;
+            let date = self.partial_date(file, &rawe.date);
+            let end_date = rawe.end_date.as_ref().and_then(|e| self.partial_date(file, e));
+            if let (Some(start), Some(end), Some(raw_end)) = (date, end_date, &rawe.end_date)
+                && end.entirely_before(&start)
+            {
+                self.error(
+                    file,
+                    raw_end.span(),
+                    format!("`end_date` {end} is before `date` {start}"),
+                    "the end of a range cannot come before its start: swap the two dates or correct one".into(),
+                );
+            }
+            let actors = self.references(file, &rawe.actors, Named::Actor);
+            let sources = self.references(file, &rawe.sources, Named::Source);
+            let summary = rawe.summary.as_ref().map(|s| self.markdown_value(file, s, false));
+            let media = rawe.media.as_ref().and_then(|m| self.media(file, m));
+            let mut accounts = Vec::new();
+            for account in &rawe.accounts {
+                let account = account.get_ref();
+                let actor = self.reference(file, &account.actor, Named::Actor);
+                let stance = account
+                    .stance
+                    .as_ref()
+                    .map_or(Some(Stance::Asserts), |s| self.enumerated(file, s, &Stance::ALL, Stance::name, "a stance"));
+                let status = account
+                    .status
+                    .as_ref()
+                    .map_or(Some(Status::Unverified), |s| self.enumerated(file, s, &Status::ALL, Status::name, "a status"));
+                let sources = self.references(file, &account.sources, Named::Source);
+                let claim = self.markdown_value(file, &account.claim, true).html;
+                if let (Some(actor), Some(stance), Some(status)) = (actor, stance, status) {
+                    accounts.push(Account {
+                        actor,
+                        claim,
+                        stance,
+                        status,
+                        sources,
+                    });
+                }
+            }
+            if rawe.sources.is_empty() {
+                self.diagnostics.warning_help(
+                    raw.file(file),
+                    rawe.id.span(),
+                    format!("event `{}` cites no source", rawe.id.get_ref()),
+                    "add `sources = [\"...\"]` with ids from content/sources.toml",
+                );
+            }
+            if rawe.accounts.len() == 1 {
+                self.diagnostics.warning_help(
+                    raw.file(file),
+                    rawe.accounts[0].span().start..rawe.accounts[0].span().start + 18,
+                    format!("event `{}` has only one account", rawe.id.get_ref()),
+                    "a dispute has at least two sides: add the other [[event.accounts]], or state the fact in the summary with its source",
+                );
+            }
+            let Some(date) = date else { continue };
+            events.push(Event {
+                id: rawe.id.get_ref().clone(),
+                date,
+                end_date,
+                approximate: rawe.approximate,
+                title: rawe.title.get_ref().clone(),
+                summary: summary.map(|s| s.html),
+                actors,
+                place: rawe.place.clone(),
+                tags: rawe.tags.clone(),
+                sources,
+                media,
+                accounts,
+            });
+        }
+        events
+    }
+
+    fn media(&mut self, file: FileId, media: &Spanned<crate::load::RawMedia>) -> Option<Media> {
+        let raw = media.get_ref();
+        let src = raw.src.get_ref().trim();
+        let external = src.starts_with("http://") || src.starts_with("https://");
+        let is_image = !external || is_image_path(src);
+        if !external && (src.contains("://") || src.starts_with('/') || src.split('/').any(|p| p == "..")) {
+            self.error(
+                file,
+                raw.src.span(),
+                format!("`{src}` is neither a path under static/ nor an http(s) address"),
+                "write a path relative to static/, like \"images/photo.jpg\", or a full https:// address".into(),
+            );
+            return None;
+        }
+        if is_image && raw.alt.as_deref().is_none_or(|a| a.trim().is_empty()) {
+            let header = media.span().start..media.span().start + "[event.media]".len();
+            self.error(
+                file,
+                header,
+                "this image has no alt text".into(),
+                "add `alt = \"...\"`: a short description of the picture for readers who cannot see it".into(),
+            );
+        }
+        let caption = raw.caption.as_ref().map(|c| self.markdown_value(file, c, true).html);
+        Some(Media {
+            src: src.to_string(),
+            is_image: is_image && !external,
+            alt: raw.alt.clone(),
+            caption,
+            credit: raw.credit.clone(),
+        })
+    }
+
+    fn sources(&mut self) -> Vec<Source> {
+        let raw = self.raw;
+        let mut sources = Vec::new();
+        for (file, source) in &raw.sources {
+            let file = *file;
+            for url in [&source.url, &source.archive_url].into_iter().flatten() {
+                let text = url.get_ref();
+                if !(text.starts_with("https://") || text.starts_with("http://")) {
+                    self.error(
+                        file,
+                        url.span(),
+                        format!("`{text}` is not an http(s) address"),
+                        "write the full address, starting with https://".into(),
+                    );
+                }
+            }
+            let accessed = source.accessed.as_ref().and_then(|d| self.toml_date(file, d));
+            sources.push(Source {
+                id: source.id.get_ref().clone(),
+                title: source.title.clone(),
+                publisher: source.publisher.clone(),
+                url: source.url.as_ref().map(|u| u.get_ref().clone()),
+                accessed,
+                archive_url: source.archive_url.as_ref().map(|u| u.get_ref().clone()),
+                language: source.language.clone(),
+            });
+        }
+        sources
+    }
+
+    fn updates(&mut self) -> Vec<Update> {
+        let raw = self.raw;
+        let mut updates = Vec::new();
+        for (file, update) in &raw.updates {
+            let file = *file;
+            let date = self.toml_date(file, &update.date);
+            let kind = self.enumerated(file, &update.kind, &UpdateKind::ALL, UpdateKind::name, "an update kind");
+            let events = self.references(file, &update.events, Named::Event);
+            let note = self.markdown_value(file, &update.note, true).html;
+            if let (Some(date), Some(kind)) = (date, kind) {
+                updates.push(Update {
+                    date,
+                    kind,
+                    note,
+                    events,
+                });
+            }
+        }
+        updates
+    }
+
+    fn eras(&mut self) -> Vec<Era> {
+        let raw = self.raw;
+        let mut eras = Vec::new();
+        for (file, era) in &raw.eras {
+            let file = *file;
+            let start = self.partial_date(file, &era.start);
+            let end = era.end.as_ref().and_then(|e| self.partial_date(file, e));
+            if let (Some(s), Some(e), Some(raw_end)) = (start, end, &era.end)
+                && e.entirely_before(&s)
+            {
+                self.error(
+                    file,
+                    raw_end.span(),
+                    format!("the era ends ({e}) before it starts ({s})"),
+                    "swap `start` and `end`, or correct one of them".into(),
+                );
+            }
+            if let Some(start) = start {
+                eras.push(Era {
+                    title: era.title.clone(),
+                    start,
+                    end,
+                });
+            }
+        }
+        eras
+    }
+
+    fn warn_unused(&mut self, events: &[Event]) {
+        let raw = self.raw;
+        for (index, (id, doc)) in raw.actors.iter().enumerate() {
+            let in_events = events.iter().any(|e| e.actors.contains(&index));
+            if self.actor_uses[index] == 0 && !in_events {
+                let file = raw.file(doc.file);
+                self.diagnostics.warning_help(
+                    file,
+                    doc.front.name.span(),
+                    format!("actor `{id}` is referenced nowhere"),
+                    "name it in an event's `actors`, or link it from a text with [name](actor:id)",
+                );
+            }
+        }
+        for (index, (file, source)) in raw.sources.iter().enumerate() {
+            if self.source_uses[index] == 0 {
+                self.diagnostics.warning_help(
+                    raw.file(*file),
+                    source.id.span(),
+                    format!("source `{}` is cited by nothing", source.id.get_ref()),
+                    "cite it from an event or account with `sources = [\"...\"]`, or remove it",
+                );
+            }
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Named {
+    Actor,
+    Event,
+    Source,
+}
+
+fn is_language_tag(tag: &str) -> bool {
+    let mut parts = tag.split('-');
+    let first = parts.next().unwrap_or("");
+    (2..=3).contains(&first.len())
+        && first.bytes().all(|b| b.is_ascii_alphabetic())
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
+fn is_image_path(src: &str) -> bool {
+    let lower = src.to_ascii_lowercase();
+    let path = lower.split(['?', '#']).next().unwrap_or("");
+    [".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".svg"]
+        .iter()
+        .any(|ext| path.ends_with(ext))
+}
+
+fn mentioned_actors(rendered: &Rendered, ids: &Ids) -> Vec<usize> {
+    let mut mentions: Vec<usize> = rendered
+        .refs
+        .iter()
+        .filter(|r| r.kind == RefKind::Actor)
+        .filter_map(|r| ids.actors.get(&r.id).copied())
+        .collect();
+    mentions.sort_unstable();
+    mentions.dedup();
+    mentions
+}
+
+/// Orders everything and builds the derived indexes, each in one pass.
+fn assemble(
+    site: Site,
+    sections: Vec<(Section, bool)>,
+    events: Vec<Event>,
+    actors: Vec<Actor>,
+    sources: Vec<Source>,
+    mut updates: Vec<Update>,
+    mut eras: Vec<Era>,
+) -> Story {
+    let mut sections: Vec<Section> = sections.into_iter().map(|(s, _)| s).collect();
+    // Files were read in name order; a stable sort keeps it among equal weights.
+    sections.sort_by_key(|s| s.weight);
+
+    // Events are kept in load order (file name, then table order) among equal dates.
+    let mut order: Vec<usize> = (0..events.len()).collect();
+    order.sort_by_key(|&i| events[i].date);
+    let mut new_index = vec![0; events.len()];
+    for (new, &old) in order.iter().enumerate() {
+        new_index[old] = new;
+    }
+    let mut slots: Vec<Option<Event>> = events.into_iter().map(Some).collect();
+    let mut events: Vec<Event> = order.iter().map(|&i| slots[i].take().expect("each event moved once")).collect();
+    for update in &mut updates {
+        for e in &mut update.events {
+            *e = new_index[*e];
+        }
+    }
+
+    // Actors are shown by name; remap every actor index to the new order.
+    let mut actor_order: Vec<usize> = (0..actors.len()).collect();
+    actor_order.sort_by(|&a, &b| actors[a].name.to_lowercase().cmp(&actors[b].name.to_lowercase()));
+    let mut actor_new = vec![0; actors.len()];
+    for (new, &old) in actor_order.iter().enumerate() {
+        actor_new[old] = new;
+    }
+    let mut actor_slots: Vec<Option<Actor>> = actors.into_iter().map(Some).collect();
+    let mut actors: Vec<Actor> = actor_order
+        .iter()
+        .map(|&i| actor_slots[i].take().expect("each actor moved once"))
+        .collect();
+    for actor in &mut actors {
+        for relation in &mut actor.relations {
+            relation.to = actor_new[relation.to];
+        }
+    }
+    for event in &mut events {
+        for a in &mut event.actors {
+            *a = actor_new[*a];
+        }
+        for account in &mut event.accounts {
+            account.actor = actor_new[account.actor];
+        }
+    }
+    for section in &mut sections {
+        for a in &mut section.mentions {
+            *a = actor_new[*a];
+        }
+        section.mentions.sort_unstable();
+    }
+
+    updates.sort_by(|a, b| b.date.cmp(&a.date));
+    eras.sort_by_key(|e| e.start);
+
+    let mut index = Index {
+        actor_events: vec![Vec::new(); actors.len()],
+        actor_sections: vec![Vec::new(); actors.len()],
+        actor_accounts: vec![Vec::new(); actors.len()],
+        relations_to: vec![Vec::new(); actors.len()],
+        event_updates: vec![Vec::new(); events.len()],
+    };
+    for (e, event) in events.iter().enumerate() {
+        for &a in &event.actors {
+            index.actor_events[a].push(e);
+        }
+        for (n, account) in event.accounts.iter().enumerate() {
+            index.actor_accounts[account.actor].push((e, n));
+            if !event.actors.contains(&account.actor) {
+                index.actor_events[account.actor].push(e);
+            }
+        }
+    }
+    for (s, section) in sections.iter().enumerate() {
+        for &a in &section.mentions {
+            index.actor_sections[a].push(s);
+        }
+    }
+    for (a, actor) in actors.iter().enumerate() {
+        for (r, relation) in actor.relations.iter().enumerate() {
+            index.relations_to[relation.to].push((a, r));
+        }
+    }
+    for (u, update) in updates.iter().enumerate() {
+        for &e in &update.events {
+            index.event_updates[e].push(u);
+        }
+    }
+    for list in &mut index.actor_events {
+        list.dedup();
+    }
+
+    Story {
+        site,
+        sections,
+        events,
+        actors,
+        sources,
+        updates,
+        eras,
+        index,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn section_slugs_drop_the_leading_number() {
+        assert_eq!(section_slug("content/story/01-what-happened.md"), "what-happened");
+        assert_eq!(section_slug("content/story/history.md"), "history");
+        assert_eq!(section_slug("content/story/2025-june.md"), "june");
+    }
+
+    #[test]
+    fn suggested_ids_are_valid() {
+        assert_eq!(suggest_id("Ziyaddin Safarov!"), "ziyaddin-safarov");
+        assert!(is_valid_id(&suggest_id("  Two -- words ")));
+    }
+}
