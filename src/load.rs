@@ -155,6 +155,17 @@ pub struct RawStory {
     pub sources: Vec<(FileId, RawSource)>,
     pub updates: Vec<(FileId, RawUpdate)>,
     pub eras: Vec<(FileId, RawEra)>,
+    /// Ids of items that exist but could not be read (their error is reported),
+    /// so references to them do not pile up as more errors.
+    pub broken: BrokenIds,
+}
+
+#[derive(Debug, Default)]
+pub struct BrokenIds {
+    pub sections: Vec<String>,
+    pub events: Vec<String>,
+    pub actors: Vec<String>,
+    pub sources: Vec<String>,
 }
 
 impl RawStory {
@@ -196,38 +207,41 @@ pub fn load(root: &Path, diagnostics: &mut Diagnostics) -> RawStory {
     for path in list(root, "content/story", "md", diagnostics) {
         if let Some(file) = read(root, &path, diagnostics) {
             let id = story.push_file(file);
-            if let Some(doc) = parse_document(&story, id, diagnostics) {
-                story.sections.push(doc);
+            match parse_document(&story, id, diagnostics) {
+                Some(doc) => story.sections.push(doc),
+                None => story.broken.sections.push(path.clone()),
             }
         }
     }
     for path in list(root, "content/events", "toml", diagnostics) {
         if let Some(file) = read(root, &path, diagnostics) {
             let id = story.push_file(file);
-            for event in parse_tables(story.file(id), "event", diagnostics) {
-                story.events.push((id, event));
-            }
+            let (events, broken) = parse_tables(story.file(id), "event", diagnostics);
+            story.events.extend(events.into_iter().map(|e| (id, e)));
+            story.broken.events.extend(broken);
         }
     }
     for path in list(root, "content/actors", "md", diagnostics) {
         if let Some(file) = read(root, &path, diagnostics) {
             let id = story.push_file(file);
             let stem = file_stem(&path).to_string();
-            if let Some(doc) = parse_document(&story, id, diagnostics) {
-                story.actors.push((stem, doc));
+            match parse_document(&story, id, diagnostics) {
+                Some(doc) => story.actors.push((stem, doc)),
+                None => story.broken.actors.push(stem),
             }
         }
     }
     if let Some(id) = read_optional(&mut story, root, "content/sources.toml", diagnostics) {
-        let sources = parse_tables(story.file(id), "source", diagnostics);
+        let (sources, broken) = parse_tables(story.file(id), "source", diagnostics);
         story.sources = sources.into_iter().map(|s| (id, s)).collect();
+        story.broken.sources = broken;
     }
     if let Some(id) = read_optional(&mut story, root, "content/updates.toml", diagnostics) {
-        let updates = parse_tables(story.file(id), "update", diagnostics);
+        let (updates, _) = parse_tables(story.file(id), "update", diagnostics);
         story.updates = updates.into_iter().map(|u| (id, u)).collect();
     }
     if let Some(id) = read_optional(&mut story, root, "content/eras.toml", diagnostics) {
-        let eras = parse_tables(story.file(id), "era", diagnostics);
+        let (eras, _) = parse_tables(story.file(id), "era", diagnostics);
         story.eras = eras.into_iter().map(|e| (id, e)).collect();
     }
     story
@@ -530,15 +544,17 @@ fn parse_syntax<'t>(
 }
 
 /// Reads every `[[name]]` table of a file on its own, reporting each bad one.
+/// Returns the good tables and the `id`s of the bad ones.
 fn parse_tables<T: DeserializeOwned>(
     file: &SourceFile,
     name: &str,
     diagnostics: &mut Diagnostics,
-) -> Vec<T> {
+) -> (Vec<T>, Vec<String>) {
     let Some(table) = parse_syntax(file, &file.text, diagnostics) else {
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     };
     let mut items = Vec::new();
+    let mut broken = Vec::new();
     for (key, value) in table.into_inner() {
         if key.get_ref().as_ref() != name {
             let key_text = key.get_ref().as_ref();
@@ -559,8 +575,14 @@ fn parse_tables<T: DeserializeOwned>(
         match value.into_inner() {
             DeValue::Array(array) => {
                 for element in array {
-                    if let Some(item) = deserialize(file, element, name, diagnostics) {
-                        items.push(item);
+                    let id = element
+                        .get_ref()
+                        .get("id")
+                        .and_then(|id| id.get_ref().as_str())
+                        .map(str::to_string);
+                    match deserialize(file, element, name, diagnostics) {
+                        Some(item) => items.push(item),
+                        None => broken.extend(id),
                     }
                 }
             }
@@ -572,7 +594,7 @@ fn parse_tables<T: DeserializeOwned>(
             ),
         }
     }
-    items
+    (items, broken)
 }
 
 fn deserialize<T: DeserializeOwned>(

@@ -6,7 +6,7 @@
 //! warn about loose ends; then sort and build the derived indexes once.
 //! Every problem becomes a diagnostic; nothing stops at the first one.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use toml::Spanned;
@@ -31,6 +31,9 @@ struct Ids {
     sections: HashMap<String, usize>,
     draft_sections: HashMap<String, usize>,
     sources: HashMap<String, usize>,
+    /// Ids of items whose own file has an error: naming them is not another error.
+    broken: HashSet<(RefKind, String)>,
+    broken_sources: HashSet<String>,
 }
 
 impl Resolver for Ids {
@@ -222,6 +225,12 @@ impl Resolve<'_> {
 
     fn collect_ids(&mut self, options: ResolveOptions) {
         let raw = self.raw;
+        let broken = &raw.broken;
+        let sections = broken.sections.iter().map(|p| (RefKind::Section, section_slug(p).to_string()));
+        let events = broken.events.iter().map(|id| (RefKind::Event, id.clone()));
+        let actors = broken.actors.iter().map(|id| (RefKind::Actor, id.clone()));
+        self.ids.broken = sections.chain(events).chain(actors).collect();
+        self.ids.broken_sources = broken.sources.iter().cloned().collect();
         let mut seen: HashMap<String, FileId> = HashMap::new();
         for (index, doc) in raw.sections.iter().enumerate() {
             let path = &self.file(doc.file).path;
@@ -313,11 +322,18 @@ impl Resolve<'_> {
     /// Resolves an id naming an actor, event or source, with "did you mean".
     fn reference(&mut self, file: FileId, value: &Spanned<String>, kind: Named) -> Option<usize> {
         let id = value.get_ref();
-        let table = match kind {
-            Named::Actor => &self.ids.actors,
-            Named::Event => &self.ids.events,
-            Named::Source => &self.ids.sources,
+        let (table, ref_kind) = match kind {
+            Named::Actor => (&self.ids.actors, Some(RefKind::Actor)),
+            Named::Event => (&self.ids.events, Some(RefKind::Event)),
+            Named::Source => (&self.ids.sources, None),
         };
+        let is_broken = match ref_kind {
+            Some(k) => self.ids.broken.contains(&(k, id.clone())),
+            None => self.ids.broken_sources.contains(id),
+        };
+        if is_broken {
+            return None;
+        }
         if let Some(index) = table.get(id) {
             match kind {
                 Named::Actor => self.actor_uses[*index] += 1,
@@ -355,6 +371,9 @@ impl Resolve<'_> {
             markdown::render(text, &self.ids)
         };
         for reference in &rendered.refs {
+            if self.ids.broken.contains(&(reference.kind, reference.id.clone())) {
+                continue;
+            }
             if reference.resolved {
                 if reference.kind == RefKind::Actor
                     && let Some(index) = self.ids.actors.get(&reference.id)

@@ -1,0 +1,196 @@
+//! Builds real stories into temp folders and asserts what readers get.
+
+mod support;
+
+use std::fs;
+use std::path::Path;
+
+use support::{Site, Story, attribute_values, explainer, stderr};
+
+fn default_story() -> Site {
+    let out = tempfile::tempdir().expect("temp dir");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let output = explainer(
+        &["build", "--output", out.path().to_str().expect("UTF-8 path")],
+        root,
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    Site::read(out.path())
+}
+
+fn ids_in(dir: &str, ext: &str) -> Vec<String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+    let mut ids: Vec<String> = fs::read_dir(root)
+        .expect("content folder")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == ext))
+        .map(|p| p.file_stem().expect("stem").to_string_lossy().into_owned())
+        .collect();
+    ids.sort();
+    ids
+}
+
+#[test]
+fn the_default_story_has_a_page_for_every_event_and_actor() {
+    let site = default_story();
+    for page in ["index.html", "timeline/index.html", "actors/index.html", "404.html", "style.css"] {
+        assert!(site.has(page), "missing {page}");
+    }
+    let actors = ids_in("content/actors", "md");
+    assert!(actors.len() >= 10, "the default story has at least 10 actors");
+    for id in &actors {
+        assert!(site.has(&format!("actors/{id}/index.html")), "no page for actor {id}");
+    }
+    let timeline = site.page("timeline/index.html");
+    let events: Vec<String> = attribute_values(&timeline, &["href"])
+        .into_iter()
+        .filter_map(|h| h.strip_prefix("../events/").map(|s| s.trim_end_matches('/').to_string()))
+        .collect();
+    assert!(events.len() >= 10, "the default story has at least 10 events");
+    for id in &events {
+        assert!(site.has(&format!("events/{id}/index.html")), "no page for event {id}");
+    }
+}
+
+#[test]
+fn every_internal_link_of_the_default_story_resolves() {
+    let site = default_story();
+    assert_eq!(site.broken_links(), Vec::<String>::new());
+}
+
+#[test]
+fn the_default_story_shows_both_accounts_of_the_deaths_without_taking_sides() {
+    let site = default_story();
+    let page = site.page("events/brothers-die-in-custody/index.html");
+    assert!(page.contains("Competing accounts"));
+    assert!(page.contains(">Russian investigators</a>"));
+    assert!(page.contains(">State prosecutor in Baku</a>"));
+    assert!(page.contains("heart failure"));
+    assert!(page.contains("torture and murder with extreme cruelty"));
+}
+
+#[test]
+fn the_timeline_is_in_date_order_with_dates_at_their_precision() {
+    let site = Story::small().build(&[]);
+    let timeline = site.page("timeline/index.html");
+    let order: Vec<usize> = ["The club is founded", "Anna meets Bob", "The club votes"]
+        .iter()
+        .map(|title| timeline.find(title).unwrap_or_else(|| panic!("{title} not on the timeline")))
+        .collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "events out of order: {order:?}");
+    assert!(timeline.contains(r#"<time datetime="2024-06">June 2024</time>"#));
+    assert!(timeline.contains(r#"<time datetime="1991">1991</time>"#));
+    assert!(timeline.contains(r#"<time datetime="2024-06-03">3 June 2024</time>"#));
+    assert!(!timeline.contains("1 June 2024"), "a month is never shown as a day");
+    assert!(timeline.contains(r#"<h2 class="year-heading" id="year-1991">1991</h2>"#));
+}
+
+#[test]
+fn cross_references_resolve_to_the_right_pages() {
+    let site = Story::small().build(&[]);
+    let story = site.page("index.html");
+    assert!(story.contains(r#"<a href="./actors/anna/">Anna</a>"#));
+    assert!(story.contains(r#"<a href="./events/meeting/">the meeting</a>"#));
+    assert!(story.contains(r#"<a href="./#what-happened">said above</a>"#));
+    let event = site.page("events/meeting/index.html");
+    assert!(event.contains(r#"see <a href="../../actors/anna/">Anna</a>."#));
+    let actor = site.page("actors/anna/index.html");
+    assert!(actor.contains(r#"<a href="../../actors/club/">the club</a>"#));
+    assert_eq!(site.broken_links(), Vec::<String>::new());
+}
+
+#[test]
+fn actor_pages_list_events_sections_accounts_and_relations_both_ways() {
+    let site = Story::small().build(&[]);
+    let anna = site.page("actors/anna/index.html");
+    let meeting = anna.find("Anna meets Bob").expect("meeting listed");
+    let vote = anna.find("The club votes").expect("vote listed");
+    assert!(meeting < vote, "an actor's events are in date order");
+    assert!(anna.contains(r#"<a href="../../#what-happened">What happened</a>"#));
+    assert!(anna.contains("It was <em>friendly</em>."));
+    assert!(anna.contains(r#"Anna — chair of — <a href="../../actors/club/">The Club</a>"#));
+    let club = site.page("actors/club/index.html");
+    assert!(club.contains(r#"<a href="../../actors/anna/">Anna</a> — chair of — The Club"#));
+}
+
+#[test]
+fn event_pages_link_previous_and_next_in_time() {
+    let site = Story::small().build(&[]);
+    let meeting = site.page("events/meeting/index.html");
+    assert!(meeting.contains(r#"rel="prev" href="../../events/founding/""#));
+    assert!(meeting.contains(r#"rel="next" href="../../events/vote/""#));
+    let first = site.page("events/founding/index.html");
+    assert!(!first.contains(r#"rel="prev""#));
+}
+
+#[test]
+fn a_story_template_overrides_the_built_in_one() {
+    let story = Story::small().file(
+        "templates/actors.html",
+        "{% extends \"base.html\" %}{% block main %}<h1>Our cast</h1>{% endblock main %}",
+    );
+    let site = story.build(&[]);
+    assert!(site.page("actors/index.html").contains("<h1>Our cast</h1>"));
+    assert!(site.page("timeline/index.html").contains("<h1>Timeline</h1>"));
+}
+
+#[test]
+fn drafts_are_left_out_unless_asked_for() {
+    let story = Story::small().file(
+        "content/story/03-draft.md",
+        "+++\ntitle = \"Not yet\"\nweight = 30\ndraft = true\n+++\nAbout [Anna](actor:anna).\n",
+    );
+    let site = story.build(&[]);
+    assert!(!site.page("index.html").contains("Not yet"));
+    let site = story.build(&["--drafts"]);
+    assert!(site.page("index.html").contains("Not yet"));
+}
+
+#[test]
+fn base_url_sets_canonical_links_but_internal_links_stay_relative() {
+    let site = Story::small().build(&["--base-url", "https://news.example/story"]);
+    let event = site.page("events/meeting/index.html");
+    assert!(event.contains(r#"<link rel="canonical" href="https://news.example/story/events/meeting/">"#));
+    assert!(event.contains(r#"<link rel="stylesheet" href="../../style.css">"#));
+    let not_found = site.page("404.html");
+    assert!(not_found.contains(r#"<link rel="stylesheet" href="/story/style.css">"#));
+}
+
+#[test]
+fn static_files_are_copied_as_is_and_override_built_in_ones() {
+    let story = Story::small()
+        .file("static/images/map.svg", "<svg/>")
+        .file("static/style.css", "body{}");
+    let site = story.build(&[]);
+    assert_eq!(site.files["images/map.svg"], b"<svg/>");
+    assert_eq!(site.files["style.css"], b"body{}");
+}
+
+#[test]
+fn two_builds_of_the_same_story_are_byte_identical() {
+    let story = Story::small();
+    let first = story.build(&[]).files;
+    let second = story.build(&[]).files;
+    assert_eq!(first, second);
+}
+
+#[test]
+fn a_story_without_templates_or_static_folders_builds_with_the_built_in_ones() {
+    let site = Story::small().build(&[]);
+    assert!(site.has("style.css"));
+    assert!(site.has("favicon.svg"));
+    assert!(site.page("index.html").contains("<h1>Fixture story</h1>"));
+}
+
+#[test]
+fn data_fields_are_escaped_and_markdown_keeps_its_html() {
+    let story = Story::small().file(
+        "content/actors/bob.md",
+        "+++\nname = \"Bob <script>alert(1)</script>\"\nkind = \"person\"\n+++\nBob <span class=\"x\">raw</span>.\n",
+    );
+    let site = story.build(&[]);
+    let bob = site.page("actors/bob/index.html");
+    assert!(bob.contains("Bob &lt;script&gt;alert(1)&lt;&#x2F;script&gt;") || bob.contains("Bob &lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(!bob.contains("<script>alert(1)"));
+    assert!(bob.contains(r#"<span class="x">raw</span>"#));
+}
