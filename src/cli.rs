@@ -9,7 +9,11 @@ use explainer::BuildOptions;
 use explainer::diagnostics::Diagnostic;
 
 #[derive(Parser)]
-#[command(name = "explainer", version, about = "Build single-story explainer microsites")]
+#[command(
+    name = "explainer",
+    version,
+    about = "Build single-story explainer microsites"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -38,6 +42,14 @@ enum Command {
         #[arg(long)]
         base_url: Option<String>,
     },
+    /// Build, serve on 127.0.0.1 and rebuild on every change, with live reload
+    Serve(explainer::serve::ServeArgs),
+    /// Start a new story folder that builds at once
+    Init(explainer::scaffold::InitArgs),
+    /// Add a section, event or actor with a fresh id
+    New(explainer::scaffold::NewArgs),
+    /// Import events from another tool's format
+    Import(explainer::timelinejs::ImportArgs),
     /// Check the story for errors without writing anything
     Check {
         #[command(flatten)]
@@ -81,6 +93,10 @@ pub fn run() -> ExitCode {
             };
             check(&options, deny_warnings, format)
         }
+        Command::Serve(args) => explainer::serve::run(args),
+        Command::Init(args) => explainer::scaffold::init(args),
+        Command::New(args) => explainer::scaffold::new(args),
+        Command::Import(args) => explainer::timelinejs::import(args),
     }
 }
 
@@ -102,7 +118,7 @@ fn build(options: BuildOptions) -> ExitCode {
             print_diagnostics(&diagnostics);
             eprintln!(
                 "Build failed: {}. {} was left as it was.",
-                summary(&diagnostics),
+                explainer::diagnostics::summary(&diagnostics),
                 output.display()
             );
             ExitCode::FAILURE
@@ -118,7 +134,7 @@ fn check(options: &BuildOptions, deny_warnings: bool, format: Format) -> ExitCod
             if diagnostics.is_empty() {
                 println!("No problems found.");
             } else {
-                eprintln!("Found {}.", summary(&diagnostics));
+                eprintln!("Found {}.", explainer::diagnostics::summary(&diagnostics));
             }
         }
         Format::Json => match serde_json::to_string_pretty(&diagnostics) {
@@ -137,17 +153,5 @@ fn check(options: &BuildOptions, deny_warnings: bool, format: Format) -> ExitCod
 fn print_diagnostics(diagnostics: &[Diagnostic]) {
     for diagnostic in diagnostics {
         eprintln!("{diagnostic}");
-    }
-}
-
-/// "2 errors and 1 warning".
-fn summary(diagnostics: &[Diagnostic]) -> String {
-    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
-    let warnings = diagnostics.len() - errors;
-    let count = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
-    match (errors, warnings) {
-        (0, w) => count(w, "warning"),
-        (e, 0) => count(e, "error"),
-        (e, w) => format!("{} and {}", count(e, "error"), count(w, "warning")),
     }
 }

@@ -5,11 +5,15 @@
 //! new folder and swaps it in only when everything succeeded.
 
 pub mod diagnostics;
+pub mod export;
 pub mod load;
 pub mod markdown;
 pub mod model;
 pub mod render;
 pub mod resolve;
+pub mod scaffold;
+pub mod serve;
+pub mod timelinejs;
 pub mod write;
 
 use std::collections::BTreeSet;
@@ -51,7 +55,9 @@ impl BuildOptions {
     }
 
     pub fn output_dir(&self) -> PathBuf {
-        self.output.clone().unwrap_or_else(|| self.root.join("public"))
+        self.output
+            .clone()
+            .unwrap_or_else(|| self.root.join("public"))
     }
 }
 
@@ -91,7 +97,10 @@ pub fn load_story(options: &BuildOptions) -> (Option<Story>, Vec<Diagnostic>) {
 }
 
 /// Runs every step of a build except writing. Returns the site and all diagnostics.
-pub fn make_site(options: &BuildOptions, render_options: &RenderOptions) -> (Option<Site>, Vec<Diagnostic>) {
+pub fn make_site(
+    options: &BuildOptions,
+    render_options: &RenderOptions,
+) -> (Option<Site>, Vec<Diagnostic>) {
     let (story, mut found) = load_story(options);
     let mut diagnostics = Diagnostics::default();
     let templates = Templates::load(&options.root, &mut diagnostics);
@@ -104,7 +113,8 @@ pub fn make_site(options: &BuildOptions, render_options: &RenderOptions) -> (Opt
         return (None, found);
     }
     match render::render(&story, &templates, render_options) {
-        Ok(pages) => {
+        Ok(mut pages) => {
+            pages.extend(export::files(&story));
             let collisions = collisions(&pages, &statics);
             let failed = !collisions.is_empty();
             found.extend(collisions);
@@ -169,7 +179,10 @@ fn static_files(root: &Path, diagnostics: &mut Diagnostics) -> Vec<StaticFile> {
     if !folder.is_dir() {
         return files;
     }
-    for entry in walkdir::WalkDir::new(&folder).follow_links(true).sort_by_file_name() {
+    for entry in walkdir::WalkDir::new(&folder)
+        .follow_links(true)
+        .sort_by_file_name()
+    {
         let entry = match entry {
             Ok(entry) => entry,
             Err(error) => {
@@ -185,7 +198,9 @@ fn static_files(root: &Path, diagnostics: &mut Diagnostics) -> Vec<StaticFile> {
                 continue;
             }
         };
-        if !entry.file_type().is_file() || load::is_editor_litter(&entry.file_name().to_string_lossy()) {
+        if !entry.file_type().is_file()
+            || load::is_editor_litter(&entry.file_name().to_string_lossy())
+        {
             continue;
         }
         let Ok(rel) = entry.path().strip_prefix(&folder) else {

@@ -304,7 +304,8 @@ fn list(root: &Path, folder: &str, ext: &str, diagnostics: &mut Diagnostics) -> 
                     .and_then(|p| p.strip_prefix(root).ok())
                     .map_or_else(|| folder.to_string(), relative);
                 let message = if error.loop_ancestor().is_some() {
-                    "this link points back to a folder that contains it (a symlink loop)".to_string()
+                    "this link points back to a folder that contains it (a symlink loop)"
+                        .to_string()
                 } else {
                     format!("cannot read: {}", io_message(error.io_error()))
                 };
@@ -331,7 +332,9 @@ fn list(root: &Path, folder: &str, ext: &str, diagnostics: &mut Diagnostics) -> 
                     &rel,
                     format!("this file is ignored: files in {folder}/ must end in .{ext}"),
                 )
-                .help(format!("rename it to end in .{ext}, or move it out of {folder}/")),
+                .help(format!(
+                    "rename it to end in .{ext}, or move it out of {folder}/"
+                )),
             );
         }
     }
@@ -361,7 +364,8 @@ fn warn_about_unknown_entries(content: &Path, diagnostics: &mut Diagnostics) {
         .collect();
     names.sort();
     for name in names {
-        let known = CONTENT_FILES.contains(&name.as_str()) || CONTENT_FOLDERS.contains(&name.as_str());
+        let known =
+            CONTENT_FILES.contains(&name.as_str()) || CONTENT_FOLDERS.contains(&name.as_str());
         if known {
             continue;
         }
@@ -432,7 +436,7 @@ pub fn split_front_matter(text: &str) -> Result<(Range<usize>, Range<usize>), Fr
     if text[first.clone()].trim_end() != "+++" {
         return Err(FrontMatterError::Missing);
     }
-    let front_start = first.end;
+    let front_start = (first.end + 1).min(text.len());
     for line in lines {
         if text[line.clone()].trim_end() == "+++" {
             let body_start = text[line.end..]
@@ -519,7 +523,12 @@ fn parse_value<T: DeserializeOwned>(
     diagnostics: &mut Diagnostics,
 ) -> Option<T> {
     let table = parse_syntax(file, text, diagnostics)?;
-    deserialize(file, Spanned::new(table.span(), DeValue::Table(table.into_inner())), "", diagnostics)
+    deserialize(
+        file,
+        Spanned::new(table.span(), DeValue::Table(table.into_inner())),
+        "",
+        diagnostics,
+    )
 }
 
 fn parse_syntax<'t>(
@@ -636,13 +645,12 @@ fn explain_serde_error(message: &str, table: &str) -> (String, String) {
     if let Some(rest) = message.strip_prefix("unknown field `")
         && let Some((key, expected)) = rest.split_once('`')
     {
-        let allowed: Vec<&str> = expected
-            .split('`')
-            .skip(1)
-            .step_by(2)
-            .collect();
+        let allowed: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
         let help = match closest(key, allowed.iter().copied()) {
-            Some(near) => format!("did you mean `{near}`? allowed keys: {}", allowed.join(", ")),
+            Some(near) => format!(
+                "did you mean `{near}`? allowed keys: {}",
+                allowed.join(", ")
+            ),
             None => format!("allowed keys: {}", allowed.join(", ")),
         };
         return (format!("unknown key `{key}`{place}"), help);
@@ -666,7 +674,10 @@ fn explain_serde_error(message: &str, table: &str) -> (String, String) {
         } else {
             "check the value's form against docs/content-format.md"
         };
-        return (format!("wrong kind of value{place}: {rest}"), help.to_string());
+        return (
+            format!("wrong kind of value{place}: {rest}"),
+            help.to_string(),
+        );
     }
     (
         format!("{message}{place}"),
@@ -715,7 +726,10 @@ mod tests {
             split_front_matter("+++\ntitle = \"A\"\nBody"),
             Err(FrontMatterError::Unclosed)
         );
-        assert_eq!(split_front_matter("title = 1"), Err(FrontMatterError::Missing));
+        assert_eq!(
+            split_front_matter("title = 1"),
+            Err(FrontMatterError::Missing)
+        );
     }
 
     #[test]

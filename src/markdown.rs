@@ -165,7 +165,10 @@ pub fn render(markdown: &str, resolver: &dyn Resolver) -> Rendered {
 pub fn render_inline(markdown: &str, resolver: &dyn Resolver) -> Rendered {
     let mut rendered = render(markdown, resolver);
     let html = &rendered.html.0;
-    if let Some(inner) = html.trim_end().strip_prefix("<p>").and_then(|h| h.strip_suffix("</p>"))
+    if let Some(inner) = html
+        .trim_end()
+        .strip_prefix("<p>")
+        .and_then(|h| h.strip_suffix("</p>"))
         && !inner.contains("<p>")
     {
         rendered.html = Html(inner.to_string());
@@ -231,7 +234,10 @@ mod tests {
 
     #[test]
     fn cross_references_become_links_relative_to_each_depth() {
-        let out = render("See [Moscow](actor:russia) and [above](section:history).", &Ids);
+        let out = render(
+            "See [Moscow](actor:russia) and [above](section:history).",
+            &Ids,
+        );
         assert_eq!(
             out.html.at("../../"),
             "<p>See <a href=\"../../actors/russia/\">Moscow</a> and <a href=\"../../#history\">above</a>.</p>\n"

@@ -449,7 +449,7 @@ mod tests {
 
     #[test]
     fn partial_dates_sort_at_the_start_of_their_period() {
-        let mut dates = vec![d("2025-06-02"), d("2025-06"), d("2025"), d("2024-12-31")];
+        let mut dates = [d("2025-06-02"), d("2025-06"), d("2025"), d("2024-12-31")];
         dates.sort();
         let shown: Vec<String> = dates.iter().map(PartialDate::iso).collect();
         assert_eq!(shown, ["2024-12-31", "2025", "2025-06", "2025-06-02"]);
@@ -457,7 +457,10 @@ mod tests {
 
     #[test]
     fn impossible_dates_are_rejected() {
-        assert_eq!(PartialDate::parse("2025-02-29"), Err(DateError::Day { days: 28 }));
+        assert_eq!(
+            PartialDate::parse("2025-02-29"),
+            Err(DateError::Day { days: 28 })
+        );
         assert!(PartialDate::parse("2024-02-29").is_ok());
         assert_eq!(PartialDate::parse("2025-13"), Err(DateError::Month));
         assert_eq!(PartialDate::parse("25-06"), Err(DateError::Form));
@@ -467,12 +470,18 @@ mod tests {
 
     #[test]
     fn ranges_are_worded_without_repeating_the_year() {
-        assert_eq!(when_label(&d("2025-06"), Some(&d("2025-07")), false), "June – July 2025");
+        assert_eq!(
+            when_label(&d("2025-06"), Some(&d("2025-07")), false),
+            "June – July 2025"
+        );
         assert_eq!(
             when_label(&d("2022-02-22"), Some(&d("2022-02-24")), false),
             "22 – 24 February 2022"
         );
-        assert_eq!(when_label(&d("1991"), Some(&d("2022-02")), true), "around 1991 – February 2022");
+        assert_eq!(
+            when_label(&d("1991"), Some(&d("2022-02")), true),
+            "around 1991 – February 2022"
+        );
         assert_eq!(when_label(&d("2025-06"), None, true), "around June 2025");
     }
 

@@ -26,7 +26,10 @@ const BUILT_IN: [(&str, &str); 8] = [
     ("actors.html", include_str!("../templates/actors.html")),
     ("actor.html", include_str!("../templates/actor.html")),
     ("404.html", include_str!("../templates/404.html")),
-    ("components.html", include_str!("../templates/components.html")),
+    (
+        "components.html",
+        include_str!("../templates/components.html"),
+    ),
 ];
 
 /// The parsed templates, with their sources kept for pointing at errors.
@@ -47,7 +50,10 @@ impl Templates {
             .collect();
         let folder = root.join("templates");
         if folder.is_dir() {
-            for entry in walkdir::WalkDir::new(&folder).sort_by_file_name().follow_links(true) {
+            for entry in walkdir::WalkDir::new(&folder)
+                .sort_by_file_name()
+                .follow_links(true)
+            {
                 let Ok(entry) = entry else { continue };
                 let name = entry.file_name().to_string_lossy();
                 if !entry.file_type().is_file() || is_editor_litter(&name) {
@@ -93,13 +99,22 @@ fn template_diagnostic(error: &tera::Error, sources: &BTreeMap<String, SourceFil
         ErrorKind::SyntaxError(report) | ErrorKind::RenderingError(report) => {
             match sources.get(report.filename()) {
                 Some(file) => file
-                    .diagnostic(Severity::Error, report.span().range.clone(), format!("template: {}", report.message()))
+                    .diagnostic(
+                        Severity::Error,
+                        report.span().range.clone(),
+                        format!("template: {}", report.message()),
+                    )
                     .help(help),
-                None => Diagnostic::whole_file(Severity::Error, &format!("templates/{}", report.filename()), report.message())
-                    .help(help),
+                None => Diagnostic::whole_file(
+                    Severity::Error,
+                    &format!("templates/{}", report.filename()),
+                    report.message(),
+                )
+                .help(help),
             }
         }
-        _ => Diagnostic::whole_file(Severity::Error, "templates", format!("template: {error}")).help(help),
+        _ => Diagnostic::whole_file(Severity::Error, "templates", format!("template: {error}"))
+            .help(help),
     }
 }
 
@@ -494,11 +509,20 @@ impl<'a> Views<'a> {
                 caption: m.caption.as_ref().map(|c| self.html(c)),
                 credit: m.credit.as_deref(),
             }),
-            updates: story.index.event_updates[index].iter().map(|&u| self.update(u)).collect(),
+            updates: story.index.event_updates[index]
+                .iter()
+                .map(|&u| self.update(u))
+                .collect(),
         }
     }
 
-    fn common(&self, path: &str, title: String, description: Option<&str>, section: &'static str) -> Common<'a> {
+    fn common(
+        &self,
+        path: &str,
+        title: String,
+        description: Option<&str>,
+        section: &'static str,
+    ) -> Common<'a> {
         let site = &self.story.site;
         let canonical_path = path.strip_suffix("index.html").unwrap_or(path);
         Common {
@@ -539,7 +563,11 @@ fn plain_text(html: &str, limit: usize) -> String {
             break;
         };
         let tag = &rest[open + 1..open + close];
-        let name = tag.trim_start_matches('/').split([' ', '/']).next().unwrap_or("");
+        let name = tag
+            .trim_start_matches('/')
+            .split([' ', '/'])
+            .next()
+            .unwrap_or("");
         if BLOCKS.contains(&name) {
             text.push(' ');
         }
@@ -577,7 +605,11 @@ fn job<T: Serialize>(path: String, template: &'static str, page: &T) -> Job {
 }
 
 /// Renders every page of the story into memory, in a stable order.
-pub fn render(story: &Story, templates: &Templates, options: &RenderOptions) -> Result<Vec<Page>, Vec<Diagnostic>> {
+pub fn render(
+    story: &Story,
+    templates: &Templates,
+    options: &RenderOptions,
+) -> Result<Vec<Page>, Vec<Diagnostic>> {
     let mut jobs = Vec::new();
     let live_reload = options.live_reload.as_deref();
     let at = |path: &str| Views {
@@ -625,7 +657,10 @@ pub fn render(story: &Story, templates: &Templates, options: &RenderOptions) -> 
                 year.events.push(v.event(index));
             }
         }
-        let description = format!("Every event of the story in date order: {} events.", story.events.len());
+        let description = format!(
+            "Every event of the story in date order: {} events.",
+            story.events.len()
+        );
         let page = TimelinePage {
             common: v.common(&path, "Timeline".into(), Some(&description), "timeline"),
             years,
@@ -681,7 +716,10 @@ pub fn render(story: &Story, templates: &Templates, options: &RenderOptions) -> 
             })
             .filter(|g: &KindGroup| !g.actors.is_empty())
             .collect();
-        let description = format!("The {} people, states and organizations in the story.", story.actors.len());
+        let description = format!(
+            "The {} people, states and organizations in the story.",
+            story.actors.len()
+        );
         let page = ActorsPage {
             common: v.common(&path, "Who's who".into(), Some(&description), "actors"),
             groups,
@@ -700,11 +738,15 @@ pub fn render(story: &Story, templates: &Templates, options: &RenderOptions) -> 
                 actor: v.actor_link(r.to),
             })
             .collect();
-        relations.extend(story.index.relations_to[index].iter().map(|&(from, r)| RelationView {
-            direction: "in",
-            kind: &story.actors[from].relations[r].kind,
-            actor: v.actor_link(from),
-        }));
+        relations.extend(
+            story.index.relations_to[index]
+                .iter()
+                .map(|&(from, r)| RelationView {
+                    direction: "in",
+                    kind: &story.actors[from].relations[r].kind,
+                    actor: v.actor_link(from),
+                }),
+        );
         let description = actor
             .role
             .clone()
@@ -721,7 +763,10 @@ pub fn render(story: &Story, templates: &Templates, options: &RenderOptions) -> 
                 bio: v.html(&actor.bio),
                 path: format!("actors/{}/", actor.id),
             },
-            events: story.index.actor_events[index].iter().map(|&e| v.event_link(e)).collect(),
+            events: story.index.actor_events[index]
+                .iter()
+                .map(|&e| v.event_link(e))
+                .collect(),
             sections: story.index.actor_sections[index]
                 .iter()
                 .map(|&s| {
@@ -766,7 +811,12 @@ pub fn render(story: &Story, templates: &Templates, options: &RenderOptions) -> 
 
     let mut pages = Vec::with_capacity(jobs.len());
     let mut diagnostics = Vec::new();
-    for Job { path, template, context } in jobs {
+    for Job {
+        path,
+        template,
+        context,
+    } in jobs
+    {
         let rendered = context.and_then(|context| templates.tera.render(template, &context));
         match rendered {
             Ok(html) => pages.push(Page {
@@ -781,7 +831,11 @@ pub fn render(story: &Story, templates: &Templates, options: &RenderOptions) -> 
             }
         }
     }
-    if diagnostics.is_empty() { Ok(pages) } else { Err(diagnostics) }
+    if diagnostics.is_empty() {
+        Ok(pages)
+    } else {
+        Err(diagnostics)
+    }
 }
 
 /// The path part of an absolute URL: "https://example.org/story/" -> "/story/".
@@ -807,13 +861,19 @@ mod tests {
     #[test]
     fn descriptions_are_plain_text_cut_at_a_word() {
         let html = "<p>One brother died of <em>heart failure</em>; the cause &amp; more.</p>";
-        assert_eq!(plain_text(html, 200), "One brother died of heart failure; the cause & more.");
-        assert_eq!(plain_text(html, 25), "One brother died of heart…");
+        assert_eq!(
+            plain_text(html, 200),
+            "One brother died of heart failure; the cause & more."
+        );
+        assert_eq!(plain_text(html, 28), "One brother died of heart…");
     }
 
     #[test]
     fn the_404_page_links_from_the_sites_own_path() {
-        assert_eq!(url_path("https://example.org/azerbaijan-russia/"), "/azerbaijan-russia/");
+        assert_eq!(
+            url_path("https://example.org/azerbaijan-russia/"),
+            "/azerbaijan-russia/"
+        );
         assert_eq!(url_path("https://example.org/"), "/");
     }
 }

@@ -39,8 +39,14 @@ struct Ids {
 impl Resolver for Ids {
     fn path(&self, kind: RefKind, id: &str) -> Option<String> {
         match kind {
-            RefKind::Actor => self.actors.contains_key(id).then(|| format!("actors/{id}/")),
-            RefKind::Event => self.events.contains_key(id).then(|| format!("events/{id}/")),
+            RefKind::Actor => self
+                .actors
+                .contains_key(id)
+                .then(|| format!("actors/{id}/")),
+            RefKind::Event => self
+                .events
+                .contains_key(id)
+                .then(|| format!("events/{id}/")),
             RefKind::Section => self.sections.contains_key(id).then(|| format!("#{id}")),
         }
     }
@@ -70,7 +76,9 @@ pub fn suggest_id(text: &str) -> String {
 pub fn section_slug(path: &str) -> &str {
     let stem = file_stem(path);
     match stem.split_once('-') {
-        Some((number, rest)) if !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit()) => {
+        Some((number, rest))
+            if !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit()) =>
+        {
             rest
         }
         _ => stem,
@@ -87,7 +95,11 @@ struct Resolve<'a> {
 }
 
 /// Validates the raw story. Returns `None` when any error was found.
-pub fn resolve(raw: &RawStory, options: ResolveOptions, diagnostics: &mut Diagnostics) -> Option<Story> {
+pub fn resolve(
+    raw: &RawStory,
+    options: ResolveOptions,
+    diagnostics: &mut Diagnostics,
+) -> Option<Story> {
     let mut r = Resolve {
         raw,
         ids: Ids::default(),
@@ -107,7 +119,9 @@ pub fn resolve(raw: &RawStory, options: ResolveOptions, diagnostics: &mut Diagno
     if r.diagnostics.has_errors() {
         return None;
     }
-    Some(assemble(site?, sections, events, actors, sources, updates, eras))
+    Some(assemble(
+        site?, sections, events, actors, sources, updates, eras,
+    ))
 }
 
 impl Resolve<'_> {
@@ -129,7 +143,8 @@ impl Resolve<'_> {
                 file,
                 raw.base_url.span(),
                 "`base_url` must be a full http(s) address".into(),
-                "write where the site will be published, like \"https://example.org/my-story/\"".into(),
+                "write where the site will be published, like \"https://example.org/my-story/\""
+                    .into(),
             );
         }
         if !base_url.ends_with('/') {
@@ -226,7 +241,10 @@ impl Resolve<'_> {
     fn collect_ids(&mut self, options: ResolveOptions) {
         let raw = self.raw;
         let broken = &raw.broken;
-        let sections = broken.sections.iter().map(|p| (RefKind::Section, section_slug(p).to_string()));
+        let sections = broken
+            .sections
+            .iter()
+            .map(|p| (RefKind::Section, section_slug(p).to_string()));
         let events = broken.events.iter().map(|id| (RefKind::Event, id.clone()));
         let actors = broken.actors.iter().map(|id| (RefKind::Actor, id.clone()));
         self.ids.broken = sections.chain(events).chain(actors).collect();
@@ -243,7 +261,9 @@ impl Resolve<'_> {
                         path,
                         format!("`{slug}` is not a valid section name"),
                     )
-                    .help(format!("rename the file to use only a-z, 0-9 and dashes, like \"{suggestion}.md\"")),
+                    .help(format!(
+                        "rename the file to use only a-z, 0-9 and dashes, like \"{suggestion}.md\""
+                    )),
                 );
                 continue;
             }
@@ -274,7 +294,10 @@ impl Resolve<'_> {
                         &path,
                         format!("`{id}` is not a valid actor id (the file name is the id)"),
                     )
-                    .help(format!("rename the file to use only a-z, 0-9 and dashes, like \"{}.md\"", suggest_id(id))),
+                    .help(format!(
+                        "rename the file to use only a-z, 0-9 and dashes, like \"{}.md\"",
+                        suggest_id(id)
+                    )),
                 );
             } else if self.ids.actors.insert(id.clone(), index).is_some() {
                 self.diagnostics.push(
@@ -296,8 +319,16 @@ impl Resolve<'_> {
             if let Some((first_file, first_start)) = event_places.get(id).copied() {
                 let first = self.file(first_file);
                 let line = first.text[..first_start].matches('\n').count() + 1;
-                let help = format!("it is already used at {}:{line}; give this event another id", first.path);
-                self.error(*file, event.id.span(), format!("duplicate event id `{id}`"), help);
+                let help = format!(
+                    "it is already used at {}:{line}; give this event another id",
+                    first.path
+                );
+                self.error(
+                    *file,
+                    event.id.span(),
+                    format!("duplicate event id `{id}`"),
+                    help,
+                );
                 continue;
             }
             event_places.insert(id.clone(), (*file, event.id.span().start));
@@ -344,12 +375,21 @@ impl Resolve<'_> {
         }
         let (noun, place) = match kind {
             Named::Actor => ("actor", "create content/actors/{id}.md"),
-            Named::Event => ("event", "add an [[event]] with this id under content/events/"),
-            Named::Source => ("source", "declare it as a [[source]] in content/sources.toml"),
+            Named::Event => (
+                "event",
+                "add an [[event]] with this id under content/events/",
+            ),
+            Named::Source => (
+                "source",
+                "declare it as a [[source]] in content/sources.toml",
+            ),
         };
         let help = match closest(id, table.keys().map(String::as_str)) {
             Some(near) => format!("did you mean `{near}`?"),
-            None => format!("use the id of an existing {noun}, or {}", place.replace("{id}", id)),
+            None => format!(
+                "use the id of an existing {noun}, or {}",
+                place.replace("{id}", id)
+            ),
         };
         self.error(file, value.span(), format!("unknown {noun} `{id}`"), help);
         None
@@ -364,14 +404,25 @@ impl Resolve<'_> {
 
     /// Renders a Markdown field and reports the cross-references it cannot resolve.
     /// `start` is the byte offset of the field's text in the file, when known exactly.
-    fn markdown(&mut self, file: FileId, text: &str, start: Option<usize>, fallback: Range<usize>, inline: bool) -> Rendered {
+    fn markdown(
+        &mut self,
+        file: FileId,
+        text: &str,
+        start: Option<usize>,
+        fallback: Range<usize>,
+        inline: bool,
+    ) -> Rendered {
         let rendered = if inline {
             markdown::render_inline(text, &self.ids)
         } else {
             markdown::render(text, &self.ids)
         };
         for reference in &rendered.refs {
-            if self.ids.broken.contains(&(reference.kind, reference.id.clone())) {
+            if self
+                .ids
+                .broken
+                .contains(&(reference.kind, reference.id.clone()))
+            {
                 continue;
             }
             if reference.resolved {
@@ -392,7 +443,8 @@ impl Resolve<'_> {
             {
                 (
                     format!("section `{id}` is a draft and is left out of this build"),
-                    "publish the section (draft = false), build with --drafts, or remove the link".to_string(),
+                    "publish the section (draft = false), build with --drafts, or remove the link"
+                        .to_string(),
                 )
             } else {
                 let candidates: Vec<&str> = match reference.kind {
@@ -402,7 +454,9 @@ impl Resolve<'_> {
                 };
                 let help = match closest(id, candidates.iter().copied()) {
                     Some(near) => format!("did you mean `{scheme}:{near}`?"),
-                    None => format!("link to an existing {scheme} id, like [text]({scheme}:some-id)"),
+                    None => {
+                        format!("link to an existing {scheme} id, like [text]({scheme}:some-id)")
+                    }
                 };
                 (format!("cross-reference to unknown {scheme} `{id}`"), help)
             };
@@ -420,7 +474,13 @@ impl Resolve<'_> {
     /// A Markdown document's body.
     fn markdown_body<T>(&mut self, doc: &Document<T>) -> Rendered {
         let text = &self.raw.file(doc.file).text[doc.body.clone()];
-        self.markdown(doc.file, text, Some(doc.body.start), doc.body.clone(), false)
+        self.markdown(
+            doc.file,
+            text,
+            Some(doc.body.start),
+            doc.body.clone(),
+            false,
+        )
     }
 
     fn sections(&mut self, options: ResolveOptions) -> Vec<(Section, bool)> {
@@ -465,7 +525,13 @@ impl Resolve<'_> {
         let mut actors = Vec::new();
         for (id, doc) in &raw.actors {
             let front = &doc.front;
-            let kind = self.enumerated(doc.file, &front.kind, &ActorKind::ALL, ActorKind::name, "a known actor kind");
+            let kind = self.enumerated(
+                doc.file,
+                &front.kind,
+                &ActorKind::ALL,
+                ActorKind::name,
+                "a known actor kind",
+            );
             let mut relations = Vec::new();
             for relation in &front.relations {
                 if let Some(to) = self.reference(doc.file, &relation.to, Named::Actor) {
@@ -505,7 +571,10 @@ impl Resolve<'_> {
         }
         let names: Vec<&str> = all.iter().map(|v| name(*v)).collect();
         let help = match closest(&text.to_lowercase(), names.iter().copied()) {
-            Some(near) => format!("did you mean \"{near}\"? write one of: {}", names.join(", ")),
+            Some(near) => format!(
+                "did you mean \"{near}\"? write one of: {}",
+                names.join(", ")
+            ),
             None => format!("write one of: {}", names.join(", ")),
         };
         self.error(file, value.span(), format!("`{text}` is not {what}"), help);
@@ -518,7 +587,10 @@ impl Resolve<'_> {
         for (file, rawe) in &raw.events {
             let file = *file;
             let date = self.partial_date(file, &rawe.date);
-            let end_date = rawe.end_date.as_ref().and_then(|e| self.partial_date(file, e));
+            let end_date = rawe
+                .end_date
+                .as_ref()
+                .and_then(|e| self.partial_date(file, e));
             if let (Some(start), Some(end), Some(raw_end)) = (date, end_date, &rawe.end_date)
                 && end.entirely_before(&start)
             {
@@ -531,20 +603,24 @@ impl Resolve<'_> {
             }
             let actors = self.references(file, &rawe.actors, Named::Actor);
             let sources = self.references(file, &rawe.sources, Named::Source);
-            let summary = rawe.summary.as_ref().map(|s| self.markdown_value(file, s, false));
+            let summary = rawe
+                .summary
+                .as_ref()
+                .map(|s| self.markdown_value(file, s, false));
             let media = rawe.media.as_ref().and_then(|m| self.media(file, m));
             let mut accounts = Vec::new();
             for account in &rawe.accounts {
                 let account = account.get_ref();
                 let actor = self.reference(file, &account.actor, Named::Actor);
-                let stance = account
-                    .stance
-                    .as_ref()
-                    .map_or(Some(Stance::Asserts), |s| self.enumerated(file, s, &Stance::ALL, Stance::name, "a stance"));
+                let stance = account.stance.as_ref().map_or(Some(Stance::Asserts), |s| {
+                    self.enumerated(file, s, &Stance::ALL, Stance::name, "a stance")
+                });
                 let status = account
                     .status
                     .as_ref()
-                    .map_or(Some(Status::Unverified), |s| self.enumerated(file, s, &Status::ALL, Status::name, "a status"));
+                    .map_or(Some(Status::Unverified), |s| {
+                        self.enumerated(file, s, &Status::ALL, Status::name, "a status")
+                    });
                 let sources = self.references(file, &account.sources, Named::Source);
                 let claim = self.markdown_value(file, &account.claim, true).html;
                 if let (Some(actor), Some(stance), Some(status)) = (actor, stance, status) {
@@ -597,7 +673,9 @@ impl Resolve<'_> {
         let src = raw.src.get_ref().trim();
         let external = src.starts_with("http://") || src.starts_with("https://");
         let is_image = !external || is_image_path(src);
-        if !external && (src.contains("://") || src.starts_with('/') || src.split('/').any(|p| p == "..")) {
+        if !external
+            && (src.contains("://") || src.starts_with('/') || src.split('/').any(|p| p == ".."))
+        {
             self.error(
                 file,
                 raw.src.span(),
@@ -615,7 +693,10 @@ impl Resolve<'_> {
                 "add `alt = \"...\"`: a short description of the picture for readers who cannot see it".into(),
             );
         }
-        let caption = raw.caption.as_ref().map(|c| self.markdown_value(file, c, true).html);
+        let caption = raw
+            .caption
+            .as_ref()
+            .map(|c| self.markdown_value(file, c, true).html);
         Some(Media {
             src: src.to_string(),
             is_image: is_image && !external,
@@ -641,7 +722,10 @@ impl Resolve<'_> {
                     );
                 }
             }
-            let accessed = source.accessed.as_ref().and_then(|d| self.toml_date(file, d));
+            let accessed = source
+                .accessed
+                .as_ref()
+                .and_then(|d| self.toml_date(file, d));
             sources.push(Source {
                 id: source.id.get_ref().clone(),
                 title: source.title.clone(),
@@ -661,7 +745,13 @@ impl Resolve<'_> {
         for (file, update) in &raw.updates {
             let file = *file;
             let date = self.toml_date(file, &update.date);
-            let kind = self.enumerated(file, &update.kind, &UpdateKind::ALL, UpdateKind::name, "an update kind");
+            let kind = self.enumerated(
+                file,
+                &update.kind,
+                &UpdateKind::ALL,
+                UpdateKind::name,
+                "an update kind",
+            );
             let events = self.references(file, &update.events, Named::Event);
             let note = self.markdown_value(file, &update.note, true).html;
             if let (Some(date), Some(kind)) = (date, kind) {
@@ -788,7 +878,10 @@ fn assemble(
         new_index[old] = new;
     }
     let mut slots: Vec<Option<Event>> = events.into_iter().map(Some).collect();
-    let mut events: Vec<Event> = order.iter().map(|&i| slots[i].take().expect("each event moved once")).collect();
+    let mut events: Vec<Event> = order
+        .iter()
+        .map(|&i| slots[i].take().expect("each event moved once"))
+        .collect();
     for update in &mut updates {
         for e in &mut update.events {
             *e = new_index[*e];
@@ -797,7 +890,12 @@ fn assemble(
 
     // Actors are shown by name; remap every actor index to the new order.
     let mut actor_order: Vec<usize> = (0..actors.len()).collect();
-    actor_order.sort_by(|&a, &b| actors[a].name.to_lowercase().cmp(&actors[b].name.to_lowercase()));
+    actor_order.sort_by(|&a, &b| {
+        actors[a]
+            .name
+            .to_lowercase()
+            .cmp(&actors[b].name.to_lowercase())
+    });
     let mut actor_new = vec![0; actors.len()];
     for (new, &old) in actor_order.iter().enumerate() {
         actor_new[old] = new;
@@ -827,7 +925,7 @@ fn assemble(
         section.mentions.sort_unstable();
     }
 
-    updates.sort_by(|a, b| b.date.cmp(&a.date));
+    updates.sort_by_key(|u| std::cmp::Reverse(u.date));
     eras.sort_by_key(|e| e.start);
 
     let mut index = Index {
@@ -885,7 +983,10 @@ mod tests {
 
     #[test]
     fn section_slugs_drop_the_leading_number() {
-        assert_eq!(section_slug("content/story/01-what-happened.md"), "what-happened");
+        assert_eq!(
+            section_slug("content/story/01-what-happened.md"),
+            "what-happened"
+        );
         assert_eq!(section_slug("content/story/history.md"), "history");
         assert_eq!(section_slug("content/story/2025-june.md"), "june");
     }

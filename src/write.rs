@@ -81,7 +81,9 @@ pub fn publish(output: &Path, pages: &[Page], statics: &[StaticFile]) -> io::Res
         let target = staging.path().join(&file.path);
         create_parent(&target)?;
         match &file.bytes {
-            Bytes::BuiltIn(bytes) => fs::write(&target, bytes).map_err(|e| with_path(e, &target))?,
+            Bytes::BuiltIn(bytes) => {
+                fs::write(&target, bytes).map_err(|e| with_path(e, &target))?
+            }
             Bytes::File(source) => {
                 fs::copy(source, &target).map_err(|e| with_path(e, source))?;
             }

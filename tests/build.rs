@@ -11,7 +11,11 @@ fn default_story() -> Site {
     let out = tempfile::tempdir().expect("temp dir");
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let output = explainer(
-        &["build", "--output", out.path().to_str().expect("UTF-8 path")],
+        &[
+            "build",
+            "--output",
+            out.path().to_str().expect("UTF-8 path"),
+        ],
         root,
     );
     assert!(output.status.success(), "{}", stderr(&output));
@@ -33,22 +37,43 @@ fn ids_in(dir: &str, ext: &str) -> Vec<String> {
 #[test]
 fn the_default_story_has_a_page_for_every_event_and_actor() {
     let site = default_story();
-    for page in ["index.html", "timeline/index.html", "actors/index.html", "404.html", "style.css"] {
+    for page in [
+        "index.html",
+        "timeline/index.html",
+        "actors/index.html",
+        "404.html",
+        "style.css",
+    ] {
         assert!(site.has(page), "missing {page}");
     }
     let actors = ids_in("content/actors", "md");
-    assert!(actors.len() >= 10, "the default story has at least 10 actors");
+    assert!(
+        actors.len() >= 10,
+        "the default story has at least 10 actors"
+    );
     for id in &actors {
-        assert!(site.has(&format!("actors/{id}/index.html")), "no page for actor {id}");
+        assert!(
+            site.has(&format!("actors/{id}/index.html")),
+            "no page for actor {id}"
+        );
     }
     let timeline = site.page("timeline/index.html");
     let events: Vec<String> = attribute_values(&timeline, &["href"])
         .into_iter()
-        .filter_map(|h| h.strip_prefix("../events/").map(|s| s.trim_end_matches('/').to_string()))
+        .filter_map(|h| {
+            h.strip_prefix("../events/")
+                .map(|s| s.trim_end_matches('/').to_string())
+        })
         .collect();
-    assert!(events.len() >= 10, "the default story has at least 10 events");
+    assert!(
+        events.len() >= 10,
+        "the default story has at least 10 events"
+    );
     for id in &events {
-        assert!(site.has(&format!("events/{id}/index.html")), "no page for event {id}");
+        assert!(
+            site.has(&format!("events/{id}/index.html")),
+            "no page for event {id}"
+        );
     }
 }
 
@@ -75,13 +100,23 @@ fn the_timeline_is_in_date_order_with_dates_at_their_precision() {
     let timeline = site.page("timeline/index.html");
     let order: Vec<usize> = ["The club is founded", "Anna meets Bob", "The club votes"]
         .iter()
-        .map(|title| timeline.find(title).unwrap_or_else(|| panic!("{title} not on the timeline")))
+        .map(|title| {
+            timeline
+                .find(title)
+                .unwrap_or_else(|| panic!("{title} not on the timeline"))
+        })
         .collect();
-    assert!(order.windows(2).all(|w| w[0] < w[1]), "events out of order: {order:?}");
+    assert!(
+        order.windows(2).all(|w| w[0] < w[1]),
+        "events out of order: {order:?}"
+    );
     assert!(timeline.contains(r#"<time datetime="2024-06">June 2024</time>"#));
     assert!(timeline.contains(r#"<time datetime="1991">1991</time>"#));
     assert!(timeline.contains(r#"<time datetime="2024-06-03">3 June 2024</time>"#));
-    assert!(!timeline.contains("1 June 2024"), "a month is never shown as a day");
+    assert!(
+        !timeline.contains("1 June 2024"),
+        "a month is never shown as a day"
+    );
     assert!(timeline.contains(r#"<h2 class="year-heading" id="year-1991">1991</h2>"#));
 }
 
@@ -131,7 +166,10 @@ fn a_story_template_overrides_the_built_in_one() {
     );
     let site = story.build(&[]);
     assert!(site.page("actors/index.html").contains("<h1>Our cast</h1>"));
-    assert!(site.page("timeline/index.html").contains("<h1>Timeline</h1>"));
+    assert!(
+        site.page("timeline/index.html")
+            .contains("<h1>Timeline</h1>")
+    );
 }
 
 #[test]
@@ -150,7 +188,11 @@ fn drafts_are_left_out_unless_asked_for() {
 fn base_url_sets_canonical_links_but_internal_links_stay_relative() {
     let site = Story::small().build(&["--base-url", "https://news.example/story"]);
     let event = site.page("events/meeting/index.html");
-    assert!(event.contains(r#"<link rel="canonical" href="https://news.example/story/events/meeting/">"#));
+    assert!(
+        event.contains(
+            r#"<link rel="canonical" href="https://news.example/story/events/meeting/">"#
+        )
+    );
     assert!(event.contains(r#"<link rel="stylesheet" href="../../style.css">"#));
     let not_found = site.page("404.html");
     assert!(not_found.contains(r#"<link rel="stylesheet" href="/story/style.css">"#));
@@ -190,7 +232,10 @@ fn data_fields_are_escaped_and_markdown_keeps_its_html() {
     );
     let site = story.build(&[]);
     let bob = site.page("actors/bob/index.html");
-    assert!(bob.contains("Bob &lt;script&gt;alert(1)&lt;&#x2F;script&gt;") || bob.contains("Bob &lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(
+        bob.contains("Bob &lt;script&gt;alert(1)&lt;&#x2F;script&gt;")
+            || bob.contains("Bob &lt;script&gt;alert(1)&lt;/script&gt;")
+    );
     assert!(!bob.contains("<script>alert(1)"));
     assert!(bob.contains(r#"<span class="x">raw</span>"#));
 }

@@ -152,10 +152,12 @@ impl Site {
     }
 
     pub fn page(&self, path: &str) -> String {
-        let bytes = self
-            .files
-            .get(path)
-            .unwrap_or_else(|| panic!("no page {path}; have {:?}", self.files.keys().collect::<Vec<_>>()));
+        let bytes = self.files.get(path).unwrap_or_else(|| {
+            panic!(
+                "no page {path}; have {:?}",
+                self.files.keys().collect::<Vec<_>>()
+            )
+        });
         String::from_utf8(bytes.clone()).expect("UTF-8 page")
     }
 
@@ -180,7 +182,8 @@ impl Site {
                 continue;
             }
             for href in attribute_values(&html, &["href", "src"]) {
-                if href.contains("://") || href.starts_with("mailto:") || href.starts_with("data:") {
+                if href.contains("://") || href.starts_with("mailto:") || href.starts_with("data:")
+                {
                     continue;
                 }
                 if let Err(reason) = self.resolve(page, &href) {
@@ -212,7 +215,11 @@ impl Site {
         if path.is_empty() {
             target = page.to_string();
         } else if path.ends_with('/') || target.is_empty() {
-            target = if target.is_empty() { "index.html".into() } else { format!("{target}/index.html") };
+            target = if target.is_empty() {
+                "index.html".into()
+            } else {
+                format!("{target}/index.html")
+            };
         }
         if !self.has(&target) {
             return Err(format!("no file {target}"));
