@@ -1,0 +1,238 @@
+//! Tera setup and rendering: every page of the site, in memory.
+//!
+//! Steps: load the built-in templates and the story's overrides into one Tera
+//! instance (parsed once); build one typed, borrowed context per page from the
+//! [`Story`] (`pages`, `views`); render every page into memory. Nothing here
+//! touches the output folder: `write` does. Variables: `docs/templates.md`.
+
+mod pages;
+mod views;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::Path;
+
+use tera::{ErrorKind, Tera};
+
+use crate::diagnostics::{Diagnostic, Diagnostics, Severity, SourceFile};
+use crate::load::{is_editor_litter, relative};
+use crate::model::Story;
+use pages::{Job, Pages};
+
+/// The templates that ship inside the binary, overridable by name.
+const BUILT_IN: [(&str, &str); 13] = [
+    ("base.html", include_str!("../../templates/base.html")),
+    ("story.html", include_str!("../../templates/story.html")),
+    (
+        "timeline.html",
+        include_str!("../../templates/timeline.html"),
+    ),
+    ("event.html", include_str!("../../templates/event.html")),
+    ("actors.html", include_str!("../../templates/actors.html")),
+    ("actor.html", include_str!("../../templates/actor.html")),
+    ("404.html", include_str!("../../templates/404.html")),
+    (
+        "accounts.html",
+        include_str!("../../templates/accounts.html"),
+    ),
+    ("sources.html", include_str!("../../templates/sources.html")),
+    ("changes.html", include_str!("../../templates/changes.html")),
+    ("feed.xml", include_str!("../../templates/feed.xml")),
+    ("sitemap.xml", include_str!("../../templates/sitemap.xml")),
+    (
+        "components.html",
+        include_str!("../../templates/components.html"),
+    ),
+];
+
+/// The parsed templates, with their sources kept for pointing at errors.
+pub struct Templates {
+    tera: Tera,
+    sources: BTreeMap<String, SourceFile>,
+}
+
+impl Templates {
+    /// The built-in templates, each replaced by `root/templates/NAME` where the story has one.
+    pub fn load(root: &Path, diagnostics: &mut Diagnostics) -> Option<Templates> {
+        let mut sources: BTreeMap<String, SourceFile> = BUILT_IN
+            .iter()
+            .map(|(name, text)| {
+                let path = format!("templates/{name} (built-in)");
+                (name.to_string(), SourceFile::new(path, *text))
+            })
+            .collect();
+        let folder = root.join("templates");
+        if folder.is_dir() {
+            for entry in walkdir::WalkDir::new(&folder)
+                .sort_by_file_name()
+                .follow_links(true)
+            {
+                let Ok(entry) = entry else { continue };
+                let name = entry.file_name().to_string_lossy();
+                if !entry.file_type().is_file() || is_editor_litter(&name) {
+                    continue;
+                }
+                let Ok(rel) = entry.path().strip_prefix(&folder) else {
+                    continue;
+                };
+                let name = relative(rel);
+                let path = format!("templates/{name}");
+                match fs::read_to_string(entry.path()) {
+                    Ok(text) => {
+                        sources.insert(name, SourceFile::new(path, text));
+                    }
+                    Err(error) => diagnostics.push(Diagnostic::whole_file(
+                        Severity::Error,
+                        &path,
+                        format!("cannot read this template: {error}"),
+                    )),
+                }
+            }
+        }
+        let mut tera = Tera::new();
+        tera.autoescape_on([".html", ".htm", ".xml", ".svg"]);
+        let batch: Vec<(&str, &str)> = sources
+            .iter()
+            .map(|(name, file)| (name.as_str(), file.text.as_str()))
+            .collect();
+        match tera.add_raw_templates(batch) {
+            Ok(()) => Some(Templates { tera, sources }),
+            Err(error) => {
+                diagnostics.push(template_diagnostic(&error, &sources));
+                None
+            }
+        }
+    }
+}
+
+/// A Tera error as a diagnostic at the template's file, line and column.
+fn template_diagnostic(error: &tera::Error, sources: &BTreeMap<String, SourceFile>) -> Diagnostic {
+    let help = "see docs/templates.md for the variables and syntax templates can use";
+    match error.kind() {
+        ErrorKind::SyntaxError(report) | ErrorKind::RenderingError(report) => {
+            match sources.get(report.filename()) {
+                Some(file) => file
+                    .diagnostic(
+                        Severity::Error,
+                        report.span().range.clone(),
+                        format!("template: {}", report.message()),
+                    )
+                    .help(help),
+                None => Diagnostic::whole_file(
+                    Severity::Error,
+                    &format!("templates/{}", report.filename()),
+                    report.message(),
+                )
+                .help(help),
+            }
+        }
+        _ => Diagnostic::whole_file(Severity::Error, "templates", format!("template: {error}"))
+            .help(help),
+    }
+}
+
+/// One file of the built site, in memory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page {
+    /// Relative to the output folder, like `events/x/index.html`.
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+/// What differs between `build` and `serve`.
+#[derive(Debug, Clone, Default)]
+pub struct RenderOptions {
+    /// The live-reload script's URL, set only by `serve`.
+    pub live_reload: Option<String>,
+}
+
+/// The way from a page at `path` back to the site root: `./`, `../`, `../../`.
+pub fn root_for(path: &str) -> String {
+    match path.matches('/').count() {
+        0 => "./".to_string(),
+        depth => "../".repeat(depth),
+    }
+}
+
+/// Renders every page of the story into memory, in a stable order.
+pub fn render(
+    story: &Story,
+    templates: &Templates,
+    options: &RenderOptions,
+) -> Result<Vec<Page>, Vec<Diagnostic>> {
+    let jobs = Pages {
+        story,
+        live_reload: options.live_reload.as_deref(),
+    }
+    .all();
+    let mut pages = Vec::with_capacity(jobs.len() + 1);
+    let mut diagnostics = Vec::new();
+    for Job {
+        path,
+        template,
+        context,
+    } in jobs
+    {
+        let rendered = context.and_then(|context| templates.tera.render(template, &context));
+        match rendered {
+            Ok(html) => pages.push(Page {
+                path,
+                bytes: html.into_bytes(),
+            }),
+            Err(error) => {
+                let diagnostic = template_diagnostic(&error, &templates.sources);
+                if !diagnostics.contains(&diagnostic) {
+                    diagnostics.push(diagnostic);
+                }
+            }
+        }
+    }
+    pages.push(robots(story));
+    if diagnostics.is_empty() {
+        Ok(pages)
+    } else {
+        Err(diagnostics)
+    }
+}
+
+/// robots.txt: everything may be crawled; the sitemap is named.
+fn robots(story: &Story) -> Page {
+    let text = format!(
+        "User-agent: *\nAllow: /\n\nSitemap: {}sitemap.xml\n",
+        story.site.base_url
+    );
+    Page {
+        path: "robots.txt".into(),
+        bytes: text.into_bytes(),
+    }
+}
+
+/// The path part of an absolute URL: "https://example.org/story/" -> "/story/".
+fn url_path(url: &str) -> String {
+    let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
+    match after_scheme.find('/') {
+        Some(at) => after_scheme[at..].to_string(),
+        None => "/".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_page_finds_its_way_back_to_the_root() {
+        assert_eq!(root_for("index.html"), "./");
+        assert_eq!(root_for("timeline/index.html"), "../");
+        assert_eq!(root_for("events/x/index.html"), "../../");
+    }
+
+    #[test]
+    fn the_404_page_links_from_the_sites_own_path() {
+        assert_eq!(
+            url_path("https://example.org/azerbaijan-russia/"),
+            "/azerbaijan-russia/"
+        );
+        assert_eq!(url_path("https://example.org/"), "/");
+    }
+}

@@ -1,0 +1,555 @@
+//! One function per kind of page: each builds the page's typed context.
+//!
+//! Every function returns [`Job`]s (output path, template, context); `render`
+//! renders them. Structured data (JSON-LD) is built here too, with serde_json,
+//! so it is always valid JSON whatever the content.
+
+use serde::Serialize;
+use serde_json::{Value, json};
+use tera::Context;
+
+use super::views::*;
+use super::{root_for, url_path};
+use crate::model::*;
+
+/// A page to render: its output path, template and context.
+pub(super) struct Job {
+    pub(super) path: String,
+    pub(super) template: &'static str,
+    pub(super) context: Result<Context, tera::Error>,
+}
+
+fn job<T: Serialize>(path: String, template: &'static str, page: &T) -> Job {
+    Job {
+        path,
+        template,
+        context: Context::from_serialize(page),
+    }
+}
+
+/// Builds the jobs of every page of one story.
+pub(super) struct Pages<'a> {
+    pub(super) story: &'a Story,
+    pub(super) live_reload: Option<&'a str>,
+}
+
+impl<'a> Pages<'a> {
+    fn views(&self, path: &str) -> Views<'a> {
+        Views {
+            story: self.story,
+            root: root_for(path),
+            live_reload: self.live_reload,
+        }
+    }
+
+    pub(super) fn all(&self) -> Vec<Job> {
+        let mut jobs = vec![self.story_page(), self.timeline()];
+        jobs.extend((0..self.story.events.len()).map(|i| self.event(i)));
+        jobs.push(self.actors());
+        jobs.extend((0..self.story.actors.len()).map(|i| self.actor(i)));
+        jobs.push(self.accounts());
+        jobs.push(self.sources());
+        if !self.story.updates.is_empty() {
+            jobs.push(self.changes());
+            jobs.push(self.feed());
+        }
+        jobs.push(self.not_found());
+        jobs.push(self.sitemap());
+        jobs
+    }
+
+    fn story_page(&self) -> Job {
+        let story = self.story;
+        let path = "index.html".to_string();
+        let v = self.views(&path);
+        let mut common = v.common(&path, story.site.title.clone(), None, "story");
+        common.json_ld = Some(script_json(&self.article_json_ld()));
+        let last = story.events.len().checked_sub(1);
+        let page = StoryPage {
+            common,
+            sections: story
+                .sections
+                .iter()
+                .map(|s| SectionView {
+                    slug: &s.slug,
+                    title: &s.title,
+                    summary: s.summary.as_deref(),
+                    draft: s.draft,
+                    html: v.html(&s.body),
+                })
+                .collect(),
+            event_count: story.events.len(),
+            actor_count: story.actors.len(),
+            dispute_count: story
+                .events
+                .iter()
+                .filter(|e| e.accounts.len() >= 2)
+                .count(),
+            first_event: (!story.events.is_empty()).then(|| v.event_link(0)),
+            last_event: last.map(|i| v.event_link(i)),
+        };
+        job(path, "story.html", &page)
+    }
+
+    fn timeline(&self) -> Job {
+        let story = self.story;
+        let path = "timeline/index.html".to_string();
+        let v = self.views(&path);
+        let mut years: Vec<Year> = Vec::new();
+        for (index, event) in story.events.iter().enumerate() {
+            if years.last().is_none_or(|y| y.year != event.date.year) {
+                years.push(Year {
+                    year: event.date.year,
+                    events: Vec::new(),
+                });
+            }
+            if let Some(year) = years.last_mut() {
+                year.events.push(v.event(index));
+            }
+        }
+        let description = format!(
+            "Every event of the story in date order: {} events.",
+            story.events.len()
+        );
+        let page = TimelinePage {
+            common: v.common(&path, "Timeline".into(), Some(&description), "timeline"),
+            years,
+            eras: story
+                .eras
+                .iter()
+                .map(|e| EraView {
+                    title: &e.title,
+                    when: WhenView::new(&e.start, e.end.as_ref(), false),
+                })
+                .collect(),
+        };
+        job(path, "timeline.html", &page)
+    }
+
+    fn event(&self, index: usize) -> Job {
+        let story = self.story;
+        let event = &story.events[index];
+        let path = format!("events/{}/index.html", event.id);
+        let v = self.views(&path);
+        let description = event
+            .summary
+            .as_ref()
+            .map(|s| plain_text(&s.at(""), 160))
+            .filter(|d| !d.is_empty());
+        let mut common = v.common(&path, event.title.clone(), description.as_deref(), "event");
+        common.json_ld = Some(script_json(&event_json_ld(story, event, &common.page)));
+        let page = EventPage {
+            common,
+            event: v.event(index),
+            previous: index.checked_sub(1).map(|i| v.event_link(i)),
+            next: (index + 1 < story.events.len()).then(|| v.event_link(index + 1)),
+        };
+        job(path, "event.html", &page)
+    }
+
+    fn actors(&self) -> Job {
+        let story = self.story;
+        let path = "actors/index.html".to_string();
+        let v = self.views(&path);
+        let groups = ActorKind::ALL
+            .iter()
+            .map(|&kind| KindGroup {
+                kind: kind.name(),
+                label: kind.plural_label(),
+                actors: story
+                    .actors
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, a)| a.kind == kind)
+                    .map(|(i, a)| ActorCard {
+                        id: &a.id,
+                        name: &a.name,
+                        path: format!("actors/{}/", a.id),
+                        role: a.role.as_deref(),
+                        country: a.country.as_deref(),
+                        event_count: story.index.actor_events[i].len(),
+                    })
+                    .collect(),
+            })
+            .filter(|g: &KindGroup| !g.actors.is_empty())
+            .collect();
+        let description = format!(
+            "The {} people, states and organizations in the story.",
+            story.actors.len()
+        );
+        let page = ActorsPage {
+            common: v.common(&path, "Who’s who".into(), Some(&description), "actors"),
+            groups,
+        };
+        job(path, "actors.html", &page)
+    }
+
+    fn actor(&self, index: usize) -> Job {
+        let story = self.story;
+        let actor = &story.actors[index];
+        let path = format!("actors/{}/index.html", actor.id);
+        let v = self.views(&path);
+        let mut relations: Vec<RelationView> = actor
+            .relations
+            .iter()
+            .map(|r| RelationView {
+                direction: "out",
+                kind: &r.kind,
+                actor: v.actor_link(r.to),
+            })
+            .collect();
+        relations.extend(
+            story.index.relations_to[index]
+                .iter()
+                .map(|&(from, r)| RelationView {
+                    direction: "in",
+                    kind: &story.actors[from].relations[r].kind,
+                    actor: v.actor_link(from),
+                }),
+        );
+        let description = actor
+            .role
+            .clone()
+            .unwrap_or_else(|| plain_text(&actor.bio.at(""), 160));
+        let mut common = v.common(&path, actor.name.clone(), Some(&description), "actor");
+        common.json_ld = Some(script_json(&actor_json_ld(actor, &common.page)));
+        let page = ActorPage {
+            common,
+            actor: ActorView {
+                id: &actor.id,
+                name: &actor.name,
+                kind: actor.kind.name(),
+                role: actor.role.as_deref(),
+                country: actor.country.as_deref(),
+                aliases: &actor.aliases,
+                bio: v.html(&actor.bio),
+                path: format!("actors/{}/", actor.id),
+            },
+            events: story.index.actor_events[index]
+                .iter()
+                .map(|&e| v.event_link(e))
+                .collect(),
+            sections: story.index.actor_sections[index]
+                .iter()
+                .map(|&s| {
+                    let section = &story.sections[s];
+                    SectionLink {
+                        slug: &section.slug,
+                        title: &section.title,
+                        path: format!("#{}", section.slug),
+                    }
+                })
+                .collect(),
+            accounts: story.index.actor_accounts[index]
+                .iter()
+                .map(|&(e, n)| {
+                    let account = &story.events[e].accounts[n];
+                    GivenAccount {
+                        event: v.event_link(e),
+                        claim: v.html(&account.claim),
+                        stance: account.stance.name(),
+                        status: account.status.name(),
+                    }
+                })
+                .collect(),
+            relations,
+        };
+        job(path, "actor.html", &page)
+    }
+
+    fn accounts(&self) -> Job {
+        let story = self.story;
+        let path = "accounts/index.html".to_string();
+        let v = self.views(&path);
+        let disputes: Vec<EventView> = (0..story.events.len())
+            .filter(|&i| story.events[i].accounts.len() >= 2)
+            .map(|i| v.event(i))
+            .collect();
+        let description = format!(
+            "The competing accounts of {} disputed events, side by side and attributed.",
+            disputes.len()
+        );
+        let page = AccountsPage {
+            common: v.common(
+                &path,
+                "Who says what".into(),
+                Some(&description),
+                "accounts",
+            ),
+            disputes,
+        };
+        job(path, "accounts.html", &page)
+    }
+
+    fn sources(&self) -> Job {
+        let story = self.story;
+        let path = "sources/index.html".to_string();
+        let v = self.views(&path);
+        let mut entries: Vec<SourceEntry> = (0..story.sources.len())
+            .map(|s| SourceEntry {
+                source: v.source(s),
+                events: Vec::new(),
+                accounts: Vec::new(),
+            })
+            .collect();
+        // One pass over the events builds every source's citations.
+        for (e, event) in story.events.iter().enumerate() {
+            for &s in &event.sources {
+                entries[s].events.push(v.event_link(e));
+            }
+            for account in &event.accounts {
+                for &s in &account.sources {
+                    entries[s].accounts.push(CitedAccount {
+                        event: v.event_link(e),
+                        actor: v.actor_link(account.actor),
+                    });
+                }
+            }
+        }
+        let description = format!(
+            "The {} sources this story cites, and what cites each of them.",
+            story.sources.len()
+        );
+        let page = SourcesPage {
+            common: v.common(&path, "Sources".into(), Some(&description), "sources"),
+            sources: entries,
+        };
+        job(path, "sources.html", &page)
+    }
+
+    fn changes(&self) -> Job {
+        let story = self.story;
+        let path = "changes/index.html".to_string();
+        let v = self.views(&path);
+        let description = "Every update, correction and clarification of this story, newest first.";
+        let page = ChangesPage {
+            common: v.common(&path, "What changed".into(), Some(description), "changes"),
+            updates: (0..story.updates.len()).map(|u| v.update(u)).collect(),
+        };
+        job(path, "changes.html", &page)
+    }
+
+    /// The Atom feed: one entry per update, links absolute from `base_url`.
+    fn feed(&self) -> Job {
+        let story = self.story;
+        let base = &story.site.base_url;
+        let v = Views {
+            story,
+            root: base.clone(),
+            live_reload: None,
+        };
+        let changes_url = format!("{base}changes/");
+        let entries = (0..story.updates.len())
+            .map(|u| {
+                let update = v.update(u);
+                let kind = capitalized(update.kind);
+                let mut content = update.note.into_owned();
+                if !update.events.is_empty() {
+                    let links: Vec<String> = update
+                        .events
+                        .iter()
+                        .map(|e| {
+                            format!("<a href=\"{base}{}\">{}</a>", e.path, escape_html(e.title))
+                        })
+                        .collect();
+                    content.push_str(&format!("<p>Events: {}</p>", links.join("; ")));
+                }
+                FeedEntry {
+                    id: format!("{changes_url}#{}", update.anchor),
+                    title: format!("{kind}, {}", update.date.label),
+                    updated: rfc3339(&story.updates[u].date),
+                    link: format!("{changes_url}#{}", update.anchor),
+                    content,
+                }
+            })
+            .collect();
+        let updated = last_modified(story)
+            .or(story.site.published)
+            .map_or_else(|| "1970-01-01T00:00:00Z".to_string(), |d| rfc3339(&d));
+        let context = FeedContext {
+            site: v.site(),
+            feed_url: format!("{base}feed.xml"),
+            changes_url,
+            updated,
+            entries,
+        };
+        job("feed.xml".into(), "feed.xml", &context)
+    }
+
+    fn not_found(&self) -> Job {
+        // A 404 page is served at any depth: its links start at the site's own path.
+        let path = "404.html".to_string();
+        let v = Views {
+            story: self.story,
+            root: url_path(&self.story.site.base_url),
+            live_reload: self.live_reload,
+        };
+        let page = NotFoundPage {
+            common: v.common(&path, "Page not found".into(), None, "404"),
+        };
+        job(path, "404.html", &page)
+    }
+
+    fn sitemap(&self) -> Job {
+        let story = self.story;
+        let base = &story.site.base_url;
+        let modified = last_modified(story).map(|d| d.iso());
+        let mut urls = vec![SitemapUrl {
+            loc: base.clone(),
+            lastmod: modified.clone(),
+        }];
+        let mut add = |path: String, lastmod: Option<String>| {
+            urls.push(SitemapUrl {
+                loc: format!("{base}{path}"),
+                lastmod,
+            })
+        };
+        add("timeline/".into(), modified.clone());
+        for (i, event) in story.events.iter().enumerate() {
+            let touched = story.index.event_updates[i]
+                .first()
+                .map(|&u| story.updates[u].date.iso());
+            add(format!("events/{}/", event.id), touched);
+        }
+        add("actors/".into(), None);
+        for actor in &story.actors {
+            add(format!("actors/{}/", actor.id), None);
+        }
+        add("accounts/".into(), None);
+        add("sources/".into(), None);
+        if !story.updates.is_empty() {
+            add("changes/".into(), modified.clone());
+        }
+        job(
+            "sitemap.xml".into(),
+            "sitemap.xml",
+            &SitemapContext { urls },
+        )
+    }
+
+    /// schema.org NewsArticle for the story, with its corrections.
+    fn article_json_ld(&self) -> Value {
+        let story = self.story;
+        let site = &story.site;
+        let corrections: Vec<Value> = story
+            .updates
+            .iter()
+            .filter(|u| u.kind == UpdateKind::Correction)
+            .map(|u| {
+                json!({
+                    "@type": "CorrectionComment",
+                    "text": plain_text(&u.note.at(&site.base_url), 500),
+                    "datePublished": u.date.iso(),
+                })
+            })
+            .collect();
+        let mut article = json!({
+            "@context": "https://schema.org",
+            "@type": "NewsArticle",
+            "headline": site.title,
+            "url": site.base_url,
+            "mainEntityOfPage": site.base_url,
+            "inLanguage": site.language,
+        });
+        let fields = [
+            (
+                "description",
+                site.description.clone().or(site.subtitle.clone()),
+            ),
+            ("datePublished", site.published.map(|d| d.iso())),
+            ("dateModified", last_modified(story).map(|d| d.iso())),
+        ];
+        for (key, value) in fields {
+            if let Some(value) = value {
+                article[key] = Value::String(value);
+            }
+        }
+        if !corrections.is_empty() {
+            article["correction"] = Value::Array(corrections);
+        }
+        article
+    }
+}
+
+fn event_json_ld(story: &Story, event: &Event, page: &PageMeta) -> Value {
+    let mut value = json!({
+        "@context": "https://schema.org",
+        "@type": "Event",
+        "name": event.title,
+        "startDate": event.date.iso(),
+        "url": page.canonical,
+        "description": page.description,
+        "eventStatus": "https://schema.org/EventScheduled",
+    });
+    if let Some(end) = event.end_date {
+        value["endDate"] = Value::String(end.iso());
+    }
+    if let Some(place) = &event.place {
+        value["location"] = json!({ "@type": "Place", "name": place });
+    }
+    let actors: Vec<Value> = event
+        .actors
+        .iter()
+        .map(|&a| {
+            let actor = &story.actors[a];
+            json!({
+                "@type": schema_type(actor.kind),
+                "name": actor.name,
+                "url": format!("{}actors/{}/", story.site.base_url, actor.id),
+            })
+        })
+        .collect();
+    if !actors.is_empty() {
+        value["about"] = Value::Array(actors);
+    }
+    value
+}
+
+fn actor_json_ld(actor: &Actor, page: &PageMeta) -> Value {
+    let mut value = json!({
+        "@context": "https://schema.org",
+        "@type": schema_type(actor.kind),
+        "name": actor.name,
+        "url": page.canonical,
+        "description": page.description,
+    });
+    if !actor.aliases.is_empty() {
+        value["alternateName"] = json!(actor.aliases);
+    }
+    value
+}
+
+fn schema_type(kind: ActorKind) -> &'static str {
+    match kind {
+        ActorKind::Person => "Person",
+        ActorKind::State => "Country",
+        ActorKind::Organization | ActorKind::Group | ActorKind::Media => "Organization",
+    }
+}
+
+/// JSON for a `<script type="application/ld+json">`: `</` cannot end the script early.
+fn script_json(value: &Value) -> String {
+    value.to_string().replace("</", "<\\/")
+}
+
+fn rfc3339(date: &PartialDate) -> String {
+    format!(
+        "{:04}-{:02}-{:02}T00:00:00Z",
+        date.year,
+        date.month.unwrap_or(1),
+        date.day.unwrap_or(1)
+    )
+}
+
+fn escape_html(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    pulldown_cmark_escape::escape_html(&mut escaped, text).ok();
+    escaped
+}
+
+fn capitalized(word: &str) -> String {
+    let mut chars = word.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
+}

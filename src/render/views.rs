@@ -1,0 +1,591 @@
+//! What templates see: typed views borrowed from the [`Story`].
+//!
+//! Each page's context is one of the `*Page` structs; every field is documented
+//! for template authors in `docs/templates.md`. [`Views`] builds the parts for
+//! pages at one depth, so internal links in Markdown fields are made relative.
+
+use std::borrow::Cow;
+
+use serde::Serialize;
+
+use crate::markdown::Html;
+use crate::model::*;
+
+#[derive(Serialize)]
+pub(super) struct DateView {
+    /// For `<time datetime>`: "2025", "2025-06" or "2025-06-27".
+    pub(super) iso: String,
+    /// For readers: "2025", "June 2025", "27 June 2025".
+    pub(super) label: String,
+    pub(super) precision: &'static str,
+}
+
+impl DateView {
+    pub(super) fn new(date: &PartialDate) -> DateView {
+        DateView {
+            iso: date.iso(),
+            label: date.to_string(),
+            precision: match date.precision() {
+                Precision::Year => "year",
+                Precision::Month => "month",
+                Precision::Day => "day",
+            },
+        }
+    }
+}
+
+/// A date or range for `<time>` elements and for reading.
+#[derive(Serialize)]
+pub(super) struct WhenView {
+    /// The whole label: "around June – July 2025".
+    pub(super) text: String,
+    pub(super) approximate: bool,
+    /// The start as shown in a range ("June"), with its `datetime`.
+    pub(super) start: DateView,
+    pub(super) end: Option<DateView>,
+}
+
+impl WhenView {
+    pub(super) fn new(
+        date: &PartialDate,
+        end: Option<&PartialDate>,
+        approximate: bool,
+    ) -> WhenView {
+        let mut start = DateView::new(date);
+        start.label = range_start_label(date, end);
+        WhenView {
+            text: when_label(date, end, approximate),
+            approximate,
+            start,
+            end: end.map(DateView::new),
+        }
+    }
+
+    pub(super) fn of(event: &Event) -> WhenView {
+        WhenView::new(&event.date, event.end_date.as_ref(), event.approximate)
+    }
+}
+
+#[derive(Serialize)]
+pub(super) struct SiteView<'a> {
+    pub(super) title: &'a str,
+    pub(super) subtitle: Option<&'a str>,
+    pub(super) description: Option<&'a str>,
+    pub(super) base_url: &'a str,
+    pub(super) language: &'a str,
+    pub(super) published: Option<DateView>,
+    pub(super) updated: Option<DateView>,
+}
+
+#[derive(Serialize)]
+pub(super) struct PageMeta {
+    /// The `<title>` text, without the site title.
+    pub(super) title: String,
+    pub(super) description: String,
+    /// The page's own full URL from `base_url`.
+    pub(super) canonical: String,
+    /// Which part of the site it belongs to: story, timeline, actors, event, actor, 404.
+    pub(super) section: &'static str,
+}
+
+#[derive(Serialize)]
+pub(super) struct Common<'a> {
+    pub(super) site: SiteView<'a>,
+    /// The way back to the site root from this page: prefix every internal link with it.
+    pub(super) root: String,
+    pub(super) page: PageMeta,
+    /// Structured data (schema.org JSON-LD), ready to print inside its script tag.
+    pub(super) json_ld: Option<String>,
+    /// The latest update or correction of the story, if it has a log.
+    pub(super) last_change: Option<UpdateView<'a>>,
+    pub(super) live_reload: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+pub(super) struct ActorLink<'a> {
+    pub(super) id: &'a str,
+    pub(super) name: &'a str,
+    pub(super) kind: &'static str,
+    pub(super) path: String,
+}
+
+#[derive(Serialize)]
+pub(super) struct SourceView<'a> {
+    pub(super) id: &'a str,
+    pub(super) title: &'a str,
+    pub(super) publisher: Option<&'a str>,
+    pub(super) url: Option<&'a str>,
+    pub(super) accessed: Option<DateView>,
+    pub(super) archive_url: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+pub(super) struct AccountView<'a> {
+    pub(super) actor: ActorLink<'a>,
+    pub(super) claim: Cow<'a, str>,
+    pub(super) stance: &'static str,
+    pub(super) status: &'static str,
+    pub(super) sources: Vec<SourceView<'a>>,
+}
+
+#[derive(Serialize)]
+pub(super) struct MediaView<'a> {
+    /// A path from the site root for images; the full URL for other media.
+    pub(super) src: &'a str,
+    pub(super) is_image: bool,
+    pub(super) alt: Option<&'a str>,
+    pub(super) caption: Option<Cow<'a, str>>,
+    pub(super) credit: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+pub(super) struct UpdateView<'a> {
+    /// Stable within the changes page and the feed: "2025-07-04-correction".
+    pub(super) anchor: String,
+    pub(super) date: DateView,
+    /// update, correction or clarification.
+    pub(super) kind: &'static str,
+    pub(super) note: Cow<'a, str>,
+    /// The events it touched.
+    pub(super) events: Vec<EventLink<'a>>,
+}
+
+#[derive(Serialize)]
+pub(super) struct EventLink<'a> {
+    pub(super) id: &'a str,
+    pub(super) title: &'a str,
+    pub(super) path: String,
+    pub(super) when: WhenView,
+}
+
+#[derive(Serialize)]
+pub(super) struct EventView<'a> {
+    pub(super) id: &'a str,
+    pub(super) title: &'a str,
+    pub(super) path: String,
+    /// The date or range, worded at its precision: "around June – July 2025".
+    pub(super) when: WhenView,
+    pub(super) place: Option<&'a str>,
+    pub(super) tags: &'a [String],
+    pub(super) summary: Option<Cow<'a, str>>,
+    pub(super) actors: Vec<ActorLink<'a>>,
+    /// Two or more accounts: the event is disputed.
+    pub(super) contested: bool,
+    pub(super) accounts: Vec<AccountView<'a>>,
+    pub(super) sources: Vec<SourceView<'a>>,
+    pub(super) media: Option<MediaView<'a>>,
+    /// Updates and corrections that touched it, newest first.
+    pub(super) updates: Vec<UpdateView<'a>>,
+}
+
+#[derive(Serialize)]
+pub(super) struct SectionView<'a> {
+    pub(super) slug: &'a str,
+    pub(super) title: &'a str,
+    pub(super) summary: Option<&'a str>,
+    pub(super) draft: bool,
+    pub(super) html: Cow<'a, str>,
+}
+
+#[derive(Serialize)]
+pub(super) struct StoryPage<'a> {
+    #[serde(flatten)]
+    pub(super) common: Common<'a>,
+    pub(super) sections: Vec<SectionView<'a>>,
+    pub(super) event_count: usize,
+    pub(super) actor_count: usize,
+    /// Events with two or more accounts.
+    pub(super) dispute_count: usize,
+    pub(super) first_event: Option<EventLink<'a>>,
+    pub(super) last_event: Option<EventLink<'a>>,
+}
+
+#[derive(Serialize)]
+pub(super) struct Year<'a> {
+    pub(super) year: i32,
+    pub(super) events: Vec<EventView<'a>>,
+}
+
+#[derive(Serialize)]
+pub(super) struct EraView<'a> {
+    pub(super) title: &'a str,
+    pub(super) when: WhenView,
+}
+
+#[derive(Serialize)]
+pub(super) struct TimelinePage<'a> {
+    #[serde(flatten)]
+    pub(super) common: Common<'a>,
+    pub(super) years: Vec<Year<'a>>,
+    pub(super) eras: Vec<EraView<'a>>,
+}
+
+#[derive(Serialize)]
+pub(super) struct EventPage<'a> {
+    #[serde(flatten)]
+    pub(super) common: Common<'a>,
+    pub(super) event: EventView<'a>,
+    pub(super) previous: Option<EventLink<'a>>,
+    pub(super) next: Option<EventLink<'a>>,
+}
+
+#[derive(Serialize)]
+pub(super) struct ActorCard<'a> {
+    pub(super) id: &'a str,
+    pub(super) name: &'a str,
+    pub(super) path: String,
+    pub(super) role: Option<&'a str>,
+    pub(super) country: Option<&'a str>,
+    pub(super) event_count: usize,
+}
+
+#[derive(Serialize)]
+pub(super) struct KindGroup<'a> {
+    pub(super) kind: &'static str,
+    pub(super) label: &'static str,
+    pub(super) actors: Vec<ActorCard<'a>>,
+}
+
+#[derive(Serialize)]
+pub(super) struct ActorsPage<'a> {
+    #[serde(flatten)]
+    pub(super) common: Common<'a>,
+    pub(super) groups: Vec<KindGroup<'a>>,
+}
+
+#[derive(Serialize)]
+pub(super) struct RelationView<'a> {
+    /// "out": this actor is `kind` the other; "in": the other is `kind` this actor.
+    pub(super) direction: &'static str,
+    pub(super) kind: &'a str,
+    pub(super) actor: ActorLink<'a>,
+}
+
+#[derive(Serialize)]
+pub(super) struct SectionLink<'a> {
+    pub(super) slug: &'a str,
+    pub(super) title: &'a str,
+    /// From the site root: `#slug` on the story page.
+    pub(super) path: String,
+}
+
+#[derive(Serialize)]
+pub(super) struct GivenAccount<'a> {
+    pub(super) event: EventLink<'a>,
+    pub(super) claim: Cow<'a, str>,
+    pub(super) stance: &'static str,
+    pub(super) status: &'static str,
+}
+
+#[derive(Serialize)]
+pub(super) struct ActorView<'a> {
+    pub(super) id: &'a str,
+    pub(super) name: &'a str,
+    pub(super) kind: &'static str,
+    pub(super) role: Option<&'a str>,
+    pub(super) country: Option<&'a str>,
+    pub(super) aliases: &'a [String],
+    pub(super) bio: Cow<'a, str>,
+    pub(super) path: String,
+}
+
+#[derive(Serialize)]
+pub(super) struct ActorPage<'a> {
+    #[serde(flatten)]
+    pub(super) common: Common<'a>,
+    pub(super) actor: ActorView<'a>,
+    pub(super) events: Vec<EventLink<'a>>,
+    pub(super) sections: Vec<SectionLink<'a>>,
+    pub(super) accounts: Vec<GivenAccount<'a>>,
+    pub(super) relations: Vec<RelationView<'a>>,
+}
+
+#[derive(Serialize)]
+pub(super) struct NotFoundPage<'a> {
+    #[serde(flatten)]
+    pub(super) common: Common<'a>,
+}
+
+/// Builds views of one story for pages at one root.
+pub(super) struct Views<'a> {
+    pub(super) story: &'a Story,
+    pub(super) root: String,
+    pub(super) live_reload: Option<&'a str>,
+}
+
+impl<'a> Views<'a> {
+    pub(super) fn actor_link(&self, index: usize) -> ActorLink<'a> {
+        let actor = &self.story.actors[index];
+        ActorLink {
+            id: &actor.id,
+            name: &actor.name,
+            kind: actor.kind.name(),
+            path: format!("actors/{}/", actor.id),
+        }
+    }
+
+    pub(super) fn source(&self, index: usize) -> SourceView<'a> {
+        let source = &self.story.sources[index];
+        SourceView {
+            id: &source.id,
+            title: &source.title,
+            publisher: source.publisher.as_deref(),
+            url: source.url.as_deref(),
+            accessed: source.accessed.as_ref().map(DateView::new),
+            archive_url: source.archive_url.as_deref(),
+        }
+    }
+
+    pub(super) fn html(&self, html: &'a Html) -> Cow<'a, str> {
+        html.at(&self.root)
+    }
+
+    pub(super) fn event_link(&self, index: usize) -> EventLink<'a> {
+        let event = &self.story.events[index];
+        EventLink {
+            id: &event.id,
+            title: &event.title,
+            path: format!("events/{}/", event.id),
+            when: WhenView::of(event),
+        }
+    }
+
+    pub(super) fn update(&self, index: usize) -> UpdateView<'a> {
+        let update = &self.story.updates[index];
+        UpdateView {
+            anchor: update_anchor(self.story, index),
+            date: DateView::new(&update.date),
+            kind: update.kind.name(),
+            note: self.html(&update.note),
+            events: update.events.iter().map(|&e| self.event_link(e)).collect(),
+        }
+    }
+
+    pub(super) fn event(&self, index: usize) -> EventView<'a> {
+        let story = self.story;
+        let event = &story.events[index];
+        let accounts = event
+            .accounts
+            .iter()
+            .map(|a| AccountView {
+                actor: self.actor_link(a.actor),
+                claim: self.html(&a.claim),
+                stance: a.stance.name(),
+                status: a.status.name(),
+                sources: a.sources.iter().map(|&s| self.source(s)).collect(),
+            })
+            .collect();
+        EventView {
+            id: &event.id,
+            title: &event.title,
+            path: format!("events/{}/", event.id),
+            when: WhenView::of(event),
+            place: event.place.as_deref(),
+            tags: &event.tags,
+            summary: event.summary.as_ref().map(|s| self.html(s)),
+            actors: event.actors.iter().map(|&a| self.actor_link(a)).collect(),
+            contested: event.accounts.len() >= 2,
+            accounts,
+            sources: event.sources.iter().map(|&s| self.source(s)).collect(),
+            media: event.media.as_ref().map(|m| MediaView {
+                src: &m.src,
+                is_image: m.is_image,
+                alt: m.alt.as_deref(),
+                caption: m.caption.as_ref().map(|c| self.html(c)),
+                credit: m.credit.as_deref(),
+            }),
+            updates: story.index.event_updates[index]
+                .iter()
+                .map(|&u| self.update(u))
+                .collect(),
+        }
+    }
+
+    pub(super) fn site(&self) -> SiteView<'a> {
+        let site = &self.story.site;
+        SiteView {
+            title: &site.title,
+            subtitle: site.subtitle.as_deref(),
+            description: site.description.as_deref(),
+            base_url: &site.base_url,
+            language: &site.language,
+            published: site.published.as_ref().map(DateView::new),
+            updated: last_modified(self.story).as_ref().map(DateView::new),
+        }
+    }
+
+    pub(super) fn common(
+        &self,
+        path: &str,
+        title: String,
+        description: Option<&str>,
+        section: &'static str,
+    ) -> Common<'a> {
+        let site = &self.story.site;
+        let canonical_path = path.strip_suffix("index.html").unwrap_or(path);
+        Common {
+            site: self.site(),
+            root: self.root.clone(),
+            page: PageMeta {
+                title,
+                description: description
+                    .or(site.description.as_deref())
+                    .or(site.subtitle.as_deref())
+                    .unwrap_or(&site.title)
+                    .to_string(),
+                canonical: format!("{}{canonical_path}", site.base_url),
+                section,
+            },
+            json_ld: None,
+            last_change: (!self.story.updates.is_empty()).then(|| self.update(0)),
+            live_reload: self.live_reload,
+        }
+    }
+}
+
+/// When the story last changed: `updated` in site.toml or the newest update, whichever is later.
+pub(super) fn last_modified(story: &Story) -> Option<PartialDate> {
+    let logged = story.updates.first().map(|u| u.date);
+    story.site.updated.max(logged)
+}
+
+/// "2025-07-04-correction", with "-2", "-3" for repeats counted from the oldest,
+/// so adding a newer entry never changes an older entry's anchor (or feed id).
+pub(super) fn update_anchor(story: &Story, index: usize) -> String {
+    let update = &story.updates[index];
+    let base = format!("{}-{}", update.date.iso(), update.kind.name());
+    // Updates are newest first: the same-day, same-kind entries after this one are older.
+    let older = story.updates[index + 1..]
+        .iter()
+        .filter(|u| u.date == update.date && u.kind == update.kind)
+        .count();
+    if older == 0 {
+        base
+    } else {
+        format!("{base}-{}", older + 1)
+    }
+}
+
+/// The text of an HTML fragment, for meta descriptions: tags dropped, spaces folded.
+pub(super) fn plain_text(html: &str, limit: usize) -> String {
+    const BLOCKS: [&str; 6] = ["p", "br", "li", "blockquote", "h3", "h4"];
+    let mut text = String::new();
+    let mut rest = html;
+    while let Some(open) = rest.find('<') {
+        text.push_str(&rest[..open]);
+        let Some(close) = rest[open..].find('>') else {
+            rest = "";
+            break;
+        };
+        let tag = &rest[open + 1..open + close];
+        let name = tag
+            .trim_start_matches('/')
+            .split([' ', '/'])
+            .next()
+            .unwrap_or("");
+        if BLOCKS.contains(&name) {
+            text.push(' ');
+        }
+        rest = &rest[open + close + 1..];
+    }
+    text.push_str(rest);
+    let text = text
+        .replace("&amp;", "&")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">");
+    let folded = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if folded.chars().count() <= limit {
+        return folded;
+    }
+    let cut: String = folded.chars().take(limit).collect();
+    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
+    format!("{}…", cut.trim_end_matches([',', ';', ':', '.']))
+}
+
+#[derive(Serialize)]
+pub(super) struct ChangesPage<'a> {
+    #[serde(flatten)]
+    pub(super) common: Common<'a>,
+    /// Newest first.
+    pub(super) updates: Vec<UpdateView<'a>>,
+}
+
+#[derive(Serialize)]
+pub(super) struct CitedAccount<'a> {
+    pub(super) event: EventLink<'a>,
+    pub(super) actor: ActorLink<'a>,
+}
+
+#[derive(Serialize)]
+pub(super) struct SourceEntry<'a> {
+    pub(super) source: SourceView<'a>,
+    /// Events that cite it, in date order.
+    pub(super) events: Vec<EventLink<'a>>,
+    /// Accounts that cite it.
+    pub(super) accounts: Vec<CitedAccount<'a>>,
+}
+
+#[derive(Serialize)]
+pub(super) struct SourcesPage<'a> {
+    #[serde(flatten)]
+    pub(super) common: Common<'a>,
+    pub(super) sources: Vec<SourceEntry<'a>>,
+}
+
+#[derive(Serialize)]
+pub(super) struct AccountsPage<'a> {
+    #[serde(flatten)]
+    pub(super) common: Common<'a>,
+    /// Every event with two or more accounts, in date order.
+    pub(super) disputes: Vec<EventView<'a>>,
+}
+
+#[derive(Serialize)]
+pub(super) struct FeedEntry {
+    /// Stable: the changes page URL with the update's anchor.
+    pub(super) id: String,
+    pub(super) title: String,
+    /// RFC 3339, midnight UTC of the update's date.
+    pub(super) updated: String,
+    pub(super) link: String,
+    /// The note and the events it touched, as HTML with absolute links.
+    pub(super) content: String,
+}
+
+#[derive(Serialize)]
+pub(super) struct FeedContext<'a> {
+    pub(super) site: SiteView<'a>,
+    /// The feed's own URL.
+    pub(super) feed_url: String,
+    pub(super) changes_url: String,
+    pub(super) updated: String,
+    pub(super) entries: Vec<FeedEntry>,
+}
+
+#[derive(Serialize)]
+pub(super) struct SitemapUrl {
+    pub(super) loc: String,
+    pub(super) lastmod: Option<String>,
+}
+
+#[derive(Serialize)]
+pub(super) struct SitemapContext {
+    pub(super) urls: Vec<SitemapUrl>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn descriptions_are_plain_text_cut_at_a_word() {
+        let html = "<p>One brother died of <em>heart failure</em>; the cause &amp; more.</p>";
+        assert_eq!(
+            plain_text(html, 200),
+            "One brother died of heart failure; the cause & more."
+        );
+        assert_eq!(plain_text(html, 28), "One brother died of heart…");
+    }
+}
