@@ -527,9 +527,14 @@ fn schema_type(kind: ActorKind) -> &'static str {
     }
 }
 
-/// JSON for a `<script type="application/ld+json">`: `</` cannot end the script early.
+/// JSON for a `<script type="application/ld+json">`: no `<`, `>` or `&` can end
+/// the script early or change how the HTML parser reads it.
 fn script_json(value: &Value) -> String {
-    value.to_string().replace("</", "<\\/")
+    value
+        .to_string()
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
 }
 
 fn rfc3339(date: &PartialDate) -> String {
