@@ -5,7 +5,9 @@
 //! [`Story`] (`pages`, `views`); render every page into memory. Nothing here
 //! touches the output folder: `write` does. Variables: `docs/templates.md`.
 
+pub mod actor_map;
 mod pages;
+pub mod timeline_svg;
 mod views;
 
 use std::collections::BTreeMap;

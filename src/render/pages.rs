@@ -8,6 +8,8 @@ use serde::Serialize;
 use serde_json::{Value, json};
 use tera::Context;
 
+use super::actor_map::ActorMap;
+use super::timeline_svg::TimelineSvg;
 use super::views::*;
 use super::{root_for, url_path};
 use crate::model::*;
@@ -111,8 +113,16 @@ impl<'a> Pages<'a> {
             "Every event of the story in date order: {} events.",
             story.events.len()
         );
+        let timeline_svg = TimelineSvg {
+            events: story.events.iter().collect(),
+            eras: &story.eras,
+            root: &v.root,
+            id: "timeline-chart",
+        }
+        .render();
         let page = TimelinePage {
             common: v.common(&path, "Timeline".into(), Some(&description), "timeline"),
+            timeline_svg,
             years,
             eras: story
                 .eras
@@ -177,9 +187,18 @@ impl<'a> Pages<'a> {
             "The {} people, states and organizations in the story.",
             story.actors.len()
         );
+        let map = ActorMap {
+            story,
+            center: None,
+            root: &v.root,
+            id: "actor-map",
+        }
+        .render();
         let page = ActorsPage {
             common: v.common(&path, "Who’s who".into(), Some(&description), "actors"),
             groups,
+            actor_map: map.svg,
+            map_left_out: map.left_out,
         };
         job(path, "actors.html", &page)
     }
@@ -213,8 +232,20 @@ impl<'a> Pages<'a> {
             .unwrap_or_else(|| plain_text(&actor.bio.at(""), 160));
         let mut common = v.common(&path, actor.name.clone(), Some(&description), "actor");
         common.json_ld = Some(script_json(&actor_json_ld(actor, &common.page)));
+        let neighbourhood = ActorMap {
+            story,
+            center: Some(index),
+            root: &v.root,
+            id: "neighbourhood-map",
+        }
+        .render();
         let page = ActorPage {
             common,
+            neighbourhood_map: if neighbourhood.labels.len() > 1 {
+                neighbourhood.svg
+            } else {
+                String::new()
+            },
             actor: ActorView {
                 id: &actor.id,
                 name: &actor.name,

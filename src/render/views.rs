@@ -218,6 +218,8 @@ pub(super) struct TimelinePage<'a> {
     pub(super) common: Common<'a>,
     pub(super) years: Vec<Year<'a>>,
     pub(super) eras: Vec<EraView<'a>>,
+    /// The visual timeline, an inline SVG (print it with `| safe`).
+    pub(super) timeline_svg: String,
 }
 
 #[derive(Serialize)]
@@ -251,6 +253,10 @@ pub(super) struct ActorsPage<'a> {
     #[serde(flatten)]
     pub(super) common: Common<'a>,
     pub(super) groups: Vec<KindGroup<'a>>,
+    /// The map of all actors and their links, an inline SVG (print it with `| safe`).
+    pub(super) actor_map: String,
+    /// How many actors the map leaves out (it shows the most connected ones).
+    pub(super) map_left_out: usize,
 }
 
 #[derive(Serialize)]
@@ -298,6 +304,8 @@ pub(super) struct ActorPage<'a> {
     pub(super) sections: Vec<SectionLink<'a>>,
     pub(super) accounts: Vec<GivenAccount<'a>>,
     pub(super) relations: Vec<RelationView<'a>>,
+    /// This actor and its neighbours, an inline SVG; empty when it has none.
+    pub(super) neighbourhood_map: String,
 }
 
 #[derive(Serialize)]

@@ -1,0 +1,163 @@
+//! The pictures drawn at build time: the visual timeline and the actor maps.
+
+mod support;
+
+use std::path::Path;
+
+use explainer::BuildOptions;
+use explainer::render::actor_map::{ActorMap, any_overlap};
+use explainer::render::timeline_svg::is_break;
+use support::{Story, attribute_values};
+
+fn svg_in<'a>(html: &'a str, class: &str) -> &'a str {
+    let start = html
+        .find(&format!("<svg class=\"{class}\""))
+        .unwrap_or_else(|| panic!("no {class} svg"));
+    let end = start + html[start..].find("</svg>").expect("closed svg") + 6;
+    &html[start..end]
+}
+
+#[test]
+fn the_timeline_draws_one_linked_mark_per_event_with_a_text_alternative() {
+    let site = Story::small().build(&[]);
+    let page = site.page("timeline/index.html");
+    let svg = svg_in(&page, "timeline-svg");
+    assert_eq!(svg.matches("<rect class=\"tl-mark").count(), 3);
+    let links: Vec<String> = attribute_values(svg, &["href"]);
+    assert_eq!(
+        links,
+        [
+            "../events/founding/",
+            "../events/meeting/",
+            "../events/vote/"
+        ]
+    );
+    assert!(
+        svg.contains(r#"role="img" aria-labelledby="timeline-chart-title timeline-chart-desc""#)
+    );
+    assert!(svg.contains(r#"<title id="timeline-chart-title">Timeline of 3 events</title>"#));
+    assert!(svg.contains("<desc id=\"timeline-chart-desc\">From 1991 to 3 June 2024. Scale break: 32 years with no event. 1 contested."));
+    assert!(
+        svg.contains("tl-mark tl-contested"),
+        "the disputed meeting is marked"
+    );
+    assert_eq!(site.broken_links(), Vec::<String>::new());
+}
+
+#[test]
+fn decades_with_nothing_become_visible_scale_breaks_on_the_default_story() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = tempfile::tempdir().expect("temp dir");
+    let output = support::explainer(
+        &["build", "--output", out.path().to_str().expect("path")],
+        root,
+    );
+    assert!(output.status.success(), "{}", support::stderr(&output));
+    let page = std::fs::read_to_string(out.path().join("timeline/index.html")).expect("timeline");
+    let svg = svg_in(&page, "timeline-svg");
+    let breaks: Vec<&str> = svg
+        .match_indices("<g class=\"tl-break\">")
+        .map(|(i, _)| &svg[i..i + svg[i..].find("</g>").unwrap_or(0)])
+        .collect();
+    assert_eq!(breaks.len(), 2, "1991 -> 2022 and 2022 -> 2025 are breaks");
+    assert!(breaks[0].ends_with(">30 years</text>"));
+    assert!(breaks[1].ends_with(">3 years</text>"));
+    // Each era is drawn, and the month-precision December 1991 is a span, not a dot.
+    for era in ["Post-Soviet partnership", "Allied interaction", "Crisis"] {
+        assert!(
+            svg.contains(&format!(">{era}</text>")),
+            "era {era} is labelled"
+        );
+    }
+}
+
+#[test]
+fn the_break_rule_is_the_documented_one() {
+    assert!(is_break(366, 0, 0));
+    assert!(!is_break(365, 0, 0));
+    assert!(!is_break(800, 400, 401));
+    assert!(is_break(802, 400, 401));
+}
+
+#[test]
+fn short_gaps_stay_on_one_honest_scale() {
+    let story = Story::new()
+        .file("content/events/e.toml", "[[event]]\nid = \"a\"\ndate = \"2025-01\"\ntitle = \"A\"\n\n[[event]]\nid = \"b\"\ndate = \"2025-09-10\"\ntitle = \"B\"\n");
+    let site = story.build(&[]);
+    let page = site.page("timeline/index.html");
+    assert!(!svg_in(&page, "timeline-svg").contains("tl-break"));
+}
+
+#[test]
+fn the_actor_map_links_every_actor_and_draws_relations_and_shared_events() {
+    let site = Story::small().build(&[]);
+    let page = site.page("actors/index.html");
+    let svg = svg_in(&page, "actor-map");
+    let links = attribute_values(svg, &["href"]);
+    assert_eq!(
+        links,
+        ["../actors/anna/", "../actors/bob/", "../actors/club/"]
+    );
+    assert!(svg.contains("<title>Anna — chair of — The Club</title>"));
+    assert!(svg.contains("<title>Anna and Bob: 1 shared event</title>"));
+    assert!(svg.contains(">chair of</text>"), "the relation is labelled");
+    let anna = site.page("actors/anna/index.html");
+    assert!(svg_in(&anna, "actor-map").contains(
+        "<title id=\"neighbourhood-map-title\">Anna and the actors linked to them</title>"
+    ));
+}
+
+#[test]
+fn the_default_story_map_has_no_overlapping_labels() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let (story, diagnostics) = explainer::load_story(&BuildOptions::new(root));
+    let story = story.unwrap_or_else(|| panic!("{diagnostics:?}"));
+    let map = ActorMap {
+        story: &story,
+        center: None,
+        root: "../",
+        id: "m",
+    }
+    .render();
+    assert_eq!(
+        map.labels
+            .iter()
+            .filter(|l| story.actors.iter().any(|a| a.name == l.text))
+            .count(),
+        story.actors.len()
+    );
+    assert_eq!(any_overlap(&map.labels), None);
+    for center in 0..story.actors.len() {
+        let map = ActorMap {
+            story: &story,
+            center: Some(center),
+            root: "../../",
+            id: "m",
+        }
+        .render();
+        assert_eq!(
+            any_overlap(&map.labels),
+            None,
+            "around {}",
+            story.actors[center].name
+        );
+    }
+}
+
+#[test]
+fn pictures_are_drawn_the_same_way_every_time() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let (story, _) = explainer::load_story(&BuildOptions::new(root));
+    let story = story.expect("default story loads");
+    let draw = || {
+        ActorMap {
+            story: &story,
+            center: None,
+            root: "../",
+            id: "m",
+        }
+        .render()
+        .svg
+    };
+    assert_eq!(draw(), draw());
+}
