@@ -1,32 +1,840 @@
 //! `explainer init` and `explainer new`: start a story, add items with fresh ids.
+//!
+//! `init` writes a small story of obvious placeholders that builds and checks
+//! without a warning, and refuses a folder that already holds something.
+//! `new` derives a readable ASCII id from the title (transliterating
+//! Azerbaijani, Russian and any other script), makes it unique among the
+//! story's ids, writes a correctly formed file or appends an `[[event]]`
+//! table, and prints the path. The id and TOML helpers are shared with the
+//! TimelineJS importer.
 
-use std::path::PathBuf;
+use std::collections::HashSet;
+use std::fmt;
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+
+use crate::diagnostics::Diagnostics;
+use crate::load::{self, RawStory};
+use crate::model::{DateError, PartialDate};
+use crate::resolve::section_slug;
+
+/// The title `init` writes when none is given; the importer may replace it.
+pub const PLACEHOLDER_TITLE: &str = "Working title";
+/// The dek `init` writes; the importer may replace it.
+pub const PLACEHOLDER_SUBTITLE: &str =
+    "One sentence that tells readers what this story explains. Edit it in content/site.toml.";
+
+/// Ids longer than this are cut at a word: they end up in every URL.
+const MAX_ID_LEN: usize = 60;
 
 /// Options of `explainer init`.
 #[derive(Debug, Clone, clap::Args)]
 pub struct InitArgs {
     /// The new story's folder; it must be empty or not exist
     pub dir: PathBuf,
-    /// The story's title
+    /// The story's title [default: a placeholder to replace]
     #[arg(long)]
     pub title: Option<String>,
 }
 
 /// Options of `explainer new`.
 #[derive(Debug, Clone, clap::Args)]
+#[command(after_help = "\
+Examples:
+  explainer new section \"What happened in Yekaterinburg\"
+  explainer new event \"Two brothers die in custody\" --date 2025-06
+  explainer new event \"Raids\" --date 2025-06-27 --file content/events/crisis.toml
+  explainer new actor \"Hüseyn Səfərov\" --kind person
+
+The id comes from the title, in lowercase ASCII (\"Hüseyn Səfərov\" -> huseyn-seferov),
+with -2, -3... when it is taken. The new file's path is printed on standard output.")]
 pub struct NewArgs {
+    #[command(subcommand)]
+    pub item: NewItem,
     /// The story folder (the one holding content/)
-    #[arg(long, default_value = ".")]
+    #[arg(long, default_value = ".", global = true)]
     pub root: PathBuf,
 }
 
-pub fn init(_args: InitArgs) -> ExitCode {
-    eprintln!("error: `explainer init` is not written yet");
-    ExitCode::FAILURE
+/// What `explainer new` adds.
+#[derive(Debug, Clone, clap::Subcommand)]
+pub enum NewItem {
+    /// A story section: content/story/NN-<id>.md, placed after the last section
+    Section {
+        /// The section's title
+        title: String,
+    },
+    /// A timeline event: an [[event]] table appended to a file in content/events/
+    Event {
+        /// The event's title
+        title: String,
+        /// When it happened: "YYYY", "YYYY-MM" or "YYYY-MM-DD"
+        #[arg(long)]
+        date: String,
+        /// When it ended, if it lasted: same forms as --date
+        #[arg(long)]
+        end_date: Option<String>,
+        /// The events file to add it to, like content/events/crisis.toml
+        /// [default: the only events file, or content/events/events.toml when there is none]
+        #[arg(long)]
+        file: Option<PathBuf>,
+    },
+    /// An actor (person, state, organization...): content/actors/<id>.md
+    Actor {
+        /// The actor's name
+        name: String,
+        /// What kind of actor it is
+        #[arg(long, value_parser = ["person", "state", "organization", "group", "media"])]
+        kind: String,
+    },
 }
 
-pub fn new(_args: NewArgs) -> ExitCode {
-    eprintln!("error: `explainer new` is not written yet");
-    ExitCode::FAILURE
+/// A command that could not be done: what went wrong and what to do instead.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    pub message: String,
+    pub help: Option<String>,
+}
+
+impl Failure {
+    pub fn new(message: impl Into<String>) -> Failure {
+        Failure {
+            message: message.into(),
+            help: None,
+        }
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Failure {
+        self.help = Some(help.into());
+        self
+    }
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "error: {}", self.message)?;
+        if let Some(help) = &self.help {
+            writeln!(f, "  = help: {help}")?;
+        }
+        Ok(())
+    }
+}
+
+pub fn init(args: InitArgs) -> ExitCode {
+    match init_story(&args.dir, args.title.as_deref()) {
+        Ok(files) => {
+            println!("Started a new story in {}:", args.dir.display());
+            for file in files {
+                println!("  {file}");
+            }
+            let dir = args.dir.display();
+            println!(
+                "Next: replace the placeholders, then `explainer serve --root {dir}` to see it as you write."
+            );
+            ExitCode::SUCCESS
+        }
+        Err(failure) => {
+            eprint!("{failure}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+pub fn new(args: NewArgs) -> ExitCode {
+    match add(&args.root, &args.item) {
+        Ok(added) => {
+            println!("{}", shown_path(&args.root, &added.path));
+            eprintln!("{}", added.hint);
+            ExitCode::SUCCESS
+        }
+        Err(failure) => {
+            eprint!("{failure}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `root/path` as the user can type it: without a leading `./`.
+fn shown_path(root: &Path, path: &str) -> String {
+    if root == Path::new(".") || root.as_os_str().is_empty() {
+        path.to_string()
+    } else {
+        root.join(path).display().to_string()
+    }
+}
+
+/// Writes a new story into `dir` and returns the files written, relative to it.
+pub fn init_story(dir: &Path, title: Option<&str>) -> Result<Vec<String>, Failure> {
+    if dir.exists() {
+        if !dir.is_dir() {
+            return Err(
+                Failure::new(format!("{} is a file, not a folder", dir.display()))
+                    .help("give the name of a new folder, like `explainer init my-story`"),
+            );
+        }
+        let entries = fs::read_dir(dir)
+            .map_err(|e| Failure::new(format!("cannot read {}: {e}", dir.display())))?;
+        let mut taken: Vec<String> = entries
+            .filter_map(Result::ok)
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|name| name != ".git")
+            .collect();
+        if !taken.is_empty() {
+            taken.sort();
+            return Err(Failure::new(format!(
+                "{} is not empty (it holds {}); `explainer init` never overwrites anything",
+                dir.display(),
+                taken.join(", ")
+            ))
+            .help("choose a new folder, like `explainer init my-story`"));
+        }
+    }
+    let title = title.map(str::trim).unwrap_or(PLACEHOLDER_TITLE);
+    if title.is_empty() {
+        return Err(Failure::new("the title is empty").help(
+            "give a title in quotes, like --title \"Rising tensions\", or leave --title out",
+        ));
+    }
+    let folder = dir
+        .canonicalize()
+        .ok()
+        .or_else(|| Some(dir.to_path_buf()))
+        .and_then(|d| d.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .map(|name| id_from_title(&name))
+        .filter(|id| !id.is_empty())
+        .unwrap_or_else(|| "my-story".to_string());
+    let files = scaffold_files(title, &folder);
+    for (path, text) in &files {
+        write_new_file(&dir.join(path), text)?;
+    }
+    Ok(files
+        .into_iter()
+        .map(|(path, _)| path.to_string())
+        .collect())
+}
+
+/// The scaffold's files: neutral placeholders that say where to write what.
+fn scaffold_files(title: &str, folder: &str) -> Vec<(&'static str, String)> {
+    let site = format!(
+        r#"# The site's settings. The format of every file: docs/content-format.md.
+title = {title}
+subtitle = {subtitle}
+description = "A short description of the story for search engines and link previews."
+# Where the site will be published: links, the feed and data/*.json are made from it.
+base_url = "https://example.org/{folder}/"
+language = "en"
+# published = 2025-07-03
+# updated = 2025-07-04
+"#,
+        title = toml_string(title),
+        subtitle = toml_string(PLACEHOLDER_SUBTITLE),
+    );
+    let section = r#"+++
+title = "What happened"
+weight = 10
+summary = "One line that sums up this section."
++++
+Replace this text with the first section of the story. Link the people and
+organizations it names, like [Person A](actor:person-a) and
+[Organization B](actor:organization-b), and the events it mentions, like
+[the first event](event:first-event), so readers can follow them.
+
+Add another section with `explainer new section "Its title"`.
+"#
+    .to_string();
+    let events = r#"# Timeline events. Add one with `explainer new event "Title" --date 2025-06`.
+# Dates are "YYYY", "YYYY-MM" or "YYYY-MM-DD": write only what is known.
+
+[[event]]
+id = "first-event"
+date = "2025-01"
+title = "First event: replace this title"
+summary = "What happened, in a sentence or two. Markdown works here."
+actors = ["person-a"]
+place = "City, Country"
+sources = ["placeholder-source"]
+
+[[event]]
+id = "second-event"
+date = "2025-02-14"
+title = "Second event: replace this title"
+summary = "An event whose course is disputed: each side's version is attributed below."
+actors = ["person-a", "organization-b"]
+sources = ["placeholder-source"]
+
+[[event.accounts]]
+actor = "organization-b"
+claim = "What Organization B says happened."
+stance = "asserts"
+sources = ["placeholder-source"]
+
+[[event.accounts]]
+actor = "person-a"
+claim = "What Person A says instead."
+stance = "disputes"
+"#
+    .to_string();
+    let person = r#"+++
+name = "Person A"
+kind = "person"
+role = "One line on who this is in the story"
+country = "Country"
++++
+A short biography of Person A: replace it. Add an actor with
+`explainer new actor "Name" --kind person`.
+"#
+    .to_string();
+    let organization = r#"+++
+name = "Organization B"
+kind = "organization"
+role = "One line on what this organization does in the story"
+
+[[relations]]
+to = "person-a"
+kind = "employer of"
++++
+What Organization B is: replace this text.
+"#
+    .to_string();
+    let sources = r#"# The sources that events and accounts cite, each declared once.
+
+[[source]]
+id = "placeholder-source"
+title = "Replace with the article, report or document the events rely on"
+publisher = "Publisher"
+url = "https://example.org/"
+"#
+    .to_string();
+    vec![
+        ("content/site.toml", site),
+        ("content/story/01-what-happened.md", section),
+        ("content/events/events.toml", events),
+        ("content/actors/person-a.md", person),
+        ("content/actors/organization-b.md", organization),
+        ("content/sources.toml", sources),
+        ("README.md", editors_readme(title)),
+        (".gitignore", "/public/\n".to_string()),
+    ]
+}
+
+fn editors_readme(title: &str) -> String {
+    format!(
+        r#"# {title}
+
+A story built with `explainer`. Everything readers see comes from the files in
+`content/`; edit them in any text editor and run `explainer check` to see
+whether they are right.
+
+## What is where
+
+| file | what it holds |
+| --- | --- |
+| `content/site.toml` | the title, the dek, the address the site will have (`base_url`) |
+| `content/story/*.md` | the story's sections, in the order of their `weight` |
+| `content/events/*.toml` | the timeline: one `[[event]]` table per event |
+| `content/actors/*.md` | one file per person, state or organization; the file name is its id |
+| `content/sources.toml` | the sources that events and accounts cite |
+| `content/updates.toml` | optional: the log of updates and corrections |
+| `content/eras.toml` | optional: named periods drawn behind the timeline |
+| `static/` | optional: images and files, published as they are |
+
+Link to an actor, an event or a section from any text with
+`[Person A](actor:person-a)`, `[the first event](event:first-event)` or
+`[as explained above](section:what-happened)`.
+
+## Commands
+
+    explainer serve                         # see the site at http://127.0.0.1:1111 as you write
+    explainer check                         # find every mistake, with file and line
+    explainer build                         # write the site into public/
+    explainer new section "Title"           # add a section
+    explainer new event "Title" --date 2025-06
+    explainer new actor "Name" --kind person
+    explainer import timelinejs sheet.csv   # bring in a TimelineJS spreadsheet
+
+Every placeholder in this folder says what to write instead: replace them all
+before publishing. `explainer check --deny-warnings` passes on this folder as
+it is, so any warning you see later is about something you changed.
+"#
+    )
+}
+
+/// What `new` added: the file, relative to the story root, and a line for the editor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Added {
+    pub path: String,
+    pub id: String,
+    pub hint: String,
+}
+
+/// Adds a section, event or actor to the story at `root`.
+pub fn add(root: &Path, item: &NewItem) -> Result<Added, Failure> {
+    if !root.join("content").is_dir() {
+        return Err(Failure::new(format!(
+            "no content/ folder in {}: this is not a story folder",
+            root.display()
+        ))
+        .help(
+            "run it in a story folder, point --root at one, or start one with `explainer init DIR`",
+        ));
+    }
+    let story = load::load(root, &mut Diagnostics::default());
+    match item {
+        NewItem::Section { title } => add_section(root, &story, title),
+        NewItem::Event {
+            title,
+            date,
+            end_date,
+            file,
+        } => add_event(
+            root,
+            &story,
+            title,
+            date,
+            end_date.as_deref(),
+            file.as_deref(),
+        ),
+        NewItem::Actor { name, kind } => add_actor(root, &story, name, kind),
+    }
+}
+
+fn non_empty<'a>(text: &'a str, what: &str) -> Result<&'a str, Failure> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(Failure::new(format!("the {what} is empty"))
+            .help(format!("give the {what} in quotes, like \"Talks in Baku\"")));
+    }
+    Ok(text)
+}
+
+fn add_section(root: &Path, story: &RawStory, title: &str) -> Result<Added, Failure> {
+    let title = non_empty(title, "title")?;
+    let paths: Vec<&str> = story
+        .sections
+        .iter()
+        .map(|doc| story.file(doc.file).path.as_str())
+        .chain(story.broken.sections.iter().map(String::as_str))
+        .collect();
+    let mut taken: HashSet<String> = paths.iter().map(|p| section_slug(p).to_string()).collect();
+    taken.extend(existing_stems(root, "content/story", "md"));
+    let id = unique_id(&fallback(id_from_title(title), "section"), &taken);
+    let numbers: Vec<&str> = paths
+        .iter()
+        .map(|p| load::file_stem(p))
+        .filter_map(|stem| stem.split_once('-').map(|(n, _)| n))
+        .filter(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+        .collect();
+    let next = numbers
+        .iter()
+        .filter_map(|n| n.parse::<u64>().ok())
+        .max()
+        .unwrap_or(0)
+        + 1;
+    let width = numbers.iter().map(|n| n.len()).max().unwrap_or(2).max(2);
+    let path = format!("content/story/{next:0width$}-{id}.md");
+    let weight = story
+        .sections
+        .iter()
+        .filter_map(|doc| doc.front.weight)
+        .max()
+        .map(|w| format!("weight = {}\n", w + 10))
+        .unwrap_or_default();
+    let text = format!(
+        "+++\ntitle = {}\n{weight}+++\nWrite this section here. Link the actors, events and other sections it\nmentions, with links like `[Name](actor:their-id)`, so readers can follow them.\n",
+        toml_string(title)
+    );
+    write_new_file(&root.join(&path), &text)?;
+    Ok(Added {
+        hint: format!("Added section `{id}`: link to it with [{title}](section:{id})"),
+        path,
+        id,
+    })
+}
+
+fn add_event(
+    root: &Path,
+    story: &RawStory,
+    title: &str,
+    date: &str,
+    end_date: Option<&str>,
+    file: Option<&Path>,
+) -> Result<Added, Failure> {
+    let title = non_empty(title, "title")?;
+    let start = parse_date(date, "--date")?;
+    let end = end_date.map(|e| parse_date(e, "--end-date")).transpose()?;
+    if let Some(end) = end
+        && end.entirely_before(&start)
+    {
+        return Err(
+            Failure::new(format!("the end date {end} is before the date {start}"))
+                .help("swap --date and --end-date, or correct one of them"),
+        );
+    }
+    let path = events_file(root, file)?;
+    let mut taken: HashSet<String> = story
+        .events
+        .iter()
+        .map(|(_, e)| e.id.get_ref().clone())
+        .chain(story.broken.events.iter().cloned())
+        .collect();
+    // Ids in files that do not parse at all are still ids the editor meant.
+    taken.extend(ids_in_events_files(root));
+    let id = unique_id(&fallback(id_from_title(title), "event"), &taken);
+    let mut table = format!(
+        "[[event]]\nid = {}\ndate = {}\n",
+        toml_string(&id),
+        toml_string(&start.iso())
+    );
+    if let Some(end) = end {
+        table.push_str(&format!("end_date = {}\n", toml_string(&end.iso())));
+    }
+    table.push_str(&format!("title = {}\n", toml_string(title)));
+    table.push_str(
+        "# summary = \"What happened, in Markdown.\"\n\
+         # actors = [\"actor-id\"]            # file names in content/actors/, without .md\n\
+         # place = \"City, Country\"\n\
+         # sources = [\"source-id\"]          # ids from content/sources.toml\n",
+    );
+    let full = root.join(&path);
+    let existing = match fs::read_to_string(&full) {
+        Ok(text) => Some(text),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(Failure::new(format!("cannot read {path}: {e}"))),
+    };
+    match existing {
+        Some(text) => {
+            let separator = match (text.is_empty(), text.ends_with('\n')) {
+                (true, _) => "",
+                (false, true) => "\n",
+                (false, false) => "\n\n",
+            };
+            append(&full, &format!("{separator}{table}"))
+                .map_err(|e| Failure::new(format!("cannot write {path}: {e}")))?;
+        }
+        None => write_new_file(&full, &table)?,
+    }
+    Ok(Added {
+        hint: format!(
+            "Added event `{id}` ({}): link to it with [{title}](event:{id})",
+            crate::model::when_label(&start, end.as_ref(), false)
+        ),
+        path,
+        id,
+    })
+}
+
+fn add_actor(root: &Path, story: &RawStory, name: &str, kind: &str) -> Result<Added, Failure> {
+    let name = non_empty(name, "name")?;
+    let mut taken: HashSet<String> = story
+        .actors
+        .iter()
+        .map(|(id, _)| id.clone())
+        .chain(story.broken.actors.iter().cloned())
+        .collect();
+    taken.extend(existing_stems(root, "content/actors", "md"));
+    let id = unique_id(&fallback(id_from_title(name), "actor"), &taken);
+    let path = format!("content/actors/{id}.md");
+    let text = format!(
+        "+++\nname = {}\nkind = {}\n# role = \"One line on who this is in the story\"\n# country = \"Country\"\n# aliases = [\"Another spelling\"]\n+++\nA short biography: who {name} is and why they matter to the story.\n",
+        toml_string(name),
+        toml_string(kind),
+    );
+    write_new_file(&root.join(&path), &text)?;
+    Ok(Added {
+        hint: format!(
+            "Added actor `{id}`: name it in an event's `actors`, or link to it with [{name}](actor:{id})"
+        ),
+        path,
+        id,
+    })
+}
+
+fn parse_date(text: &str, flag: &str) -> Result<PartialDate, Failure> {
+    PartialDate::parse(text.trim()).map_err(|error| {
+        let message = match error {
+            DateError::Form => format!("{flag} `{text}` is not a date explainer reads"),
+            DateError::Month => format!("{flag} `{text}` has no such month"),
+            DateError::Day { days } => {
+                format!("{flag} `{text}` has no such day: that month has {days} days")
+            }
+        };
+        Failure::new(message)
+            .help("write \"YYYY\", \"YYYY-MM\" or \"YYYY-MM-DD\", like 2025, 2025-06 or 2025-06-27")
+    })
+}
+
+/// The events file `new event` writes to, relative to the root.
+fn events_file(root: &Path, file: Option<&Path>) -> Result<String, Failure> {
+    let Some(file) = file else {
+        let mut files = existing_stems(root, "content/events", "toml");
+        files.sort();
+        return match files.as_slice() {
+            [] => Ok("content/events/events.toml".to_string()),
+            [only] => Ok(format!("content/events/{only}.toml")),
+            several => Err(Failure::new(format!(
+                "the story has {} events files; which one should the event go into?",
+                several.len()
+            ))
+            .help(format!(
+                "choose with --file, one of: {}",
+                several
+                    .iter()
+                    .map(|s| format!("content/events/{s}.toml"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))),
+        };
+    };
+    let path = events_path(file)?;
+    if root.join(&path).is_dir() {
+        return Err(Failure::new(format!("{path} is a folder")));
+    }
+    Ok(path)
+}
+
+/// An events file given on the command line, as a path relative to the story
+/// root: `content/events/x.toml`, or a bare `x.toml` meaning that.
+pub fn events_path(file: &Path) -> Result<String, Failure> {
+    let text = load::relative(file);
+    let path = if text.contains('/') {
+        text
+    } else {
+        format!("content/events/{text}")
+    };
+    let name = path.strip_prefix("content/events/").unwrap_or("");
+    let valid = !name.is_empty()
+        && path.ends_with(".toml")
+        && !name.split('/').any(|part| part.is_empty() || part == "..")
+        && !load::is_editor_litter(name.rsplit('/').next().unwrap_or(name));
+    if !valid {
+        return Err(Failure::new(format!(
+            "{} is not an events file",
+            file.display()
+        ))
+        .help("events files are .toml files under content/events/, like content/events/crisis.toml (relative to the story folder)"));
+    }
+    Ok(path)
+}
+
+/// Every `id = "..."` in the events files, read line by line: also from files
+/// whose TOML is broken, so a new id never collides with one being fixed.
+fn ids_in_events_files(root: &Path) -> Vec<String> {
+    let folder = root.join("content/events");
+    let mut ids = Vec::new();
+    for entry in walkdir::WalkDir::new(folder)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let Ok(text) = fs::read_to_string(entry.path()) else {
+            continue;
+        };
+        for line in text.lines() {
+            let Some(rest) = line.trim_start().strip_prefix("id") else {
+                continue;
+            };
+            let Some(value) = rest.trim_start().strip_prefix('=') else {
+                continue;
+            };
+            let value = value.trim();
+            let quote = if value.starts_with('\'') { '\'' } else { '"' };
+            if let Some(id) = value
+                .strip_prefix(quote)
+                .and_then(|v| v.split(quote).next())
+            {
+                ids.push(id.to_string());
+            }
+        }
+    }
+    ids
+}
+
+/// File stems with extension `ext` in `root/folder`, including unreadable files.
+fn existing_stems(root: &Path, folder: &str, ext: &str) -> Vec<String> {
+    let Ok(entries) = fs::read_dir(root.join(folder)) else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(Result::ok)
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            name.strip_suffix(&format!(".{ext}")).map(str::to_string)
+        })
+        .collect()
+}
+
+/// Creates `path` (and its folders) with `text`; never replaces a file.
+pub fn write_new_file(path: &Path, text: &str) -> Result<(), Failure> {
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent)
+            .map_err(|e| Failure::new(format!("cannot create {}: {e}", parent.display())))?;
+    }
+    let mut file = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(|e| {
+            if e.kind() == std::io::ErrorKind::AlreadyExists {
+                Failure::new(format!("{} already exists", path.display()))
+                    .help("explainer never overwrites a file it did not expect; move it away or choose another name")
+            } else {
+                Failure::new(format!("cannot create {}: {e}", path.display()))
+            }
+        })?;
+    file.write_all(text.as_bytes())
+        .map_err(|e| Failure::new(format!("cannot write {}: {e}", path.display())))
+}
+
+fn append(path: &Path, text: &str) -> std::io::Result<()> {
+    let mut file = fs::OpenOptions::new().append(true).open(path)?;
+    file.write_all(text.as_bytes())
+}
+
+/// A readable ASCII id from any title: "Hüseyn Səfərov" -> "huseyn-seferov",
+/// "Зиядин Сафаров" -> "ziiadin-safarov". Long titles are cut at a word.
+/// Empty when the title has no letter or digit in any script.
+pub fn id_from_title(title: &str) -> String {
+    let mut id = String::with_capacity(title.len());
+    for c in title.chars() {
+        let ascii = match c {
+            // deunicode spells the schwa "@"; Azerbaijani is written with "e" in ASCII.
+            'ə' | 'Ə' => "e",
+            // Apostrophes (and the Russian soft sign's "'") join, as in "bakus".
+            '\'' | '’' | 'ʼ' | 'ь' | 'Ь' | 'ъ' | 'Ъ' => "",
+            c => deunicode::deunicode_char(c).unwrap_or(" "),
+        };
+        for a in ascii.chars() {
+            if a.is_ascii_alphanumeric() {
+                id.push(a.to_ascii_lowercase());
+            } else if a != '\'' && !id.is_empty() && !id.ends_with('-') {
+                id.push('-');
+            }
+        }
+    }
+    let id = id.trim_end_matches('-');
+    if id.len() <= MAX_ID_LEN {
+        return id.to_string();
+    }
+    let cut = &id[..MAX_ID_LEN];
+    match cut.rfind('-') {
+        Some(at) if at > MAX_ID_LEN / 2 => cut[..at].to_string(),
+        _ => cut.trim_end_matches('-').to_string(),
+    }
+}
+
+fn fallback(id: String, kind: &str) -> String {
+    if id.is_empty() { kind.to_string() } else { id }
+}
+
+/// `base`, or `base-2`, `base-3`... whichever is not taken.
+pub fn unique_id(base: &str, taken: &HashSet<String>) -> String {
+    if !taken.contains(base) {
+        return base.to_string();
+    }
+    (2..)
+        .map(|n| format!("{base}-{n}"))
+        .find(|id| !taken.contains(id))
+        .unwrap_or_else(|| base.to_string())
+}
+
+/// A TOML basic string, quoted and escaped.
+pub fn toml_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// A TOML string for text that may run over several lines (summaries,
+/// captions): a literal `'''` block when the text allows it, so HTML and
+/// quotes stay readable; otherwise an escaped `"""` block.
+pub fn toml_text(text: &str) -> String {
+    if !text.contains('\n') {
+        return toml_string(text);
+    }
+    let literal_ok = !text.contains("'''")
+        && !text.ends_with('\'')
+        && !text
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\t');
+    if literal_ok {
+        return format!("'''\n{text}'''");
+    }
+    let mut out = String::from("\"\"\"\n");
+    for c in text.chars() {
+        match c {
+            '\n' => out.push('\n'),
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push_str("\"\"\"");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_readable_ascii_in_any_script() {
+        assert_eq!(id_from_title("Hüseyn Səfərov"), "huseyn-seferov");
+        assert_eq!(id_from_title("Зиядин Сафаров"), "ziiadin-safarov");
+        assert_eq!(id_from_title("Ильхам Алиев"), "ilkham-aliev");
+        assert_eq!(id_from_title("İlham Əliyev"), "ilham-eliyev");
+        assert_eq!(id_from_title("Baku’s response: “No”!"), "bakus-response-no");
+        assert_eq!(id_from_title("  --  "), "");
+    }
+
+    #[test]
+    fn long_ids_are_cut_at_a_word() {
+        let id = id_from_title(
+            "The prosecutor general of Azerbaijan opens a criminal investigation into the deaths",
+        );
+        assert!(id.len() <= MAX_ID_LEN, "{id}");
+        assert_eq!(id, "the-prosecutor-general-of-azerbaijan-opens-a-criminal");
+    }
+
+    #[test]
+    fn taken_ids_get_the_next_free_number() {
+        let taken: HashSet<String> = ["raids", "raids-2"].iter().map(|s| s.to_string()).collect();
+        assert_eq!(unique_id("raids", &taken), "raids-3");
+        assert_eq!(unique_id("talks", &taken), "talks");
+    }
+
+    #[test]
+    fn toml_strings_survive_a_round_trip() {
+        let texts = [
+            "plain",
+            "quote \" and back\\slash",
+            "<p class=\"lead\">A</p>\n<p>B's</p>",
+            "ends with '\nquote'",
+            "has ''' inside\nand more",
+            "tab\there\u{7}",
+        ];
+        for text in texts {
+            let toml = format!("a = {}\nb = {}\n", toml_string(text), toml_text(text));
+            let table: toml::Table = toml::from_str(&toml).expect(&toml);
+            assert_eq!(table["a"].as_str(), Some(text), "{toml}");
+            assert_eq!(table["b"].as_str(), Some(text), "{toml}");
+        }
+    }
 }
