@@ -723,22 +723,25 @@ fn media(
             return None;
         }
         MediaCell::Html(html) | MediaCell::Text(html) => {
+            // A quote keeps its caption and its attribution beside it.
+            let mut added = html;
+            if let Some(caption) = &caption {
+                added.push_str(&format!("\n<p>{caption}</p>"));
+            }
+            if !credit_cell.is_empty() {
+                added.push_str(&format!("\n<p>— {credit_cell}</p>"));
+            }
             let text = summary.take().unwrap_or_default();
             *summary = Some(if text.is_empty() {
-                html
+                added
             } else {
-                format!("{text}\n\n{html}")
+                format!("{text}\n\n{added}")
             });
             problems.push(Problem::note(
                 n,
                 Column::Media,
-                "the Media cell holds text, not an address: it is added to the end of the summary",
+                "the Media cell holds text, not an address: it is added to the end of the summary, with its caption and credit",
             ));
-            for column in [Column::MediaCaption, Column::MediaCredit] {
-                if !row.get(column).is_empty() {
-                    unused.push((column, row.get(column).to_string()));
-                }
-            }
             return None;
         }
         MediaCell::Embed(src) => {
