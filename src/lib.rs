@@ -14,6 +14,7 @@ pub mod resolve;
 pub mod scaffold;
 pub mod serve;
 pub mod timelinejs;
+pub mod watch;
 pub mod write;
 
 use std::collections::BTreeSet;

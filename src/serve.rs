@@ -1,7 +1,39 @@
-//! `explainer serve`: build, serve the output over HTTP, rebuild on change.
+//! `explainer serve`: build, serve the site from memory, rebuild on change.
+//!
+//! Steps: bind the port (before building, so a taken port fails fast); watch
+//! the story; build it with [`crate::make_site`], pages naming the reload
+//! script; serve the last good site from memory over HTTP; on each burst of
+//! changes rebuild, and publish the new site, or the problems over the last
+//! good one, as a [`Snapshot`] through a `tokio::sync::watch` channel. Readers
+//! hold an `Arc` to one snapshot, so they never see a half-made site, and
+//! nothing is written to disk. Open pages learn of each build over
+//! server-sent events and reload, or show the problems in an overlay.
 
-use std::path::PathBuf;
+use std::collections::HashMap;
+use std::convert::Infallible;
+use std::net::{IpAddr, SocketAddr, TcpListener};
+use std::ops::ControlFlow;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::extract::State;
+use axum::http::{HeaderName, Method, StatusCode, Uri, header};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use futures_util::Stream;
+use serde::Serialize;
+use tokio::sync::watch;
+
+use crate::diagnostics::{Diagnostic, summary};
+use crate::render::RenderOptions;
+use crate::watch::{Change, Timing, Watcher};
+use crate::write;
+use crate::{BuildOptions, Site};
 
 /// Options of `explainer serve`.
 #[derive(Debug, Clone, clap::Args)]
@@ -15,14 +47,754 @@ pub struct ServeArgs {
     /// The interface to listen on; anything but 127.0.0.1 exposes the preview
     #[arg(long, default_value = "127.0.0.1")]
     pub interface: String,
+    /// The port to listen on; 0 picks a free one
     #[arg(long, default_value_t = 1111)]
     pub port: u16,
     /// Open the site in the default browser
     #[arg(long)]
     pub open: bool,
+    /// Look for changes every 500 ms instead of asking the system (for network
+    /// or container file systems that report no changes)
+    #[arg(long)]
+    pub poll: bool,
 }
 
-pub fn run(_args: ServeArgs) -> ExitCode {
-    eprintln!("error: `explainer serve` is not written yet");
-    ExitCode::FAILURE
+/// Where the server's own files live; no site has a page under it.
+const PREFIX: &str = "/__explainer/";
+const SCRIPT: &str = "/__explainer/reload.js";
+const EVENTS: &str = "/__explainer/events";
+
+pub fn run(args: ServeArgs) -> ExitCode {
+    match serve(args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn serve(args: ServeArgs) -> Result<(), String> {
+    let root = std::fs::canonicalize(&args.root)
+        .map_err(|e| format!("cannot open the story folder {}: {e}", args.root.display()))?;
+    if !root.join("content").is_dir() {
+        return Err(format!(
+            "no `content/` folder in {}\n  = help: run explainer in a story folder, point --root at one, or start one with `explainer init DIR`",
+            root.display()
+        ));
+    }
+    let listener = bind(&args.interface, args.port)?;
+    let address = listener
+        .local_addr()
+        .map_err(|e| format!("cannot read the address listened on: {e}"))?;
+    if let Some(warning) = exposure_warning(address.ip()) {
+        eprintln!("{warning}");
+    }
+    let watcher = Watcher::new(&root, Timing::default(), args.poll)
+        .map_err(|e| format!("cannot watch {} for changes: {e}", root.display()))?;
+
+    let mut builder = Builder::new(BuildOptions {
+        drafts: args.drafts,
+        ..BuildOptions::new(root.clone())
+    });
+    let first = builder.build(&Snapshot::empty(&builder.run), &[]);
+    let (sender, snapshots) = watch::channel(Arc::new(first));
+    std::thread::spawn(move || {
+        watcher.run(|changes| {
+            // Clone the Arc: holding the borrow through a build would block readers.
+            let previous = Arc::clone(&sender.borrow());
+            let next = builder.build(&previous, &changes);
+            sender.send_replace(Arc::new(next));
+            ControlFlow::Continue(())
+        });
+    });
+
+    let url = format!("http://{address}/");
+    println!("Serving {} at {url} (Ctrl+C to stop)", root.display());
+    if args.open {
+        open_browser(&url);
+    }
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the server: {e}"))?;
+    runtime
+        .block_on(async move {
+            let listener = tokio::net::TcpListener::from_std(listener)?;
+            axum::serve(listener, router(snapshots)).await
+        })
+        .map_err(|e| format!("the server stopped: {e}"))
+}
+
+/// A warning when other machines can reach the preview.
+fn exposure_warning(ip: IpAddr) -> Option<String> {
+    (!ip.is_loopback()).then(|| format!(
+        "warning: listening on {ip}: anyone who can reach this machine can read the preview, drafts included\n  = help: leave out --interface to keep it on this machine (127.0.0.1)"
+    ))
+}
+
+/// Binds `interface:port`; a taken port names a free one to use instead.
+fn bind(interface: &str, port: u16) -> Result<TcpListener, String> {
+    let ip: IpAddr = interface.parse().map_err(|_| {
+        format!("--interface {interface} is not an IP address\n  = help: write one like 127.0.0.1 (this machine only) or 0.0.0.0 (every network)")
+    })?;
+    let listener = TcpListener::bind(SocketAddr::new(ip, port)).map_err(|error| {
+        if error.kind() != std::io::ErrorKind::AddrInUse {
+            return format!("cannot listen on {}: {error}", SocketAddr::new(ip, port));
+        }
+        let free = (port.saturating_add(1)..port.saturating_add(100))
+            .find(|&p| TcpListener::bind(SocketAddr::new(ip, p)).is_ok());
+        let help = match free {
+            Some(p) => format!("port {p} is free: `explainer serve --port {p}`"),
+            None => "`--port 0` picks a free port".to_string(),
+        };
+        format!(
+            "port {port} on {ip} is already in use (another `explainer serve`?)\n  = help: {help}"
+        )
+    })?;
+    listener
+        .set_nonblocking(true)
+        .map_err(|e| format!("cannot set up the listener: {e}"))?;
+    Ok(listener)
+}
+
+fn open_browser(url: &str) {
+    let mut command = if cfg!(target_os = "macos") {
+        std::process::Command::new("open")
+    } else if cfg!(windows) {
+        let mut command = std::process::Command::new("cmd");
+        command.args(["/C", "start", ""]);
+        command
+    } else {
+        std::process::Command::new("xdg-open")
+    };
+    let opened = command
+        .arg(url)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+    if let Err(error) = opened {
+        eprintln!("warning: cannot open a browser ({error}); open {url} yourself");
+    }
+}
+
+// ---- Building ----
+
+/// One file of the served site.
+#[derive(Debug, Clone)]
+enum Served {
+    Memory(Bytes),
+    BuiltIn(&'static [u8]),
+    /// A static file, read when asked for, like `build` copies it.
+    File(PathBuf),
+}
+
+/// What the server shows: the last good site, and the problems of the latest build.
+#[derive(Debug)]
+struct Snapshot {
+    /// Names the last good build; its pages carry it in their reload script's URL.
+    build: String,
+    /// The last good site, by path; empty until a build succeeds.
+    files: Arc<HashMap<String, Served>>,
+    /// The path of `base_url` (like `/story/`), where 404.html's links start.
+    base_path: String,
+    /// The reload event's data (JSON): the build and the latest build's errors.
+    event: String,
+}
+
+impl Snapshot {
+    fn empty(run: &str) -> Snapshot {
+        Snapshot {
+            build: format!("{run}-0"),
+            files: Arc::default(),
+            base_path: "/".into(),
+            event: String::new(),
+        }
+    }
+}
+
+/// What the reload script receives after each build.
+#[derive(Serialize)]
+struct ReloadEvent<'a> {
+    build: &'a str,
+    errors: Vec<Problem<'a>>,
+}
+
+/// An error as the overlay shows it.
+#[derive(Serialize)]
+struct Problem<'a> {
+    path: &'a str,
+    line: usize,
+    column: usize,
+    message: &'a str,
+    /// As the terminal and `check` print it: place, source line, caret, help.
+    text: String,
+}
+
+/// Makes snapshots: runs `make_site` and numbers the builds.
+struct Builder {
+    options: BuildOptions,
+    /// Tells this server's builds from an earlier server's, so that tabs left open
+    /// across a restart reload.
+    run: String,
+    count: u64,
+    warnings: Vec<Diagnostic>,
+}
+
+impl Builder {
+    fn new(options: BuildOptions) -> Builder {
+        let run = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis());
+        Builder {
+            options,
+            run: format!("{run:x}"),
+            count: 0,
+            warnings: Vec::new(),
+        }
+    }
+
+    /// Builds the site; on failure keeps `previous`'s site and reports the problems.
+    fn build(&mut self, previous: &Snapshot, changes: &[Change]) -> Snapshot {
+        let started = Instant::now();
+        for change in changes {
+            if let Change::Lost(reason) = change {
+                eprintln!("warning: {reason}; rebuilding everything");
+            }
+        }
+        self.count += 1;
+        let build = format!("{}-{}", self.run, self.count);
+        let render = RenderOptions {
+            live_reload: Some(format!("{SCRIPT}?build={build}")),
+        };
+        let (site, diagnostics) = crate::make_site(&self.options, &render);
+        let base_path = base_path(&self.options.root).unwrap_or_else(|| previous.base_path.clone());
+        let warnings: Vec<Diagnostic> = diagnostics
+            .iter()
+            .filter(|d| !d.is_error())
+            .cloned()
+            .collect();
+        // Like `check`: every problem in order; warnings again only when they changed.
+        if site.is_none() || warnings != self.warnings {
+            for diagnostic in &diagnostics {
+                eprintln!("{diagnostic}");
+            }
+        }
+        self.warnings = warnings;
+        let errors: Vec<Diagnostic> = diagnostics
+            .into_iter()
+            .filter(Diagnostic::is_error)
+            .collect();
+        let elapsed = started.elapsed().as_millis();
+        let Some(site) = site else {
+            eprintln!(
+                "Build failed: {}. {}",
+                summary(&errors),
+                if previous.files.is_empty() {
+                    "The browser shows the problems until they are fixed."
+                } else {
+                    "Still serving the last good build; the browser shows the problems."
+                }
+            );
+            return Snapshot {
+                build: previous.build.clone(),
+                files: previous.files.clone(),
+                base_path,
+                event: event_json(&previous.build, &errors),
+            };
+        };
+        let verb = if changes.is_empty() {
+            "Built"
+        } else {
+            "Rebuilt"
+        };
+        println!(
+            "{verb} {} pages and {} static files in {elapsed} ms{}",
+            site.pages.len(),
+            site.statics.len(),
+            describe(changes)
+        );
+        Snapshot {
+            event: event_json(&build, &[]),
+            build,
+            files: Arc::new(files(site)),
+            base_path,
+        }
+    }
+}
+
+fn files(site: Site) -> HashMap<String, Served> {
+    let mut files = HashMap::with_capacity(site.pages.len() + site.statics.len());
+    for file in site.statics {
+        let served = match file.bytes {
+            write::Bytes::BuiltIn(bytes) => Served::BuiltIn(bytes),
+            write::Bytes::File(path) => Served::File(path),
+        };
+        files.insert(file.path, served);
+    }
+    for page in site.pages {
+        files.insert(page.path, Served::Memory(page.bytes.into()));
+    }
+    files
+}
+
+fn event_json(build: &str, errors: &[Diagnostic]) -> String {
+    let event = ReloadEvent {
+        build,
+        errors: errors
+            .iter()
+            .map(|d| Problem {
+                path: &d.path,
+                line: d.line,
+                column: d.column,
+                message: &d.message,
+                text: d.to_string(),
+            })
+            .collect(),
+    };
+    // Plain strings and numbers always serialize.
+    serde_json::to_string(&event).unwrap_or_default()
+}
+
+/// " after changes to content/a.md and 2 more files", for the terminal.
+fn describe(changes: &[Change]) -> String {
+    let paths: Vec<String> = changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::Source(path) => Some(path.clone()),
+            Change::Folder(folder) => Some(format!("{folder}/")),
+            Change::Lost(_) => None,
+        })
+        .collect();
+    match paths.as_slice() {
+        [] => String::new(),
+        [one] => format!(" after a change to {one}"),
+        [first, rest @ ..] => format!(
+            " after changes to {first} and {} more file{}",
+            rest.len(),
+            if rest.len() == 1 { "" } else { "s" }
+        ),
+    }
+}
+
+/// The path of the story's `base_url`, where the 404 page's links start.
+fn base_path(root: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(root.join("content/site.toml")).ok()?;
+    let table: toml::Table = toml::from_str(&text).ok()?;
+    let url = table.get("base_url")?.as_str()?;
+    let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let path = after_scheme.find('/').map_or("/", |at| &after_scheme[at..]);
+    Some(if path.ends_with('/') {
+        path.to_string()
+    } else {
+        format!("{path}/")
+    })
+}
+
+// ---- Serving ----
+
+type Snapshots = watch::Receiver<Arc<Snapshot>>;
+
+fn router(snapshots: Snapshots) -> Router {
+    Router::new()
+        .route(SCRIPT, get(script))
+        .route(EVENTS, get(events))
+        .fallback(site)
+        .with_state(snapshots)
+}
+
+/// Every response: never cached, so a reload always shows the latest build.
+fn respond(status: StatusCode, content_type: &str, body: impl Into<Body>) -> Response {
+    let headers: [(HeaderName, &str); 3] = [
+        (header::CONTENT_TYPE, content_type),
+        (header::CACHE_CONTROL, "no-store"),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+    ];
+    (status, headers, body.into()).into_response()
+}
+
+async fn script() -> Response {
+    respond(StatusCode::OK, "text/javascript; charset=utf-8", RELOAD_JS)
+}
+
+/// Server-sent events: the current build at once, then one event per build.
+async fn events(State(snapshots): State<Snapshots>) -> Response {
+    let stream = build_events(snapshots);
+    let sse = Sse::new(stream).keep_alive(KeepAlive::default());
+    ([(header::CACHE_CONTROL, "no-store")], sse).into_response()
+}
+
+fn build_events(snapshots: Snapshots) -> impl Stream<Item = Result<Event, Infallible>> {
+    futures_util::stream::unfold((snapshots, true), |(mut snapshots, first)| async move {
+        if !first {
+            // Err: the builder is gone, so no build will ever come.
+            snapshots.changed().await.ok()?;
+        }
+        let data = snapshots.borrow_and_update().event.clone();
+        let event = Event::default().event("build").data(data);
+        Some((Ok(event), (snapshots, false)))
+    })
+}
+
+async fn site(State(snapshots): State<Snapshots>, method: Method, uri: Uri) -> Response {
+    if method != Method::GET && method != Method::HEAD {
+        let mut response = respond(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "text/plain; charset=utf-8",
+            "Only GET and HEAD are allowed here.\n",
+        );
+        response
+            .headers_mut()
+            .insert(header::ALLOW, header::HeaderValue::from_static("GET, HEAD"));
+        return response;
+    }
+    let snapshot = snapshots.borrow().clone();
+    if snapshot.files.is_empty() {
+        return not_built(&snapshot);
+    }
+    let has = |path: &str| snapshot.files.contains_key(path);
+    match locate(uri.path(), &snapshot.base_path, has) {
+        Located::File(path) => match read(&snapshot.files[&path]).await {
+            Some(bytes) => respond(StatusCode::OK, content_type(&path), bytes),
+            None => not_found(&snapshot).await,
+        },
+        Located::Folder => {
+            let query = uri.query().map_or(String::new(), |q| format!("?{q}"));
+            let mut response = respond(
+                StatusCode::PERMANENT_REDIRECT,
+                "text/plain; charset=utf-8",
+                "",
+            );
+            let location = format!("{}/{query}", uri.path());
+            if let Ok(value) = header::HeaderValue::from_str(&location) {
+                response.headers_mut().insert(header::LOCATION, value);
+            }
+            response
+        }
+        Located::Missing => not_found(&snapshot).await,
+        Located::Refused => respond(
+            StatusCode::BAD_REQUEST,
+            "text/plain; charset=utf-8",
+            "This path is not allowed.\n",
+        ),
+    }
+}
+
+async fn read(served: &Served) -> Option<Bytes> {
+    match served {
+        Served::Memory(bytes) => Some(bytes.clone()),
+        Served::BuiltIn(bytes) => Some(Bytes::from_static(bytes)),
+        Served::File(path) => tokio::fs::read(path).await.ok().map(Bytes::from),
+    }
+}
+
+/// The site's own 404 page where it has one.
+async fn not_found(snapshot: &Snapshot) -> Response {
+    if let Some(page) = snapshot.files.get("404.html")
+        && let Some(bytes) = read(page).await
+    {
+        return respond(StatusCode::NOT_FOUND, "text/html; charset=utf-8", bytes);
+    }
+    respond(
+        StatusCode::NOT_FOUND,
+        "text/plain; charset=utf-8",
+        "Not found.\n",
+    )
+}
+
+/// Before the first good build: a page that shows the problems and reloads when fixed.
+fn not_built(snapshot: &Snapshot) -> Response {
+    let page = format!(
+        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Not built yet</title>\n</head>\n<body>\n<h1>The story is not built yet</h1>\n<p>The first build failed. The problems are listed in the terminal and here; this page reloads when they are fixed.</p>\n<script src=\"{SCRIPT}?build={}\" defer></script>\n</body>\n</html>\n",
+        snapshot.build
+    );
+    respond(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "text/html; charset=utf-8",
+        page,
+    )
+}
+
+/// Where a request path leads in the site.
+#[derive(Debug, PartialEq, Eq)]
+enum Located {
+    /// The site's file at this path.
+    File(String),
+    /// A folder asked for without its trailing slash: redirect, so relative links work.
+    Folder,
+    Missing,
+    /// Not a path inside the site (`..`, backslashes, NUL, bad encoding).
+    Refused,
+}
+
+/// Maps a request path to a file of the site. The site is served both at `/`
+/// and at `base_path`, the path of its `base_url`, where the 404 page's links
+/// start. Only files the site holds can ever be found.
+fn locate(raw: &str, base_path: &str, has: impl Fn(&str) -> bool) -> Located {
+    let Ok(path) = percent_encoding::percent_decode_str(raw).decode_utf8() else {
+        return Located::Refused;
+    };
+    let Some(path) = path.strip_prefix('/') else {
+        return Located::Refused;
+    };
+    let refused = path.contains(['\\', '\0'])
+        || path
+            .split('/')
+            .any(|segment| segment == ".." || segment == ".");
+    if refused || path.starts_with(&PREFIX[1..]) {
+        return if refused {
+            Located::Refused
+        } else {
+            Located::Missing
+        };
+    }
+    let base = base_path.trim_start_matches('/');
+    let mut tries = vec![path];
+    if !base.is_empty()
+        && let Some(under) = path.strip_prefix(base)
+    {
+        tries.push(under);
+    }
+    for path in tries {
+        if path.is_empty() || path.ends_with('/') {
+            let index = format!("{path}index.html");
+            if has(&index) {
+                return Located::File(index);
+            }
+        } else if has(path) {
+            return Located::File(path.to_string());
+        } else if has(&format!("{path}/index.html")) {
+            return Located::Folder;
+        }
+    }
+    Located::Missing
+}
+
+fn content_type(path: &str) -> &'static str {
+    let extension = path
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    match extension.as_str() {
+        "html" | "htm" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "json" | "map" => "application/json",
+        "jsonld" => "application/ld+json",
+        "xml" => "application/xml",
+        "atom" => "application/atom+xml",
+        "rss" => "application/rss+xml",
+        "txt" | "md" => "text/plain; charset=utf-8",
+        "csv" => "text/csv; charset=utf-8",
+        "ics" => "text/calendar; charset=utf-8",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "avif" => "image/avif",
+        "ico" => "image/x-icon",
+        "pdf" => "application/pdf",
+        "woff" => "font/woff",
+        "woff2" => "font/woff2",
+        "ttf" => "font/ttf",
+        "otf" => "font/otf",
+        "mp4" => "video/mp4",
+        "webm" => "video/webm",
+        "mp3" => "audio/mpeg",
+        "ogg" => "audio/ogg",
+        "wav" => "audio/wav",
+        "vtt" => "text/vtt; charset=utf-8",
+        "wasm" => "application/wasm",
+        _ => "application/octet-stream",
+    }
+}
+
+/// The live-reload client every served page loads. It reloads when the last
+/// good build is not the one the page came from, keeping the scroll position,
+/// and shows the latest build's errors over the page until they are fixed.
+const RELOAD_JS: &str = r#"// explainer serve: live reload and build problems. Not part of built sites.
+(() => {
+  "use strict";
+  const me = document.currentScript;
+  const pageBuild = me ? new URL(me.src, location.href).searchParams.get("build") : null;
+  const scrollKey = "explainer-serve-scroll:" + location.pathname;
+  const saved = sessionStorage.getItem(scrollKey);
+  if (saved !== null) {
+    sessionStorage.removeItem(scrollKey);
+    const [x, y] = saved.split(",").map(Number);
+    const restore = () => window.scrollTo(x, y);
+    restore();
+    // Images and fonts can move the page after this script runs.
+    addEventListener("load", restore, { once: true });
+  }
+
+  let source = null;
+  const connect = () => {
+    source = new EventSource("/__explainer/events");
+    source.addEventListener("build", (message) => {
+      const state = JSON.parse(message.data);
+      if (state.build !== pageBuild) {
+        sessionStorage.setItem(scrollKey, window.scrollX + "," + window.scrollY);
+        location.reload();
+        return;
+      }
+      if (state.errors.length > 0) show(state.errors); else hide();
+    });
+  };
+  // Browsers allow few connections per host: let go of this one when leaving.
+  addEventListener("pagehide", () => { if (source) { source.close(); source = null; } });
+  addEventListener("pageshow", () => { if (!source) connect(); });
+  connect();
+
+  const HOST_ID = "explainer-serve-problems";
+  const hide = () => { const host = document.getElementById(HOST_ID); if (host) host.remove(); };
+  const show = (errors) => {
+    hide();
+    const host = document.createElement("div");
+    host.id = HOST_ID;
+    const root = host.attachShadow({ mode: "open" });
+    const style = document.createElement("style");
+    style.textContent = `
+      section { position: fixed; inset: auto 0 0 0; max-height: 70vh; overflow: auto; z-index: 2147483647;
+        margin: 0; padding: 1rem 1.25rem; background: #1d1d1f; color: #f5f5f7; border-top: 4px solid #e5484d;
+        font: 15px/1.45 system-ui, sans-serif; box-shadow: 0 -4px 24px rgba(0,0,0,.35); }
+      h2 { margin: 0 0 .25rem; font-size: 1.1rem; }
+      p { margin: 0 0 .75rem; color: #d0d0d5; }
+      ol { margin: 0; padding: 0 0 0 1.25rem; }
+      li { margin: 0 0 .75rem; }
+      .where { font-weight: 600; color: #ffb3b5; }
+      pre { margin: .35rem 0 0; padding: .5rem .75rem; overflow-x: auto; background: #000; color: #f5f5f7;
+        font: 13px/1.4 ui-monospace, Menlo, Consolas, monospace; white-space: pre; }
+      button { position: absolute; top: .75rem; right: 1rem; font: inherit; color: inherit; background: #3a3a3c;
+        border: 1px solid #8e8e93; border-radius: 4px; padding: .15rem .6rem; cursor: pointer; }
+      button:focus-visible { outline: 3px solid #ffb3b5; outline-offset: 2px; }`;
+    const section = document.createElement("section");
+    section.setAttribute("role", "alert");
+    section.setAttribute("aria-labelledby", "title");
+    const title = document.createElement("h2");
+    title.id = "title";
+    title.textContent = errors.length === 1
+      ? "The story has an error" : "The story has " + errors.length + " errors";
+    const note = document.createElement("p");
+    note.textContent = "This page is the last good build. Fix the problem and save: the page reloads by itself.";
+    const list = document.createElement("ol");
+    for (const error of errors) {
+      const item = document.createElement("li");
+      const where = document.createElement("span");
+      where.className = "where";
+      where.textContent = error.path + (error.line > 0 ? ":" + error.line + ":" + error.column : "");
+      const what = document.createTextNode(" " + error.message);
+      const text = document.createElement("pre");
+      text.textContent = error.text;
+      item.append(where, what, text);
+      list.append(item);
+    }
+    const close = document.createElement("button");
+    close.type = "button";
+    close.textContent = "Hide";
+    close.setAttribute("aria-label", "Hide the errors");
+    close.addEventListener("click", hide);
+    section.append(title, note, list, close);
+    root.append(style, section);
+    document.body.append(host);
+  };
+})();
+"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(raw: &str) -> Located {
+        let site = [
+            "index.html",
+            "style.css",
+            "timeline/index.html",
+            "events/a b/index.html",
+            "static/é.txt",
+        ];
+        locate(raw, "/story/", |p| site.contains(&p))
+    }
+
+    #[test]
+    fn paths_lead_to_the_sites_files_at_the_root_and_at_the_base_path() {
+        let file = |p: &str| Located::File(p.to_string());
+        assert_eq!(at("/"), file("index.html"));
+        assert_eq!(at("/style.css"), file("style.css"));
+        assert_eq!(at("/timeline/"), file("timeline/index.html"));
+        assert_eq!(at("/events/a%20b/"), file("events/a b/index.html"));
+        assert_eq!(at("/static/%C3%A9.txt"), file("static/é.txt"));
+        assert_eq!(at("/story/"), file("index.html"));
+        assert_eq!(at("/story/timeline/"), file("timeline/index.html"));
+        assert_eq!(at("/story/style.css"), file("style.css"));
+    }
+
+    #[test]
+    fn folders_without_a_slash_redirect_and_unknown_paths_are_missing() {
+        assert_eq!(at("/timeline"), Located::Folder);
+        assert_eq!(at("/story/timeline"), Located::Folder);
+        assert_eq!(at("/nothing/"), Located::Missing);
+        assert_eq!(at("/index.html/"), Located::Missing);
+        assert_eq!(at("//style.css"), Located::Missing);
+        assert_eq!(at("/__explainer/style.css"), Located::Missing);
+    }
+
+    #[test]
+    fn paths_that_leave_the_site_are_refused_in_every_spelling() {
+        for raw in [
+            "/../style.css",
+            "/timeline/../style.css",
+            "/%2e%2e/style.css",
+            "/%2E%2E%2Fstyle.css",
+            "/timeline/%2e%2e%2f%2e%2e%2fetc/passwd",
+            "/..%5cstyle.css",
+            "/./style.css",
+            "/style.css%00.html",
+            "/%ff",
+            "style.css",
+        ] {
+            assert_eq!(at(raw), Located::Refused, "{raw}");
+        }
+    }
+
+    #[test]
+    fn content_types_follow_the_extension() {
+        assert_eq!(content_type("index.html"), "text/html; charset=utf-8");
+        assert_eq!(content_type("style.css"), "text/css; charset=utf-8");
+        assert_eq!(content_type("favicon.svg"), "image/svg+xml");
+        assert_eq!(content_type("img/A.JPG"), "image/jpeg");
+        assert_eq!(content_type("feed.xml"), "application/xml");
+        assert_eq!(content_type("LICENSE"), "application/octet-stream");
+    }
+
+    #[test]
+    fn only_loopback_interfaces_are_quiet() {
+        for quiet in ["127.0.0.1", "::1"] {
+            assert_eq!(exposure_warning(quiet.parse().expect("IP")), None);
+        }
+        for exposed in ["0.0.0.0", "192.168.1.20", "::"] {
+            let warning = exposure_warning(exposed.parse().expect("IP")).expect("a warning");
+            assert!(warning.starts_with(&format!("warning: listening on {exposed}: ")));
+        }
+    }
+
+    #[test]
+    fn the_terminal_names_what_changed() {
+        let source = |p: &str| Change::Source(p.to_string());
+        assert_eq!(describe(&[]), "");
+        assert_eq!(
+            describe(&[source("content/a.md")]),
+            " after a change to content/a.md"
+        );
+        assert_eq!(
+            describe(&[
+                source("content/a.md"),
+                Change::Folder("static".into()),
+                Change::Lost("x".into())
+            ]),
+            " after changes to content/a.md and 1 more file"
+        );
+    }
 }

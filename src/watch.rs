@@ -1,0 +1,365 @@
+//! Watches a story's sources and calls back once per burst of changes.
+//!
+//! Steps: watch `content/`, `templates/` and `static/` recursively, and the
+//! story folder itself shallowly, so that those folders may appear, vanish or
+//! be replaced; turn each file event into [`Change`]s with the pure
+//! [`classify`], which drops editor litter (swap, backup and temp files) and
+//! events that change no bytes; wait for a short quiet spell after the last
+//! change of a burst ([`Timing`]); call the callback once with the whole burst.
+//! It knows nothing of building or HTTP.
+
+use std::ops::ControlFlow;
+use std::path::{Component, Path, PathBuf};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use notify::event::{AccessKind, AccessMode, ModifyKind};
+use notify::{Event, EventKind, RecursiveMode};
+
+use crate::load::{is_editor_litter, relative};
+
+/// The folders of a story whose changes change the site.
+pub const WATCHED: [&str; 3] = ["content", "templates", "static"];
+
+/// What a file event means for the site.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Change {
+    /// A file or folder inside a watched folder was written, created, renamed or
+    /// removed; the story-relative path, like `content/events/x.toml`.
+    Source(String),
+    /// A watched folder itself appeared, vanished or was replaced, like `content`.
+    Folder(String),
+    /// The watcher lost track (its queue overflowed, or it failed): anything may
+    /// have changed. The reason, for the terminal.
+    Lost(String),
+}
+
+/// How long to wait before calling back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timing {
+    /// Quiet time after the last change of a burst. Editors' saves (write a temp
+    /// file, rename it over, delete the backup) take a few milliseconds.
+    pub quiet: Duration,
+    /// Call back at the latest this long after the first change, even if changes
+    /// keep coming, so a tool that writes without pause cannot starve the preview.
+    pub at_most: Duration,
+}
+
+impl Default for Timing {
+    fn default() -> Self {
+        Timing {
+            quiet: Duration::from_millis(10),
+            at_most: Duration::from_millis(300),
+        }
+    }
+}
+
+/// What a file event at `path` means for the site under `root`, if anything.
+pub fn classify(root: &Path, kind: &EventKind, path: &Path) -> Option<Change> {
+    match kind {
+        // Reads and opens change nothing; closing a file written to ends a save.
+        EventKind::Access(AccessKind::Close(AccessMode::Write)) => {}
+        EventKind::Access(_) => return None,
+        // Permissions, owners and times change no byte of the site.
+        EventKind::Modify(ModifyKind::Metadata(_)) => return None,
+        _ => {}
+    }
+    let rel = path.strip_prefix(root).ok()?;
+    let mut names = Vec::new();
+    for component in rel.components() {
+        match component {
+            Component::Normal(name) => names.push(name.to_string_lossy()),
+            _ => return None,
+        }
+    }
+    let (first, rest) = names.split_first()?;
+    if !WATCHED.contains(&first.as_ref()) {
+        return None;
+    }
+    if rest.is_empty() {
+        return Some(Change::Folder(first.to_string()));
+    }
+    if rest.iter().any(|name| is_editor_litter(name)) {
+        return None;
+    }
+    Some(Change::Source(relative(rel)))
+}
+
+/// The changes of one burst, and when it is due.
+#[derive(Debug)]
+struct Burst {
+    first: Instant,
+    last: Instant,
+    changes: Vec<Change>,
+}
+
+impl Burst {
+    fn new(now: Instant) -> Burst {
+        Burst {
+            first: now,
+            last: now,
+            changes: Vec::new(),
+        }
+    }
+
+    fn add(&mut self, change: Change, now: Instant) {
+        self.last = now;
+        if !self.changes.contains(&change) {
+            self.changes.push(change);
+        }
+    }
+
+    /// The quiet time after the last change, but never later than `at_most` after the first.
+    fn due(&self, timing: Timing) -> Instant {
+        (self.last + timing.quiet).min(self.first + timing.at_most)
+    }
+}
+
+type Received = Result<Event, notify::Error>;
+
+/// Watches one story folder. Create it before the first build, so that no
+/// change made during that build is missed; then [`Watcher::run`].
+pub struct Watcher {
+    root: PathBuf,
+    timing: Timing,
+    inner: Box<dyn notify::Watcher + Send>,
+    events: mpsc::Receiver<Received>,
+}
+
+impl Watcher {
+    /// Starts watching `root` (which should be canonical, as event paths are
+    /// compared with it). `poll` checks every 500 ms instead of asking the
+    /// operating system, for file systems that report nothing (some network
+    /// and container mounts).
+    pub fn new(root: &Path, timing: Timing, poll: bool) -> notify::Result<Watcher> {
+        let (sender, events) = mpsc::channel();
+        let handler = move |event: Received| {
+            // The receiver is gone only when the watcher is being dropped.
+            sender.send(event).ok();
+        };
+        let inner: Box<dyn notify::Watcher + Send> = if poll {
+            let config = notify::Config::default().with_poll_interval(Duration::from_millis(500));
+            Box::new(notify::PollWatcher::new(handler, config)?)
+        } else {
+            Box::new(notify::recommended_watcher(handler)?)
+        };
+        let mut watcher = Watcher {
+            root: root.to_path_buf(),
+            timing,
+            inner,
+            events,
+        };
+        watcher.inner.watch(root, RecursiveMode::NonRecursive)?;
+        for folder in WATCHED {
+            watcher.watch_folder(folder)?;
+        }
+        Ok(watcher)
+    }
+
+    /// Watches `root/folder` and everything in it, if it is there.
+    fn watch_folder(&mut self, folder: &str) -> notify::Result<()> {
+        let path = self.root.join(folder);
+        // A folder that was replaced keeps a stale watch, and one that is gone has none.
+        self.inner.unwatch(&path).ok();
+        if path.is_dir() {
+            self.inner.watch(&path, RecursiveMode::Recursive)?;
+        }
+        Ok(())
+    }
+
+    /// Waits for changes and calls `on_change` once per burst, with the changes in
+    /// the order they came, until `on_change` breaks or the watcher fails for good.
+    pub fn run(mut self, mut on_change: impl FnMut(Vec<Change>) -> ControlFlow<()>) {
+        let mut burst: Option<Burst> = None;
+        loop {
+            let received = match &burst {
+                None => self
+                    .events
+                    .recv()
+                    .map_err(|_| mpsc::RecvTimeoutError::Disconnected),
+                Some(burst) => {
+                    let wait = burst
+                        .due(self.timing)
+                        .saturating_duration_since(Instant::now());
+                    self.events.recv_timeout(wait)
+                }
+            };
+            match received {
+                Ok(event) => {
+                    let now = Instant::now();
+                    for change in self.changes(event) {
+                        burst
+                            .get_or_insert_with(|| Burst::new(now))
+                            .add(change, now);
+                    }
+                }
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    if let Some(done) = burst.take()
+                        && on_change(done.changes).is_break()
+                    {
+                        return;
+                    }
+                }
+                Err(mpsc::RecvTimeoutError::Disconnected) => return,
+            }
+        }
+    }
+
+    /// The changes one event makes; watches folders that appeared.
+    fn changes(&mut self, received: Received) -> Vec<Change> {
+        let event = match received {
+            Ok(event) => event,
+            Err(error) => return vec![Change::Lost(format!("the file watcher failed: {error}"))],
+        };
+        if event.need_rescan() {
+            return vec![Change::Lost(
+                "the file watcher missed some changes (too many at once)".into(),
+            )];
+        }
+        let mut changes = Vec::new();
+        for path in &event.paths {
+            let Some(change) = classify(&self.root, &event.kind, path) else {
+                continue;
+            };
+            if let Change::Folder(folder) = &change
+                && let Err(error) = self.watch_folder(folder)
+            {
+                changes.push(Change::Lost(format!("cannot watch {folder}/: {error}")));
+            }
+            changes.push(change);
+        }
+        changes
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use notify::event::{CreateKind, DataChange, MetadataKind, RemoveKind, RenameMode};
+
+    fn change(kind: EventKind, path: &str) -> Option<Change> {
+        classify(Path::new("/story"), &kind, Path::new(path))
+    }
+
+    const WRITE: EventKind = EventKind::Modify(ModifyKind::Data(DataChange::Any));
+
+    #[test]
+    fn writes_renames_and_removals_in_watched_folders_are_changes() {
+        let source = |p: &str| Some(Change::Source(p.to_string()));
+        assert_eq!(
+            change(WRITE, "/story/content/events/a.toml"),
+            source("content/events/a.toml")
+        );
+        assert_eq!(
+            change(
+                EventKind::Create(CreateKind::File),
+                "/story/templates/base.html"
+            ),
+            source("templates/base.html")
+        );
+        assert_eq!(
+            change(
+                EventKind::Modify(ModifyKind::Name(RenameMode::To)),
+                "/story/static/img/a.png"
+            ),
+            source("static/img/a.png")
+        );
+        assert_eq!(
+            change(
+                EventKind::Remove(RemoveKind::Folder),
+                "/story/content/actors/new"
+            ),
+            source("content/actors/new")
+        );
+        assert_eq!(
+            change(
+                EventKind::Access(AccessKind::Close(AccessMode::Write)),
+                "/story/content/site.toml"
+            ),
+            source("content/site.toml")
+        );
+    }
+
+    #[test]
+    fn editor_litter_is_ignored_at_any_depth() {
+        for path in [
+            "/story/content/story/4913",
+            "/story/content/story/01-a.md~",
+            "/story/content/story/.01-a.md.swp",
+            "/story/content/story/.#01-a.md",
+            "/story/content/story/01-a.md___jb_tmp___",
+            "/story/content/story/01-a.md___jb_old___",
+            "/story/static/.cache/x.css",
+        ] {
+            assert_eq!(change(WRITE, path), None, "{path}");
+        }
+    }
+
+    #[test]
+    fn the_output_and_other_folders_are_not_watched() {
+        for path in [
+            "/story/public/index.html",
+            "/story/.public.building-x/index.html",
+            "/story/README.md",
+            "/story/target/debug/x",
+            "/elsewhere/content/site.toml",
+            "/story/content/../public/x",
+        ] {
+            assert_eq!(change(WRITE, path), None, "{path}");
+        }
+    }
+
+    #[test]
+    fn reads_and_metadata_change_nothing() {
+        for kind in [
+            EventKind::Access(AccessKind::Read),
+            EventKind::Access(AccessKind::Open(AccessMode::Any)),
+            EventKind::Access(AccessKind::Close(AccessMode::Read)),
+            EventKind::Modify(ModifyKind::Metadata(MetadataKind::Any)),
+            EventKind::Modify(ModifyKind::Metadata(MetadataKind::WriteTime)),
+        ] {
+            assert_eq!(change(kind, "/story/content/site.toml"), None, "{kind:?}");
+        }
+    }
+
+    #[test]
+    fn a_watched_folder_appearing_or_vanishing_is_a_folder_change() {
+        assert_eq!(
+            change(EventKind::Create(CreateKind::Folder), "/story/templates"),
+            Some(Change::Folder("templates".into()))
+        );
+        assert_eq!(
+            change(EventKind::Remove(RemoveKind::Folder), "/story/content"),
+            Some(Change::Folder("content".into()))
+        );
+        assert_eq!(
+            change(EventKind::Create(CreateKind::Folder), "/story"),
+            None
+        );
+    }
+
+    #[test]
+    fn a_burst_is_due_after_a_quiet_spell_but_never_too_late() {
+        let timing = Timing {
+            quiet: Duration::from_millis(10),
+            at_most: Duration::from_millis(100),
+        };
+        let start = Instant::now();
+        let ms = |n| start + Duration::from_millis(n);
+        let mut burst = Burst::new(start);
+        burst.add(Change::Source("content/a".into()), start);
+        assert_eq!(burst.due(timing), ms(10));
+        burst.add(Change::Source("content/b".into()), ms(8));
+        burst.add(Change::Source("content/a".into()), ms(15));
+        assert_eq!(burst.due(timing), ms(25));
+        assert_eq!(
+            burst.changes,
+            [
+                Change::Source("content/a".into()),
+                Change::Source("content/b".into())
+            ]
+        );
+        burst.add(Change::Source("content/a".into()), ms(95));
+        assert_eq!(burst.due(timing), ms(100));
+    }
+}

@@ -1,0 +1,800 @@
+//! Starts `explainer serve` on a free port of 127.0.0.1 in temp stories, edits
+//! files the ways editors save them, and asserts what the server serves and
+//! announces: pages, reload events, errors for the overlay, and that the served
+//! site always ends equal to a clean `explainer build`.
+
+mod support;
+
+use std::fs;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+use support::{Story, explainer, stderr};
+
+/// Long enough for a debug build on two busy cores; every wait polls and returns early.
+const PATIENCE: Duration = Duration::from_secs(20);
+
+const SECTION: &str = "content/story/01-what-happened.md";
+
+fn section(title: &str) -> String {
+    format!(
+        "+++\ntitle = \"{title}\"\nweight = 10\n+++\n[Anna](actor:anna) met [Bob](actor:bob) at [the meeting](event:meeting).\n"
+    )
+}
+
+/// A running `explainer serve`, killed when dropped.
+struct Server {
+    child: Child,
+    address: SocketAddr,
+    stdout: Arc<Mutex<String>>,
+    stderr: Arc<Mutex<String>>,
+}
+
+impl Server {
+    fn start(story: &Story) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_explainer"))
+            .args(["serve", "--port", "0", "--root"])
+            .arg(story.root())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start explainer serve");
+        let stdout = collect(child.stdout.take().expect("stdout"));
+        let stderr = collect(child.stderr.take().expect("stderr"));
+        let address = wait_for(|| {
+            let out = stdout.lock().expect("stdout lock");
+            let at = out.find("http://")?;
+            let rest = &out[at + "http://".len()..];
+            rest[..rest.find('/')?].parse::<SocketAddr>().ok()
+        })
+        .unwrap_or_else(|| {
+            panic!(
+                "the server did not start:\n{}",
+                stderr.lock().expect("stderr lock")
+            )
+        });
+        Server {
+            child,
+            address,
+            stdout,
+            stderr,
+        }
+    }
+
+    fn get(&self, path: &str) -> Reply {
+        self.request("GET", path)
+    }
+
+    fn request(&self, method: &str, path: &str) -> Reply {
+        let mut stream = TcpStream::connect(self.address).expect("connect");
+        stream
+            .set_read_timeout(Some(PATIENCE))
+            .expect("read timeout");
+        write!(
+            stream,
+            "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+            self.address
+        )
+        .expect("send request");
+        let mut raw = Vec::new();
+        stream.read_to_end(&mut raw).expect("read reply");
+        Reply::parse(&raw)
+    }
+
+    /// The page at `path`, asserting it is served.
+    fn page(&self, path: &str) -> String {
+        let reply = self.get(path);
+        assert_eq!(reply.status, 200, "GET {path}");
+        String::from_utf8(reply.body).expect("UTF-8 page")
+    }
+
+    /// Waits until the page at `path` contains `needle`; panics with the page and
+    /// the terminal output if it never does.
+    fn wait_for_page(&self, path: &str, needle: &str) -> String {
+        let mut last = String::new();
+        let found = wait_for(|| {
+            last = String::from_utf8_lossy(&self.get(path).body).into_owned();
+            last.contains(needle).then(|| last.clone())
+        });
+        found.unwrap_or_else(|| {
+            panic!(
+                "{path} never contained {needle:?}; last:\n{last}\nterminal:\n{}{}",
+                self.stdout(),
+                self.stderr()
+            )
+        })
+    }
+
+    fn events(&self) -> Events {
+        Events::open(self.address)
+    }
+
+    fn stdout(&self) -> String {
+        self.stdout.lock().expect("stdout lock").clone()
+    }
+
+    fn stderr(&self) -> String {
+        self.stderr.lock().expect("stderr lock").clone()
+    }
+
+    fn rebuilds(&self) -> usize {
+        self.stdout().matches("Rebuilt ").count()
+    }
+
+    /// Asserts that every file of a clean build of `story` is served with the same
+    /// bytes, once the live-reload script is taken out of pages.
+    fn assert_serves_a_clean_build_of(&self, story: &Story) {
+        let built = story.build(&[]);
+        assert!(
+            built.files.len() > 10,
+            "too few files: {:?}",
+            built.files.keys()
+        );
+        for (path, bytes) in &built.files {
+            let url = format!("/{}", path.strip_suffix("index.html").unwrap_or(path));
+            let reply = self.get(&url);
+            let expected_status = if path == "404.html" { 404 } else { 200 };
+            if path == "404.html" {
+                // 404.html is what any missing path gets.
+                let missing = self.get("/no/such/page/");
+                assert_eq!(missing.status, expected_status);
+                assert_eq!(without_reload_script(&missing.body), *bytes, "404 page");
+                continue;
+            }
+            assert_eq!(reply.status, expected_status, "GET {url}");
+            assert!(
+                without_reload_script(&reply.body) == *bytes,
+                "{url} differs from the build:\nserved:\n{}\nbuilt:\n{}",
+                String::from_utf8_lossy(&reply.body),
+                String::from_utf8_lossy(bytes)
+            );
+        }
+        fs::remove_dir_all(story.public()).expect("remove the clean build");
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.child.kill().ok();
+        self.child.wait().ok();
+    }
+}
+
+fn collect(pipe: impl Read + Send + 'static) -> Arc<Mutex<String>> {
+    let text = Arc::new(Mutex::new(String::new()));
+    let sink = Arc::clone(&text);
+    thread::spawn(move || {
+        for line in BufReader::new(pipe).lines() {
+            let Ok(line) = line else { break };
+            let mut text = sink.lock().expect("output lock");
+            text.push_str(&line);
+            text.push('\n');
+        }
+    });
+    text
+}
+
+/// Polls `check` until it gives a value or `PATIENCE` runs out.
+fn wait_for<T>(mut check: impl FnMut() -> Option<T>) -> Option<T> {
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        if let Some(value) = check() {
+            return Some(value);
+        }
+        if Instant::now() > deadline {
+            return None;
+        }
+        thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Served HTML carries `<script src="/__explainer/reload.js?build=ID" defer></script>`;
+/// built HTML does not. Everything else must be equal.
+fn without_reload_script(bytes: &[u8]) -> Vec<u8> {
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return bytes.to_vec();
+    };
+    let start = "<script src=\"/__explainer/reload.js?build=";
+    match text.find(start) {
+        None => bytes.to_vec(),
+        Some(at) => {
+            let end = at + text[at..].find("</script>").expect("closed script") + "</script>".len();
+            assert!(
+                !text[end..].contains(start),
+                "two reload scripts in one page"
+            );
+            format!("{}{}", &text[..at], &text[end..]).into_bytes()
+        }
+    }
+}
+
+/// The build id a served page names in its reload script.
+fn page_build(html: &str) -> String {
+    let start = "reload.js?build=";
+    let at = html.find(start).expect("a reload script") + start.len();
+    html[at..][..html[at..].find('"').expect("end of src")].to_string()
+}
+
+struct Reply {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl Reply {
+    fn parse(raw: &[u8]) -> Reply {
+        let split = raw
+            .windows(4)
+            .position(|w| w == b"\r\n\r\n")
+            .expect("end of headers");
+        let head = String::from_utf8_lossy(&raw[..split]);
+        let mut lines = head.lines();
+        let status = lines
+            .next()
+            .and_then(|l| l.split(' ').nth(1))
+            .and_then(|s| s.parse().ok())
+            .expect("status line");
+        let headers: Vec<(String, String)> = lines
+            .filter_map(|l| l.split_once(':'))
+            .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
+            .collect();
+        let body = raw[split + 4..].to_vec();
+        let chunked = headers
+            .iter()
+            .any(|(k, v)| k == "transfer-encoding" && v.contains("chunked"));
+        let body = if chunked { dechunk(&body) } else { body };
+        Reply {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+fn dechunk(mut body: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    while let Some(end) = body.windows(2).position(|w| w == b"\r\n") {
+        let size = usize::from_str_radix(String::from_utf8_lossy(&body[..end]).trim(), 16)
+            .expect("chunk size");
+        if size == 0 {
+            break;
+        }
+        out.extend_from_slice(&body[end + 2..end + 2 + size]);
+        body = &body[end + 2 + size + 2..];
+    }
+    out
+}
+
+/// The server-sent events of one connection, parsed on a thread.
+struct Events {
+    received: mpsc::Receiver<(String, Value)>,
+}
+
+impl Events {
+    fn open(address: SocketAddr) -> Events {
+        let mut stream = TcpStream::connect(address).expect("connect for events");
+        write!(
+            stream,
+            "GET /__explainer/events HTTP/1.1\r\nHost: {address}\r\nAccept: text/event-stream\r\n\r\n"
+        )
+        .expect("ask for events");
+        let (sender, received) = mpsc::channel();
+        thread::spawn(move || {
+            let mut reader = BufReader::new(stream);
+            let mut line = String::new();
+            // Headers, then chunks: a size line, the data, an empty line.
+            loop {
+                line.clear();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                    return;
+                }
+                if line == "\r\n" {
+                    break;
+                }
+            }
+            let mut pending = String::new();
+            loop {
+                line.clear();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                    return;
+                }
+                let Ok(size) = usize::from_str_radix(line.trim(), 16) else {
+                    return;
+                };
+                let mut chunk = vec![0; size + 2];
+                if reader.read_exact(&mut chunk).is_err() {
+                    return;
+                }
+                pending.push_str(&String::from_utf8_lossy(&chunk[..size]));
+                while let Some(end) = pending.find("\n\n") {
+                    let block: String = pending.drain(..end + 2).collect();
+                    let mut name = String::new();
+                    let mut data = String::new();
+                    for field in block.lines() {
+                        if let Some(value) = field.strip_prefix("event:") {
+                            name = value.trim().to_string();
+                        } else if let Some(value) = field.strip_prefix("data:") {
+                            data.push_str(value.trim_start());
+                        }
+                    }
+                    if name.is_empty() {
+                        continue; // a keep-alive comment
+                    }
+                    let value = serde_json::from_str(&data).expect("event data is JSON");
+                    if sender.send((name, value)).is_err() {
+                        return;
+                    }
+                }
+            }
+        });
+        Events { received }
+    }
+
+    fn next(&self) -> Value {
+        let (name, value) = self
+            .received
+            .recv_timeout(PATIENCE)
+            .expect("a server-sent event in time");
+        assert_eq!(name, "build");
+        value
+    }
+
+    /// Skips events until one matches `wanted`.
+    fn until(&self, mut wanted: impl FnMut(&Value) -> bool) -> Value {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let wait = deadline.saturating_duration_since(Instant::now());
+            let (_, value) = self
+                .received
+                .recv_timeout(wait)
+                .expect("the awaited event in time");
+            if wanted(&value) {
+                return value;
+            }
+        }
+    }
+
+    /// Skips events until one announces a good build other than `than`.
+    fn next_good_build(&self, than: &str) -> String {
+        let event = self.until(|e| e["build"] != than && no_errors(e));
+        event["build"].as_str().expect("build id").to_string()
+    }
+}
+
+fn no_errors(event: &Value) -> bool {
+    event["errors"].as_array().is_some_and(Vec::is_empty)
+}
+
+fn write(story: &Story, path: &str, text: &str) {
+    let target = story.root().join(path);
+    fs::create_dir_all(target.parent().expect("parent")).expect("create folders");
+    fs::write(target, text).expect("write");
+}
+
+#[test]
+fn serving_renders_exactly_what_build_renders_plus_the_reload_script() {
+    let story = Story::small();
+    let server = Server::start(&story);
+    let events = server.events();
+    let first = events.next();
+    assert!(no_errors(&first), "{first}");
+    let index = server.page("/");
+    assert_eq!(
+        page_build(&index),
+        first["build"].as_str().expect("build id"),
+        "a page names the build it came from, so a stale tab reloads on connect"
+    );
+    assert!(index.contains("<script src=\"/__explainer/reload.js?build="));
+    server.assert_serves_a_clean_build_of(&story);
+    let built = story.build(&[]);
+    for (path, html) in built.html_pages() {
+        assert!(
+            !html.contains("__explainer"),
+            "{path} of `build` has the reload script"
+        );
+    }
+}
+
+#[test]
+fn every_way_editors_save_is_picked_up() {
+    let story = Story::small();
+    let server = Server::start(&story);
+    let events = server.events();
+    let mut build = events.next()["build"].as_str().expect("id").to_string();
+    let file = story.root().join(SECTION);
+    let folder = file.parent().expect("story folder").to_path_buf();
+    // Write in place.
+    fs::OpenOptions::new()
+        .write(true)
+        .truncate(true)
+        .open(&file)
+        .and_then(|mut f| f.write_all(section("In place").as_bytes()))
+        .expect("write in place");
+    saved(&server, &events, &mut build, "In place", "write in place");
+
+    // Vim: probe with 4913, keep a backup~, write a new file, drop the backup.
+    fs::write(folder.join("4913"), "").expect("probe");
+    fs::remove_file(folder.join("4913")).expect("probe gone");
+    let backup = folder.join("01-what-happened.md~");
+    fs::rename(&file, &backup).expect("backup");
+    fs::write(&file, section("Vim")).expect("vim write");
+    fs::remove_file(&backup).expect("drop backup");
+    saved(&server, &events, &mut build, "Vim", "vim");
+
+    // VS Code and others: write a temp file beside it, rename it over.
+    let temp = folder.join(".01-what-happened.md.tmp");
+    fs::write(&temp, section("Renamed over")).expect("temp file");
+    fs::rename(&temp, &file).expect("rename over");
+    saved(
+        &server,
+        &events,
+        &mut build,
+        "Renamed over",
+        "temp file renamed over",
+    );
+
+    // JetBrains safe write.
+    let jb_tmp = folder.join("01-what-happened.md___jb_tmp___");
+    let jb_old = folder.join("01-what-happened.md___jb_old___");
+    fs::write(&jb_tmp, section("JetBrains")).expect("jb temp");
+    fs::rename(&file, &jb_old).expect("jb old");
+    fs::rename(&jb_tmp, &file).expect("jb rename");
+    fs::remove_file(&jb_old).expect("jb drop old");
+    saved(
+        &server,
+        &events,
+        &mut build,
+        "JetBrains",
+        "JetBrains safe write",
+    );
+
+    // Delete and recreate.
+    fs::remove_file(&file).expect("delete");
+    fs::write(&file, section("Recreated")).expect("recreate");
+    saved(
+        &server,
+        &events,
+        &mut build,
+        "Recreated",
+        "delete and recreate",
+    );
+
+    // A new nested folder with a new file in it.
+    write(
+        &story,
+        "content/events/more/deeper/new.toml",
+        "[[event]]\nid = \"late-event\"\ndate = \"2025-01-02\"\ntitle = \"A late event\"\nactors = [\"bob\"]\n",
+    );
+    let next = events.next_good_build(&build);
+    server.wait_for_page("/events/late-event/", "A late event");
+    build = next;
+
+    // Folders that did not exist when the server started: templates/ and static/.
+    write(&story, "static/notes.txt", "static notes\n");
+    build = events.next_good_build(&build);
+    assert_eq!(server.page("/notes.txt"), "static notes\n");
+    let footer = "<p>Overridden footer</p>";
+    let base =
+        include_str!("../templates/base.html").replace("<footer", &format!("{footer}<footer"));
+    write(&story, "templates/base.html", &base);
+    build = events.next_good_build(&build);
+    server.wait_for_page("/", footer);
+
+    // Swap files and backups alone rebuild nothing.
+    let rebuilds = server.rebuilds();
+    fs::write(folder.join(".01-what-happened.md.swp"), "swap").expect("swap");
+    fs::write(folder.join("01-what-happened.md~"), "backup").expect("backup");
+    fs::write(folder.join(".#01-what-happened.md"), "lock").expect("lock");
+    thread::sleep(Duration::from_millis(300));
+    assert_eq!(server.rebuilds(), rebuilds, "{}", server.stdout());
+    assert!(!build.is_empty());
+
+    server.assert_serves_a_clean_build_of(&story);
+}
+
+/// Waits for the build after a save and checks that its page shows `title`.
+fn saved(server: &Server, events: &Events, build: &mut String, title: &str, what: &str) {
+    let next = events.next_good_build(build);
+    let page = server.wait_for_page("/", title);
+    assert_eq!(
+        page_build(&page),
+        next,
+        "{what}: the page of the announced build"
+    );
+    *build = next;
+}
+
+#[test]
+fn a_broken_file_is_shown_over_the_last_good_build_until_it_is_fixed() {
+    let story = Story::small();
+    let server = Server::start(&story);
+    let events = server.events();
+    let good = events.next()["build"].as_str().expect("id").to_string();
+    let before = server.page("/timeline/");
+
+    let events_file = "content/events/all.toml";
+    let text = fs::read_to_string(story.root().join(events_file)).expect("events");
+    let broken = text.replace("actors = [\"club\"]", "actors = [\"clubb\"]");
+    assert_ne!(broken, text);
+    write(&story, events_file, &broken);
+
+    let failed = events.until(|e| !no_errors(e));
+    assert_eq!(failed["build"], good.as_str(), "the last good build stays");
+    let error = &failed["errors"][0];
+    assert_eq!(error["path"], events_file);
+    assert!(error["line"].as_u64().is_some_and(|l| l > 1), "{error}");
+    assert!(error["column"].as_u64().is_some_and(|c| c > 1), "{error}");
+    assert!(
+        error["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("clubb")),
+        "{error}"
+    );
+    assert_eq!(
+        server.page("/timeline/"),
+        before,
+        "the last good build is served"
+    );
+
+    // The terminal shows what `check` shows.
+    let check = stderr(&explainer(&["check"], story.root()));
+    let diagnostics = check
+        .split("\nFound ")
+        .next()
+        .expect("diagnostics before the summary");
+    assert!(diagnostics.contains("clubb"), "{check}");
+    assert!(
+        wait_for(|| server.stderr().contains(diagnostics).then_some(())).is_some(),
+        "serve's terminal:\n{}\ncheck:\n{check}",
+        server.stderr()
+    );
+    // The overlay shows the same text.
+    assert!(
+        error["text"]
+            .as_str()
+            .is_some_and(|t| diagnostics.contains(t.trim_end())),
+        "{error}\n{check}"
+    );
+
+    write(&story, events_file, &text);
+    let fixed = events.next_good_build(&good);
+    let page = server.page("/timeline/");
+    assert_eq!(page_build(&page), fixed);
+    assert_eq!(
+        without_reload_script(page.as_bytes()),
+        without_reload_script(before.as_bytes())
+    );
+}
+
+#[test]
+fn a_first_build_that_fails_shows_the_problems_until_fixed() {
+    let story = Story::small().file(SECTION, "+++\ntitle = \"Unclosed\n+++\nText\n");
+    let server = Server::start(&story);
+    let events = server.events();
+    let failed = events.next();
+    assert_eq!(failed["errors"][0]["path"], SECTION, "{failed}");
+    let reply = server.get("/timeline/");
+    assert_eq!(reply.status, 503);
+    let page = String::from_utf8(reply.body).expect("UTF-8");
+    assert!(page.contains("reload.js?build="), "{page}");
+
+    write(&story, SECTION, &section("Fixed"));
+    events.next_good_build(&page_build(&page));
+    server.wait_for_page("/", "Fixed");
+    server.assert_serves_a_clean_build_of(&story);
+}
+
+#[test]
+fn a_burst_of_twenty_saves_in_a_second_ends_with_the_last_one() {
+    let story = Story::small();
+    let server = Server::start(&story);
+    let events = server.events();
+    let first = events.next()["build"].as_str().expect("id").to_string();
+    for n in 0..20 {
+        write(&story, SECTION, &section(&format!("Save {n} of 20")));
+        thread::sleep(Duration::from_millis(50));
+    }
+    let page = server.wait_for_page("/", "Save 19 of 20");
+    let last = page_build(&page);
+    assert_ne!(last, first);
+    events.until(|e| e["build"] == last.as_str() && no_errors(e));
+    let rebuilds = server.rebuilds();
+    assert!(
+        (1..=20).contains(&rebuilds),
+        "{rebuilds} rebuilds for 20 saves:\n{}",
+        server.stdout()
+    );
+    server.assert_serves_a_clean_build_of(&story);
+}
+
+#[test]
+fn readers_get_whole_pages_while_rebuilds_run() {
+    let story = Story::small();
+    let server = Arc::new(Server::start(&story));
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let readers: Vec<_> = (0..4)
+        .map(|_| {
+            let server = Arc::clone(&server);
+            let stop = Arc::clone(&stop);
+            thread::spawn(move || {
+                let mut seen = 0;
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    let reply = server.get("/");
+                    assert_eq!(reply.status, 200);
+                    let html = String::from_utf8(reply.body).expect("UTF-8");
+                    assert!(html.ends_with("</html>\n"), "a cut page:\n{html}");
+                    assert!(
+                        html.contains("Version ") || html.contains("What happened"),
+                        "a page of no build:\n{html}"
+                    );
+                    seen += 1;
+                }
+                seen
+            })
+        })
+        .collect();
+    for n in 0..10 {
+        write(&story, SECTION, &section(&format!("Version {n}")));
+        thread::sleep(Duration::from_millis(60));
+    }
+    server.wait_for_page("/", "Version 9");
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let served: usize = readers
+        .into_iter()
+        .map(|r| r.join().expect("a reader failed"))
+        .sum();
+    assert!(
+        served > 20,
+        "only {served} pages served during the rebuilds"
+    );
+}
+
+#[test]
+fn nothing_outside_the_site_is_served() {
+    let story = Story::small().file("static/ok.txt", "ok\n");
+    let outside = tempfile::tempdir().expect("temp dir");
+    fs::write(outside.path().join("secret.txt"), "secret\n").expect("secret");
+    let server = Server::start(&story);
+    for path in [
+        "/../content/site.toml",
+        "/%2e%2e/content/site.toml",
+        "/%2E%2E%2Fcontent%2Fsite.toml",
+        "/timeline/..%2f..%2fcontent/site.toml",
+        "/..%5ccontent%5csite.toml",
+        "/ok.txt%00.html",
+    ] {
+        let reply = server.get(path);
+        assert_eq!(reply.status, 400, "GET {path}");
+        assert!(!String::from_utf8_lossy(&reply.body).contains("base_url"));
+    }
+    let secret = outside.path().join("secret.txt");
+    for path in [
+        "/content/site.toml".to_string(),
+        format!("/{}", secret.display()),
+        format!("/{}", secret.display().to_string().replace('/', "%2F")),
+        "//etc/passwd".to_string(),
+    ] {
+        let reply = server.get(&path);
+        assert_eq!(reply.status, 404, "GET {path}");
+        let body = String::from_utf8_lossy(&reply.body);
+        assert!(
+            !body.contains("secret") && !body.contains("root:"),
+            "GET {path}"
+        );
+    }
+    assert_eq!(server.page("/ok.txt"), "ok\n");
+}
+
+#[test]
+fn responses_have_the_right_types_and_are_never_cached() {
+    let story = Story::small();
+    let server = Server::start(&story);
+    for (path, status, kind) in [
+        ("/", 200, "text/html; charset=utf-8"),
+        ("/timeline/", 200, "text/html; charset=utf-8"),
+        ("/style.css", 200, "text/css; charset=utf-8"),
+        ("/favicon.svg", 200, "image/svg+xml"),
+        (
+            "/__explainer/reload.js",
+            200,
+            "text/javascript; charset=utf-8",
+        ),
+        ("/nothing/here/", 404, "text/html; charset=utf-8"),
+    ] {
+        let reply = server.get(path);
+        assert_eq!(reply.status, status, "GET {path}");
+        assert_eq!(reply.header("content-type"), Some(kind), "GET {path}");
+        assert_eq!(
+            reply.header("cache-control"),
+            Some("no-store"),
+            "GET {path}"
+        );
+    }
+    let missing = String::from_utf8(server.get("/nothing/here/").body).expect("UTF-8");
+    assert!(
+        missing.contains("Page not found"),
+        "the site's own 404 page"
+    );
+    // The 404 page's links start at the base URL's path; the site is served there too.
+    assert_eq!(server.get("/fixture/timeline/").status, 200);
+    assert_eq!(server.get("/fixture/style.css").status, 200);
+
+    let folder = server.get("/timeline");
+    assert_eq!(folder.status, 308);
+    assert_eq!(folder.header("location"), Some("/timeline/"));
+
+    let head = server.request("HEAD", "/");
+    assert_eq!(head.status, 200);
+    assert!(head.body.is_empty());
+    assert_eq!(server.request("POST", "/").status, 405);
+    let events = server.get_head_of_events();
+    assert!(events.contains("text/event-stream"), "{events}");
+    assert!(events.contains("cache-control: no-store"), "{events}");
+}
+
+impl Server {
+    /// The response head of the event stream, which never ends by itself.
+    fn get_head_of_events(&self) -> String {
+        let mut stream = TcpStream::connect(self.address).expect("connect");
+        write!(
+            stream,
+            "GET /__explainer/events HTTP/1.1\r\nHost: {}\r\n\r\n",
+            self.address
+        )
+        .expect("send");
+        let mut reader = BufReader::new(stream);
+        let mut head = String::new();
+        loop {
+            let mut line = String::new();
+            reader.read_line(&mut line).expect("read head");
+            if line == "\r\n" || line.is_empty() {
+                return head.to_ascii_lowercase();
+            }
+            head.push_str(&line);
+        }
+    }
+}
+
+#[test]
+fn a_taken_port_is_reported_with_a_free_one_to_use() {
+    let story = Story::small();
+    let taken = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = taken.local_addr().expect("address").port().to_string();
+    let output = explainer(&["serve", "--port", &port], story.root());
+    assert!(!output.status.success());
+    let text = stderr(&output);
+    assert!(
+        text.contains(&format!(
+            "error: port {port} on 127.0.0.1 is already in use"
+        )),
+        "{text}"
+    );
+    assert!(text.contains("explainer serve --port "), "{text}");
+}
+
+#[test]
+fn serving_a_folder_without_content_fails_clearly() {
+    let empty = tempfile::tempdir().expect("temp dir");
+    let output = explainer(&["serve", "--port", "0"], empty.path());
+    assert!(!output.status.success());
+    assert!(
+        stderr(&output).contains("error: no `content/` folder in"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(!Path::new(&empty.path().join("public")).exists());
+}
