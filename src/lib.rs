@@ -28,9 +28,10 @@ use resolve::ResolveOptions;
 use write::{Bytes, StaticFile};
 
 /// Static files that ship inside the binary; a story's `static/` overrides them by name.
-const BUILT_IN_STATIC: [(&str, &[u8]); 2] = [
+const BUILT_IN_STATIC: [(&str, &[u8]); 3] = [
     ("style.css", include_bytes!("../static/style.css")),
     ("favicon.svg", include_bytes!("../static/favicon.svg")),
+    ("share.png", include_bytes!("../static/share.png")),
 ];
 
 /// What to build and where.

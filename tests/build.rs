@@ -239,3 +239,24 @@ fn data_fields_are_escaped_and_markdown_keeps_its_html() {
     assert!(!bob.contains("<script>alert(1)"));
     assert!(bob.contains(r#"<span class="x">raw</span>"#));
 }
+
+#[test]
+fn pages_name_a_share_image_that_the_site_has() {
+    let story = Story::small().file(
+        "content/events/pic.toml",
+        "[[event]]\nid = \"pic\"\ndate = \"2024-07\"\ntitle = \"Pictured\"\nsources = [\"report\"]\n\n[event.media]\nsrc = \"images/pic.png\"\nalt = \"A picture\"\n",
+    ).file("static/images/pic.png", "png");
+    let site = story.build(&[]);
+    assert!(site.has("share.png"));
+    assert!(
+        site.page("index.html").contains(
+            r#"<meta property="og:image" content="https://example.org/fixture/share.png">"#
+        )
+    );
+    let event = site.page("events/pic/index.html");
+    assert!(event.contains(
+        r#"<meta property="og:image" content="https://example.org/fixture/images/pic.png">"#
+    ));
+    assert!(event.contains(r#"<meta property="og:image:alt" content="A picture">"#));
+    assert!(event.contains(r#"<img src="../../images/pic.png" alt="A picture""#));
+}

@@ -147,6 +147,10 @@ impl<'a> Pages<'a> {
             .map(|s| plain_text(&s.at(""), 160))
             .filter(|d| !d.is_empty());
         let mut common = v.common(&path, event.title.clone(), description.as_deref(), "event");
+        if let Some(media) = event.media.as_ref().filter(|m| m.is_image) {
+            common.page.image = format!("{}{}", story.site.base_url, media.src);
+            common.page.image_alt = media.alt.clone().unwrap_or_default();
+        }
         common.json_ld = Some(script_json(&event_json_ld(story, event, &common.page)));
         let page = EventPage {
             common,

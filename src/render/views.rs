@@ -86,6 +86,10 @@ pub(super) struct PageMeta {
     pub(super) canonical: String,
     /// Which part of the site it belongs to: story, timeline, actors, event, actor, 404.
     pub(super) section: &'static str,
+    /// The share image's full URL: the event's own image, or `share.png` from static/.
+    pub(super) image: String,
+    /// Its alt text.
+    pub(super) image_alt: String,
 }
 
 #[derive(Serialize)]
@@ -443,6 +447,8 @@ impl<'a> Views<'a> {
                     .to_string(),
                 canonical: format!("{}{canonical_path}", site.base_url),
                 section,
+                image: format!("{}share.png", site.base_url),
+                image_alt: format!("{}: an explainer", site.title),
             },
             json_ld: None,
             last_change: (!self.story.updates.is_empty()).then(|| self.update(0)),
