@@ -17,7 +17,7 @@ pub enum Severity {
 }
 
 /// One problem, with the file (relative to the story root) and the place in it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
     pub severity: Severity,
     pub path: String,
@@ -25,9 +25,10 @@ pub struct Diagnostic {
     pub line: usize,
     pub column: usize,
     /// How many characters of the line the problem covers (at least 1 when located).
-    #[serde(skip)]
     pub width: usize,
-    #[serde(skip)]
+    /// Where the span sits in `source_line`, which is cut around it when the line is long.
+    pub shown_column: usize,
+    pub shown_width: usize,
     pub source_line: String,
     pub message: String,
     pub help: Option<String>,
@@ -38,17 +39,40 @@ pub struct Diagnostic {
 pub struct SourceFile {
     pub path: String,
     pub text: String,
+    /// Byte offset of the start of each line, so locating a span is a binary search.
+    line_starts: Vec<usize>,
 }
+
+/// Source lines longer than this (in characters) are shown as a window around the span.
+const SHOWN_LINE: usize = 100;
 
 impl SourceFile {
     pub fn new(path: impl Into<String>, text: impl Into<String>) -> Self {
+        let text = text.into();
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
         SourceFile {
             path: path.into(),
-            text: text.into(),
+            text,
+            line_starts,
         }
     }
 
-    /// A diagnostic at the byte span `span` of this file.
+    /// The 1-based line holding byte `offset`, and the byte range of that line
+    /// (without its line break).
+    fn line_of(&self, offset: usize) -> (usize, Range<usize>) {
+        let index = self.line_starts.partition_point(|&s| s <= offset) - 1;
+        let start = self.line_starts[index];
+        let end = self
+            .line_starts
+            .get(index + 1)
+            .map_or(self.text.len(), |next| next - 1);
+        (index + 1, start..end)
+    }
+
+    /// A diagnostic at the byte span `span` of this file. Spans past the end
+    /// or inside a character are clamped, so any span is safe.
     pub fn diagnostic(
         &self,
         severity: Severity,
@@ -57,25 +81,48 @@ impl SourceFile {
     ) -> Diagnostic {
         let start = floor_char_boundary(&self.text, span.start.min(self.text.len()));
         let end = floor_char_boundary(&self.text, span.end.clamp(start, self.text.len()));
-        let line_start = self.text[..start].rfind('\n').map_or(0, |i| i + 1);
-        let line_end = self.text[start..]
-            .find('\n')
-            .map_or(self.text.len(), |i| start + i);
-        let line = self.text[..start].matches('\n').count() + 1;
-        let column = self.text[line_start..start].chars().count() + 1;
-        let source_line = self.text[line_start..line_end].trim_end_matches('\r');
-        let width = self.text[start..end.min(line_end)].chars().count().max(1);
+        let (line, range) = self.line_of(start);
+        let source_line = self.text[range.clone()].trim_end_matches('\r');
+        let column = self.text[range.start..start].chars().count() + 1;
+        let width = self.text[start..end.min(range.end).max(start)]
+            .chars()
+            .count()
+            .max(1);
+        let (shown, shown_column, shown_width) = window(source_line, column, width);
         Diagnostic {
             severity,
             path: self.path.clone(),
             line,
             column,
             width,
-            source_line: source_line.to_string(),
+            shown_column,
+            shown_width,
+            source_line: shown,
             message: message.into(),
             help: None,
         }
     }
+}
+
+/// At most [`SHOWN_LINE`] characters of a long line, around the span, with `…`
+/// where text was left out. Returns the text, the span's column and width in it.
+fn window(line: &str, column: usize, width: usize) -> (String, usize, usize) {
+    let length = line.chars().count();
+    if length <= SHOWN_LINE {
+        return (line.to_string(), column, width);
+    }
+    let before = column - 1;
+    let first = before.saturating_sub(20).min(length - SHOWN_LINE);
+    let mut shown = String::new();
+    if first > 0 {
+        shown.push('…');
+    }
+    shown.extend(line.chars().skip(first).take(SHOWN_LINE));
+    if first + SHOWN_LINE < length {
+        shown.push('…');
+    }
+    let width = width.min(SHOWN_LINE - (before - first)).max(1);
+    (shown, before - first + 1 + usize::from(first > 0), width)
 }
 
 fn floor_char_boundary(text: &str, mut index: usize) -> usize {
@@ -94,6 +141,8 @@ impl Diagnostic {
             line: 0,
             column: 0,
             width: 0,
+            shown_column: 0,
+            shown_width: 0,
             source_line: String::new(),
             message: message.into(),
             help: None,
@@ -117,33 +166,64 @@ impl fmt::Display for Diagnostic {
             Severity::Warning => "warning",
         };
         writeln!(f, "{label}: {}", self.message)?;
+        let pad = " ".repeat(if self.line == 0 {
+            1
+        } else {
+            self.line.to_string().len()
+        });
         if self.line == 0 {
             if !self.path.is_empty() {
-                writeln!(f, "  --> {}", self.path)?;
+                writeln!(f, "{pad} --> {}", self.path)?;
             }
         } else {
-            let number = self.line.to_string();
-            let pad = " ".repeat(number.len());
             writeln!(f, "{pad}--> {}:{}:{}", self.path, self.line, self.column)?;
             writeln!(f, "{pad} |")?;
-            writeln!(f, "{number} | {}", self.source_line)?;
+            writeln!(f, "{} | {}", self.line, self.source_line)?;
             let before: String = self
                 .source_line
                 .chars()
-                .take(self.column - 1)
+                .take(self.shown_column.saturating_sub(1))
                 .map(|c| if c == '\t' { '\t' } else { ' ' })
                 .collect();
-            writeln!(f, "{pad} | {before}{}", "^".repeat(self.width))?;
+            writeln!(f, "{pad} | {before}{}", "^".repeat(self.shown_width))?;
         }
         if let Some(help) = &self.help {
-            let pad = " ".repeat(if self.line == 0 {
-                1
-            } else {
-                self.line.to_string().len()
-            });
-            writeln!(f, "{pad} = help: {help}")?;
+            // Lines after the first are indented under the help text.
+            let indent = format!("\n{pad}         ");
+            writeln!(f, "{pad} = help: {}", help.replace('\n', &indent))?;
         }
         Ok(())
+    }
+}
+
+/// The JSON form for editor integrations and CI bots: columns count characters,
+/// from 1; `end_column` is exclusive; line and columns are 0 for a whole file.
+impl Serialize for Diagnostic {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Json<'a> {
+            severity: Severity,
+            path: &'a str,
+            line: usize,
+            column: usize,
+            end_column: usize,
+            message: &'a str,
+            help: Option<&'a str>,
+        }
+        Json {
+            severity: self.severity,
+            path: &self.path,
+            line: self.line,
+            column: self.column,
+            end_column: if self.line == 0 {
+                0
+            } else {
+                self.column + self.width
+            },
+            message: &self.message,
+            help: self.help.as_deref(),
+        }
+        .serialize(serializer)
     }
 }
 

@@ -13,7 +13,7 @@ use std::path::Path;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use toml::Spanned;
-use toml::de::{DeTable, DeValue, ValueDeserializer};
+use toml::de::{DeArray, DeString, DeTable, DeValue, ValueDeserializer};
 use toml::value::Datetime;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity, SourceFile, closest};
@@ -190,61 +190,101 @@ pub fn load(root: &Path, diagnostics: &mut Diagnostics) -> RawStory {
     }
     warn_about_unknown_entries(&content, diagnostics);
 
-    match read(root, "content/site.toml", diagnostics) {
-        Some(file) => {
-            let id = story.push_file(file);
-            if let Some(site) = parse_whole(story.file(id), diagnostics) {
-                story.site = Some((id, site));
-            }
-        }
-        None if !content.join("site.toml").exists() => diagnostics.push(
+    if !content.join("site.toml").exists() {
+        diagnostics.push(
             Diagnostic::whole_file(Severity::Error, "content/site.toml", "the site file is missing")
-                .help("create content/site.toml with at least `title = \"...\"` and `base_url = \"https://...\"`"),
-        ),
-        None => {}
+                .help("create content/site.toml with at least two lines:\ntitle = \"The story's title\"\nbase_url = \"https://example.org/my-story/\""),
+        );
+    } else if let Read::Text(file) = read(root, "content/site.toml", diagnostics) {
+        let id = story.push_file(file);
+        if let Some(site) = parse_whole(story.file(id), diagnostics) {
+            story.site = Some((id, site));
+        }
     }
 
     for path in list(root, "content/story", "md", diagnostics) {
-        if let Some(file) = read(root, &path, diagnostics) {
-            let id = story.push_file(file);
-            match parse_document(&story, id, diagnostics) {
-                Some(doc) => story.sections.push(doc),
-                None => story.broken.sections.push(path.clone()),
+        let parsed = match read(root, &path, diagnostics) {
+            Read::Text(file) => {
+                let id = story.push_file(file);
+                parse_document(story.file(id), id, Front::Section, diagnostics)
             }
+            Read::Unusable(_) => None,
+        };
+        match parsed {
+            Some(doc) => story.sections.push(doc),
+            None => story.broken.sections.push(path),
         }
     }
     for path in list(root, "content/events", "toml", diagnostics) {
-        if let Some(file) = read(root, &path, diagnostics) {
-            let id = story.push_file(file);
-            let (events, broken) = parse_tables(story.file(id), "event", diagnostics);
-            story.events.extend(events.into_iter().map(|e| (id, e)));
-            story.broken.events.extend(broken);
-        }
+        let (events, broken) = read_tables(&mut story, root, &path, "event", diagnostics);
+        story.events.extend(events);
+        story.broken.events.extend(broken);
     }
     for path in list(root, "content/actors", "md", diagnostics) {
-        if let Some(file) = read(root, &path, diagnostics) {
-            let id = story.push_file(file);
-            let stem = file_stem(&path).to_string();
-            match parse_document(&story, id, diagnostics) {
-                Some(doc) => story.actors.push((stem, doc)),
-                None => story.broken.actors.push(stem),
+        let stem = file_stem(&path).to_string();
+        let parsed = match read(root, &path, diagnostics) {
+            Read::Text(file) => {
+                let id = story.push_file(file);
+                parse_document(story.file(id), id, Front::Actor, diagnostics)
             }
+            Read::Unusable(_) => None,
+        };
+        match parsed {
+            Some(doc) => story.actors.push((stem, doc)),
+            None => story.broken.actors.push(stem),
         }
     }
-    if let Some(id) = read_optional(&mut story, root, "content/sources.toml", diagnostics) {
-        let (sources, broken) = parse_tables(story.file(id), "source", diagnostics);
-        story.sources = sources.into_iter().map(|s| (id, s)).collect();
+    if root.join("content/sources.toml").exists() {
+        let path = "content/sources.toml";
+        let (sources, broken) = read_tables(&mut story, root, path, "source", diagnostics);
+        story.sources = sources;
         story.broken.sources = broken;
     }
-    if let Some(id) = read_optional(&mut story, root, "content/updates.toml", diagnostics) {
-        let (updates, _) = parse_tables(story.file(id), "update", diagnostics);
-        story.updates = updates.into_iter().map(|u| (id, u)).collect();
+    if root.join("content/updates.toml").exists() {
+        let path = "content/updates.toml";
+        story.updates = read_tables(&mut story, root, path, "update", diagnostics).0;
     }
-    if let Some(id) = read_optional(&mut story, root, "content/eras.toml", diagnostics) {
-        let (eras, _) = parse_tables(story.file(id), "era", diagnostics);
-        story.eras = eras.into_iter().map(|e| (id, e)).collect();
+    if root.join("content/eras.toml").exists() {
+        let path = "content/eras.toml";
+        story.eras = read_tables(&mut story, root, path, "era", diagnostics).0;
     }
     story
+}
+
+/// Reads a file of `[[name]]` tables: the good tables, and the ids of the bad
+/// ones (found even in a file that is not UTF-8 or not valid TOML), so that
+/// naming them elsewhere is not reported again.
+fn read_tables<T: DeserializeOwned>(
+    story: &mut RawStory,
+    root: &Path,
+    path: &str,
+    name: &str,
+    diagnostics: &mut Diagnostics,
+) -> (Vec<(FileId, T)>, Vec<String>) {
+    match read(root, path, diagnostics) {
+        Read::Text(file) => {
+            let id = story.push_file(file);
+            let (items, broken) = parse_tables(story.file(id), name, diagnostics);
+            (items.into_iter().map(|item| (id, item)).collect(), broken)
+        }
+        Read::Unusable(Some(lossy)) => {
+            let (table, _) = DeTable::parse_recoverable(&lossy);
+            (Vec::new(), ids_in(table.get_ref(), name))
+        }
+        Read::Unusable(None) => (Vec::new(), Vec::new()),
+    }
+}
+
+/// The `id` of every `[[name]]` table, read from a table that may be broken.
+fn ids_in(table: &DeTable<'_>, name: &str) -> Vec<String> {
+    let Some(DeValue::Array(array)) = table.get(name).map(Spanned::get_ref) else {
+        return Vec::new();
+    };
+    array
+        .iter()
+        .filter_map(|element| element.get_ref().get("id"))
+        .filter_map(|id| id.get_ref().as_str().map(str::to_string))
+        .collect()
 }
 
 impl RawStory {
@@ -252,18 +292,6 @@ impl RawStory {
         self.files.push(file);
         self.files.len() - 1
     }
-}
-
-fn read_optional(
-    story: &mut RawStory,
-    root: &Path,
-    path: &str,
-    diagnostics: &mut Diagnostics,
-) -> Option<FileId> {
-    if !root.join(path).exists() {
-        return None;
-    }
-    read(root, path, diagnostics).map(|file| story.push_file(file))
 }
 
 pub fn file_stem(path: &str) -> &str {
@@ -389,8 +417,15 @@ fn warn_about_unknown_entries(content: &Path, diagnostics: &mut Diagnostics) {
     }
 }
 
+/// A file as read: its text, or nothing usable (its error is reported).
+enum Read {
+    Text(SourceFile),
+    /// The text with bad bytes replaced when it was not UTF-8, to find the ids it defines.
+    Unusable(Option<String>),
+}
+
 /// Reads a text file: UTF-8 (a byte-order mark is dropped), not empty.
-fn read(root: &Path, path: &str, diagnostics: &mut Diagnostics) -> Option<SourceFile> {
+fn read(root: &Path, path: &str, diagnostics: &mut Diagnostics) -> Read {
     let bytes = match fs::read(root.join(path)) {
         Ok(bytes) => bytes,
         Err(error) => {
@@ -399,50 +434,82 @@ fn read(root: &Path, path: &str, diagnostics: &mut Diagnostics) -> Option<Source
                 path,
                 format!("cannot read this file: {error}"),
             ));
-            return None;
+            return Read::Unusable(None);
         }
     };
+    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+        diagnostics.push(
+            Diagnostic::whole_file(Severity::Error, path, "this file is saved as UTF-16, not UTF-8")
+                .help("save it again choosing the encoding \"UTF-8\" (in the \"Save as\" or \"Encoding\" menu)"),
+        );
+        return Read::Unusable(None);
+    }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,
         Err(error) => {
-            let valid = error.valid_up_to();
+            let at = error.valid_up_to();
             let lossy = String::from_utf8_lossy(bytes).into_owned();
             let file = SourceFile::new(path, lossy);
-            let at = String::from_utf8_lossy(&bytes[..valid]).len();
             diagnostics.push(
-                file.diagnostic(Severity::Error, at..at + 1, "this file is not UTF-8 text")
-                    .help("save it as UTF-8 (every editor has the option under \"Save as\" or \"Encoding\")"),
+                file.diagnostic(Severity::Error, at..at + 1, "this file is not UTF-8 text: the character marked here cannot be read")
+                    .help("save it again choosing the encoding \"UTF-8\" (in the \"Save as\" or \"Encoding\" menu), then check the marked character"),
             );
-            return None;
+            return Read::Unusable(Some(file.text));
         }
     };
     if text.trim().is_empty() {
         diagnostics.push(
-            Diagnostic::whole_file(Severity::Error, path, "this file is empty")
-                .help("write its content, or delete the file"),
+            Diagnostic::whole_file(Severity::Error, path, "this file is empty").help(format!(
+                "write its content, or delete the file. The least it needs:\n{}",
+                skeleton(path)
+            )),
         );
-        return None;
+        return Read::Unusable(None);
     }
-    Some(SourceFile::new(path, text))
+    Read::Text(SourceFile::new(path, text))
+}
+
+/// The smallest valid content of a file at `path`, for help lines.
+fn skeleton(path: &str) -> &'static str {
+    let folder = path.rsplit_once('/').map_or("", |(folder, _)| folder);
+    match (folder, file_stem(path)) {
+        ("content/story", _) => "+++\ntitle = \"The section's title\"\n+++\nThe text, in Markdown.",
+        ("content/actors", _) => {
+            "+++\nname = \"Full name\"\nkind = \"person\"\n+++\nA short biography, in Markdown."
+        }
+        ("content/events", _) => {
+            "[[event]]\nid = \"short-id\"\ndate = \"2025-06-27\"\ntitle = \"What happened\""
+        }
+        (_, "sources") => "[[source]]\nid = \"short-id\"\ntitle = \"The source's title\"",
+        (_, "updates") => {
+            "[[update]]\ndate = 2025-07-04\nkind = \"update\"\nnote = \"What changed.\""
+        }
+        (_, "eras") => "[[era]]\ntitle = \"The era's name\"\nstart = \"1991-12\"",
+        _ => "title = \"The story's title\"\nbase_url = \"https://example.org/my-story/\"",
+    }
 }
 
 /// Splits `+++` front matter from the body: (front matter range, body range).
+/// Blank lines before the opening `+++` are allowed.
 pub fn split_front_matter(text: &str) -> Result<(Range<usize>, Range<usize>), FrontMatterError> {
-    let mut lines = line_ranges(text);
+    let mut lines = line_ranges(text).skip_while(|line| text[line.clone()].trim().is_empty());
     let Some(first) = lines.next() else {
         return Err(FrontMatterError::Missing);
     };
-    if text[first.clone()].trim_end() != "+++" {
-        return Err(FrontMatterError::Missing);
+    match text[first.clone()].trim_end() {
+        "+++" => {}
+        "---" => return Err(FrontMatterError::Yaml),
+        _ => return Err(FrontMatterError::Missing),
     }
     let front_start = (first.end + 1).min(text.len());
     for line in lines {
         if text[line.clone()].trim_end() == "+++" {
-            let body_start = text[line.end..]
-                .strip_prefix("\r\n")
-                .or_else(|| text[line.end..].strip_prefix('\n'))
-                .map_or(line.end, |rest| text.len() - rest.len());
+            let rest = &text[line.end..];
+            let body_start = match rest.strip_prefix('\n') {
+                Some(_) => line.end + 1,
+                None => line.end,
+            };
             return Ok((front_start..line.start, body_start..text.len()));
         }
     }
@@ -451,11 +518,15 @@ pub fn split_front_matter(text: &str) -> Result<(Range<usize>, Range<usize>), Fr
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FrontMatterError {
+    /// The file does not start with a `+++` line.
     Missing,
+    /// It starts with `---`, the YAML front matter of other tools.
+    Yaml,
+    /// The opening `+++` has no closing one.
     Unclosed,
 }
 
-/// Byte ranges of each line, without the line break.
+/// Byte ranges of each line, without the line break (`\n`; a `\r` before it stays).
 fn line_ranges(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
     let mut start = 0;
     std::iter::from_fn(move || {
@@ -469,35 +540,69 @@ fn line_ranges(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
     })
 }
 
+/// What a Markdown file describes, for wording its problems.
+#[derive(Debug, Clone, Copy)]
+enum Front {
+    Section,
+    Actor,
+}
+
 fn parse_document<T: DeserializeOwned>(
-    story: &RawStory,
+    file: &SourceFile,
     id: FileId,
+    kind: Front,
     diagnostics: &mut Diagnostics,
 ) -> Option<Document<T>> {
-    let file = story.file(id);
+    let example = match kind {
+        Front::Section => "+++\ntitle = \"The section's title\"\n+++",
+        Front::Actor => "+++\nname = \"Full name\"\nkind = \"person\"\n+++",
+    };
+    let first_line = |text: &str| {
+        let start = text.len() - text.trim_start().len();
+        let start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        start..text[start..].find('\n').map_or(text.len(), |i| start + i)
+    };
     let (front, body) = match split_front_matter(&file.text) {
         Ok(parts) => parts,
         Err(FrontMatterError::Missing) => {
             diagnostics.error_help(
                 file,
-                0..file.text.find('\n').unwrap_or(file.text.len()),
+                first_line(&file.text),
                 "this file does not start with `+++` front matter",
-                "put the settings first, between two lines of `+++`:\n+++\ntitle = \"...\"\n+++",
+                format!(
+                    "put the settings first, between two lines of `+++`, then the text:\n{example}"
+                ),
+            );
+            return None;
+        }
+        Err(FrontMatterError::Yaml) => {
+            diagnostics.error_help(
+                file,
+                first_line(&file.text),
+                "front matter here is written between `+++` lines, not `---`",
+                "replace both `---` lines with `+++`, and write each setting as key = \"value\"",
             );
             return None;
         }
         Err(FrontMatterError::Unclosed) => {
             diagnostics.error_help(
                 file,
-                0..3,
+                first_line(&file.text),
                 "the front matter opened here is never closed",
-                "add a line with only `+++` after the settings, before the text",
+                "add a line with only `+++` after the last setting, before the text",
             );
             return None;
         }
     };
+    // The opening `+++` line: where a missing key is reported.
+    let opening = first_line(&file.text);
     let padded = blank_before(&file.text, front);
-    let front = parse_value::<T>(file, &padded, diagnostics)?;
+    let (table, ok) = parse_syntax(file, &padded, diagnostics);
+    if !ok {
+        return None;
+    }
+    let value = Spanned::new(table.span(), DeValue::Table(table.into_inner()));
+    let front = deserialize(file, value, "", Some(opening), diagnostics)?;
     Some(Document {
         file: id,
         front,
@@ -505,7 +610,7 @@ fn parse_document<T: DeserializeOwned>(
     })
 }
 
-/// The front matter with the `+++` line before it blanked, so that the TOML
+/// The front matter with everything before it blanked, so that the TOML
 /// parser's spans are offsets into the whole file.
 fn blank_before(text: &str, front: Range<usize>) -> String {
     let mut padded: String = " ".repeat(front.start);
@@ -514,42 +619,156 @@ fn blank_before(text: &str, front: Range<usize>) -> String {
 }
 
 fn parse_whole<T: DeserializeOwned>(file: &SourceFile, diagnostics: &mut Diagnostics) -> Option<T> {
-    parse_value(file, &file.text, diagnostics)
+    let (table, ok) = parse_syntax(file, &file.text, diagnostics);
+    if !ok {
+        return None;
+    }
+    let value = Spanned::new(table.span(), DeValue::Table(table.into_inner()));
+    deserialize(file, value, "", None, diagnostics)
 }
 
-fn parse_value<T: DeserializeOwned>(
-    file: &SourceFile,
-    text: &str,
-    diagnostics: &mut Diagnostics,
-) -> Option<T> {
-    let table = parse_syntax(file, text, diagnostics)?;
-    deserialize(
-        file,
-        Spanned::new(table.span(), DeValue::Table(table.into_inner())),
-        "",
-        diagnostics,
-    )
-}
-
+/// Parses TOML, reporting every syntax error. Returns the table (recovered as
+/// well as possible when there were errors) and whether it was valid.
 fn parse_syntax<'t>(
     file: &SourceFile,
     text: &'t str,
     diagnostics: &mut Diagnostics,
-) -> Option<Spanned<DeTable<'t>>> {
+) -> (Spanned<DeTable<'t>>, bool) {
     let (table, errors) = DeTable::parse_recoverable(text);
-    if errors.is_empty() {
-        return Some(table);
-    }
+    let ok = errors.is_empty();
     for error in errors {
         let span = error.span().unwrap_or(0..0);
-        diagnostics.error_help(
-            file,
-            span,
-            format!("this is not valid TOML: {}", first_line(error.message())),
-            "values need quotes (`title = \"Text\"`), dates need the form 2025-07-03, lists need [ ]",
-        );
+        let (message, help) = explain_syntax(first_line(error.message()), &file.text, &span);
+        diagnostics.error_help(file, span, message, help);
     }
-    None
+    (table, ok)
+}
+
+/// Turns the TOML parser's wording into an editor's: what is wrong, what to write.
+fn explain_syntax(message: &str, text: &str, span: &Range<usize>) -> (String, String) {
+    let line = {
+        let at = span.start.min(text.len());
+        let at = floor_boundary(text, at);
+        let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+        let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+        text[start..end].trim()
+    };
+    let spanned = text.get(span.clone()).unwrap_or("");
+    let key = line.split('=').next().unwrap_or("").trim();
+    let value = line.split_once('=').map_or("", |(_, v)| v.trim());
+    let (what, help): (&str, String) = if message.starts_with("string values must be quoted") {
+        (
+            "text must be in quotes",
+            format!("write {key} = \"{}\"", value.trim_matches(['"', '\''])),
+        )
+    } else if message.starts_with("invalid basic string") {
+        (
+            "this text has no closing quote",
+            "end the text with `\"` on the same line; for text over several lines, open and close it with three quotes: \"\"\"".into(),
+        )
+    } else if message.starts_with("invalid multi-line basic string")
+        || message.starts_with("invalid multi-line literal string")
+    {
+        (
+            "this text has no closing `\"\"\"`",
+            "end the text with three quotes: \"\"\"".into(),
+        )
+    } else if message.starts_with("invalid literal string") {
+        (
+            "this text has no closing quote",
+            "end the text with `'` on the same line, or put it in double quotes: \"...\"".into(),
+        )
+    } else if message.starts_with("missing escaped value") || message.starts_with("invalid escape")
+    {
+        (
+            "a backslash in quoted text must start an escape like \\n or \\\"",
+            "write \\\\ for a backslash, or put the text in single quotes: 'C:\\folder'".into(),
+        )
+    } else if message.starts_with("duplicate key") {
+        (
+            "this key is set twice",
+            format!(
+                "keep one `{spanned}` line; if a new entry starts here, add its header line (like [[event]]) before it"
+            ),
+        )
+    } else if message.starts_with("unexpected key or value") {
+        (
+            "unexpected text after the value",
+            "write one `key = value` a line; to put a `\"` inside text write \\\", or use single quotes around it: 'He said \"no\"'".into(),
+        )
+    } else if message.starts_with("key with no value") {
+        (
+            "this key has no value",
+            format!("write {key} = \"...\", with ` = ` between the key and its value"),
+        )
+    } else if message.starts_with("invalid unquoted key") && line.contains(':') {
+        (
+            "settings are written `key = value`, not `key: value`",
+            format!(
+                "write {} = {}",
+                line.split(':').next().unwrap_or("").trim(),
+                line.split_once(':').map_or("", |(_, v)| v.trim())
+            ),
+        )
+    } else if message.starts_with("invalid unquoted key") || message.starts_with("unquoted keys") {
+        (
+            "a key may hold only letters, digits, `-` and `_`",
+            "write the key before ` = `, like title = \"Text\"; use `_` instead of spaces".into(),
+        )
+    } else if message.starts_with("missing comma between array elements") {
+        (
+            "list items must be separated by commas",
+            "write a comma between items, like [\"anna\", \"bob\"]".into(),
+        )
+    } else if message.starts_with("unclosed array table") {
+        (
+            "this header is not closed",
+            "end it with `]]`, like [[event]]".into(),
+        )
+    } else if message.starts_with("unclosed table") {
+        (
+            "this header is not closed",
+            "end it with `]`, like [event.media]".into(),
+        )
+    } else if message.starts_with("unclosed array") {
+        (
+            "this list is not closed",
+            "end the list with `]`, like [\"anna\", \"bob\"]".into(),
+        )
+    } else if message.starts_with("unclosed inline table") {
+        (
+            "this table is not closed",
+            "end it with `}` on the same line".into(),
+        )
+    } else if message.starts_with("invalid date") || message.starts_with("invalid time") {
+        (
+            "this is not a real date",
+            "write a date as YYYY-MM-DD with two-digit months and days, like 2025-07-03".into(),
+        )
+    } else if message.starts_with("invalid boolean") {
+        (
+            "true and false are written in lowercase",
+            "write true or false, without quotes".into(),
+        )
+    } else if message.contains("recurs") {
+        (
+            "this value is nested too deeply",
+            "write it with fewer levels of [ ] or { }".into(),
+        )
+    } else {
+        return (
+            format!("this is not valid TOML: {message}"),
+            "write `key = value` a line, with text in quotes (title = \"Text\"), lists in [ ] and dates like 2025-07-03".into(),
+        );
+    };
+    (format!("invalid TOML: {what}"), help)
+}
+
+fn floor_boundary(text: &str, mut index: usize) -> usize {
+    while !text.is_char_boundary(index) {
+        index -= 1;
+    }
+    index
 }
 
 /// Reads every `[[name]]` table of a file on its own, reporting each bad one.
@@ -559,25 +778,33 @@ fn parse_tables<T: DeserializeOwned>(
     name: &str,
     diagnostics: &mut Diagnostics,
 ) -> (Vec<T>, Vec<String>) {
-    let Some(table) = parse_syntax(file, &file.text, diagnostics) else {
-        return (Vec::new(), Vec::new());
-    };
+    let (table, ok) = parse_syntax(file, &file.text, diagnostics);
+    if !ok {
+        return (Vec::new(), ids_in(table.get_ref(), name));
+    }
     let mut items = Vec::new();
     let mut broken = Vec::new();
     for (key, value) in table.into_inner() {
         if key.get_ref().as_ref() != name {
             let key_text = key.get_ref().as_ref();
-            let help = if key_text.starts_with(name) || closest(key_text, [name]).is_some() {
-                format!("did you mean `[[{name}]]`?")
-            } else {
-                format!("this file holds only `[[{name}]]` tables")
+            let near = key_text.starts_with(name) || closest(key_text, [name]).is_some();
+            let (message, help) = match value.get_ref() {
+                DeValue::Table(_) | DeValue::Array(_) if near => (
+                    format!("unknown table `{key_text}` in this file"),
+                    format!("write `[[{name}]]`"),
+                ),
+                DeValue::Table(_) | DeValue::Array(_) => (
+                    format!("unknown table `{key_text}` in this file"),
+                    format!(
+                        "this file holds only `[[{name}]]` tables: start each entry with a line `[[{name}]]`"
+                    ),
+                ),
+                _ => (
+                    format!("`{key_text}` is outside any `[[{name}]]` table"),
+                    format!("put it below a `[[{name}]]` line, with the entry it belongs to"),
+                ),
             };
-            diagnostics.error_help(
-                file,
-                key.span(),
-                format!("unknown table `{key_text}` in this file"),
-                help,
-            );
+            diagnostics.error_help(file, key.span(), message, help);
             continue;
         }
         let span = value.span();
@@ -589,7 +816,8 @@ fn parse_tables<T: DeserializeOwned>(
                         .get("id")
                         .and_then(|id| id.get_ref().as_str())
                         .map(str::to_string);
-                    match deserialize(file, element, name, diagnostics) {
+                    let header = element.span();
+                    match deserialize(file, element, name, Some(header), diagnostics) {
                         Some(item) => items.push(item),
                         None => broken.extend(id),
                     }
@@ -599,34 +827,268 @@ fn parse_tables<T: DeserializeOwned>(
                 file,
                 span,
                 format!("`{name}` must be written as `[[{name}]]` tables"),
-                format!("start each entry with a line `[[{name}]]`"),
+                format!("start each entry with a line `[[{name}]]`, with two brackets"),
             ),
         }
     }
     (items, broken)
 }
 
+/// Most problems reported in one table: past that, the table is given up.
+const MAX_PROBLEMS: usize = 50;
+
+/// The span given to a stand-in for a missing key: no text has it.
+const STAND_IN: Range<usize> = usize::MAX - 1..usize::MAX;
+
+/// Deserializes one table strictly, reporting every problem in it, not only
+/// the first: each bad key or list item is reported and taken out, and each
+/// missing key reported and given a stand-in, then the table is read again.
+/// Returns the item unless a required key was missing; `header` is where a
+/// missing key of the table itself is shown (`None`: the whole file).
 fn deserialize<T: DeserializeOwned>(
     file: &SourceFile,
-    value: Spanned<DeValue<'_>>,
+    mut value: Spanned<DeValue<'_>>,
     table: &str,
+    header: Option<Range<usize>>,
     diagnostics: &mut Diagnostics,
 ) -> Option<T> {
-    let whole = value.span();
-    match T::deserialize(ValueDeserializer::from(value)) {
-        Ok(item) => Some(item),
-        Err(error) => {
-            let span = error.span().unwrap_or(whole.clone());
-            let (message, help) = explain_serde_error(error.message(), table);
-            let span = if message.starts_with("missing") {
-                // Point at the table's header, not its whole body.
-                whole.start..whole.start + file.text[whole.clone()].find('\n').unwrap_or(1)
-            } else {
-                span
-            };
-            diagnostics.push(file.diagnostic(Severity::Error, span, message).help(help));
-            None
+    let top = value.span();
+    let mut complete = true;
+    // Keys taken out because their value was wrong: (table span, key).
+    let mut taken: Vec<(Range<usize>, String)> = Vec::new();
+    // The missing key being tried with stand-ins: (table span, key, stand-in number).
+    let mut filling: Option<(Range<usize>, String, usize)> = None;
+    for _ in 0..MAX_PROBLEMS {
+        let error = match T::deserialize(ValueDeserializer::from(value.clone())) {
+            Ok(item) => return complete.then_some(item),
+            Err(error) => error,
+        };
+        let message = first_line(error.message());
+        let span = error.span();
+        if span == Some(STAND_IN) {
+            // The stand-in has the wrong type: try the next one.
+            let (at, key, tried) = filling.take()?;
+            let stand_in = stand_in(tried + 1)?;
+            table_at(&mut value, &at)?.insert(owned_key(&key), Spanned::new(STAND_IN, stand_in));
+            filling = Some((at, key, tried + 1));
+            continue;
         }
+        if let Some(key) = message
+            .strip_prefix("missing field `")
+            .and_then(|rest| rest.strip_suffix('`'))
+        {
+            complete = false;
+            let at = span.unwrap_or(top.clone());
+            if !taken.contains(&(at.clone(), key.to_string())) {
+                let place = if at != top {
+                    // A nested table's span is its header, like `[[event.accounts]]`.
+                    file.text.get(at.clone()).unwrap_or("").to_string()
+                } else if table.is_empty() {
+                    String::new()
+                } else {
+                    format!("[[{table}]]")
+                };
+                let diagnostic = missing_key(file, key, &place, &at, &top, header.as_ref());
+                diagnostics.push(diagnostic);
+            }
+            let stand_in = stand_in(0)?;
+            table_at(&mut value, &at)?.insert(owned_key(key), Spanned::new(STAND_IN, stand_in));
+            filling = Some((at, key.to_string(), 0));
+            continue;
+        }
+        let Some(span) = span else {
+            let (message, help) = explain_serde_error(message, table, None, "");
+            diagnostics.push(located(file, header.as_ref(), message).help(help));
+            return None;
+        };
+        let Some(found) = take_out(&mut value, &span) else {
+            let (message, help) = explain_serde_error(message, table, None, "");
+            diagnostics.push(file.diagnostic(Severity::Error, span, message).help(help));
+            return None;
+        };
+        let source = file.text.get(span.clone()).unwrap_or("");
+        let (what, help) = explain_serde_error(message, table, Some(&found), source);
+        diagnostics.push(file.diagnostic(Severity::Error, span, what).help(help));
+        if let Some((key, _)) = found.path.last() {
+            taken.push((found.table.clone(), key.clone()));
+        }
+        // A misspelt required key is reported once, as the misspelling.
+        if let Some(near) = misspelt(message) {
+            taken.push((found.table.clone(), near.to_string()));
+        }
+    }
+    None
+}
+
+/// The allowed key closest to an unknown one, from serde's "unknown field" message.
+fn misspelt(message: &str) -> Option<&str> {
+    let (unknown, expected) = message.strip_prefix("unknown field `")?.split_once('`')?;
+    closest(unknown, expected.split('`').skip(1).step_by(2))
+}
+
+/// A diagnostic at `span`, or about the whole file when there is none.
+fn located(file: &SourceFile, span: Option<&Range<usize>>, message: String) -> Diagnostic {
+    match span {
+        Some(span) => file.diagnostic(Severity::Error, span.clone(), message),
+        None => Diagnostic::whole_file(Severity::Error, &file.path, message),
+    }
+}
+
+fn missing_key(
+    file: &SourceFile,
+    key: &str,
+    place: &str,
+    at: &Range<usize>,
+    top: &Range<usize>,
+    header: Option<&Range<usize>>,
+) -> Diagnostic {
+    let inside = if place.starts_with('[') {
+        format!(" in `{place}`")
+    } else {
+        String::new()
+    };
+    let message = format!("missing required key `{key}`{inside}");
+    let diagnostic = if at == top {
+        located(file, header, message)
+    } else {
+        file.diagnostic(Severity::Error, at.clone(), message)
+    };
+    let table = place.trim_matches(['[', ']']);
+    diagnostic.help(format!("add a line {}", example(table, key)))
+}
+
+/// A line an editor can copy for a required key.
+fn example(table: &str, key: &str) -> String {
+    let value = match (table, key) {
+        ("update", "date") => "2025-07-04",
+        ("event", "date") => "\"2025-06-27\"",
+        ("era", "start") => "\"1991-12\"",
+        (_, "base_url") => "\"https://example.org/my-story/\"",
+        (_, "id") => "\"a-short-id\"",
+        ("update", "kind") => "\"update\"",
+        ("", "kind") => "\"person\"",
+        (_, "actor" | "to") => "\"an-actor-id\"",
+        (_, "src") => "\"images/photo.jpg\"",
+        _ => "\"...\"",
+    };
+    format!("{key} = {value}")
+}
+
+/// Stand-ins tried, in order, for a missing key, so the rest of the table can be checked.
+fn stand_in(number: usize) -> Option<DeValue<'static>> {
+    match number {
+        0 => Some(DeValue::String(String::new().into())),
+        1 => Some(DeValue::Datetime(Datetime {
+            date: Some(toml::value::Date {
+                year: 2000,
+                month: 1,
+                day: 1,
+            }),
+            time: None,
+            offset: None,
+        })),
+        2 => Some(DeValue::Boolean(false)),
+        3 => Some(DeValue::Array(DeArray::new())),
+        4 => Some(DeValue::Table(DeTable::new())),
+        _ => None,
+    }
+}
+
+fn owned_key<'i>(key: &str) -> Spanned<DeString<'i>> {
+    Spanned::new(STAND_IN, key.to_string().into())
+}
+
+/// The table whose span is `span`, at any depth.
+fn table_at<'v, 'i>(
+    value: &'v mut Spanned<DeValue<'i>>,
+    span: &Range<usize>,
+) -> Option<&'v mut DeTable<'i>> {
+    // A list of tables has the span of its first table's header: look inside it.
+    let here = value.span() == *span;
+    match value.get_mut() {
+        DeValue::Table(table) => {
+            if here {
+                return Some(table);
+            }
+            table.iter_mut().find_map(|(_, item)| table_at(item, span))
+        }
+        DeValue::Array(array) => array.iter_mut().find_map(|item| table_at(item, span)),
+        _ => None,
+    }
+}
+
+/// Where a bad key or list item was, once taken out of its table.
+#[derive(Debug)]
+struct Found {
+    /// The keys from the table read down to the bad one, each with whether
+    /// its value is a list.
+    path: Vec<(String, bool)>,
+    /// The span of the table that held the key.
+    table: Range<usize>,
+    /// An item of a list was taken out, not the key.
+    item: bool,
+    /// What the bad value was: "text", "a number"...
+    found: &'static str,
+}
+
+/// Takes out the key (or list item) whose key or value has exactly `span`.
+fn take_out(value: &mut Spanned<DeValue<'_>>, span: &Range<usize>) -> Option<Found> {
+    let here = value.span();
+    match value.get_mut() {
+        DeValue::Table(table) => {
+            let mut target = None;
+            for (key, item) in table.iter_mut() {
+                let name = key.get_ref().to_string();
+                let is_list = matches!(item.get_ref(), DeValue::Array(_));
+                if key.span() == *span || item.span() == *span {
+                    target = Some((name, is_list, kind_of(item.get_ref())));
+                    break;
+                }
+                if let Some(mut found) = take_out(item, span) {
+                    found.path.insert(0, (name, is_list));
+                    return Some(found);
+                }
+            }
+            let (name, is_list, found) = target?;
+            table.remove(name.as_str());
+            Some(Found {
+                path: vec![(name, is_list)],
+                table: here,
+                item: false,
+                found,
+            })
+        }
+        DeValue::Array(array) => {
+            let position = array.iter().position(|item| item.span() == *span);
+            let Some(position) = position else {
+                return array.iter_mut().find_map(|item| take_out(item, span));
+            };
+            let found = kind_of(array[position].get_ref());
+            let old = std::mem::replace(array, DeArray::new());
+            for (index, item) in old.into_iter().enumerate() {
+                if index != position {
+                    array.push(item);
+                }
+            }
+            Some(Found {
+                path: Vec::new(),
+                table: here,
+                item: true,
+                found,
+            })
+        }
+        _ => None,
+    }
+}
+
+fn kind_of(value: &DeValue<'_>) -> &'static str {
+    match value {
+        DeValue::String(_) => "text",
+        DeValue::Integer(_) | DeValue::Float(_) => "a number",
+        DeValue::Boolean(_) => "true or false",
+        DeValue::Datetime(_) => "a date",
+        DeValue::Array(_) => "a list",
+        DeValue::Table(_) => "a table",
     }
 }
 
@@ -634,54 +1096,123 @@ fn first_line(text: &str) -> &str {
     text.lines().next().unwrap_or(text).trim()
 }
 
+/// The header of the table a key sits in: `[[event]]`, `[[event.accounts]]`, `[event.media]`.
+fn place_of(table: &str, found: Option<&Found>) -> String {
+    let containers = found.map_or(&[][..], |f| &f.path[..f.path.len().saturating_sub(1)]);
+    let mut names: Vec<&str> = Vec::new();
+    if !table.is_empty() {
+        names.push(table);
+    }
+    names.extend(containers.iter().map(|(name, _)| name.as_str()));
+    if names.is_empty() {
+        return String::new();
+    }
+    let list = containers
+        .last()
+        .map_or(!table.is_empty(), |(_, list)| *list);
+    if list {
+        format!("[[{}]]", names.join("."))
+    } else {
+        format!("[{}]", names.join("."))
+    }
+}
+
 /// Turns serde's wording into an editor's: what is wrong and what to write.
-fn explain_serde_error(message: &str, table: &str) -> (String, String) {
-    let message = first_line(message);
-    let place = if table.is_empty() {
+/// `source` is the text of the bad key or value.
+fn explain_serde_error(
+    message: &str,
+    table: &str,
+    found: Option<&Found>,
+    source: &str,
+) -> (String, String) {
+    let place = place_of(table, found);
+    let inside = if place.is_empty() {
         String::new()
     } else {
-        format!(" in `[[{table}]]`")
+        format!(" in `{place}`")
     };
+    let key = found
+        .and_then(|f| f.path.last())
+        .map_or("", |(name, _)| name.as_str());
     if let Some(rest) = message.strip_prefix("unknown field `")
-        && let Some((key, expected)) = rest.split_once('`')
+        && let Some((unknown, expected)) = rest.split_once('`')
     {
         let allowed: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
-        let help = match closest(key, allowed.iter().copied()) {
-            Some(near) => format!(
-                "did you mean `{near}`? allowed keys: {}",
-                allowed.join(", ")
-            ),
-            None => format!("allowed keys: {}", allowed.join(", ")),
+        let listed = allowed.join(", ");
+        let help = match misspelt(message) {
+            Some(near) => format!("did you mean `{near}`? the keys allowed here are: {listed}"),
+            None => format!("remove it, or use one of the keys allowed here: {listed}"),
         };
-        return (format!("unknown key `{key}`{place}"), help);
+        return (format!("unknown key `{unknown}`{inside}"), help);
     }
-    if let Some(rest) = message.strip_prefix("missing field `") {
-        let key = rest.trim_end_matches('`');
+    let Some(rest) = message.strip_prefix("invalid type: ") else {
         return (
-            format!("missing required key `{key}`{place}"),
-            format!("add a line `{key} = ...` to this table"),
+            format!("{message}{inside}"),
+            "check the value's form against docs/content-format.md".to_string(),
         );
-    }
-    if let Some(rest) = message.strip_prefix("invalid type: ") {
-        let help = if rest.contains("expected a string") {
-            "write the value in quotes, like \"2025-06\" or \"Text\""
-        } else if rest.contains("a boolean") {
-            "write true or false, without quotes"
-        } else if rest.contains("sequence") {
-            "write a list in brackets, like [\"a\", \"b\"]"
-        } else if rest.contains("Datetime") || rest.contains("date") {
-            "write a date without quotes, like 2025-07-03"
+    };
+    let expected = rest.rsplit_once("expected ").map_or("", |(_, e)| e);
+    let found_kind = found.map_or("another kind of value", |f| f.found);
+    let unquoted = source.trim_matches(['"', '\'']);
+    let (wanted, help) = if expected.starts_with("a string") {
+        let help = match found {
+            Some(f) if f.item => format!("write each item in quotes, like [\"{unquoted}\"]"),
+            _ if found_kind == "a list" || found_kind == "a table" => {
+                format!("write a single value in quotes, like {key} = \"...\"")
+            }
+            _ => format!("write {key} = \"{unquoted}\""),
+        };
+        ("text in quotes", help)
+    } else if expected.starts_with("a boolean") {
+        (
+            "true or false",
+            format!("write {key} = true or {key} = false, without quotes"),
+        )
+    } else if expected.starts_with("a sequence") {
+        let help = if found_kind == "text" {
+            format!("write {key} = [{source}]")
         } else {
-            "check the value's form against docs/content-format.md"
+            format!("write {key} = [\"...\", \"...\"]")
         };
+        ("a list in [ ]", help)
+    } else if expected.contains("datetime") {
+        let help = if found_kind == "text" && unquoted.len() == 10 && unquoted.as_bytes()[4] == b'-'
+        {
+            format!("write {key} = {unquoted}, without quotes")
+        } else {
+            format!("write a date like {key} = 2025-07-04, without quotes")
+        };
+        ("a date without quotes", help)
+    } else if expected.starts_with('i') || expected.starts_with('u') {
+        let help = if unquoted.bytes().all(|b| b.is_ascii_digit()) && !unquoted.is_empty() {
+            format!("write {key} = {unquoted}, without quotes")
+        } else {
+            format!("write a whole number like {key} = 10, without quotes")
+        };
+        ("a whole number", help)
+    } else if expected.starts_with("struct") || expected.starts_with("a map") {
+        let header = if place.is_empty() {
+            format!("[{key}]")
+        } else {
+            format!("[{}.{key}]", place.trim_matches(['[', ']']))
+        };
+        (
+            "a table",
+            format!("write it as a table: a line {header}, then its keys on the lines below"),
+        )
+    } else {
         return (
-            format!("wrong kind of value{place}: {rest}"),
-            help.to_string(),
+            format!("`{key}` has the wrong kind of value{inside}: {rest}"),
+            "check the value's form against docs/content-format.md".to_string(),
         );
-    }
+    };
+    let subject = match found {
+        Some(f) if f.item => format!("the items of `{key}`"),
+        _ => format!("`{key}`"),
+    };
     (
-        format!("{message}{place}"),
-        "check the value's form against docs/content-format.md".to_string(),
+        format!("{subject}{inside} must be {wanted}, not {found_kind}"),
+        help,
     )
 }
 
@@ -733,12 +1264,77 @@ mod tests {
     }
 
     #[test]
-    fn unknown_keys_name_the_closest_allowed_key() {
-        let (message, help) = explain_serde_error(
-            "unknown field `titel`, expected one of `id`, `date`, `title`",
-            "event",
+    fn front_matter_may_follow_blank_lines_and_yaml_is_named() {
+        let text = "\n  \n+++\ntitle = \"A\"\n+++\nBody";
+        let (front, body) = split_front_matter(text).unwrap();
+        assert_eq!(&text[front], "title = \"A\"\n");
+        assert_eq!(&text[body], "Body");
+        assert_eq!(
+            split_front_matter("---\ntitle: A\n---\n"),
+            Err(FrontMatterError::Yaml)
         );
-        assert_eq!(message, "unknown key `titel` in `[[event]]`");
-        assert_eq!(help, "did you mean `title`? allowed keys: id, date, title");
+    }
+
+    fn problems<T: DeserializeOwned>(text: &str, table: &str) -> (Option<T>, Vec<String>) {
+        let file = SourceFile::new("content/x.toml", text);
+        let mut diagnostics = Diagnostics::default();
+        let (value, _) = DeTable::parse_recoverable(text);
+        let value = Spanned::new(value.span(), DeValue::Table(value.into_inner()));
+        let item = deserialize(&file, value, table, Some(0..1), &mut diagnostics);
+        let found = diagnostics
+            .into_sorted()
+            .iter()
+            .map(|d| {
+                format!(
+                    "{}:{} {} / {}",
+                    d.line,
+                    d.column,
+                    d.message,
+                    d.help.clone().unwrap_or_default()
+                )
+            })
+            .collect();
+        (item, found)
+    }
+
+    #[test]
+    fn every_bad_key_of_a_table_is_reported_not_only_the_first() {
+        let (item, found) = problems::<RawSource>(
+            "id = \"a\"\ntitel = \"T\"\nurl = 5\nlanguage = [\"en\"]\n",
+            "source",
+        );
+        assert!(item.is_none(), "`title` is missing");
+        assert_eq!(
+            found,
+            [
+                "2:1 unknown key `titel` in `[[source]]` / did you mean `title`? the keys allowed here are: id, title, publisher, url, accessed, archive_url, language",
+                "3:7 `url` in `[[source]]` must be text in quotes, not a number / write url = \"5\"",
+                "4:12 `language` in `[[source]]` must be text in quotes, not a list / write a single value in quotes, like language = \"...\"",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_table_with_only_unknown_keys_taken_out_is_still_read() {
+        let (item, found) = problems::<RawSource>(
+            "id = \"a\"\ntitle = \"T\"\npublisher = \"P\"\nnote = 1\n",
+            "source",
+        );
+        assert_eq!(item.map(|s| s.title), Some("T".to_string()));
+        assert_eq!(found.len(), 1);
+    }
+
+    #[test]
+    fn missing_keys_are_each_reported_with_a_line_to_copy() {
+        let (item, found) = problems::<RawUpdate>("events = []\n", "update");
+        assert!(item.is_none());
+        assert_eq!(
+            found,
+            [
+                "1:1 missing required key `date` in `[[update]]` / add a line date = 2025-07-04",
+                "1:1 missing required key `kind` in `[[update]]` / add a line kind = \"update\"",
+                "1:1 missing required key `note` in `[[update]]` / add a line note = \"...\"",
+            ]
+        );
     }
 }
