@@ -624,7 +624,8 @@ const RELOAD_JS: &str = r#"// explainer serve: live reload and build problems. N
   if (saved !== null) {
     sessionStorage.removeItem(scrollKey);
     const [x, y] = saved.split(",").map(Number);
-    const restore = () => window.scrollTo(x, y);
+    // Instantly: a smooth-scrolling site would otherwise glide there on every reload.
+    const restore = () => window.scrollTo({ left: x, top: y, behavior: "instant" });
     restore();
     // Images and fonts can move the page after this script runs.
     addEventListener("load", restore, { once: true });

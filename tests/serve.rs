@@ -798,3 +798,109 @@ fn serving_a_folder_without_content_fails_clearly() {
     );
     assert!(!Path::new(&empty.path().join("public")).exists());
 }
+
+/// Drives Chromium (through playwright-core from tests/browser) against a running
+/// server: the script edits the story itself and reports what the page did.
+const BROWSER_SCRIPT: &str = r#"
+const { createRequire } = require('node:module');
+const fs = require('node:fs');
+const [packageJson, chromiumPath, url, file, broken, fixed] = process.argv.slice(1);
+const { chromium } = createRequire(packageJson)('playwright-core');
+(async () => {
+  const browser = await chromium.launch({
+    executablePath: chromiumPath,
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+  });
+  const report = { consoleErrors: [] };
+  try {
+    const page = await browser.newPage({ viewport: { width: 800, height: 300 } });
+    page.on('console', (m) => { if (m.type() === 'error') report.consoleErrors.push(m.text()); });
+    page.on('pageerror', (e) => report.consoleErrors.push(String(e)));
+    await page.goto(url, { waitUntil: 'load' });
+    // Let the event stream connect and deliver the current build.
+    await page.waitForTimeout(500);
+    await page.evaluate(() => { window.scrollTo({ top: 250, behavior: 'instant' }); window.sameDocument = true; });
+    report.scrollBefore = await page.evaluate(() => window.scrollY);
+
+    fs.writeFileSync(file, broken);
+    const alert = page.getByRole('alert');
+    await alert.waitFor({ timeout: 15000 });
+    report.overlay = await alert.innerText();
+    report.overlayWhere = await page.locator('#explainer-serve-problems .where').allInnerTexts();
+    report.sameDocumentDuringError = await page.evaluate(() => window.sameDocument === true);
+
+    fs.writeFileSync(file, fixed);
+    await page.waitForFunction(() => window.sameDocument === undefined, null, { timeout: 15000 });
+    await page.waitForLoadState('load');
+    await page.waitForTimeout(300);
+    report.overlayAfterFix = await page.locator('#explainer-serve-problems').count();
+    report.scrollAfter = await page.evaluate(() => window.scrollY);
+    report.body = await page.locator('main').innerText();
+  } finally {
+    await browser.close();
+  }
+  console.log(JSON.stringify(report));
+})().catch((e) => { console.error(e); process.exit(1); });
+"#;
+
+#[test]
+fn open_pages_show_errors_in_an_overlay_then_reload_where_they_were() {
+    let test = "open_pages_show_errors_in_an_overlay_then_reload_where_they_were";
+    let browser = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    let playwright = browser.join("node_modules/playwright-core/package.json");
+    let node = Command::new("node").arg("--version").output();
+    if !Path::new(&chromium).is_file() || !playwright.is_file() || node.is_err() {
+        let why = "needs node, chromium and `npm ci --ignore-scripts --prefix tests/browser`";
+        assert!(std::env::var_os("CI").is_none(), "{test}: {why}");
+        eprintln!("SKIPPED {test}: {why}");
+        return;
+    }
+    let story = Story::small();
+    let server = Server::start(&story);
+    let file = story.root().join("content/events/all.toml");
+    let text = fs::read_to_string(&file).expect("events");
+    let broken = text.replace("actors = [\"club\"]", "actors = [\"clubb\"]");
+    let fixed = text.replace("The club votes", "The club votes again");
+    let output = Command::new("node")
+        .arg("-e")
+        .arg(BROWSER_SCRIPT)
+        .arg(browser.join("package.json"))
+        .arg(&chromium)
+        .arg(format!("http://{}/timeline/", server.address))
+        .arg(&file)
+        .arg(&broken)
+        .arg(&fixed)
+        .output()
+        .expect("run node");
+    assert!(
+        output.status.success(),
+        "{}\nserver:\n{}",
+        String::from_utf8_lossy(&output.stderr),
+        server.stderr()
+    );
+    let report: Value = serde_json::from_slice(&output.stdout).expect("a JSON report");
+    let overlay = report["overlay"].as_str().expect("overlay text");
+    assert!(overlay.contains("The story has an error"), "{report}");
+    assert!(overlay.contains("clubb"), "{report}");
+    let where_ = report["overlayWhere"][0].as_str().expect("a place");
+    assert!(
+        where_.starts_with("content/events/all.toml:"),
+        "file:line:column, not {where_}"
+    );
+    assert_eq!(
+        report["sameDocumentDuringError"], true,
+        "no reload on error"
+    );
+    assert_eq!(report["overlayAfterFix"], 0, "{report}");
+    assert!(
+        report["body"]
+            .as_str()
+            .is_some_and(|b| b.contains("The club votes again")),
+        "{report}"
+    );
+    assert_eq!(report["scrollBefore"], 250, "{report}");
+    assert_eq!(report["scrollAfter"], 250, "the scroll position is kept");
+    assert_eq!(report["consoleErrors"], serde_json::json!([]), "{report}");
+}
