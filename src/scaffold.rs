@@ -315,7 +315,7 @@ url = "https://example.org/"
         ("content/actors/organization-b.md", organization),
         ("content/sources.toml", sources),
         ("README.md", editors_readme(title)),
-        (".gitignore", "/public/\n".to_string()),
+        (".gitignore", "/public/\n/dist/\n".to_string()),
     ]
 }
 

@@ -339,3 +339,62 @@ fn new_outside_a_story_says_how_to_start_one() {
         )
     );
 }
+
+#[test]
+fn a_new_story_built_for_a_sub_path_keeps_every_link_inside_it() {
+    let (_dir, root) = init(None);
+    let out = root.join("dist/news/2025/story");
+    let build = explainer(&[
+        "build",
+        "--root",
+        path(&root),
+        "--base-url",
+        "https://example.org/news/2025/story",
+        "--output",
+        path(&out),
+    ]);
+    assert!(build.status.success(), "{}", stderr(&build));
+    let site = Site::read(&out);
+    assert_eq!(site.broken_links(), Vec::<String>::new());
+
+    // The 404 page is shown at any depth: its links start at the site's path.
+    let not_found = site.page("404.html");
+    let mut checked = 0;
+    for href in support::attribute_values(&not_found, &["href", "src"]) {
+        if href.starts_with('#') {
+            continue;
+        }
+        if let Some(rest) = href.strip_prefix("https://example.org/news/2025/story/") {
+            assert!(
+                site.has(rest),
+                "404.html links to {href}, which is not built"
+            );
+            continue;
+        }
+        let rest = href
+            .strip_prefix("/news/2025/story/")
+            .unwrap_or_else(|| panic!("404.html links outside the sub-path: {href}"));
+        let file = if rest.is_empty() || rest.ends_with('/') {
+            format!("{rest}index.html")
+        } else {
+            rest.to_string()
+        };
+        assert!(
+            site.has(&file),
+            "404.html links to {href}, which is not built"
+        );
+        checked += 1;
+    }
+    assert!(
+        checked >= 3,
+        "the 404 page links home, to the stylesheet and more"
+    );
+
+    let data: serde_json::Value =
+        serde_json::from_str(&site.page("data/events.json")).expect("events.json");
+    assert_eq!(data["story"]["url"], "https://example.org/news/2025/story/");
+    assert_eq!(
+        data["events"][0]["url"],
+        "https://example.org/news/2025/story/events/first-event/"
+    );
+}
