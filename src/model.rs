@@ -406,7 +406,8 @@ pub struct Story {
     pub site: Site,
     /// In reading order (weight, then file name); drafts only with `--drafts`.
     pub sections: Vec<Section>,
-    /// In date order (start of period, then less precise first, then id).
+    /// In date order (start of period, then less precise first); equal dates
+    /// keep the order they were written in (files by name, then tables).
     pub events: Vec<Event>,
     /// By name.
     pub actors: Vec<Actor>,

@@ -20,6 +20,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics, Severity, SourceFile};
 use crate::load::{is_editor_litter, relative};
 use crate::model::Story;
 use pages::{Job, Pages};
+use rayon::prelude::*;
 
 /// The templates that ship inside the binary, overridable by name.
 const BUILT_IN: [(&str, &str); 13] = [
@@ -156,31 +157,38 @@ pub fn root_for(path: &str) -> String {
     }
 }
 
-/// Renders every page of the story into memory, in a stable order.
+/// Renders every page of the story into memory, in a stable order. Pages are
+/// built and rendered in parallel: each reads the story and writes only itself.
 pub fn render(
     story: &Story,
     templates: &Templates,
     options: &RenderOptions,
 ) -> Result<Vec<Page>, Vec<Diagnostic>> {
-    let jobs = Pages {
+    let builder = Pages {
         story,
         live_reload: options.live_reload.as_deref(),
-    }
-    .all();
-    let mut pages = Vec::with_capacity(jobs.len() + 1);
-    let mut diagnostics = Vec::new();
-    for Job {
-        path,
-        template,
-        context,
-    } in jobs
-    {
-        let rendered = context.and_then(|context| templates.tera.render(template, &context));
-        match rendered {
-            Ok(html) => pages.push(Page {
+    };
+    let rendered: Vec<Result<Page, tera::Error>> = builder
+        .list()
+        .into_par_iter()
+        .map(|kind| {
+            let Job {
+                path,
+                template,
+                context,
+            } = builder.job(kind);
+            let html = templates.tera.render(template, &context?)?;
+            Ok(Page {
                 path,
                 bytes: html.into_bytes(),
-            }),
+            })
+        })
+        .collect();
+    let mut pages = Vec::with_capacity(rendered.len() + 1);
+    let mut diagnostics: Vec<Diagnostic> = Vec::new();
+    for result in rendered {
+        match result {
+            Ok(page) => pages.push(page),
             Err(error) => {
                 let diagnostic = template_diagnostic(&error, &templates.sources);
                 if !diagnostics.contains(&diagnostic) {

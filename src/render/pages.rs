@@ -29,6 +29,22 @@ fn job<T: Serialize>(path: String, template: &'static str, page: &T) -> Job {
     }
 }
 
+/// One page of the site, by what it shows.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum PageKind {
+    Story,
+    Timeline,
+    Event(usize),
+    Actors,
+    Actor(usize),
+    Accounts,
+    Sources,
+    Changes,
+    Feed,
+    NotFound,
+    Sitemap,
+}
+
 /// Builds the jobs of every page of one story.
 pub(super) struct Pages<'a> {
     pub(super) story: &'a Story,
@@ -44,20 +60,37 @@ impl<'a> Pages<'a> {
         }
     }
 
-    pub(super) fn all(&self) -> Vec<Job> {
-        let mut jobs = vec![self.story_page(), self.timeline()];
-        jobs.extend((0..self.story.events.len()).map(|i| self.event(i)));
-        jobs.push(self.actors());
-        jobs.extend((0..self.story.actors.len()).map(|i| self.actor(i)));
-        jobs.push(self.accounts());
-        jobs.push(self.sources());
-        if !self.story.updates.is_empty() {
-            jobs.push(self.changes());
-            jobs.push(self.feed());
+    /// Every page of the site, in output order; each is built by [`Pages::job`].
+    pub(super) fn list(&self) -> Vec<PageKind> {
+        let story = self.story;
+        let mut pages = vec![PageKind::Story, PageKind::Timeline];
+        pages.extend((0..story.events.len()).map(PageKind::Event));
+        pages.push(PageKind::Actors);
+        pages.extend((0..story.actors.len()).map(PageKind::Actor));
+        pages.extend([PageKind::Accounts, PageKind::Sources]);
+        if !story.updates.is_empty() {
+            pages.extend([PageKind::Changes, PageKind::Feed]);
         }
-        jobs.push(self.not_found());
-        jobs.push(self.sitemap());
-        jobs
+        pages.extend([PageKind::NotFound, PageKind::Sitemap]);
+        pages
+    }
+
+    /// Builds one page's context; independent of every other page, so pages
+    /// can be built and rendered in parallel.
+    pub(super) fn job(&self, kind: PageKind) -> Job {
+        match kind {
+            PageKind::Story => self.story_page(),
+            PageKind::Timeline => self.timeline(),
+            PageKind::Event(i) => self.event(i),
+            PageKind::Actors => self.actors(),
+            PageKind::Actor(i) => self.actor(i),
+            PageKind::Accounts => self.accounts(),
+            PageKind::Sources => self.sources(),
+            PageKind::Changes => self.changes(),
+            PageKind::Feed => self.feed(),
+            PageKind::NotFound => self.not_found(),
+            PageKind::Sitemap => self.sitemap(),
+        }
     }
 
     fn story_page(&self) -> Job {
@@ -202,6 +235,7 @@ impl<'a> Pages<'a> {
             common: v.common(&path, "Who’s who".into(), Some(&description), "actors"),
             groups,
             actor_map: map.svg,
+            map_shown: story.actors.len() - map.left_out,
             map_left_out: map.left_out,
         };
         job(path, "actors.html", &page)

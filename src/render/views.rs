@@ -84,7 +84,8 @@ pub(super) struct PageMeta {
     pub(super) description: String,
     /// The page's own full URL from `base_url`.
     pub(super) canonical: String,
-    /// Which part of the site it belongs to: story, timeline, actors, event, actor, 404.
+    /// Which part of the site it belongs to: story, timeline, event, actors, actor,
+    /// accounts, sources, changes or 404.
     pub(super) section: &'static str,
     /// The share image's full URL: the event's own image, or `share.png` from static/.
     pub(super) image: String,
@@ -259,7 +260,8 @@ pub(super) struct ActorsPage<'a> {
     pub(super) groups: Vec<KindGroup<'a>>,
     /// The map of all actors and their links, an inline SVG (print it with `| safe`).
     pub(super) actor_map: String,
-    /// How many actors the map leaves out (it shows the most connected ones).
+    /// How many actors the map shows, and how many it leaves out (it shows the most connected ones).
+    pub(super) map_shown: usize,
     pub(super) map_left_out: usize,
 }
 
