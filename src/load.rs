@@ -1216,27 +1216,86 @@ fn explain_serde_error(
     )
 }
 
-/// Where the text of a TOML string value starts, if the file holds it verbatim
-/// (no escapes), so Markdown spans inside it map to exact file positions.
-pub fn string_content_start(file: &SourceFile, value: &Spanned<String>) -> Option<usize> {
-    let span = value.span();
-    let raw = file.text.get(span.clone())?;
-    let (open, close) = if raw.starts_with("\"\"\"") || raw.starts_with("'''") {
-        (3, 3)
-    } else {
-        (1, 1)
-    };
-    let inner = raw.get(open..raw.len().checked_sub(close)?)?;
-    let trimmed = if open == 3 {
-        inner
-            .strip_prefix("\r\n")
-            .or_else(|| inner.strip_prefix('\n'))
-            .unwrap_or(inner)
-    } else {
-        inner
-    };
-    let start = span.start + open + (inner.len() - trimmed.len());
-    (trimmed == value.get_ref().as_str()).then_some(start)
+/// Maps byte offsets in a TOML string's value back to the file, across
+/// escapes (`\"`, `\u00e9`, a line-ending backslash) and CRLF line breaks, so
+/// a Markdown span inside the value points at its exact line and column.
+#[derive(Debug)]
+pub struct StringMap {
+    /// (offset in the value, offset in the file) at the start and after each
+    /// place where the two stop advancing together.
+    marks: Vec<(usize, usize)>,
+}
+
+impl StringMap {
+    /// `None` when the value's source is not a string literal the map can follow.
+    pub fn new(file: &SourceFile, value: &Spanned<String>) -> Option<StringMap> {
+        let span = value.span();
+        let raw = file.text.get(span.clone())?;
+        let quote = raw.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+        let multi = raw.starts_with("\"\"\"") || raw.starts_with("'''");
+        let open = if multi { 3 } else { 1 };
+        let mut inner = raw.get(open..raw.len().checked_sub(open)?)?;
+        let mut start = span.start + open;
+        if multi {
+            let trimmed = inner
+                .strip_prefix("\r\n")
+                .or_else(|| inner.strip_prefix('\n'))
+                .unwrap_or(inner);
+            start += inner.len() - trimmed.len();
+            inner = trimmed;
+        }
+        let decoded = value.get_ref().as_bytes();
+        let source = inner.as_bytes();
+        let (mut i, mut j) = (0, 0);
+        let mut marks = vec![(0, start)];
+        while i < source.len() {
+            if source[i..].starts_with(b"\r\n") && decoded[j..].starts_with(b"\n") {
+                i += 2;
+                j += 1;
+            } else if quote == '"' && source[i] == b'\\' {
+                let next = *source.get(i + 1)?;
+                if next.is_ascii_whitespace() {
+                    // A line-ending backslash drops the break and the spaces after it.
+                    i += 1;
+                    while i < source.len() && source[i].is_ascii_whitespace() {
+                        i += 1;
+                    }
+                } else {
+                    i += match next {
+                        b'u' => 6,
+                        b'U' => 10,
+                        b'x' => 4,
+                        _ => 2,
+                    };
+                    j += utf8_width(*decoded.get(j)?);
+                }
+            } else if source[i] == *decoded.get(j)? {
+                i += 1;
+                j += 1;
+                continue;
+            } else {
+                return None;
+            }
+            marks.push((j, start + i));
+        }
+        (i == source.len() && j == decoded.len()).then_some(StringMap { marks })
+    }
+
+    /// The file offset of byte `offset` of the value.
+    pub fn to_file(&self, offset: usize) -> usize {
+        let index = self.marks.partition_point(|&(at, _)| at <= offset);
+        let (at, file) = self.marks[index.saturating_sub(1)];
+        file + (offset - at)
+    }
+}
+
+fn utf8_width(first: u8) -> usize {
+    match first {
+        0xF0.. => 4,
+        0xE0.. => 3,
+        0xC0.. => 2,
+        _ => 1,
+    }
 }
 
 #[cfg(test)]

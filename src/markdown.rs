@@ -63,8 +63,12 @@ pub trait Resolver {
 pub struct CrossRef {
     pub kind: RefKind,
     pub id: String,
+    /// The span of the whole destination, like `actor:huseyn-safarov`.
     pub span: Range<usize>,
     pub resolved: bool,
+    /// The scheme as written when it is a near miss of `kind`'s, like `actors`
+    /// or `Event`: such a link is an error, not a link to elsewhere.
+    pub misspelt: Option<String>,
 }
 
 #[derive(Debug)]
@@ -93,71 +97,110 @@ pub fn parse_ref(dest: &str) -> Option<(RefKind, &str)> {
     Some((kind, id))
 }
 
+/// The kind an almost-right scheme was meant to be: `actors:`, `Actor:`, `evnt:`.
+fn misspelt_ref(dest: &str) -> Option<(RefKind, &str, &str)> {
+    let (scheme, id) = dest.split_once(':')?;
+    if scheme.is_empty() || !scheme.bytes().all(|b| b.is_ascii_alphabetic()) {
+        return None;
+    }
+    let lower = scheme.to_ascii_lowercase();
+    const URL_SCHEMES: [&str; 10] = [
+        "http", "https", "mailto", "tel", "ftp", "data", "sms", "file", "news", "irc",
+    ];
+    if URL_SCHEMES.contains(&lower.as_str()) {
+        return None;
+    }
+    let kind = [RefKind::Actor, RefKind::Event, RefKind::Section]
+        .into_iter()
+        .find(|kind| crate::diagnostics::closest(&lower, [kind.scheme()]).is_some())?;
+    Some((kind, scheme, id))
+}
+
 /// Renders one Markdown field. Headings start at level 3: fields always sit
-/// below a page's `h1` and a section's `h2`.
+/// below a page's `h1` and a section's `h2`. Events are streamed into the
+/// HTML, so memory stays proportional to the text, whatever its size.
 pub fn render(markdown: &str, resolver: &dyn Resolver) -> Rendered {
     let mut refs = Vec::new();
-    let mut events = Vec::new();
-    for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
-        let event = match event {
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => match parse_ref(&dest_url) {
-                Some((kind, target)) => {
-                    let path = resolver.path(kind, target);
-                    refs.push(CrossRef {
-                        kind,
-                        id: target.to_string(),
-                        span: dest_span(markdown, range, &dest_url),
-                        resolved: path.is_some(),
-                    });
-                    let href = format!("{ROOT}{}", path.unwrap_or_default());
-                    Event::InlineHtml(CowStr::from(anchor(&href, &title)))
-                }
-                None => Event::Start(Tag::Link {
-                    link_type,
-                    dest_url: rooted(dest_url, false),
-                    title,
-                    id,
-                }),
-            },
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => Event::Start(Tag::Image {
-                link_type,
-                dest_url: rooted(dest_url, link_type != LinkType::Email),
-                title,
-                id,
-            }),
-            Event::Start(Tag::Heading {
-                level,
-                id,
-                classes,
-                attrs,
-            }) => Event::Start(Tag::Heading {
-                level: level.max(HeadingLevel::H3),
-                id,
-                classes,
-                attrs,
-            }),
-            Event::End(pulldown_cmark::TagEnd::Heading(level)) => {
-                Event::End(pulldown_cmark::TagEnd::Heading(level.max(HeadingLevel::H3)))
-            }
-            other => other,
-        };
-        events.push(event);
-    }
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    let events = Parser::new_ext(markdown, options())
+        .into_offset_iter()
+        .map(|(event, range)| rewrite(event, range, markdown, resolver, &mut refs));
+    pulldown_cmark::html::push_html(&mut html, events);
     Rendered {
         html: Html(html),
         refs,
+    }
+}
+
+/// One event with cross-references resolved, links rooted and headings shifted.
+fn rewrite<'a>(
+    event: Event<'a>,
+    range: Range<usize>,
+    markdown: &str,
+    resolver: &dyn Resolver,
+    refs: &mut Vec<CrossRef>,
+) -> Event<'a> {
+    match event {
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => {
+            if let Some((kind, target)) = parse_ref(&dest_url) {
+                let path = resolver.path(kind, target);
+                refs.push(CrossRef {
+                    kind,
+                    id: target.to_string(),
+                    span: dest_span(markdown, range, &dest_url),
+                    resolved: path.is_some(),
+                    misspelt: None,
+                });
+                let href = format!("{ROOT}{}", path.unwrap_or_default());
+                return Event::InlineHtml(CowStr::from(anchor(&href, &title)));
+            }
+            if let Some((kind, scheme, target)) = misspelt_ref(&dest_url) {
+                refs.push(CrossRef {
+                    kind,
+                    id: target.to_string(),
+                    span: dest_span(markdown, range.clone(), &dest_url),
+                    resolved: false,
+                    misspelt: Some(scheme.to_string()),
+                });
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url: rooted(dest_url, false),
+                title,
+                id,
+            })
+        }
+        Event::Start(Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => Event::Start(Tag::Image {
+            link_type,
+            dest_url: rooted(dest_url, link_type != LinkType::Email),
+            title,
+            id,
+        }),
+        Event::Start(Tag::Heading {
+            level,
+            id,
+            classes,
+            attrs,
+        }) => Event::Start(Tag::Heading {
+            level: level.max(HeadingLevel::H3),
+            id,
+            classes,
+            attrs,
+        }),
+        Event::End(pulldown_cmark::TagEnd::Heading(level)) => {
+            Event::End(pulldown_cmark::TagEnd::Heading(level.max(HeadingLevel::H3)))
+        }
+        other => other,
     }
 }
 

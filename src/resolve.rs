@@ -13,7 +13,7 @@ use toml::Spanned;
 use toml::value::Datetime;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity, SourceFile, closest};
-use crate::load::{Document, FileId, RawStory, file_stem, string_content_start};
+use crate::load::{Document, FileId, RawStory, StringMap, file_stem};
 use crate::markdown::{self, RefKind, Rendered, Resolver};
 use crate::model::*;
 
@@ -57,6 +57,58 @@ fn is_valid_id(id: &str) -> bool {
         && id
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// What an editor most likely meant by a date in another form: "June 2025"
+/// -> "2025-06", "27/06/2025" -> "2025-06-27", "2025-6-3" -> "2025-06-03".
+/// Only guesses that are real dates are returned.
+pub fn guess_date(text: &str) -> Option<String> {
+    const MONTHS: [&str; 12] = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
+    let words: Vec<String> = text
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_ascii_lowercase)
+        .collect();
+    let number = |w: &String| w.parse::<u32>().ok().filter(|_| w.len() <= 4);
+    let month_name = |w: &String| {
+        MONTHS
+            .iter()
+            .position(|m| w.len() >= 3 && w.starts_with(m))
+            .map(|i| i as u32 + 1)
+    };
+    let (year, month, day) = match words.as_slice() {
+        [a, b] => match (number(a), month_name(a), number(b), month_name(b)) {
+            (None, Some(m), Some(y), _) => (y, Some(m), None),
+            (Some(y), _, Some(m), _) if a.len() == 4 => (y, Some(m), None),
+            (Some(m), _, Some(y), _) if b.len() == 4 => (y, Some(m), None),
+            _ => return None,
+        },
+        [a, b, c] => {
+            let (na, nb, nc) = (number(a), number(b), number(c));
+            match (na, month_name(a), nb, month_name(b), nc) {
+                // 2025-6-3, 2025/06/03
+                (Some(y), _, Some(m), _, Some(d)) if a.len() == 4 => (y, Some(m), Some(d)),
+                // 27/06/2025, but not 03/04/2025: which is the month is unclear.
+                (Some(d), _, Some(m), _, Some(y)) if c.len() == 4 && (d > 12 || d == m) => {
+                    (y, Some(m), Some(d))
+                }
+                // 27 June 2025
+                (Some(d), _, None, Some(m), Some(y)) => (y, Some(m), Some(d)),
+                // June 27, 2025
+                (None, Some(m), Some(d), _, Some(y)) => (y, Some(m), Some(d)),
+                _ => return None,
+            }
+        }
+        _ => return None,
+    };
+    let guess = match (month, day) {
+        (Some(m), Some(d)) => format!("{year:04}-{m:02}-{d:02}"),
+        (Some(m), None) => format!("{year:04}-{m:02}"),
+        _ => format!("{year:04}"),
+    };
+    (year >= 1000 && PartialDate::parse(&guess).is_ok()).then_some(guess)
 }
 
 /// A readable id from any text: "Ziyaddin Safarov!" -> "ziyaddin-safarov".
@@ -115,7 +167,7 @@ pub fn resolve(
     let sources = r.sources();
     let updates = r.updates();
     let eras = r.eras();
-    r.warn_unused(&events);
+    r.warn_unused();
     if r.diagnostics.has_errors() {
         return None;
     }
@@ -139,12 +191,17 @@ impl Resolve<'_> {
         let file = *file;
         let mut base_url = raw.base_url.get_ref().trim().to_string();
         if !(base_url.starts_with("https://") || base_url.starts_with("http://")) {
+            let help = if base_url.contains("://") || !base_url.contains('.') {
+                "write where the site will be published, like \"https://example.org/my-story/\""
+                    .to_string()
+            } else {
+                web_address_help(&base_url)
+            };
             self.error(
                 file,
                 raw.base_url.span(),
                 "`base_url` must be a full http(s) address".into(),
-                "write where the site will be published, like \"https://example.org/my-story/\""
-                    .into(),
+                help,
             );
         }
         if !base_url.ends_with('/') {
@@ -186,12 +243,16 @@ impl Resolve<'_> {
                 month: Some(date.month),
                 day: Some(date.day),
             }),
-            _ => {
+            (date, _) => {
+                let help = match date {
+                    Some(date) => format!("write only the day: {date}, without quotes"),
+                    None => "write a day like 2025-07-03, without quotes".to_string(),
+                };
                 self.error(
                     file,
                     value.span(),
                     "this must be a date alone, without a time".into(),
-                    "write it like 2025-07-03, without quotes".into(),
+                    help,
                 );
                 None
             }
@@ -200,28 +261,39 @@ impl Resolve<'_> {
 
     /// A partial date string (`"2025-06"`), with a diagnostic for each way it can be wrong.
     fn partial_date(&mut self, file: FileId, value: &Spanned<String>) -> Option<PartialDate> {
-        match PartialDate::parse(value.get_ref()) {
-            Ok(date) => Some(date),
-            Err(error) => {
-                let text = value.get_ref();
-                let (message, help) = match error {
-                    DateError::Form => (
-                        format!("`{text}` is not a date this tool can read"),
-                        "write \"YYYY\", \"YYYY-MM\" or \"YYYY-MM-DD\", like \"2025\", \"2025-06\" or \"2025-06-27\"".to_string(),
-                    ),
-                    DateError::Month => (
-                        format!("`{text}` has no such month"),
-                        "months go from 01 to 12".to_string(),
-                    ),
-                    DateError::Day { days } => (
-                        format!("`{text}` is not a day of the calendar"),
-                        format!("that month has {days} days; if the day is not known, write only the month, like \"{}\"", &text[..7]),
-                    ),
-                };
-                self.error(file, value.span(), message, help);
-                None
-            }
-        }
+        let text = value.get_ref();
+        let error = match PartialDate::parse(text) {
+            Ok(date) => return Some(date),
+            Err(error) => error,
+        };
+        let (message, help) = match error {
+            DateError::Form => (
+                format!("`{text}` is not a date this tool can read"),
+                match guess_date(text) {
+                    Some(date) => format!("write \"{date}\": dates are written YYYY, YYYY-MM or YYYY-MM-DD"),
+                    None => "write \"YYYY\", \"YYYY-MM\" or \"YYYY-MM-DD\", like \"2025\", \"2025-06\" or \"2025-06-27\"".to_string(),
+                },
+            ),
+            DateError::Month => (
+                format!("`{text}` has no such month"),
+                match text.split('-').collect::<Vec<_>>().as_slice() {
+                    // Day and month swapped: "2025-27-06".
+                    [y, d, m] if PartialDate::parse(&format!("{y}-{m}-{d}")).is_ok() => {
+                        format!("months go from 01 to 12: write \"{y}-{m}-{d}\" (year, month, day)")
+                    }
+                    _ => "months go from 01 to 12: write the month as two digits, like \"2025-06\"".to_string(),
+                },
+            ),
+            DateError::Day { days } => (
+                format!("`{text}` is not a day of the calendar"),
+                format!(
+                    "that month has {days} days; if the day is not known, write only the month: \"{}\"",
+                    text.get(..7).unwrap_or(text)
+                ),
+            ),
+        };
+        self.error(file, value.span(), message, help);
+        None
     }
 
     fn check_id(&mut self, file: FileId, span: Range<usize>, id: &str, what: &str) -> bool {
@@ -275,7 +347,9 @@ impl Resolve<'_> {
                         path,
                         format!("two sections have the slug `{slug}`"),
                     )
-                    .help(format!("{first} has it too; rename one of the files")),
+                    .help(format!(
+                        "{first} has it too: a section's name is its file name without the leading number, so rename one of the two files"
+                    )),
                 );
                 continue;
             }
@@ -299,15 +373,20 @@ impl Resolve<'_> {
                         suggest_id(id)
                     )),
                 );
-            } else if self.ids.actors.insert(id.clone(), index).is_some() {
+            } else if let Some(&first) = self.ids.actors.get(id) {
+                let first = self.file(raw.actors[first].1.file).path.clone();
                 self.diagnostics.push(
                     Diagnostic::whole_file(
                         Severity::Error,
                         &path,
                         format!("two actor files have the id `{id}`"),
                     )
-                    .help("actor ids are file names: rename one of the files"),
+                    .help(format!(
+                        "{first} has it too: actor ids are file names, so rename one of the two files"
+                    )),
                 );
+            } else {
+                self.ids.actors.insert(id.clone(), index);
             }
         }
         let mut event_places: HashMap<String, (FileId, usize)> = HashMap::new();
@@ -339,14 +418,26 @@ impl Resolve<'_> {
             if !self.check_id(*file, source.id.span(), id, "source") {
                 continue;
             }
-            if self.ids.sources.insert(id.clone(), index).is_some() {
+            if let Some(&first) = self.ids.sources.get(id) {
+                let (first_file, first_source) = &raw.sources[first];
+                let first_file = self.file(*first_file);
+                let line = first_file.text[..first_source.id.span().start]
+                    .matches('\n')
+                    .count()
+                    + 1;
+                let help = format!(
+                    "it is already used at {}:{line}; give this source another id, or remove one of the two",
+                    first_file.path
+                );
                 self.error(
                     *file,
                     source.id.span(),
                     format!("duplicate source id `{id}`"),
-                    "each [[source]] needs its own id".into(),
+                    help,
                 );
+                continue;
             }
+            self.ids.sources.insert(id.clone(), index);
         }
     }
 
@@ -373,22 +464,22 @@ impl Resolve<'_> {
             }
             return Some(*index);
         }
-        let (noun, place) = match kind {
-            Named::Actor => ("actor", "create content/actors/{id}.md"),
+        let (noun, create) = match kind {
+            Named::Actor => ("actor", format!("create content/actors/{id}.md")),
             Named::Event => (
                 "event",
-                "add an [[event]] with this id under content/events/",
+                format!("add an [[event]] with id = \"{id}\" under content/events/"),
             ),
             Named::Source => (
                 "source",
-                "declare it as a [[source]] in content/sources.toml",
+                format!("add a [[source]] with id = \"{id}\" to content/sources.toml"),
             ),
         };
         let help = match closest(id, table.keys().map(String::as_str)) {
             Some(near) => format!("did you mean `{near}`?"),
             None => format!(
-                "use the id of an existing {noun}, or {}",
-                place.replace("{id}", id)
+                "write the id of an existing {noun} ({}), or {create}",
+                listing(table.keys().map(String::as_str).collect(), noun)
             ),
         };
         self.error(file, value.span(), format!("unknown {noun} `{id}`"), help);
@@ -403,21 +494,34 @@ impl Resolve<'_> {
     }
 
     /// Renders a Markdown field and reports the cross-references it cannot resolve.
-    /// `start` is the byte offset of the field's text in the file, when known exactly.
-    fn markdown(
-        &mut self,
-        file: FileId,
-        text: &str,
-        start: Option<usize>,
-        fallback: Range<usize>,
-        inline: bool,
-    ) -> Rendered {
+    /// `place` maps the field's byte offsets to the file's, when known exactly.
+    fn markdown(&mut self, file: FileId, text: &str, place: Place, inline: bool) -> Rendered {
         let rendered = if inline {
             markdown::render_inline(text, &self.ids)
         } else {
             markdown::render(text, &self.ids)
         };
         for reference in &rendered.refs {
+            let span = match &place {
+                Place::At(start) => start + reference.span.start..start + reference.span.end,
+                Place::Mapped(map) => {
+                    map.to_file(reference.span.start)..map.to_file(reference.span.end)
+                }
+                Place::Around(fallback) => fallback.clone(),
+            };
+            let scheme = reference.kind.scheme();
+            let id = &reference.id;
+            if let Some(written) = &reference.misspelt {
+                self.error(
+                    file,
+                    span,
+                    format!("`{written}:` is not a kind of cross-reference"),
+                    format!(
+                        "write `{scheme}:{id}`: links to the story use actor:, event: or section:"
+                    ),
+                );
+                continue;
+            }
             if self
                 .ids
                 .broken
@@ -433,17 +537,12 @@ impl Resolve<'_> {
                 }
                 continue;
             }
-            let span = start.map_or(fallback.clone(), |s| {
-                s + reference.span.start..s + reference.span.end
-            });
-            let scheme = reference.kind.scheme();
-            let id = &reference.id;
             let (message, help) = if reference.kind == RefKind::Section
                 && self.ids.draft_sections.contains_key(id)
             {
                 (
                     format!("section `{id}` is a draft and is left out of this build"),
-                    "publish the section (draft = false), build with --drafts, or remove the link"
+                    "publish the section (write draft = false), build with --drafts, or remove the link"
                         .to_string(),
                 )
             } else {
@@ -454,9 +553,10 @@ impl Resolve<'_> {
                 };
                 let help = match closest(id, candidates.iter().copied()) {
                     Some(near) => format!("did you mean `{scheme}:{near}`?"),
-                    None => {
-                        format!("link to an existing {scheme} id, like [text]({scheme}:some-id)")
-                    }
+                    None => format!(
+                        "write the id of an existing {scheme}: {}",
+                        listing(candidates, scheme)
+                    ),
                 };
                 (format!("cross-reference to unknown {scheme} `{id}`"), help)
             };
@@ -467,20 +567,15 @@ impl Resolve<'_> {
 
     /// A Markdown field held in a TOML string.
     fn markdown_value(&mut self, file: FileId, value: &Spanned<String>, inline: bool) -> Rendered {
-        let start = string_content_start(self.file(file), value);
-        self.markdown(file, value.get_ref(), start, value.span(), inline)
+        let place = StringMap::new(self.file(file), value)
+            .map_or_else(|| Place::Around(value.span()), Place::Mapped);
+        self.markdown(file, value.get_ref(), place, inline)
     }
 
     /// A Markdown document's body.
     fn markdown_body<T>(&mut self, doc: &Document<T>) -> Rendered {
         let text = &self.raw.file(doc.file).text[doc.body.clone()];
-        self.markdown(
-            doc.file,
-            text,
-            Some(doc.body.start),
-            doc.body.clone(),
-            false,
-        )
+        self.markdown(doc.file, text, Place::At(doc.body.start), false)
     }
 
     fn sections(&mut self, options: ResolveOptions) -> Vec<(Section, bool)> {
@@ -509,11 +604,19 @@ impl Resolve<'_> {
             ));
             if !has_refs {
                 let file = raw.file(doc.file);
+                let (id, name) = raw
+                    .actors
+                    .first()
+                    .map_or(("huseyn-safarov", "Huseyn Safarov"), |(id, doc)| {
+                        (id.as_str(), doc.front.name.get_ref().as_str())
+                    });
                 self.diagnostics.warning_help(
                     file,
                     doc.front.title.span(),
                     "this section links to no actor, event or other section",
-                    "link what it mentions, like [Huseyn Safarov](actor:huseyn-safarov), so readers can follow it",
+                    format!(
+                        "link what it mentions, like [{name}](actor:{id}), so readers can follow it"
+                    ),
                 );
             }
         }
@@ -634,11 +737,18 @@ impl Resolve<'_> {
                 }
             }
             if rawe.sources.is_empty() {
+                let help = match raw.sources.first() {
+                    Some((_, source)) => format!(
+                        "add a line sources = [\"{}\"] with the ids of the sources it comes from, declared in content/sources.toml",
+                        source.id.get_ref()
+                    ),
+                    None => "declare its source in content/sources.toml ([[source]] with an id and a title), then add a line sources = [\"that-id\"]".to_string(),
+                };
                 self.diagnostics.warning_help(
                     raw.file(file),
                     rawe.id.span(),
                     format!("event `{}` cites no source", rawe.id.get_ref()),
-                    "add `sources = [\"...\"]` with ids from content/sources.toml",
+                    help,
                 );
             }
             if rawe.accounts.len() == 1 {
@@ -718,7 +828,7 @@ impl Resolve<'_> {
                         file,
                         url.span(),
                         format!("`{text}` is not an http(s) address"),
-                        "write the full address, starting with https://".into(),
+                        web_address_help(text),
                     );
                 }
             }
@@ -794,30 +904,63 @@ impl Resolve<'_> {
         eras
     }
 
-    fn warn_unused(&mut self, events: &[Event]) {
+    fn warn_unused(&mut self) {
         let raw = self.raw;
         for (index, (id, doc)) in raw.actors.iter().enumerate() {
-            let in_events = events.iter().any(|e| e.actors.contains(&index));
-            if self.actor_uses[index] == 0 && !in_events {
+            // Actors whose id is invalid or taken were reported already.
+            let known = self.ids.actors.get(id) == Some(&index);
+            if known && self.actor_uses[index] == 0 {
                 let file = raw.file(doc.file);
+                let name = doc.front.name.get_ref();
                 self.diagnostics.warning_help(
                     file,
                     doc.front.name.span(),
                     format!("actor `{id}` is referenced nowhere"),
-                    "name it in an event's `actors`, or link it from a text with [name](actor:id)",
+                    format!("name it in an event with actors = [\"{id}\"], or link it from a text with [{name}](actor:{id})"),
                 );
             }
         }
         for (index, (file, source)) in raw.sources.iter().enumerate() {
-            if self.source_uses[index] == 0 {
+            let id = source.id.get_ref();
+            let known = self.ids.sources.get(id) == Some(&index);
+            if known && self.source_uses[index] == 0 {
                 self.diagnostics.warning_help(
                     raw.file(*file),
                     source.id.span(),
-                    format!("source `{}` is cited by nothing", source.id.get_ref()),
-                    "cite it from an event or account with `sources = [\"...\"]`, or remove it",
+                    format!("source `{id}` is cited by nothing"),
+                    format!(
+                        "cite it from an event or account with sources = [\"{id}\"], or remove it"
+                    ),
                 );
             }
         }
+    }
+}
+
+/// Where a Markdown field's text sits in its file.
+enum Place {
+    /// Verbatim from this offset (a document's body).
+    At(usize),
+    /// In a TOML string, through its escapes.
+    Mapped(StringMap),
+    /// Somewhere in this span, when the string cannot be followed.
+    Around(Range<usize>),
+}
+
+/// "like [text](actor:anna); the actors are anna, bob and club", for help lines.
+fn listing(mut ids: Vec<&str>, scheme: &str) -> String {
+    ids.sort_unstable();
+    match ids.as_slice() {
+        [] => format!("there is no {scheme} yet"),
+        [one] => format!("the only one is `{one}`"),
+        few if few.len() <= 8 => format!(
+            "one of {}",
+            few.iter()
+                .map(|id| format!("`{id}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        many => format!("{} ids exist, like `{}`", many.len(), many[0]),
     }
 }
 
@@ -826,6 +969,19 @@ enum Named {
     Actor,
     Event,
     Source,
+}
+
+/// What to write for an address that is not http(s): "www.x.org" -> "https://www.x.org".
+fn web_address_help(text: &str) -> String {
+    let bare = text.trim();
+    if bare.contains("://") || bare.contains(':') || bare.contains(' ') || !bare.contains('.') {
+        "write the full web address, starting with https://".to_string()
+    } else {
+        format!(
+            "write the full web address: \"https://{}\"",
+            bare.trim_start_matches('/')
+        )
+    }
 }
 
 fn is_language_tag(tag: &str) -> bool {
@@ -989,6 +1145,36 @@ mod tests {
         );
         assert_eq!(section_slug("content/story/history.md"), "history");
         assert_eq!(section_slug("content/story/2025-june.md"), "june");
+    }
+
+    #[test]
+    fn dates_in_other_forms_are_guessed_only_when_unambiguous() {
+        let guesses: Vec<Option<String>> = [
+            "June 2025",
+            "2025-6-3",
+            "27/06/2025",
+            "27 June 2025",
+            "June 27, 2025",
+            "2025/06",
+            "03/04/2025",
+            "06/31/2025",
+            "next year",
+        ]
+        .iter()
+        .map(|t| guess_date(t))
+        .collect();
+        let expected = [
+            Some("2025-06"),
+            Some("2025-06-03"),
+            Some("2025-06-27"),
+            Some("2025-06-27"),
+            Some("2025-06-27"),
+            Some("2025-06"),
+            None,
+            None,
+            None,
+        ];
+        assert_eq!(guesses, expected.map(|g| g.map(String::from)));
     }
 
     #[test]
