@@ -13,7 +13,7 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use notify::event::{AccessKind, AccessMode, ModifyKind};
+use notify::event::{AccessKind, AccessMode, MetadataKind, ModifyKind};
 use notify::{Event, EventKind, RecursiveMode};
 
 use crate::load::{is_editor_litter, relative};
@@ -60,7 +60,9 @@ pub fn classify(root: &Path, kind: &EventKind, path: &Path) -> Option<Change> {
         // Reads and opens change nothing; closing a file written to ends a save.
         EventKind::Access(AccessKind::Close(AccessMode::Write)) => {}
         EventKind::Access(_) => return None,
-        // Permissions, owners and times change no byte of the site.
+        // A new write time is how polling reports a write; permissions, owners
+        // and access times change no byte of the site.
+        EventKind::Modify(ModifyKind::Metadata(MetadataKind::WriteTime)) => {}
         EventKind::Modify(ModifyKind::Metadata(_)) => return None,
         _ => {}
     }
@@ -138,7 +140,11 @@ impl Watcher {
             sender.send(event).ok();
         };
         let inner: Box<dyn notify::Watcher + Send> = if poll {
-            let config = notify::Config::default().with_poll_interval(Duration::from_millis(500));
+            // Write times are compared in whole seconds: hash the files too, or a
+            // second save within the same second would go unseen.
+            let config = notify::Config::default()
+                .with_poll_interval(Duration::from_millis(500))
+                .with_compare_contents(true);
             Box::new(notify::PollWatcher::new(handler, config)?)
         } else {
             Box::new(notify::recommended_watcher(handler)?)
@@ -235,7 +241,7 @@ impl Watcher {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use notify::event::{CreateKind, DataChange, MetadataKind, RemoveKind, RenameMode};
+    use notify::event::{CreateKind, DataChange, RemoveKind, RenameMode};
 
     fn change(kind: EventKind, path: &str) -> Option<Change> {
         classify(Path::new("/story"), &kind, Path::new(path))
@@ -281,6 +287,17 @@ mod tests {
     }
 
     #[test]
+    fn a_new_write_time_is_a_change_as_polling_reports_writes_so() {
+        assert_eq!(
+            change(
+                EventKind::Modify(ModifyKind::Metadata(MetadataKind::WriteTime)),
+                "/story/content/site.toml"
+            ),
+            Some(Change::Source("content/site.toml".into()))
+        );
+    }
+
+    #[test]
     fn editor_litter_is_ignored_at_any_depth() {
         for path in [
             "/story/content/story/4913",
@@ -316,7 +333,8 @@ mod tests {
             EventKind::Access(AccessKind::Open(AccessMode::Any)),
             EventKind::Access(AccessKind::Close(AccessMode::Read)),
             EventKind::Modify(ModifyKind::Metadata(MetadataKind::Any)),
-            EventKind::Modify(ModifyKind::Metadata(MetadataKind::WriteTime)),
+            EventKind::Modify(ModifyKind::Metadata(MetadataKind::Permissions)),
+            EventKind::Modify(ModifyKind::Metadata(MetadataKind::AccessTime)),
         ] {
             assert_eq!(change(kind, "/story/content/site.toml"), None, "{kind:?}");
         }

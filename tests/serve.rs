@@ -39,9 +39,14 @@ struct Server {
 
 impl Server {
     fn start(story: &Story) -> Server {
+        Server::start_with(story, &[])
+    }
+
+    fn start_with(story: &Story, extra: &[&str]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_explainer"))
             .args(["serve", "--port", "0", "--root"])
             .arg(story.root())
+            .args(extra)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
@@ -903,4 +908,39 @@ fn open_pages_show_errors_in_an_overlay_then_reload_where_they_were() {
     assert_eq!(report["scrollBefore"], 250, "{report}");
     assert_eq!(report["scrollAfter"], 250, "the scroll position is kept");
     assert_eq!(report["consoleErrors"], serde_json::json!([]), "{report}");
+}
+
+#[test]
+fn a_replaced_watched_folder_is_watched_anew() {
+    let story = Story::small().file("static/old.txt", "old\n");
+    let server = Server::start(&story);
+    let events = server.events();
+    let mut build = events.next()["build"].as_str().expect("id").to_string();
+    assert_eq!(server.page("/old.txt"), "old\n");
+
+    // Like a checkout or a sync tool: the folder goes away and another takes its place.
+    let folder = story.root().join("static");
+    fs::rename(&folder, story.root().join("static-gone")).expect("move static away");
+    build = events.next_good_build(&build);
+    assert!(wait_for(|| (server.get("/old.txt").status == 404).then_some(())).is_some());
+    fs::create_dir(&folder).expect("new static");
+    fs::write(folder.join("new.txt"), "new\n").expect("new file");
+    build = events.next_good_build(&build);
+    assert_eq!(server.wait_for_page("/new.txt", "new"), "new\n");
+
+    // A save inside the new folder is seen: it is watched, not only its parent.
+    fs::write(folder.join("later.txt"), "later\n").expect("later file");
+    events.next_good_build(&build);
+    assert_eq!(server.wait_for_page("/later.txt", "later"), "later\n");
+}
+
+#[test]
+fn polling_sees_saves_where_the_system_reports_none() {
+    let story = Story::small();
+    let server = Server::start_with(&story, &["--poll"]);
+    let events = server.events();
+    let build = events.next()["build"].as_str().expect("id").to_string();
+    write(&story, SECTION, &section("Seen by polling"));
+    events.next_good_build(&build);
+    server.wait_for_page("/", "Seen by polling");
 }
