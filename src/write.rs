@@ -1,9 +1,15 @@
 //! The only module that writes output: a sibling temp folder, then a swap.
 //!
-//! Steps: refuse output folders that would destroy the story; write every page
-//! and static file into a new folder beside the output; when all of it is
-//! written, put it in place of the old output as a whole. If anything fails,
-//! the temp folder is removed and the previous output is left as it was.
+//! Steps: refuse output folders that would destroy the story or someone's
+//! files; clear what builds killed half-way left beside the output (putting a
+//! site they had moved aside back first); write every page and static file
+//! into a new folder beside the output; when all of it is written, put it in
+//! place of the old output as a whole. If anything fails, the new folder is
+//! removed and the previous output is left byte for byte as it was.
+//!
+//! The temp folders are named `.NAME.building-PID-RANDOM` and
+//! `.NAME.old-PID-RANDOM`, so a later build can tell a dead build's leftovers
+//! from a running one's.
 
 use std::fs;
 use std::io;
@@ -26,28 +32,48 @@ pub struct StaticFile {
     pub bytes: Bytes,
 }
 
-/// Why an output folder may not be written.
+/// The story's own folders, which the output may neither be nor sit inside.
+const INPUTS: [&str; 3] = ["content", "templates", "static"];
+
+/// Why an output folder may not be written, if it may not.
 pub fn refuse_output(root: &Path, output: &Path) -> Option<String> {
     let root = fs::canonicalize(root).ok()?;
     let output = absolute(output);
+    let shown = output.display();
     if root.starts_with(&output) {
         return Some(format!(
-            "the output folder {} is the story folder or contains it: building would replace the story",
-            output.display()
+            "the output folder {shown} is the story folder or contains it: building would replace the story"
         ));
+    }
+    for input in INPUTS {
+        if output.starts_with(root.join(input)) {
+            return Some(format!(
+                "the output folder {shown} is the story's {input}/ folder or inside it: building would replace what is written there"
+            ));
+        }
     }
     for guarded in ["content", ".git"] {
         if output.join(guarded).exists() {
             return Some(format!(
-                "the output folder {} holds a `{guarded}/` folder: it looks like a story or a repository, not a built site",
-                output.display()
+                "the output folder {shown} holds a `{guarded}/` folder: it looks like a story or a repository, not a built site"
             ));
         }
+    }
+    if output.exists() && !output.is_dir() {
+        return Some(format!("the output {shown} is a file, not a folder"));
+    }
+    // A folder that is neither empty nor a built site is someone's files.
+    let holds_files = fs::read_dir(&output).is_ok_and(|mut entries| entries.next().is_some());
+    if holds_files && !output.join("index.html").is_file() {
+        return Some(format!(
+            "the output folder {shown} holds files but no index.html, so it is not a site explainer built: building would delete those files"
+        ));
     }
     None
 }
 
-/// The path made absolute and canonical as far as it exists.
+/// The path made absolute and canonical as far as it exists (a link to a
+/// folder is followed, so the site replaces the folder, not the link).
 fn absolute(path: &Path) -> PathBuf {
     if let Ok(canonical) = fs::canonicalize(path) {
         return canonical;
@@ -73,8 +99,11 @@ pub fn publish(output: &Path, pages: &[Page], statics: &[StaticFile]) -> io::Res
     let name = output
         .file_name()
         .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+    clear_leftovers(parent, &name, &output);
+    let pid = std::process::id();
+    // Removed with everything in it if anything below fails.
     let staging = tempfile::Builder::new()
-        .prefix(&format!(".{name}.building-"))
+        .prefix(&format!(".{name}.building-{pid}-"))
         .tempdir_in(parent)
         .map_err(|e| with_path(e, parent))?;
     for file in statics {
@@ -98,26 +127,77 @@ pub fn publish(output: &Path, pages: &[Page], statics: &[StaticFile]) -> io::Res
 }
 
 /// Puts the staged folder at `output`; the old output is removed only after.
-fn swap_in(staging: tempfile::TempDir, output: &Path, parent: &Path, name: &str) -> io::Result<()> {
+fn swap_in(
+    mut staging: tempfile::TempDir,
+    output: &Path,
+    parent: &Path,
+    name: &str,
+) -> io::Result<()> {
     if !output.exists() {
-        let staged = staging.keep();
-        return fs::rename(&staged, output).map_err(|e| with_path(e, output));
+        fs::rename(staging.path(), output).map_err(|e| with_path(e, output))?;
+        // Moved into place: nothing is left to remove.
+        staging.disable_cleanup(true);
+        return Ok(());
     }
-    let old = tempfile::Builder::new()
-        .prefix(&format!(".{name}.old-"))
+    let pid = std::process::id();
+    let mut old = tempfile::Builder::new()
+        .prefix(&format!(".{name}.old-{pid}-"))
         .tempdir_in(parent)
         .map_err(|e| with_path(e, parent))?;
     let aside = old.path().join(name);
     fs::rename(output, &aside).map_err(|e| with_path(e, output))?;
-    let staged = staging.keep();
-    if let Err(error) = fs::rename(&staged, output) {
-        // Put the old output back so the reader's site is untouched.
-        fs::rename(&aside, output).ok();
-        fs::remove_dir_all(&staged).ok();
+    if let Err(error) = fs::rename(staging.path(), output) {
+        // Put the old output back so readers' site is untouched; if even that
+        // fails, keep it where it is, for the next build to put back.
+        if fs::rename(&aside, output).is_err() {
+            old.disable_cleanup(true);
+        }
         return Err(with_path(error, output));
     }
-    drop(old);
-    Ok(())
+    staging.disable_cleanup(true);
+    old.close().map_err(|e| with_path(e, &aside))
+}
+
+/// Removes what builds that died half-way left beside `output`. A site such
+/// a build had moved aside is put back first when `output` is missing.
+/// Folders of builds still running are left alone. Only Linux can tell
+/// (through /proc); elsewhere leftovers stay until removed by hand.
+fn clear_leftovers(parent: &Path, name: &str, output: &Path) {
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    let building = format!(".{name}.building-");
+    let old = format!(".{name}.old-");
+    let mut dead: Vec<(PathBuf, bool)> = entries
+        .filter_map(Result::ok)
+        .filter_map(|entry| {
+            let file_name = entry.file_name().to_string_lossy().into_owned();
+            let (rest, is_old) = match file_name.strip_prefix(&building) {
+                Some(rest) => (rest.to_string(), false),
+                None => (file_name.strip_prefix(&old)?.to_string(), true),
+            };
+            let pid: u32 = rest.split('-').next()?.parse().ok()?;
+            (!is_running(pid)).then(|| (entry.path(), is_old))
+        })
+        .collect();
+    dead.sort();
+    for (path, is_old) in dead {
+        let moved = path.join(name);
+        if is_old && !output.exists() && moved.is_dir() {
+            fs::rename(&moved, output).ok();
+        }
+        fs::remove_dir_all(&path).ok();
+    }
+}
+
+#[cfg(target_os = "linux")]
+fn is_running(pid: u32) -> bool {
+    pid == std::process::id() || Path::new("/proc").join(pid.to_string()).exists()
+}
+
+#[cfg(not(target_os = "linux"))]
+fn is_running(_pid: u32) -> bool {
+    true
 }
 
 fn create_parent(path: &Path) -> io::Result<()> {
@@ -129,4 +209,88 @@ fn create_parent(path: &Path) -> io::Result<()> {
 
 fn with_path(error: io::Error, path: &Path) -> io::Error {
     io::Error::new(error.kind(), format!("{}: {error}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(path: &str, text: &str) -> Page {
+        Page {
+            path: path.to_string(),
+            bytes: text.as_bytes().to_vec(),
+        }
+    }
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn a_site_replaces_the_previous_output_as_a_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let output = dir.path().join("public");
+        publish(
+            &output,
+            &[page("index.html", "one"), page("old.html", "x")],
+            &[],
+        )
+        .unwrap();
+        publish(&output, &[page("index.html", "two")], &[]).unwrap();
+        assert_eq!(names(&output), ["index.html"]);
+        assert_eq!(
+            fs::read_to_string(output.join("index.html")).unwrap(),
+            "two"
+        );
+        assert_eq!(names(dir.path()), ["public"]);
+    }
+
+    #[test]
+    fn a_failed_write_leaves_the_output_and_no_temp_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let output = dir.path().join("public");
+        publish(&output, &[page("index.html", "one")], &[]).unwrap();
+        // `a` is a file, so `a/b.html` cannot be written.
+        let pages = [page("a", "file"), page("a/b.html", "x")];
+        assert!(publish(&output, &pages, &[]).is_err());
+        assert_eq!(names(&output), ["index.html"]);
+        assert_eq!(
+            fs::read_to_string(output.join("index.html")).unwrap(),
+            "one"
+        );
+        assert_eq!(names(dir.path()), ["public"]);
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn leftovers_of_a_killed_build_are_cleared_and_its_moved_site_put_back() {
+        let dir = tempfile::tempdir().unwrap();
+        // A build (with a pid no process has) died after moving the site aside.
+        let dead = 4_000_000_000u32;
+        let aside = dir.path().join(format!(".public.old-{dead}-abc/public"));
+        fs::create_dir_all(&aside).unwrap();
+        fs::write(aside.join("index.html"), "previous").unwrap();
+        let staged = dir.path().join(format!(".public.building-{dead}-def"));
+        fs::create_dir_all(&staged).unwrap();
+        // A build still running (this one) is left alone.
+        let running = dir
+            .path()
+            .join(format!(".public.building-{}-ghi", std::process::id()));
+        fs::create_dir_all(&running).unwrap();
+        let output = dir.path().join("public");
+        clear_leftovers(dir.path(), "public", &output);
+        assert_eq!(
+            fs::read_to_string(output.join("index.html")).unwrap(),
+            "previous"
+        );
+        let running = running.file_name().unwrap().to_string_lossy().into_owned();
+        let mut expected = vec!["public".to_string(), running];
+        expected.sort();
+        assert_eq!(names(dir.path()), expected);
+    }
 }
