@@ -105,8 +105,16 @@ fn build(options: BuildOptions) -> ExitCode {
     match explainer::build(&options) {
         Ok(built) => {
             print_diagnostics(&built.warnings);
+            let warnings = if built.warnings.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    ", with {}",
+                    explainer::diagnostics::summary(&built.warnings)
+                )
+            };
             println!(
-                "Built {} pages and {} static files into {} in {} ms",
+                "Built {} pages and {} static files into {} in {} ms{warnings}",
                 built.pages,
                 built.static_files,
                 output.display(),
@@ -126,32 +134,44 @@ fn build(options: BuildOptions) -> ExitCode {
     }
 }
 
+/// Exit 0 when clean, 1 on errors (or on warnings with `--deny-warnings`);
+/// clap exits 2 on a usage error before this runs.
 fn check(options: &BuildOptions, deny_warnings: bool, format: Format) -> ExitCode {
     let diagnostics = explainer::check(options);
+    let errors = diagnostics.iter().any(Diagnostic::is_error);
+    let failed = errors || (deny_warnings && !diagnostics.is_empty());
     match format {
         Format::Human => {
             print_diagnostics(&diagnostics);
+            let summary = explainer::diagnostics::summary(&diagnostics);
             if diagnostics.is_empty() {
                 println!("No problems found.");
+            } else if failed && !errors {
+                eprintln!("Found {summary}: --deny-warnings makes warnings fail the check.");
             } else {
-                eprintln!("Found {}.", explainer::diagnostics::summary(&diagnostics));
+                eprintln!("Found {summary}.");
             }
         }
-        Format::Json => match serde_json::to_string_pretty(&diagnostics) {
-            Ok(json) => println!("{json}"),
-            Err(error) => eprintln!("error: cannot print JSON: {error}"),
-        },
+        // Diagnostics are plain strings and numbers: they always serialize.
+        Format::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&diagnostics).unwrap_or_default()
+        ),
     }
-    let errors = diagnostics.iter().any(Diagnostic::is_error);
-    if errors || (deny_warnings && !diagnostics.is_empty()) {
+    if failed {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS
     }
 }
 
+/// All diagnostics to stderr in one go; a closed stderr stops the printing, not the tool.
 fn print_diagnostics(diagnostics: &[Diagnostic]) {
+    use std::io::Write as _;
+    let mut stderr = std::io::stderr().lock();
     for diagnostic in diagnostics {
-        eprintln!("{diagnostic}");
+        if writeln!(stderr, "{diagnostic}").is_err() {
+            return;
+        }
     }
 }
