@@ -13,6 +13,7 @@ mod support;
 use std::collections::{BTreeMap, BTreeSet};
 use std::env;
 use std::fs;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
@@ -277,7 +278,8 @@ fn report(test: &str) -> Option<&'static Report> {
         assert!(built.status.success(), "{}", support::stderr(&built));
         let screenshots = Path::new(env!("CARGO_TARGET_TMPDIR")).join("browser-screenshots");
         let report = drive(&tools, &site, &mount_path(), &screenshots)?;
-        eprintln!(
+        let _ = writeln!(
+            std::io::stderr(),
             "browser: Chromium {} checked {} pages in {:.1} s; screenshots in {}",
             report.chromium,
             report.pages.len(),
@@ -301,8 +303,15 @@ fn skip(test: &str, why: &str) {
     if ci() {
         panic!("{test}: {why}; CI=true requires the browser tests (.ci/run installs the tools)");
     }
-    eprintln!("\n*** SKIPPED: browser test {test}: {why} ***\n");
+    // Straight to stderr: the test harness hides eprintln! output of passing tests.
+    let _ = writeln!(
+        std::io::stderr(),
+        "\n*** SKIPPED: browser test {test}: {why} ***\n"
+    );
 }
+
+/// A check: the problems it finds in a report, one a line.
+type Check = fn(&Report) -> Vec<String>;
 
 /// Fails with every problem, one a line.
 fn assert_no_problems(what: &str, problems: Vec<String>) {
@@ -861,7 +870,7 @@ fn every_check_catches_its_problem_on_a_broken_site() {
     }
     let report =
         drive(&tools, &site, "/", &dir.path().join("shots")).unwrap_or_else(|e| panic!("{e}"));
-    let checks: [(&str, fn(&Report) -> Vec<String>); 11] = [
+    let checks: [(&str, Check); 11] = [
         ("load", load_problems),
         ("origin", origin_problems),
         ("structure", structure_problems),

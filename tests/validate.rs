@@ -9,6 +9,7 @@
 mod support;
 
 use std::env;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -71,7 +72,11 @@ fn skip(test: &str, why: &str) {
     if ci() {
         panic!("{test}: {why}; CI=true requires the HTML validator (.ci/run installs it)");
     }
-    eprintln!("\n*** SKIPPED: validator test {test}: {why} ***\n");
+    // Straight to stderr: the test harness hides eprintln! output of passing tests.
+    let _ = writeln!(
+        std::io::stderr(),
+        "\n*** SKIPPED: validator test {test}: {why} ***\n"
+    );
 }
 
 /// Java and vnu.jar, or why they cannot be used.
