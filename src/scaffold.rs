@@ -215,150 +215,67 @@ pub fn init_story(dir: &Path, title: Option<&str>) -> Result<Vec<String>, Failur
         .collect())
 }
 
-/// The scaffold's files: neutral placeholders that say where to write what.
+/// The scaffold, as files: neutral placeholders that say where to write what.
+/// `init` fills in the title and the address; the rest is written as it is.
+const SCAFFOLD: [(&str, &str); 8] = [
+    (
+        "content/site.toml",
+        include_str!("scaffold/content/site.toml"),
+    ),
+    (
+        "content/story/01-what-happened.md",
+        include_str!("scaffold/content/story/01-what-happened.md"),
+    ),
+    (
+        "content/events/events.toml",
+        include_str!("scaffold/content/events/events.toml"),
+    ),
+    (
+        "content/actors/person-a.md",
+        include_str!("scaffold/content/actors/person-a.md"),
+    ),
+    (
+        "content/actors/organization-b.md",
+        include_str!("scaffold/content/actors/organization-b.md"),
+    ),
+    (
+        "content/sources.toml",
+        include_str!("scaffold/content/sources.toml"),
+    ),
+    ("README.md", include_str!("scaffold/README.md")),
+    // Not named .gitignore here, where git would read it.
+    (".gitignore", include_str!("scaffold/gitignore")),
+];
+
+/// The placeholder address in the scaffold's site.toml.
+const PLACEHOLDER_BASE_URL: &str = "https://example.org/my-story/";
+
 fn scaffold_files(title: &str, folder: &str) -> Vec<(&'static str, String)> {
-    let site = format!(
-        r#"# The site's settings. The format of every file: docs/content-format.md.
-title = {title}
-subtitle = {subtitle}
-description = "A short description of the story for search engines and link previews."
-# Where the site will be published: links, the feed and data/*.json are made from it.
-base_url = "https://example.org/{folder}/"
-language = "en"
-# published = 2025-07-03
-# updated = 2025-07-04
-"#,
-        title = toml_string(title),
-        subtitle = toml_string(PLACEHOLDER_SUBTITLE),
-    );
-    let section = r#"+++
-title = "What happened"
-weight = 10
-summary = "One line that sums up this section."
-+++
-Replace this text with the first section of the story. Link the people and
-organizations it names, like [Person A](actor:person-a) and
-[Organization B](actor:organization-b), and the events it mentions, like
-[the first event](event:first-event), so readers can follow them.
-
-Add another section with `explainer new section "Its title"`.
-"#
-    .to_string();
-    let events = r#"# Timeline events. Add one with `explainer new event "Title" --date 2025-06`.
-# Dates are "YYYY", "YYYY-MM" or "YYYY-MM-DD": write only what is known.
-
-[[event]]
-id = "first-event"
-date = "2025-01"
-title = "First event: replace this title"
-summary = "What happened, in a sentence or two. Markdown works here."
-actors = ["person-a"]
-place = "City, Country"
-sources = ["placeholder-source"]
-
-[[event]]
-id = "second-event"
-date = "2025-02-14"
-title = "Second event: replace this title"
-summary = "An event whose course is disputed: each side's version is attributed below."
-actors = ["person-a", "organization-b"]
-sources = ["placeholder-source"]
-
-[[event.accounts]]
-actor = "organization-b"
-claim = "What Organization B says happened."
-stance = "asserts"
-sources = ["placeholder-source"]
-
-[[event.accounts]]
-actor = "person-a"
-claim = "What Person A says instead."
-stance = "disputes"
-"#
-    .to_string();
-    let person = r#"+++
-name = "Person A"
-kind = "person"
-role = "One line on who this is in the story"
-country = "Country"
-+++
-A short biography of Person A: replace it. Add an actor with
-`explainer new actor "Name" --kind person`.
-"#
-    .to_string();
-    let organization = r#"+++
-name = "Organization B"
-kind = "organization"
-role = "One line on what this organization does in the story"
-
-[[relations]]
-to = "person-a"
-kind = "employer of"
-+++
-What Organization B is: replace this text.
-"#
-    .to_string();
-    let sources = r#"# The sources that events and accounts cite, each declared once.
-
-[[source]]
-id = "placeholder-source"
-title = "Replace with the article, report or document the events rely on"
-publisher = "Publisher"
-url = "https://example.org/"
-"#
-    .to_string();
-    vec![
-        ("content/site.toml", site),
-        ("content/story/01-what-happened.md", section),
-        ("content/events/events.toml", events),
-        ("content/actors/person-a.md", person),
-        ("content/actors/organization-b.md", organization),
-        ("content/sources.toml", sources),
-        ("README.md", editors_readme(title)),
-        (".gitignore", "/public/\n/dist/\n".to_string()),
-    ]
-}
-
-fn editors_readme(title: &str) -> String {
-    format!(
-        r#"# {title}
-
-A story built with `explainer`. Everything readers see comes from the files in
-`content/`; edit them in any text editor and run `explainer check` to see
-whether they are right.
-
-## What is where
-
-| file | what it holds |
-| --- | --- |
-| `content/site.toml` | the title, the dek, the address the site will have (`base_url`) |
-| `content/story/*.md` | the story's sections, in the order of their `weight` |
-| `content/events/*.toml` | the timeline: one `[[event]]` table per event |
-| `content/actors/*.md` | one file per person, state or organization; the file name is its id |
-| `content/sources.toml` | the sources that events and accounts cite |
-| `content/updates.toml` | optional: the log of updates and corrections |
-| `content/eras.toml` | optional: named periods drawn behind the timeline |
-| `static/` | optional: images and files, published as they are |
-
-Link to an actor, an event or a section from any text with
-`[Person A](actor:person-a)`, `[the first event](event:first-event)` or
-`[as explained above](section:what-happened)`.
-
-## Commands
-
-    explainer serve                         # see the site at http://127.0.0.1:1111 as you write
-    explainer check                         # find every mistake, with file and line
-    explainer build                         # write the site into public/
-    explainer new section "Title"           # add a section
-    explainer new event "Title" --date 2025-06
-    explainer new actor "Name" --kind person
-    explainer import timelinejs sheet.csv   # bring in a TimelineJS spreadsheet
-
-Every placeholder in this folder says what to write instead: replace them all
-before publishing. `explainer check --deny-warnings` passes on this folder as
-it is, so any warning you see later is about something you changed.
-"#
-    )
+    SCAFFOLD
+        .iter()
+        .map(|(path, text)| {
+            let text = match *path {
+                "content/site.toml" => text
+                    .replacen(
+                        &format!("title = {}", toml_string(PLACEHOLDER_TITLE)),
+                        &format!("title = {}", toml_string(title)),
+                        1,
+                    )
+                    .replacen(
+                        PLACEHOLDER_BASE_URL,
+                        &format!("https://example.org/{folder}/"),
+                        1,
+                    ),
+                "README.md" => text.replacen(
+                    &format!("# {PLACEHOLDER_TITLE}\n"),
+                    &format!("# {title}\n"),
+                    1,
+                ),
+                _ => text.to_string(),
+            };
+            (*path, text)
+        })
+        .collect()
 }
 
 /// What `new` added: the file, relative to the story root, and a line for the editor.
@@ -811,6 +728,25 @@ mod tests {
         );
         assert!(id.len() <= MAX_ID_LEN, "{id}");
         assert_eq!(id, "the-prosecutor-general-of-azerbaijan-opens-a-criminal");
+    }
+
+    #[test]
+    fn the_scaffold_holds_the_placeholders_init_and_import_replace() {
+        let site = SCAFFOLD[0].1;
+        assert!(site.contains(&format!("\ntitle = {}\n", toml_string(PLACEHOLDER_TITLE))));
+        assert!(site.contains(&format!(
+            "\nsubtitle = {}\n",
+            toml_string(PLACEHOLDER_SUBTITLE)
+        )));
+        assert!(site.contains(&format!("base_url = \"{PLACEHOLDER_BASE_URL}\"")));
+        let files = scaffold_files("Baku \"Talks\"", "talks");
+        assert!(files[0].1.contains("\ntitle = \"Baku \\\"Talks\\\"\"\n"));
+        assert!(
+            files[0]
+                .1
+                .contains("base_url = \"https://example.org/talks/\"")
+        );
+        assert!(files[6].1.starts_with("# Baku \"Talks\"\n"));
     }
 
     #[test]
