@@ -171,8 +171,8 @@ pub fn import(args: ImportArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    for problem in &report.problems {
-        eprint!("{}", problem.display(&report.source));
+    for problem in sheet::grouped(&report.problems, &report.source) {
+        eprint!("{problem}");
     }
     match &report.events_file {
         Some(file) => println!("Imported {} into {file}.", count(report.events, "event")),

@@ -153,8 +153,10 @@ fn rows_that_cannot_be_converted_are_reported_with_their_row_numbers() {
     assert!(err.contains("Not imported: 5 rows (13, 14, 15, 16, 17)."));
     // Notes for rows imported with a change; the quoted multi-line cell of
     // row 7 and the blank row 18 do not shift the numbers.
-    assert!(err.contains("note: row 6: the image has no alt text yet"));
-    assert!(err.contains("note: row 19: the image has no alt text yet"));
+    // The same note for several rows is given once, with every row.
+    assert!(err.contains(
+        "note: rows 6, 19: the image has no alt text yet\n  --> newsroom.csv: rows 6, 19, column Media\n"
+    ));
     assert!(err.contains("note: row 11: the Media cell holds text, not an address"));
 }
 

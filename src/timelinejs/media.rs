@@ -121,7 +121,7 @@ pub(super) fn media(
         (true, None) => {
             problems.push(
                 Problem::note(n, Column::Media, "the image has no alt text yet").help(format!(
-                    "describe what it shows at `alt = \"\"` under this row's event in {}; `explainer check` reports it until then",
+                    "describe each picture at its `alt = \"\"` line in {}; `explainer check` reports it until then",
                     options.events_file
                 )),
             );

@@ -125,38 +125,60 @@ impl Problem {
         self.help = Some(help.into());
         self
     }
+}
 
-    /// The problem as printed, naming the spreadsheet file.
-    pub fn display<'a>(&'a self, file: &'a str) -> impl fmt::Display + 'a {
-        ProblemDisplay {
-            problem: self,
-            file,
+/// Notes that say the same thing of several rows, printed once with every
+/// row (a sheet of 500 pictures gets one note about alt text, not 500);
+/// errors stay one per row. In the order of the first row of each.
+pub fn grouped<'a>(problems: &'a [Problem], file: &'a str) -> Vec<impl fmt::Display + 'a> {
+    let mut groups: Vec<ProblemDisplay<'a>> = Vec::new();
+    for problem in problems {
+        let same = groups.iter_mut().find(|g| {
+            !problem.skipped
+                && !g.problem.skipped
+                && g.problem.column == problem.column
+                && g.problem.message == problem.message
+                && g.problem.help == problem.help
+        });
+        match same {
+            Some(group) => group.rows.push(problem.row),
+            None => groups.push(ProblemDisplay {
+                problem,
+                rows: vec![problem.row],
+                file,
+            }),
         }
     }
+    groups
 }
 
 struct ProblemDisplay<'a> {
     problem: &'a Problem,
+    rows: Vec<usize>,
     file: &'a str,
 }
 
 impl fmt::Display for ProblemDisplay<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const SHOWN: usize = 20;
         let p = self.problem;
+        let mut rows: Vec<String> = self.rows.iter().take(SHOWN).map(usize::to_string).collect();
+        if self.rows.len() > SHOWN {
+            rows.push(format!("and {} more", self.rows.len() - SHOWN));
+        }
+        let rows = format!(
+            "{} {}",
+            if self.rows.len() == 1 { "row" } else { "rows" },
+            rows.join(", ")
+        );
         if p.skipped {
-            writeln!(f, "error: row {} not imported: {}", p.row, p.message)?;
+            writeln!(f, "error: {rows} not imported: {}", p.message)?;
         } else {
-            writeln!(f, "note: row {}: {}", p.row, p.message)?;
+            writeln!(f, "note: {rows}: {}", p.message)?;
         }
         match p.column {
-            Some(column) => writeln!(
-                f,
-                "  --> {}: row {}, column {}",
-                self.file,
-                p.row,
-                column.name()
-            )?,
-            None => writeln!(f, "  --> {}: row {}", self.file, p.row)?,
+            Some(column) => writeln!(f, "  --> {}: {rows}, column {}", self.file, column.name())?,
+            None => writeln!(f, "  --> {}: {rows}", self.file)?,
         }
         if let Some(help) = &p.help {
             writeln!(f, "  = help: {help}")?;
