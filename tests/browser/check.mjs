@@ -1,6 +1,6 @@
 // Drives headless Chromium over a built site and prints what it saw as JSON.
 //
-// Usage: node check.mjs --site DIR --mount /path/ --out DIR [--chromium PATH]
+// Usage: node check.mjs --site DIR --mount /path/ --out DIR [--chromium PATH] [--jobs N]
 //
 // Serves DIR on 127.0.0.1 under the mount path (the path of the site's base URL, so
 // the 404 page's root-absolute links resolve), visits every HTML page with one
@@ -37,7 +37,7 @@ const FLAGS = [
 ];
 
 function args() {
-  const out = { chromium: '/usr/bin/chromium' };
+  const out = { chromium: '/usr/bin/chromium', jobs: '2' };
   const argv = process.argv.slice(2);
   for (let i = 0; i < argv.length; i += 2) {
     const key = argv[i].replace(/^--/, '');
@@ -481,10 +481,16 @@ async function main() {
     };
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     await context.route('**/*', localOnly);
-    const page = await context.newPage();
     const decoder = await (await browser.newContext()).newPage();
-    const shot = new Set();
-    for (const path of htmlPages(site)) {
+    const pages = htmlPages(site);
+    // Screenshots of the first page of each type, in path order.
+    const shoot = new Set();
+    const types = new Set();
+    for (const path of pages) {
+      if (!types.has(pageType(path))) shoot.add(path);
+      types.add(pageType(path));
+    }
+    const visit = async (page, path) => {
       const type = pageType(path);
       const url = base + path.replace(/(^|\/)index\.html$/, '$1');
       await page.setViewportSize({ width: 1280, height: 800 });
@@ -505,13 +511,13 @@ async function main() {
       await page.goto(url, { waitUntil: 'load' });
       await page.evaluate(describeInPage);
       entry.skip_link = await skipLink(page);
+      await page.evaluate(() => document.activeElement?.blur());
       lap('skip_link');
       entry.overflow = [];
       for (const width of WIDTHS) entry.overflow.push(await overflowAt(page, width));
       entry.text_zoom = [await textZoom(page, 1280), await textZoom(page, 390)];
       lap('overflow');
-      if (!shot.has(type)) {
-        shot.add(type);
+      if (shoot.has(path)) {
         for (const width of SCREENSHOT_WIDTHS) {
           await page.setViewportSize({ width, height: width < 600 ? 844 : 800 });
           await page.evaluate(() => window.scrollTo(0, 0));
@@ -529,7 +535,20 @@ async function main() {
       entry.axe.light_390 = await runAxe(page, 'light', LAYOUT_RULES);
       lap('axe');
       report.pages.push(entry);
-    }
+    };
+    // A few tabs at once: a page waits on Chromium as much as it computes.
+    const queue = [...pages];
+    const worker = async () => {
+      const page = await context.newPage();
+      for (let path = queue.shift(); path !== undefined; path = queue.shift()) {
+        await visit(page, path);
+      }
+      return page;
+    };
+    const workers = await Promise.all(Array.from({ length: Number(opts.jobs) }, worker));
+    const page = workers[0];
+    report.pages.sort((a, b) => a.path.localeCompare(b.path));
+    report.screenshots.sort((a, b) => a.file.localeCompare(b.file));
 
     // A missing address gets the 404 page, with its styles, from any depth.
     const missing = base + 'no/such/page/';
