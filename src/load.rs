@@ -634,11 +634,27 @@ fn parse_syntax<'t>(
     text: &'t str,
     diagnostics: &mut Diagnostics,
 ) -> (Spanned<DeTable<'t>>, bool) {
-    let (table, errors) = DeTable::parse_recoverable(text);
+    let (table, mut errors) = DeTable::parse_recoverable(text);
     let ok = errors.is_empty();
+    errors.sort_by_key(|e| e.span().map(|s| s.start));
+    // One error a line is enough, and a run of keys set twice (a missing
+    // header line) is one mistake.
+    let mut last: Option<(usize, bool)> = None;
     for error in errors {
         let span = error.span().unwrap_or(0..0);
-        let (message, help) = explain_syntax(first_line(error.message()), &file.text, &span);
+        let message = first_line(error.message());
+        let line = text[..floor_boundary(text, span.start.min(text.len()))]
+            .matches('\n')
+            .count();
+        let twice = message.starts_with("duplicate key");
+        let follows = last.is_some_and(|(before, was_twice)| {
+            before == line || (twice && was_twice && before + 1 == line)
+        });
+        last = Some((line, twice));
+        if follows {
+            continue;
+        }
+        let (message, help) = explain_syntax(message, &file.text, &span);
         diagnostics.error_help(file, span, message, help);
     }
     (table, ok)
@@ -805,6 +821,12 @@ fn parse_tables<T: DeserializeOwned>(
                 ),
             };
             diagnostics.error_help(file, key.span(), message, help);
+            if near {
+                // `[[sources]]` meant `[[source]]`: its ids are known, not unknown.
+                let mut misnamed = DeTable::new();
+                misnamed.insert(Spanned::new(0..0, name.to_string().into()), value);
+                broken.extend(ids_in(&misnamed, name));
+            }
             continue;
         }
         let span = value.span();

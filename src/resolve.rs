@@ -587,7 +587,8 @@ impl Resolve<'_> {
                 continue;
             }
             let rendered = self.markdown_body(doc);
-            let has_refs = rendered.refs.iter().any(|r| r.resolved);
+            // A broken link is reported as an error: the warning would be noise.
+            let has_refs = !rendered.refs.is_empty();
             let mentions = mentioned_actors(&rendered, &self.ids);
             let front = &doc.front;
             sections.push((
@@ -700,7 +701,7 @@ impl Resolve<'_> {
                 self.error(
                     file,
                     raw_end.span(),
-                    format!("`end_date` {end} is before `date` {start}"),
+                    format!("`end_date` ({end}) is before `date` ({start})"),
                     "the end of a range cannot come before its start: swap the two dates or correct one".into(),
                 );
             }
