@@ -23,6 +23,9 @@ fn the_timeline_draws_one_linked_mark_per_event_with_a_text_alternative() {
     let page = site.page("timeline/index.html");
     let svg = svg_in(&page, "timeline-svg");
     assert_eq!(svg.matches("<rect class=\"tl-mark").count(), 3);
+    assert!(svg.contains(
+        r#"<a href="../events/meeting/"><title>June 2024: Anna meets Bob (contested)</title>"#
+    ));
     let links: Vec<String> = attribute_values(svg, &["href"]);
     assert_eq!(
         links,
@@ -32,9 +35,7 @@ fn the_timeline_draws_one_linked_mark_per_event_with_a_text_alternative() {
             "../events/vote/"
         ]
     );
-    assert!(
-        svg.contains(r#"role="img" aria-labelledby="timeline-chart-title timeline-chart-desc""#)
-    );
+    assert!(svg.contains(r#"aria-labelledby="timeline-chart-title timeline-chart-desc""#));
     assert!(svg.contains(r#"<title id="timeline-chart-title">Timeline of 3 events</title>"#));
     assert!(svg.contains("<desc id=\"timeline-chart-desc\">From 1991 to 3 June 2024. Scale break: 32 years with no event. 1 contested."));
     assert!(
@@ -99,6 +100,14 @@ fn the_actor_map_links_every_actor_and_draws_relations_and_shared_events() {
         ["../actors/anna/", "../actors/bob/", "../actors/club/"]
     );
     assert!(svg.contains("<title>Anna — chair of — The Club</title>"));
+    assert!(
+        svg.contains(r#"<a href="../actors/anna/"><title>Anna: 2 events</title>"#),
+        "node links carry their name"
+    );
+    assert!(
+        !svg.contains("role=\"img\""),
+        "an image role would hide the links inside"
+    );
     assert!(svg.contains("<title>Anna and Bob: 1 shared event</title>"));
     assert!(svg.contains(">chair of</text>"), "the relation is labelled");
     let anna = site.page("actors/anna/index.html");

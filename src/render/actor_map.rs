@@ -267,7 +267,7 @@ impl ActorMap<'_> {
         let desc_id = format!("{}-desc", self.id);
         let _ = write!(
             svg,
-            r#"<svg class="actor-map" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0} {height:.0}" width="{width:.0}" height="{height:.0}" style="max-width:{width:.0}px;min-width:{:.0}px" role="img" aria-labelledby="{title_id} {desc_id}">"#,
+            r#"<svg class="actor-map" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0} {height:.0}" width="{width:.0}" height="{height:.0}" style="max-width:{width:.0}px;min-width:{:.0}px" aria-labelledby="{title_id} {desc_id}">"#,
             // On a phone the map keeps most of its size and scrolls, so labels stay readable.
             width * 0.8
         );
@@ -342,16 +342,16 @@ impl ActorMap<'_> {
             };
             let _ = write!(
                 svg,
-                r#"<a href="{}actors/{}/" tabindex="-1"><circle class="map-node map-{}{class}" cx="{:.1}" cy="{:.1}" r="{:.1}"><title>{}: {} event{}</title></circle>"#,
+                r#"<a href="{}actors/{}/"><title>{}: {} event{}</title><circle class="map-node map-{}{class}" cx="{:.1}" cy="{:.1}" r="{:.1}"/>"#,
                 escape(self.root),
                 escape(&actor.id),
+                escape(&actor.name),
+                count(a),
+                if count(a) == 1 { "" } else { "s" },
                 actor.kind.name(),
                 x + ox,
                 y + oy,
                 radius_of(a),
-                escape(&actor.name),
-                count(a),
-                if count(a) == 1 { "" } else { "s" }
             );
             let label = node_label(&actor.name, x, y, angle, radius_of(a));
             write_label(&mut svg, &label, "map-label", ox, oy);

@@ -122,7 +122,7 @@ impl TimelineSvg<'_> {
         let desc_id = format!("{}-desc", self.id);
         let _ = write!(
             svg,
-            r#"<svg class="timeline-svg" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height:.0}" width="{WIDTH}" height="{height:.0}" role="img" aria-labelledby="{title_id} {desc_id}">"#
+            r#"<svg class="timeline-svg" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height:.0}" width="{WIDTH}" height="{height:.0}" aria-labelledby="{title_id} {desc_id}">"#
         );
         let _ = write!(
             svg,
@@ -207,17 +207,17 @@ impl TimelineSvg<'_> {
             let note = if contested { " (contested)" } else { "" };
             let _ = write!(
                 svg,
-                r#"<a href="{}events/{}/" tabindex="-1"><rect class="{class}" x="{x0:.1}" y="{y:.1}" width="{:.1}" height="{MARK}" rx="{:.1}"><title>{}: {}{note}</title></rect></a>"#,
+                r#"<a href="{}events/{}/"><title>{}: {}{note}</title><rect class="{class}" x="{x0:.1}" y="{y:.1}" width="{:.1}" height="{MARK}" rx="{:.1}"/></a>"#,
                 escape(self.root),
                 escape(&event.id),
+                escape(&when),
+                escape(&event.title),
                 x1 - x0,
                 if x1 - x0 <= MIN_MARK + 0.5 {
                     MARK / 2.0
                 } else {
                     3.0
                 },
-                escape(&when),
-                escape(&event.title),
             );
         }
         svg.push_str("</svg>");
