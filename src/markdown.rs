@@ -122,9 +122,25 @@ fn misspelt_ref(dest: &str) -> Option<(RefKind, &str, &str)> {
 pub fn render(markdown: &str, resolver: &dyn Resolver) -> Rendered {
     let mut refs = Vec::new();
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
-    let events = Parser::new_ext(markdown, options())
-        .into_offset_iter()
-        .map(|(event, range)| rewrite(event, range, markdown, resolver, &mut refs));
+    let parser = Parser::new_ext(markdown, options()).into_offset_iter();
+    // A reference-style link (`[text][label]`) is reported at its definition.
+    let definitions: Vec<(String, Range<usize>)> = parser
+        .reference_definitions()
+        .iter()
+        .filter(|(_, def)| parse_ref(&def.dest).is_some() || misspelt_ref(&def.dest).is_some())
+        .map(|(label, def)| {
+            let span = dest_span(markdown, def.span.clone(), &def.dest);
+            (label.to_lowercase(), span)
+        })
+        .collect();
+    let events = parser.map(|(event, range)| {
+        let place = Place {
+            markdown,
+            range,
+            definitions: &definitions,
+        };
+        rewrite(event, place, resolver, &mut refs)
+    });
     pulldown_cmark::html::push_html(&mut html, events);
     Rendered {
         html: Html(html),
@@ -132,11 +148,38 @@ pub fn render(markdown: &str, resolver: &dyn Resolver) -> Rendered {
     }
 }
 
+/// Where an event sits: its range in the text, and the text's link definitions.
+struct Place<'t> {
+    markdown: &'t str,
+    range: Range<usize>,
+    definitions: &'t [(String, Range<usize>)],
+}
+
+impl Place<'_> {
+    /// The span of a link's destination: inside the link, or at its definition.
+    fn of_link(&self, link_type: LinkType, label: &str, dest: &str) -> Range<usize> {
+        let by_reference = matches!(
+            link_type,
+            LinkType::Reference
+                | LinkType::ReferenceUnknown
+                | LinkType::Collapsed
+                | LinkType::CollapsedUnknown
+                | LinkType::Shortcut
+                | LinkType::ShortcutUnknown
+        );
+        let label = label.to_lowercase();
+        let defined = self.definitions.iter().find(|(l, _)| *l == label);
+        match defined {
+            Some((_, span)) if by_reference => span.clone(),
+            _ => dest_span(self.markdown, self.range.clone(), dest),
+        }
+    }
+}
+
 /// One event with cross-references resolved, links rooted and headings shifted.
 fn rewrite<'a>(
     event: Event<'a>,
-    range: Range<usize>,
-    markdown: &str,
+    place: Place<'_>,
     resolver: &dyn Resolver,
     refs: &mut Vec<CrossRef>,
 ) -> Event<'a> {
@@ -152,7 +195,7 @@ fn rewrite<'a>(
                 refs.push(CrossRef {
                     kind,
                     id: target.to_string(),
-                    span: dest_span(markdown, range, &dest_url),
+                    span: place.of_link(link_type, &id, &dest_url),
                     resolved: path.is_some(),
                     misspelt: None,
                 });
@@ -163,7 +206,7 @@ fn rewrite<'a>(
                 refs.push(CrossRef {
                     kind,
                     id: target.to_string(),
-                    span: dest_span(markdown, range.clone(), &dest_url),
+                    span: place.of_link(link_type, &id, &dest_url),
                     resolved: false,
                     misspelt: Some(scheme.to_string()),
                 });

@@ -288,6 +288,24 @@ fn every_fixture_folder_is_a_tested_case() {
     assert_eq!(missing, Vec::<String>::new());
 }
 
+/// docs/errors.md shows every diagnostic of the corpus, as it is printed.
+#[test]
+fn every_diagnostic_of_the_corpus_is_documented() {
+    let docs = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/errors.md"))
+        .expect("docs/errors.md");
+    let mut missing = Vec::new();
+    for entry in fs::read_dir(fixtures().join("snapshots")).expect("snapshots") {
+        let text = fs::read_to_string(entry.expect("entry").path()).expect("snapshot");
+        missing.extend(
+            text.lines()
+                .filter(|l| l.starts_with("error: ") || l.starts_with("warning: "))
+                .filter(|l| !docs.contains(&format!("\n{l}\n")))
+                .map(str::to_string),
+        );
+    }
+    assert_eq!(missing, Vec::<String>::new());
+}
+
 #[test]
 fn diagnostics_are_printed_in_the_same_order_every_run() {
     let dir = story("many_mistakes_across_files_are_all_reported_in_one_run_in_file_order");
