@@ -331,16 +331,20 @@ fn list(root: &Path, folder: &str, ext: &str, diagnostics: &mut Diagnostics) -> 
                     .path()
                     .and_then(|p| p.strip_prefix(root).ok())
                     .map_or_else(|| folder.to_string(), relative);
-                let message = if error.loop_ancestor().is_some() {
-                    "this link points back to a folder that contains it (a symlink loop)"
-                        .to_string()
+                let (message, help) = if error.loop_ancestor().is_some() {
+                    (
+                        "this link points back to a folder that contains it (a symlink loop)"
+                            .to_string(),
+                        "remove the link or point it somewhere else",
+                    )
                 } else {
-                    format!("cannot read: {}", io_message(error.io_error()))
+                    (
+                        format!("cannot read: {}", io_message(error.io_error())),
+                        "make it readable (check its permissions and that a link points to a file that exists), or move it out of content/",
+                    )
                 };
-                diagnostics.push(
-                    Diagnostic::whole_file(Severity::Error, &path, message)
-                        .help("remove the link or point it somewhere else"),
-                );
+                diagnostics
+                    .push(Diagnostic::whole_file(Severity::Error, &path, message).help(help));
                 continue;
             }
         };
@@ -429,11 +433,10 @@ fn read(root: &Path, path: &str, diagnostics: &mut Diagnostics) -> Read {
     let bytes = match fs::read(root.join(path)) {
         Ok(bytes) => bytes,
         Err(error) => {
-            diagnostics.push(Diagnostic::whole_file(
-                Severity::Error,
-                path,
-                format!("cannot read this file: {error}"),
-            ));
+            diagnostics.push(
+                Diagnostic::whole_file(Severity::Error, path, format!("cannot read this file: {error}"))
+                    .help("make it readable (check its permissions, and that it is a file, not a folder), or remove it"),
+            );
             return Read::Unusable(None);
         }
     };
