@@ -218,19 +218,29 @@ fn static_files(root: &Path, diagnostics: &mut Diagnostics) -> Vec<StaticFile> {
     files
 }
 
-/// A static file may not take the place of a built page.
+/// A static file may not take the place of a built page, nor of a folder the pages need.
 fn collisions(pages: &[Page], statics: &[StaticFile]) -> Vec<Diagnostic> {
     let built: BTreeSet<&str> = pages.iter().map(|p| p.path.as_str()).collect();
+    let folders: BTreeSet<&str> = pages
+        .iter()
+        .flat_map(|p| p.path.match_indices('/').map(|(i, _)| &p.path[..i]))
+        .collect();
     statics
         .iter()
-        .filter(|s| built.contains(s.path.as_str()))
-        .map(|s| {
-            Diagnostic::whole_file(
-                Severity::Error,
-                &format!("static/{}", s.path),
-                "this static file has the path of a page the build writes",
+        .filter_map(|s| {
+            let path = s.path.as_str();
+            let message = if built.contains(path) {
+                "this static file has the path of a page the build writes"
+            } else if folders.contains(path) {
+                "this static file has the name of a folder the built pages need"
+            } else {
+                return None;
+            };
+            Some(
+                Diagnostic::whole_file(Severity::Error, &format!("static/{path}"), message).help(
+                    "rename or move it: to change a page, override its template in templates/",
+                ),
             )
-            .help("rename or move it: to change that page, override its template in templates/")
         })
         .collect()
 }

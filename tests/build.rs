@@ -260,3 +260,26 @@ fn pages_name_a_share_image_that_the_site_has() {
     assert!(event.contains(r#"<meta property="og:image:alt" content="A picture">"#));
     assert!(event.contains(r#"<img src="../../images/pic.png" alt="A picture""#));
 }
+
+#[test]
+fn a_static_file_in_the_place_of_a_page_folder_is_a_clear_error() {
+    let story = Story::small().file("static/events", "not a folder");
+    let output = story.run(&["build"]);
+    assert_eq!(output.status.code(), Some(1));
+    let err = stderr(&output);
+    assert!(err.contains("error: this static file has the name of a folder the built pages need\n  --> static/events\n"), "{err}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlink_loop_under_templates_is_reported() {
+    let story = Story::small().file("templates/ok.html", "x");
+    std::os::unix::fs::symlink(
+        story.root().join("templates"),
+        story.root().join("templates/loop"),
+    )
+    .expect("symlink");
+    let output = story.run(&["check"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("error: this link points back to a folder that contains it (a symlink loop)\n  --> templates/loop\n"), "{}", stderr(&output));
+}

@@ -218,6 +218,7 @@ cases!(assert_error_case:
     // Templates
     a_template_syntax_error_points_at_the_template_line,
     a_template_using_a_variable_that_does_not_exist_is_an_error,
+    an_unknown_template_filter_names_the_built_in_ones,
     // Files
     a_file_that_is_not_utf8_points_at_the_first_bad_character,
     an_event_file_that_is_not_utf8_does_not_make_its_ids_unknown,

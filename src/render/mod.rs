@@ -70,7 +70,26 @@ impl Templates {
                 .sort_by_file_name()
                 .follow_links(true)
             {
-                let Ok(entry) = entry else { continue };
+                let entry = match entry {
+                    Ok(entry) => entry,
+                    Err(error) => {
+                        let path = error
+                            .path()
+                            .and_then(|p| p.strip_prefix(root).ok())
+                            .map_or_else(|| "templates".to_string(), relative);
+                        let reason = if error.loop_ancestor().is_some() {
+                            "this link points back to a folder that contains it (a symlink loop)"
+                                .to_string()
+                        } else {
+                            format!("cannot read: {error}")
+                        };
+                        diagnostics.push(
+                            Diagnostic::whole_file(Severity::Error, &path, reason)
+                                .help("remove the link, or point it at a real file"),
+                        );
+                        continue;
+                    }
+                };
                 let name = entry.file_name().to_string_lossy();
                 if !entry.file_type().is_file() || is_editor_litter(&name) {
                     continue;
@@ -101,37 +120,143 @@ impl Templates {
         match tera.add_raw_templates(batch) {
             Ok(()) => Some(Templates { tera, sources }),
             Err(error) => {
-                diagnostics.push(template_diagnostic(&error, &sources));
+                for diagnostic in template_diagnostics(&error, &sources) {
+                    diagnostics.push(diagnostic);
+                }
                 None
             }
         }
     }
 }
 
-/// A Tera error as a diagnostic at the template's file, line and column.
-fn template_diagnostic(error: &tera::Error, sources: &BTreeMap<String, SourceFile>) -> Diagnostic {
-    let help = "see docs/templates.md for the variables and syntax templates can use";
+/// A Tera error as diagnostics at the template's file, line and column.
+fn template_diagnostics(
+    error: &tera::Error,
+    sources: &BTreeMap<String, SourceFile>,
+) -> Vec<Diagnostic> {
     match error.kind() {
         ErrorKind::SyntaxError(report) | ErrorKind::RenderingError(report) => {
-            match sources.get(report.filename()) {
-                Some(file) => file
-                    .diagnostic(
-                        Severity::Error,
-                        report.span().range.clone(),
-                        format!("template: {}", report.message()),
-                    )
-                    .help(help),
+            let message = report.message();
+            let diagnostic = match sources.get(report.filename()) {
+                Some(file) => file.diagnostic(
+                    Severity::Error,
+                    report.span().range.clone(),
+                    format!("template: {message}"),
+                ),
                 None => Diagnostic::whole_file(
                     Severity::Error,
                     &format!("templates/{}", report.filename()),
-                    report.message(),
-                )
-                .help(help),
+                    format!("template: {message}"),
+                ),
+            };
+            vec![diagnostic.help(template_help(message))]
+        }
+        // Checks made when templates are added come back as one pre-rendered
+        // report; each of its `error:` blocks names its template and place.
+        ErrorKind::Msg(text) => {
+            let found = reported_errors(text, sources);
+            if found.is_empty() {
+                vec![
+                    Diagnostic::whole_file(
+                        Severity::Error,
+                        "templates",
+                        format!("template: {text}"),
+                    )
+                    .help(template_help(text)),
+                ]
+            } else {
+                found
             }
         }
-        _ => Diagnostic::whole_file(Severity::Error, "templates", format!("template: {error}"))
-            .help(help),
+        _ => vec![
+            Diagnostic::whole_file(Severity::Error, "templates", format!("template: {error}"))
+                .help(template_help("")),
+        ],
     }
+}
+
+/// Reads `error: MESSAGE` / `--> NAME:LINE:COL` / `^^^` blocks out of Tera's report.
+fn reported_errors(text: &str, sources: &BTreeMap<String, SourceFile>) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    let lines: Vec<&str> = text.lines().collect();
+    for (i, line) in lines.iter().enumerate() {
+        let Some(message) = line.trim_start().strip_prefix("error: ") else {
+            continue;
+        };
+        let place = lines[i + 1..]
+            .iter()
+            .take(2)
+            .find_map(|l| l.trim_start().strip_prefix("--> "));
+        let Some((name, line_no, column)) = place.and_then(parse_place) else {
+            continue;
+        };
+        let width = lines[i + 1..]
+            .iter()
+            .take(6)
+            .find(|l| l.contains('^'))
+            .map_or(1, |l| l.matches('^').count());
+        let diagnostic = match sources.get(name) {
+            Some(file) => {
+                let start = byte_offset(&file.text, line_no, column);
+                let end = file.text[start..]
+                    .char_indices()
+                    .nth(width)
+                    .map_or(file.text.len(), |(i, _)| start + i);
+                file.diagnostic(Severity::Error, start..end, format!("template: {message}"))
+            }
+            None => Diagnostic::whole_file(
+                Severity::Error,
+                &format!("templates/{name}"),
+                format!("template: {message}"),
+            ),
+        };
+        found.push(diagnostic.help(template_help(message)));
+    }
+    found
+}
+
+/// "story.html:2:37" -> ("story.html", 2, 37).
+fn parse_place(place: &str) -> Option<(&str, usize, usize)> {
+    let mut parts = place.trim().rsplitn(3, ':');
+    let column = parts.next()?.parse().ok()?;
+    let line = parts.next()?.parse().ok()?;
+    Some((parts.next()?, line, column))
+}
+
+/// The byte offset of a 1-based line and character column.
+fn byte_offset(text: &str, line: usize, column: usize) -> usize {
+    let line_start = match line {
+        0 | 1 => 0,
+        _ => text
+            .match_indices('\n')
+            .nth(line - 2)
+            .map_or(text.len(), |(i, _)| i + 1),
+    };
+    text[line_start..]
+        .char_indices()
+        .nth(column.saturating_sub(1))
+        .map_or(text.len(), |(i, _)| line_start + i)
+}
+
+/// What to write instead, from what Tera says it has.
+fn template_help(message: &str) -> String {
+    let available = ["Available fields: ", "Available variables: "]
+        .iter()
+        .find_map(|marker| message.split_once(marker))
+        .map(|(head, list)| (head, list.trim_end_matches('.')));
+    if let Some((head, list)) = available {
+        let unknown = head.split('`').nth(1).unwrap_or("");
+        let names: Vec<&str> = list.split(", ").collect();
+        return match crate::diagnostics::closest(unknown, names.iter().copied()) {
+            Some(near) => format!("did you mean `{near}`? available here: {list}"),
+            None => format!("use one of: {list} (see docs/templates.md)"),
+        };
+    }
+    if message.contains("Unknown filter") || message.contains("Unknown test") {
+        return "use a Tera 2 built-in filter or test, like `safe`, `length`, `join(sep=\", \")`, `default(value=\"...\")`; see docs/templates.md".to_string();
+    }
+    "see docs/templates.md for the variables each template receives and the Tera 2 syntax"
+        .to_string()
 }
 
 /// One file of the built site, in memory.
@@ -190,9 +315,10 @@ pub fn render(
         match result {
             Ok(page) => pages.push(page),
             Err(error) => {
-                let diagnostic = template_diagnostic(&error, &templates.sources);
-                if !diagnostics.contains(&diagnostic) {
-                    diagnostics.push(diagnostic);
+                for diagnostic in template_diagnostics(&error, &templates.sources) {
+                    if !diagnostics.contains(&diagnostic) {
+                        diagnostics.push(diagnostic);
+                    }
                 }
             }
         }
