@@ -139,6 +139,23 @@ fn swap_in(
         staging.disable_cleanup(true);
         return Ok(());
     }
+    #[cfg(target_os = "linux")]
+    {
+        use rustix::fs::{CWD, RenameFlags, renameat_with};
+        use rustix::io::Errno;
+        // One atomic step: readers see the old site or the new one, never neither.
+        match renameat_with(CWD, staging.path(), CWD, output, RenameFlags::EXCHANGE) {
+            Ok(()) => {
+                // The staging folder now holds the old site. If it cannot be
+                // removed now, the next build clears it (its name says so).
+                staging.close().ok();
+                return Ok(());
+            }
+            // File systems without exchange: move aside, move in, as below.
+            Err(Errno::INVAL | Errno::NOSYS | Errno::OPNOTSUPP) => {}
+            Err(error) => return Err(with_path(error.into(), output)),
+        }
+    }
     let pid = std::process::id();
     let mut old = tempfile::Builder::new()
         .prefix(&format!(".{name}.old-{pid}-"))
