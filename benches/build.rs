@@ -1,0 +1,247 @@
+//! `cargo bench`: full builds of the synthetic S, M and L stories, and the
+//! serve loop's edit-to-reload latency for one changed event in S and M.
+//!
+//! The stories come from `support/story.rs` (also behind `examples/gen_story.rs`)
+//! with its default seed, written once into a temporary folder. `build` times
+//! `explainer::build` in this process, writing into a temporary output folder
+//! as the command does. `edit_to_reload` starts the real binary
+//! (`explainer serve --port 0`), listens to its reload events like an open tab,
+//! and times, for each save of one event file: the write, the reload event for
+//! the new build, and the fetch of that event's page, which must already show
+//! the edit (a stale page fails the benchmark). Whole-process figures (CPU
+//! time, peak memory, pages, bytes): `scripts/bench.sh`.
+//!
+//! Run one: `cargo bench --bench build -- build`, `... -- edit_to_reload`.
+
+#[path = "support/story.rs"]
+mod story;
+
+use std::cell::Cell;
+use std::fs;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{OnceLock, mpsc};
+use std::thread;
+use std::time::Duration;
+
+use divan::Bencher;
+use explainer::BuildOptions;
+
+fn main() {
+    divan::main();
+}
+
+/// One generated story and what to edit in it.
+struct Generated {
+    root: PathBuf,
+    written: story::Written,
+}
+
+struct Stories {
+    _folder: tempfile::TempDir,
+    sizes: Vec<(&'static str, Generated)>,
+}
+
+/// The three stories, generated on first use.
+fn stories() -> &'static Stories {
+    static STORIES: OnceLock<Stories> = OnceLock::new();
+    STORIES.get_or_init(|| {
+        let folder = tempfile::tempdir().expect("a temporary folder");
+        let sizes = story::SIZES
+            .iter()
+            .map(|&(name, shape)| {
+                let root = folder.path().join(name);
+                let written = story::generate(shape, story::DEFAULT_SEED, &root)
+                    .expect("write the synthetic story");
+                (name, Generated { root, written })
+            })
+            .collect();
+        Stories {
+            _folder: folder,
+            sizes,
+        }
+    })
+}
+
+fn story(size: &str) -> &'static Generated {
+    stories()
+        .sizes
+        .iter()
+        .find(|(name, _)| *name == size)
+        .map(|(_, generated)| generated)
+        .expect("a known size")
+}
+
+#[divan::bench(args = ["S", "M", "L"], sample_count = 10, sample_size = 1)]
+fn build(bencher: Bencher, size: &str) {
+    let generated = story(size);
+    let output = generated.root.with_extension("public");
+    let mut options = BuildOptions::new(&generated.root);
+    options.output = Some(output);
+    bencher.bench_local(|| {
+        let built = explainer::build(&options).expect("the synthetic story builds");
+        assert!(built.warnings.is_empty(), "{:?}", built.warnings);
+        built.pages
+    });
+}
+
+#[divan::bench(args = ["S", "M"], sample_count = 40, sample_size = 1)]
+fn edit_to_reload(bencher: Bencher, size: &str) {
+    let generated = story(size);
+    let file = generated.root.join(&generated.written.event_file);
+    let id = &generated.written.first_event;
+    let original = fs::read_to_string(&file).expect("read the event file");
+    let title_line = original
+        .lines()
+        .skip_while(|line| *line != format!("id = \"{id}\""))
+        .find(|line| line.starts_with("title = \""))
+        .expect("the event's title")
+        .to_string();
+    let server = Server::start(&generated.root);
+    let events = Events::open(server.address);
+    let mut build = events.next_build(None);
+    let saves = Cell::new(0);
+    bencher
+        .with_inputs(|| {
+            // Let the previous rebuild settle, as between two real saves.
+            thread::sleep(Duration::from_millis(150));
+            saves.set(saves.get() + 1);
+            let marker = format!("edit {}", saves.get());
+            let title = format!("{} ({marker})\"", title_line.trim_end_matches('"'));
+            (original.replacen(&title_line, &title, 1), marker)
+        })
+        .bench_local_values(|(text, marker)| {
+            fs::write(&file, text).expect("save the event file");
+            build = events.next_build(Some(&build));
+            let page = server.get(&format!("/events/{id}/"));
+            assert!(page.contains(&marker), "stale page after {marker}");
+        });
+    fs::write(&file, original).expect("restore the event file");
+}
+
+/// `explainer serve` on a story, on a free port.
+struct Server {
+    child: Child,
+    address: SocketAddr,
+}
+
+impl Server {
+    fn start(root: &Path) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_explainer"))
+            .args(["serve", "--port", "0", "--root"])
+            .arg(root)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start explainer serve");
+        let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+        let address = loop {
+            let line = lines
+                .next()
+                .expect("the server prints where it serves")
+                .expect("read the server's output");
+            if let Some(at) = line.find("http://") {
+                let rest = &line[at + "http://".len()..];
+                let end = rest.find('/').expect("a URL");
+                break rest[..end].parse().expect("an address");
+            }
+        };
+        // Keep reading, or the server blocks once the pipe is full.
+        thread::spawn(move || lines.for_each(drop));
+        Server { child, address }
+    }
+
+    /// The body of a page.
+    fn get(&self, path: &str) -> String {
+        let mut stream = TcpStream::connect(self.address).expect("connect");
+        write!(
+            stream,
+            "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+            self.address
+        )
+        .expect("ask for the page");
+        let mut response = String::new();
+        stream.read_to_string(&mut response).expect("read the page");
+        assert!(response.starts_with("HTTP/1.1 200"), "{path}: {response}");
+        response
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.child.kill().ok();
+        self.child.wait().ok();
+    }
+}
+
+/// The `data:` of each reload event, as a browser's EventSource gets it.
+struct Events {
+    data: mpsc::Receiver<String>,
+}
+
+impl Events {
+    fn open(address: SocketAddr) -> Events {
+        let mut stream = TcpStream::connect(address).expect("connect");
+        stream.set_nodelay(true).ok();
+        write!(
+            stream,
+            "GET /__explainer/events HTTP/1.1\r\nHost: {address}\r\nAccept: text/event-stream\r\n\r\n"
+        )
+        .expect("ask for events");
+        let (sender, data) = mpsc::channel();
+        thread::spawn(move || {
+            let mut reader = BufReader::new(stream);
+            let mut line = String::new();
+            // Headers, then a chunked body of `event:`/`data:` blocks.
+            while reader.read_line(&mut line).is_ok_and(|n| n > 0) && line != "\r\n" {
+                line.clear();
+            }
+            let mut pending = String::new();
+            loop {
+                line.clear();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                    return;
+                }
+                let Ok(size) = usize::from_str_radix(line.trim(), 16) else {
+                    return;
+                };
+                let mut chunk = vec![0; size + 2];
+                if reader.read_exact(&mut chunk).is_err() {
+                    return;
+                }
+                pending.push_str(&String::from_utf8_lossy(&chunk[..size]));
+                while let Some(end) = pending.find("\n\n") {
+                    let block: String = pending.drain(..end + 2).collect();
+                    let data = block.lines().find_map(|l| l.strip_prefix("data:"));
+                    if let Some(data) = data
+                        && sender.send(data.trim().to_string()).is_err()
+                    {
+                        return;
+                    }
+                }
+            }
+        });
+        Events { data }
+    }
+
+    /// Waits for a successful build other than `than`, and returns its id.
+    fn next_build(&self, than: Option<&str>) -> String {
+        loop {
+            let data = self
+                .data
+                .recv_timeout(Duration::from_secs(600))
+                .expect("a reload event");
+            assert!(
+                data.contains("\"errors\":[]"),
+                "the story has errors: {data}"
+            );
+            let start = data.find("\"build\":\"").expect("a build id") + "\"build\":\"".len();
+            let end = start + data[start..].find('"').expect("the end of the id");
+            if than != Some(&data[start..end]) {
+                return data[start..end].to_string();
+            }
+        }
+    }
+}
