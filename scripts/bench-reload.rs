@@ -178,6 +178,12 @@ impl Server {
     }
 }
 
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
 /// The `data:` of each `build` event, as the browser's EventSource gets it.
 struct Events {
     data: mpsc::Receiver<String>,

@@ -13,6 +13,7 @@ use std::collections::HashMap;
 use std::convert::Infallible;
 use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::ops::ControlFlow;
+use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -29,7 +30,7 @@ use futures_util::Stream;
 use serde::Serialize;
 use tokio::sync::watch;
 
-use crate::diagnostics::{Diagnostic, summary};
+use crate::diagnostics::{Diagnostic, Severity, summary};
 use crate::render::RenderOptions;
 use crate::watch::{Change, Timing, Watcher};
 use crate::write;
@@ -91,7 +92,12 @@ fn serve(args: ServeArgs) -> Result<(), String> {
         eprintln!("{warning}");
     }
     let watcher = Watcher::new(&root, Timing::default(), args.poll)
-        .map_err(|e| format!("cannot watch {} for changes: {e}", root.display()))?;
+        .map_err(|e| {
+            format!(
+                "cannot watch {} for changes: {e}\n  = help: `--poll` looks for changes without the system's help",
+                root.display()
+            )
+        })?;
 
     let mut builder = Builder::new(BuildOptions {
         drafts: args.drafts,
@@ -268,7 +274,7 @@ impl Builder {
         let render = RenderOptions {
             live_reload: Some(format!("{SCRIPT}?build={build}")),
         };
-        let (site, diagnostics) = crate::make_site(&self.options, &render);
+        let (site, diagnostics) = make_site(&self.options, &render);
         let base_path = base_path(&self.options.root).unwrap_or_else(|| previous.base_path.clone());
         let warnings: Vec<Diagnostic> = diagnostics
             .iter()
@@ -322,6 +328,19 @@ impl Builder {
             base_path,
         }
     }
+}
+
+/// [`crate::make_site`], with a bug's panic turned into an error, so the server
+/// keeps serving the last good build instead of silently never rebuilding again.
+fn make_site(options: &BuildOptions, render: &RenderOptions) -> (Option<Site>, Vec<Diagnostic>) {
+    let built = std::panic::catch_unwind(AssertUnwindSafe(|| crate::make_site(options, render)));
+    built.unwrap_or_else(|_| {
+        let message =
+            "explainer crashed while building (the panic is printed above); this is a bug";
+        let diagnostic = Diagnostic::whole_file(Severity::Error, "", message)
+            .help("please report it with the file you just changed; saving again retries");
+        (None, vec![diagnostic])
+    })
 }
 
 fn files(site: Site) -> HashMap<String, Served> {
