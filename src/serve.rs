@@ -113,6 +113,9 @@ fn serve(args: ServeArgs) -> Result<(), String> {
             sender.send_replace(Arc::new(next));
             ControlFlow::Continue(())
         });
+        eprintln!(
+            "warning: the file watcher stopped: saves are no longer seen; restart `explainer serve`"
+        );
     });
 
     let url = format!("http://{address}/");
