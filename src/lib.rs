@@ -82,8 +82,16 @@ pub struct Built {
 
 /// Loads and validates the story: every problem, errors and warnings, sorted.
 pub fn load_story(options: &BuildOptions) -> (Option<Story>, Vec<Diagnostic>) {
+    let (story, _, diagnostics) = load_inputs(options);
+    (story, diagnostics)
+}
+
+/// Reads everything a build reads but the templates: the story and static/.
+fn load_inputs(options: &BuildOptions) -> (Option<Story>, Vec<StaticFile>, Vec<Diagnostic>) {
     let mut diagnostics = Diagnostics::default();
-    let raw = load::load(&options.root, &mut diagnostics);
+    let mut raw = load::load(&options.root, &mut diagnostics);
+    let statics = static_files(&options.root, &mut diagnostics);
+    raw.static_paths = statics.iter().map(|s| s.path.clone()).collect();
     let resolve_options = ResolveOptions {
         drafts: options.drafts,
     };
@@ -95,7 +103,7 @@ pub fn load_story(options: &BuildOptions) -> (Option<Story>, Vec<Diagnostic>) {
             format!("{base_url}/")
         };
     }
-    (story, diagnostics.into_sorted())
+    (story, statics, diagnostics.into_sorted())
 }
 
 /// Runs every step of a build except writing. Returns the site and all diagnostics.
@@ -103,10 +111,9 @@ pub fn make_site(
     options: &BuildOptions,
     render_options: &RenderOptions,
 ) -> (Option<Site>, Vec<Diagnostic>) {
-    let (story, mut found) = load_story(options);
+    let (story, statics, mut found) = load_inputs(options);
     let mut diagnostics = Diagnostics::default();
     let templates = Templates::load(&options.root, &mut diagnostics);
-    let statics = static_files(&options.root, &mut diagnostics);
     found.extend(diagnostics.into_sorted());
     let (Some(story), Some(templates)) = (story, templates) else {
         return (None, found);

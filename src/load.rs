@@ -158,6 +158,8 @@ pub struct RawStory {
     /// Ids of items that exist but could not be read (their error is reported),
     /// so references to them do not pile up as more errors.
     pub broken: BrokenIds,
+    /// Every file the site will have from static/ (built-in or the story's), by path.
+    pub static_paths: std::collections::BTreeSet<String>,
 }
 
 #[derive(Debug, Default)]

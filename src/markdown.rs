@@ -71,11 +71,22 @@ pub struct CrossRef {
     pub misspelt: Option<String>,
 }
 
+/// An image the field shows from the site's own files, with its byte span.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LocalImage {
+    /// The path under `static/`, like `images/map.png`.
+    pub path: String,
+    pub span: Range<usize>,
+    pub has_alt: bool,
+}
+
 #[derive(Debug)]
 pub struct Rendered {
     pub html: Html,
     /// Every cross-reference in the field, in order.
     pub refs: Vec<CrossRef>,
+    /// Every image of the site's own (not an http(s) address), in order.
+    pub images: Vec<LocalImage>,
 }
 
 fn options() -> Options {
@@ -120,7 +131,14 @@ fn misspelt_ref(dest: &str) -> Option<(RefKind, &str, &str)> {
 /// below a page's `h1` and a section's `h2`. Events are streamed into the
 /// HTML, so memory stays proportional to the text, whatever its size.
 pub fn render(markdown: &str, resolver: &dyn Resolver) -> Rendered {
+    render_keyed(markdown, resolver, "")
+}
+
+/// [`render`], with footnote ids made unique by `key`: several fields share a
+/// page, and each would otherwise number its footnotes `1`, `2`...
+pub fn render_keyed(markdown: &str, resolver: &dyn Resolver, key: &str) -> Rendered {
     let mut refs = Vec::new();
+    let mut images = Vec::new();
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
     let parser = Parser::new_ext(markdown, options()).into_offset_iter();
     // A reference-style link (`[text][label]`) is reported at its definition.
@@ -133,19 +151,156 @@ pub fn render(markdown: &str, resolver: &dyn Resolver) -> Rendered {
             (label.to_lowercase(), span)
         })
         .collect();
+    let mut state = State {
+        key,
+        image: None,
+        footnotes: Vec::new(),
+    };
     let events = parser.map(|(event, range)| {
         let place = Place {
             markdown,
             range,
             definitions: &definitions,
         };
+        if let Some(event) = state.image_or_footnote(&event, &place, &mut images) {
+            return event;
+        }
         rewrite(event, place, resolver, &mut refs)
     });
     pulldown_cmark::html::push_html(&mut html, events);
     Rendered {
         html: Html(html),
         refs,
+        images,
     }
+}
+
+/// What the rewriting remembers between events.
+struct State<'k> {
+    key: &'k str,
+    /// The image being read: its `<img>` is written at its end, once its alt text is known.
+    image: Option<ImageInProgress>,
+    /// Footnote names, numbered in order of first appearance.
+    footnotes: Vec<String>,
+}
+
+struct ImageInProgress {
+    src: String,
+    title: String,
+    alt: String,
+}
+
+impl State<'_> {
+    /// Images get their alt text checked and load lazily; footnotes get ids
+    /// unique on the page. Returns the event to write, or `None` to go on.
+    fn image_or_footnote<'a>(
+        &mut self,
+        event: &Event<'a>,
+        place: &Place<'_>,
+        images: &mut Vec<LocalImage>,
+    ) -> Option<Event<'a>> {
+        if let Some(image) = &mut self.image {
+            return Some(match event {
+                Event::End(pulldown_cmark::TagEnd::Image) => {
+                    let done = self.image.take()?;
+                    if let Some(last) = images.last_mut()
+                        && last.path == done.src.trim_start_matches(ROOT)
+                    {
+                        last.has_alt = !done.alt.trim().is_empty();
+                    }
+                    Event::InlineHtml(CowStr::from(img(&done)))
+                }
+                Event::Text(text) | Event::Code(text) => {
+                    image.alt.push_str(text);
+                    Event::Text(CowStr::from(""))
+                }
+                Event::SoftBreak | Event::HardBreak => {
+                    image.alt.push(' ');
+                    Event::Text(CowStr::from(""))
+                }
+                _ => Event::Text(CowStr::from("")),
+            });
+        }
+        match event {
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let src = rooted(dest_url.clone(), *link_type != LinkType::Email);
+                if let Some(path) = src.strip_prefix(ROOT) {
+                    images.push(LocalImage {
+                        path: path.to_string(),
+                        span: place.of_link(*link_type, id, dest_url),
+                        has_alt: false,
+                    });
+                }
+                self.image = Some(ImageInProgress {
+                    src: src.to_string(),
+                    title: title.to_string(),
+                    alt: String::new(),
+                });
+                Some(Event::Text(CowStr::from("")))
+            }
+            Event::FootnoteReference(name) => {
+                let n = self.footnote_number(name);
+                let id = self.footnote_id(name);
+                Some(Event::InlineHtml(CowStr::from(format!(
+                    "<sup class=\"footnote-reference\" id=\"{id}-ref\"><a href=\"#{id}\">{n}</a></sup>"
+                ))))
+            }
+            Event::Start(Tag::FootnoteDefinition(name)) => {
+                let n = self.footnote_number(name);
+                let id = self.footnote_id(name);
+                Some(Event::Html(CowStr::from(format!(
+                    "<div class=\"footnote-definition\" id=\"{id}\"><sup class=\"footnote-definition-label\">{n}</sup>"
+                ))))
+            }
+            Event::End(pulldown_cmark::TagEnd::FootnoteDefinition) => {
+                Some(Event::Html(CowStr::from("</div>\n")))
+            }
+            _ => None,
+        }
+    }
+
+    fn footnote_number(&mut self, name: &str) -> usize {
+        match self.footnotes.iter().position(|n| n == name) {
+            Some(i) => i + 1,
+            None => {
+                self.footnotes.push(name.to_string());
+                self.footnotes.len()
+            }
+        }
+    }
+
+    fn footnote_id(&self, name: &str) -> String {
+        let name: String = name
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+            .collect();
+        if self.key.is_empty() {
+            format!("fn-{name}")
+        } else {
+            format!("fn-{}-{name}", self.key)
+        }
+    }
+}
+
+/// An `<img>` that loads when scrolled near: Markdown images sit in running text.
+fn img(image: &ImageInProgress) -> String {
+    let mut html = String::from("<img src=\"");
+    pulldown_cmark_escape::escape_href(&mut html, &image.src).ok();
+    html.push_str("\" alt=\"");
+    pulldown_cmark_escape::escape_html(&mut html, &image.alt).ok();
+    html.push('"');
+    if !image.title.is_empty() {
+        html.push_str(" title=\"");
+        pulldown_cmark_escape::escape_html(&mut html, &image.title).ok();
+        html.push('"');
+    }
+    html.push_str(" loading=\"lazy\" decoding=\"async\">");
+    html
 }
 
 /// Where an event sits: its range in the text, and the text's link definitions.
@@ -218,17 +373,6 @@ fn rewrite<'a>(
                 id,
             })
         }
-        Event::Start(Tag::Image {
-            link_type,
-            dest_url,
-            title,
-            id,
-        }) => Event::Start(Tag::Image {
-            link_type,
-            dest_url: rooted(dest_url, link_type != LinkType::Email),
-            title,
-            id,
-        }),
         Event::Start(Tag::Heading {
             level,
             id,
@@ -348,8 +492,35 @@ mod tests {
         let out = render("# Top\n\n![A map](images/map.png)", &Ids);
         assert_eq!(
             out.html.at("../"),
-            "<h3>Top</h3>\n<p><img src=\"../images/map.png\" alt=\"A map\" /></p>\n"
+            "<h3>Top</h3>\n<p><img src=\"../images/map.png\" alt=\"A map\" loading=\"lazy\" decoding=\"async\"></p>\n"
         );
+    }
+
+    #[test]
+    fn local_images_are_listed_with_their_alt_text_state() {
+        let text =
+            "![](images/a.png) and ![A *bold* map](/images/b.png) and ![x](https://e.org/c.png)";
+        let out = render(text, &Ids);
+        let found: Vec<(&str, bool)> = out
+            .images
+            .iter()
+            .map(|i| (i.path.as_str(), i.has_alt))
+            .collect();
+        assert_eq!(found, [("images/a.png", false), ("images/b.png", true)]);
+        assert_eq!(&text[out.images[0].span.clone()], "images/a.png");
+        assert!(out.html.at("./").contains("alt=\"A bold map\""));
+    }
+
+    #[test]
+    fn footnotes_get_ids_unique_to_their_field() {
+        let out = render_keyed(
+            "Claim.[^a]\n\n[^a]: Where it comes from.\n",
+            &Ids,
+            "history",
+        );
+        let html = out.html.at("./");
+        assert!(html.contains("<sup class=\"footnote-reference\" id=\"fn-history-a-ref\"><a href=\"#fn-history-a\">1</a></sup>"), "{html}");
+        assert!(html.contains("<div class=\"footnote-definition\" id=\"fn-history-a\"><sup class=\"footnote-definition-label\">1</sup>"), "{html}");
     }
 
     #[test]

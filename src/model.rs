@@ -326,6 +326,8 @@ pub struct Media {
     /// A path under static/ (no leading slash) or an http(s) URL.
     pub src: String,
     pub is_image: bool,
+    /// An http(s) address rather than a file of the site.
+    pub external: bool,
     pub alt: Option<String>,
     pub caption: Option<Html>,
     pub credit: Option<String>,

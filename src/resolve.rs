@@ -496,19 +496,32 @@ impl Resolve<'_> {
     /// Renders a Markdown field and reports the cross-references it cannot resolve.
     /// `place` maps the field's byte offsets to the file's, when known exactly.
     fn markdown(&mut self, file: FileId, text: &str, place: Place, inline: bool) -> Rendered {
+        let to_file = |span: &Range<usize>| match &place {
+            Place::At(start) => start + span.start..start + span.end,
+            Place::Mapped(map) => map.to_file(span.start)..map.to_file(span.end),
+            Place::Around(fallback) => fallback.clone(),
+        };
+        // Footnote ids must be unique on a page that shows several fields.
+        let key = format!("{file}-{}", to_file(&(0..0)).start);
         let rendered = if inline {
             markdown::render_inline(text, &self.ids)
         } else {
-            markdown::render(text, &self.ids)
+            markdown::render_keyed(text, &self.ids, &key)
         };
+        for image in &rendered.images {
+            let span = to_file(&image.span);
+            if !image.has_alt {
+                self.error(
+                    file,
+                    span.clone(),
+                    "this image has no alt text".into(),
+                    format!("describe the picture between the brackets, for readers who cannot see it: ![A map of ...]({})", image.path),
+                );
+            }
+            self.check_static(file, span, &image.path);
+        }
         for reference in &rendered.refs {
-            let span = match &place {
-                Place::At(start) => start + reference.span.start..start + reference.span.end,
-                Place::Mapped(map) => {
-                    map.to_file(reference.span.start)..map.to_file(reference.span.end)
-                }
-                Place::Around(fallback) => fallback.clone(),
-            };
+            let span = to_file(&reference.span);
             let scheme = reference.kind.scheme();
             let id = &reference.id;
             if let Some(written) = &reference.misspelt {
@@ -781,19 +794,26 @@ impl Resolve<'_> {
 
     fn media(&mut self, file: FileId, media: &Spanned<crate::load::RawMedia>) -> Option<Media> {
         let raw = media.get_ref();
-        let src = raw.src.get_ref().trim();
-        let external = src.starts_with("http://") || src.starts_with("https://");
-        let is_image = !external || is_image_path(src);
-        if !external
-            && (src.contains("://") || src.starts_with('/') || src.split('/').any(|p| p == ".."))
-        {
+        let written = raw.src.get_ref().trim();
+        let external = written.starts_with("http://") || written.starts_with("https://");
+        // Written from the site root or from static/: the same file either way.
+        let src = if external {
+            written
+        } else {
+            written.trim_start_matches('/')
+        };
+        let is_image = is_image_path(src);
+        if !external && (src.contains("://") || src.split('/').any(|p| p == ".." || p.is_empty())) {
             self.error(
                 file,
                 raw.src.span(),
-                format!("`{src}` is neither a path under static/ nor an http(s) address"),
+                format!("`{written}` is neither a path under static/ nor an http(s) address"),
                 "write a path relative to static/, like \"images/photo.jpg\", or a full https:// address".into(),
             );
             return None;
+        }
+        if !external {
+            self.check_static(file, raw.src.span(), src);
         }
         if is_image && raw.alt.as_deref().is_none_or(|a| a.trim().is_empty()) {
             let header = media.span().start..media.span().start + "[event.media]".len();
@@ -811,10 +831,26 @@ impl Resolve<'_> {
         Some(Media {
             src: src.to_string(),
             is_image: is_image && !external,
+            external,
             alt: raw.alt.clone(),
             caption,
             credit: raw.credit.clone(),
         })
+    }
+
+    /// A file the site shows from static/ must be there.
+    fn check_static(&mut self, file: FileId, span: Range<usize>, path: &str) {
+        let statics = &self.raw.static_paths;
+        if statics.contains(path) {
+            return;
+        }
+        let help = match closest(path, statics.iter().map(String::as_str)) {
+            Some(near) => format!("did you mean \"{near}\"? paths are relative to static/"),
+            None => format!(
+                "put the file at static/{path}, or correct the path (it is relative to static/)"
+            ),
+        };
+        self.error(file, span, format!("there is no file static/{path}"), help);
     }
 
     fn sources(&mut self) -> Vec<Source> {
@@ -993,7 +1029,7 @@ fn is_language_tag(tag: &str) -> bool {
         && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
-fn is_image_path(src: &str) -> bool {
+pub fn is_image_path(src: &str) -> bool {
     let lower = src.to_ascii_lowercase();
     let path = lower.split(['?', '#']).next().unwrap_or("");
     [".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".svg"]

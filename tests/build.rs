@@ -283,3 +283,55 @@ fn a_symlink_loop_under_templates_is_reported() {
     assert_eq!(output.status.code(), Some(1));
     assert!(stderr(&output).contains("error: this link points back to a folder that contains it (a symlink loop)\n  --> templates/loop\n"), "{}", stderr(&output));
 }
+
+#[test]
+fn markdown_images_need_alt_text_and_a_file_in_static() {
+    let story = Story::small().file(
+        "content/story/02-why.md",
+        "+++\ntitle = \"Why it matters\"\nweight = 20\n+++\nAs [said above](section:what-happened).\n\n![](images/map.png)\n\n![A chart](images/chrat.png)\n",
+    ).file("static/images/map.png", "png").file("static/images/chart.png", "png");
+    let output = story.run(&["check"]);
+    assert_eq!(output.status.code(), Some(1));
+    let err = stderr(&output);
+    assert!(
+        err.contains("error: this image has no alt text\n --> content/story/02-why.md:7:5\n"),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "error: there is no file static/images/chrat.png\n --> content/story/02-why.md:9:12\n"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("= help: did you mean \"images/chart.png\"? paths are relative to static/"),
+        "{err}"
+    );
+}
+
+#[test]
+fn markdown_images_load_lazily_and_event_media_may_be_a_document() {
+    let story = Story::small()
+        .file(
+            "content/story/02-why.md",
+            "+++\ntitle = \"Why it matters\"\nweight = 20\n+++\nAs [said above](section:what-happened).\n\n![A map](images/map.png)\n",
+        )
+        .file(
+            "content/events/doc.toml",
+            "[[event]]\nid = \"doc\"\ndate = \"2024-07\"\ntitle = \"The ruling\"\nsources = [\"report\"]\n\n[event.media]\nsrc = \"/files/ruling.pdf\"\ncaption = \"The ruling\"\n",
+        )
+        .file("static/images/map.png", "png")
+        .file("static/files/ruling.pdf", "pdf");
+    let site = story.build(&[]);
+    assert!(
+        site.page("index.html").contains(
+            r#"<img src="./images/map.png" alt="A map" loading="lazy" decoding="async">"#
+        )
+    );
+    let event = site.page("events/doc/index.html");
+    assert!(
+        event.contains(r#"<a href="../../files/ruling.pdf">View the media</a>"#),
+        "{event}"
+    );
+    assert_eq!(site.broken_links(), Vec::<String>::new());
+}

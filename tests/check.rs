@@ -215,6 +215,7 @@ cases!(assert_error_case:
     a_source_url_without_https_suggests_the_full_address,
     a_javascript_archive_url_is_refused,
     an_image_without_alt_text_is_an_error,
+    a_picture_missing_from_static_suggests_the_closest_file,
     // Templates
     a_template_syntax_error_points_at_the_template_line,
     a_template_using_a_variable_that_does_not_exist_is_an_error,

@@ -135,6 +135,8 @@ pub(super) struct AccountView<'a> {
 
 #[derive(Serialize)]
 pub(super) struct MediaView<'a> {
+    /// Where a link to it points from this page: `root` + the path, or the full URL.
+    pub(super) href: String,
     /// A path from the site root for images; the full URL for other media.
     pub(super) src: &'a str,
     pub(super) is_image: bool,
@@ -402,6 +404,11 @@ impl<'a> Views<'a> {
             accounts,
             sources: event.sources.iter().map(|&s| self.source(s)).collect(),
             media: event.media.as_ref().map(|m| MediaView {
+                href: if m.external {
+                    m.src.clone()
+                } else {
+                    format!("{}{}", self.root, m.src)
+                },
                 src: &m.src,
                 is_image: m.is_image,
                 alt: m.alt.as_deref(),
