@@ -277,6 +277,8 @@ fn report(test: &str) -> Option<&'static Report> {
         );
         assert!(built.status.success(), "{}", support::stderr(&built));
         let screenshots = Path::new(env!("CARGO_TARGET_TMPDIR")).join("browser-screenshots");
+        // Only this run's pictures: a page type that is gone leaves none behind.
+        let _ = fs::remove_dir_all(&screenshots);
         let report = drive(&tools, &site, &mount_path(), &screenshots)?;
         let _ = writeln!(
             std::io::stderr(),
