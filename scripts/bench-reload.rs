@@ -70,6 +70,7 @@ fn measure(binary: &Path, name: &str, root: &Path, file: &str, saves: usize) {
     let path = root.join(file);
     let original = fs::read_to_string(&path).expect("read the file to edit");
     let mut latencies = Vec::with_capacity(saves);
+    let cpu_before = server.cpu_ms();
     for n in 0..saves {
         // Let the previous rebuild settle, as between two real saves.
         thread::sleep(Duration::from_millis(150));
@@ -85,6 +86,9 @@ fn measure(binary: &Path, name: &str, root: &Path, file: &str, saves: usize) {
         latencies.push(started.elapsed());
     }
     let builds = server.build_times();
+    let cpu = cpu_before
+        .zip(server.cpu_ms())
+        .map(|(before, after)| (after - before) / saves as f64);
     server.stop();
     latencies.sort();
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
@@ -105,6 +109,9 @@ fn measure(binary: &Path, name: &str, root: &Path, file: &str, saves: usize) {
             "; rebuild (as the server reports it) median {median} ms"
         )
         .ok();
+    }
+    if let Some(cpu) = cpu {
+        write!(line, "; server CPU time per save {cpu:.0} ms").ok();
     }
     println!("{line}");
 }
@@ -170,6 +177,17 @@ impl Server {
                 before.rsplit(' ').next()?.parse().ok()
             })
             .collect()
+    }
+
+    /// The server's CPU time so far (user and system), in ms, where Linux tells it.
+    /// Unlike latency it hardly depends on what else the machine is doing.
+    fn cpu_ms(&self) -> Option<f64> {
+        let stat = fs::read_to_string(format!("/proc/{}/stat", self.child.id())).ok()?;
+        let fields: Vec<&str> = stat[stat.rfind(')')? + 1..].split_whitespace().collect();
+        let ticks: f64 =
+            fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
+        // Clock ticks are 1/100 s on Linux.
+        Some(ticks * 10.0)
     }
 
     fn stop(&mut self) {
