@@ -80,6 +80,23 @@ pub struct LocalImage {
     pub has_alt: bool,
 }
 
+/// A picture embedded in the text with a shortcode on a paragraph of its own:
+/// `{{ timeline(tag="custody") }}` or `{{ map(actor="russia") }}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Embed {
+    /// `timeline` or `map` (or what the editor wrote, for the error).
+    pub name: String,
+    pub args: Vec<(String, String)>,
+    pub span: Range<usize>,
+    /// What is wrong with how it is written, if anything.
+    pub problem: Option<String>,
+}
+
+/// The placeholder an embed leaves in the HTML until the page draws it.
+pub fn embed_marker(n: usize) -> String {
+    format!("<!--explainer-embed:{n}-->")
+}
+
 #[derive(Debug)]
 pub struct Rendered {
     pub html: Html,
@@ -87,6 +104,8 @@ pub struct Rendered {
     pub refs: Vec<CrossRef>,
     /// Every image of the site's own (not an http(s) address), in order.
     pub images: Vec<LocalImage>,
+    /// Shortcodes, in order; embed `n` is at [`embed_marker`]`(n)` in the HTML.
+    pub embeds: Vec<Embed>,
 }
 
 fn options() -> Options {
@@ -155,6 +174,8 @@ pub fn render_keyed(markdown: &str, resolver: &dyn Resolver, key: &str) -> Rende
         key,
         image: None,
         footnotes: Vec::new(),
+        embeds: Vec::new(),
+        in_embed: false,
     };
     let events = parser.map(|(event, range)| {
         let place = Place {
@@ -172,6 +193,7 @@ pub fn render_keyed(markdown: &str, resolver: &dyn Resolver, key: &str) -> Rende
         html: Html(html),
         refs,
         images,
+        embeds: state.embeds,
     }
 }
 
@@ -182,6 +204,9 @@ struct State<'k> {
     image: Option<ImageInProgress>,
     /// Footnote names, numbered in order of first appearance.
     footnotes: Vec<String>,
+    embeds: Vec<Embed>,
+    /// Inside a paragraph that is a shortcode: its text is not written.
+    in_embed: bool,
 }
 
 struct ImageInProgress {
@@ -199,6 +224,20 @@ impl State<'_> {
         place: &Place<'_>,
         images: &mut Vec<LocalImage>,
     ) -> Option<Event<'a>> {
+        if self.in_embed {
+            if matches!(event, Event::End(pulldown_cmark::TagEnd::Paragraph)) {
+                self.in_embed = false;
+            }
+            return Some(Event::Text(CowStr::from("")));
+        }
+        if let Event::Start(Tag::Paragraph) = event
+            && let Some(embed) = parse_embed(place.markdown, place.range.clone())
+        {
+            self.in_embed = true;
+            self.embeds.push(embed);
+            let marker = embed_marker(self.embeds.len() - 1);
+            return Some(Event::Html(CowStr::from(marker)));
+        }
         if let Some(image) = &mut self.image {
             return Some(match event {
                 Event::End(pulldown_cmark::TagEnd::Image) => {
@@ -285,6 +324,42 @@ impl State<'_> {
             format!("fn-{}-{name}", self.key)
         }
     }
+}
+
+/// Reads `{{ name(key="value", ...) }}` when it is the whole paragraph.
+fn parse_embed(markdown: &str, range: Range<usize>) -> Option<Embed> {
+    let raw = &markdown[range.clone()];
+    let text = raw.trim();
+    let inner = text.strip_prefix("{{")?.strip_suffix("}}")?.trim();
+    let start = range.start + (raw.len() - raw.trim_start().len());
+    let span = start..start + text.len();
+    let (name, rest) = inner.split_once('(').unwrap_or((inner, ""));
+    let name = name.trim().to_string();
+    let mut embed = Embed {
+        name,
+        args: Vec::new(),
+        span,
+        problem: None,
+    };
+    let Some(args) = rest.trim_end().strip_suffix(')') else {
+        embed.problem =
+            Some("a shortcode is written name(...), with its arguments in parentheses".into());
+        return Some(embed);
+    };
+    for part in args.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let value = part
+            .split_once('=')
+            .map(|(k, v)| (k.trim(), v.trim()))
+            .and_then(|(k, v)| Some((k, v.strip_prefix('"')?.strip_suffix('"')?)));
+        match value {
+            Some((key, value)) => embed.args.push((key.to_string(), value.to_string())),
+            None => {
+                embed.problem = Some(format!("`{part}` is not an argument: write key=\"value\""));
+                return Some(embed);
+            }
+        }
+    }
+    Some(embed)
 }
 
 /// An `<img>` that loads when scrolled near: Markdown images sit in running text.
@@ -521,6 +596,34 @@ mod tests {
         let html = out.html.at("./");
         assert!(html.contains("<sup class=\"footnote-reference\" id=\"fn-history-a-ref\"><a href=\"#fn-history-a\">1</a></sup>"), "{html}");
         assert!(html.contains("<div class=\"footnote-definition\" id=\"fn-history-a\"><sup class=\"footnote-definition-label\">1</sup>"), "{html}");
+    }
+
+    #[test]
+    fn a_shortcode_paragraph_becomes_a_marker_with_its_arguments() {
+        let text = "Before.\n\n{{ timeline(tag=\"custody\", actor=\"russia\") }}\n\nAfter.";
+        let out = render(text, &Ids);
+        assert_eq!(
+            out.html.at("./"),
+            "<p>Before.</p>\n<!--explainer-embed:0-->\n<p>After.</p>\n"
+        );
+        let embed = &out.embeds[0];
+        assert_eq!(embed.name, "timeline");
+        assert_eq!(
+            embed.args,
+            [
+                ("tag".to_string(), "custody".to_string()),
+                ("actor".to_string(), "russia".to_string())
+            ]
+        );
+        assert_eq!(
+            &text[embed.span.clone()],
+            "{{ timeline(tag=\"custody\", actor=\"russia\") }}"
+        );
+        let bad = render("{{ map(actor=russia) }}", &Ids);
+        assert_eq!(
+            bad.embeds[0].problem.as_deref(),
+            Some("`actor=russia` is not an argument: write key=\"value\"")
+        );
     }
 
     #[test]

@@ -319,6 +319,20 @@ pub struct Section {
     pub body: Html,
     /// The actors its text cross-references, in actor order.
     pub mentions: Vec<usize>,
+    /// The pictures its shortcodes embed; picture `n` replaces `embed_marker(n)` in `body`.
+    pub embeds: Vec<Embed>,
+}
+
+/// A picture embedded in a section.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Embed {
+    /// The visual timeline of the events with this tag, or of this actor, or all.
+    Timeline {
+        tag: Option<String>,
+        actor: Option<usize>,
+    },
+    /// The map around one actor, or of all of them.
+    Map { actor: Option<usize> },
 }
 
 #[derive(Debug, Clone)]

@@ -496,6 +496,18 @@ impl Resolve<'_> {
     /// Renders a Markdown field and reports the cross-references it cannot resolve.
     /// `place` maps the field's byte offsets to the file's, when known exactly.
     fn markdown(&mut self, file: FileId, text: &str, place: Place, inline: bool) -> Rendered {
+        self.markdown_in(file, text, place, inline, false)
+    }
+
+    /// [`Resolve::markdown`]; shortcodes are an error unless `embeds` (story sections).
+    fn markdown_in(
+        &mut self,
+        file: FileId,
+        text: &str,
+        place: Place,
+        inline: bool,
+        embeds: bool,
+    ) -> Rendered {
         let to_file = |span: &Range<usize>| match &place {
             Place::At(start) => start + span.start..start + span.end,
             Place::Mapped(map) => map.to_file(span.start)..map.to_file(span.end),
@@ -508,6 +520,16 @@ impl Resolve<'_> {
         } else {
             markdown::render_keyed(text, &self.ids, &key)
         };
+        if !embeds {
+            for embed in &rendered.embeds {
+                self.error(
+                    file,
+                    to_file(&embed.span),
+                    "pictures can be embedded only in story sections".into(),
+                    "move the shortcode to a file in content/story/, or remove it".into(),
+                );
+            }
+        }
         for image in &rendered.images {
             let span = to_file(&image.span);
             if !image.has_alt {
@@ -586,9 +608,101 @@ impl Resolve<'_> {
     }
 
     /// A Markdown document's body.
-    fn markdown_body<T>(&mut self, doc: &Document<T>) -> Rendered {
+    fn markdown_body<T>(&mut self, doc: &Document<T>, embeds: bool) -> Rendered {
         let text = &self.raw.file(doc.file).text[doc.body.clone()];
-        self.markdown(doc.file, text, Place::At(doc.body.start), false)
+        self.markdown_in(doc.file, text, Place::At(doc.body.start), false, embeds)
+    }
+
+    /// A section's shortcodes as pictures to draw, each checked.
+    fn embeds(
+        &mut self,
+        doc: &Document<crate::load::RawSection>,
+        rendered: &Rendered,
+    ) -> Vec<Embed> {
+        let mut embeds = Vec::new();
+        for embed in &rendered.embeds {
+            let span = doc.body.start + embed.span.start..doc.body.start + embed.span.end;
+            let allowed: &[&str] = match embed.name.as_str() {
+                "timeline" => &["tag", "actor"],
+                "map" => &["actor"],
+                other => {
+                    self.error(
+                        doc.file,
+                        span,
+                        format!("`{other}` is not a picture this tool can embed"),
+                        "write {{ timeline() }}, {{ timeline(tag=\"...\") }}, {{ timeline(actor=\"...\") }}, {{ map() }} or {{ map(actor=\"...\") }}".into(),
+                    );
+                    continue;
+                }
+            };
+            if let Some(problem) = &embed.problem {
+                self.error(
+                    doc.file,
+                    span,
+                    format!("this shortcode cannot be read: {problem}"),
+                    format!("write it like {{{{ {}(actor=\"russia\") }}}}", embed.name),
+                );
+                continue;
+            }
+            let mut tag = None;
+            let mut actor = None;
+            let mut ok = true;
+            for (key, value) in &embed.args {
+                match key.as_str() {
+                    "tag" if allowed.contains(&"tag") => {
+                        let tags: std::collections::BTreeSet<&str> = self
+                            .raw
+                            .events
+                            .iter()
+                            .flat_map(|(_, e)| e.tags.iter().map(String::as_str))
+                            .collect();
+                        if !tags.contains(value.as_str()) {
+                            ok = false;
+                            let list: Vec<&str> = tags.iter().copied().collect();
+                            self.error(
+                                doc.file,
+                                span.clone(),
+                                format!("no event has the tag `{value}`"),
+                                format!("use one of the events' tags: {}", list.join(", ")),
+                            );
+                        }
+                        tag = Some(value.clone());
+                    }
+                    "actor" => match self.ids.actors.get(value) {
+                        Some(&index) => actor = Some(index),
+                        None => {
+                            ok = false;
+                            let help = match closest(value, self.ids.actors.keys().map(String::as_str)) {
+                                Some(near) => format!("did you mean actor=\"{near}\"?"),
+                                None => "write the id of an existing actor (its file name in content/actors/)".to_string(),
+                            };
+                            self.error(
+                                doc.file,
+                                span.clone(),
+                                format!("unknown actor `{value}` in the shortcode"),
+                                help,
+                            );
+                        }
+                    },
+                    other => {
+                        ok = false;
+                        self.error(
+                            doc.file,
+                            span.clone(),
+                            format!("`{other}` is not an argument of {}", embed.name),
+                            format!("{} takes: {}", embed.name, allowed.join(", ")),
+                        );
+                    }
+                }
+            }
+            if ok {
+                embeds.push(match embed.name.as_str() {
+                    "map" => Embed::Map { actor },
+                    _ => Embed::Timeline { tag, actor },
+                });
+            }
+        }
+        embeds
     }
 
     fn sections(&mut self, options: ResolveOptions) -> Vec<(Section, bool)> {
@@ -599,7 +713,8 @@ impl Resolve<'_> {
             if doc.front.draft && !options.drafts {
                 continue;
             }
-            let rendered = self.markdown_body(doc);
+            let rendered = self.markdown_body(doc, true);
+            let embeds = self.embeds(doc, &rendered);
             // A broken link is reported as an error: the warning would be noise.
             let has_refs = !rendered.refs.is_empty();
             let mentions = mentioned_actors(&rendered, &self.ids);
@@ -613,6 +728,7 @@ impl Resolve<'_> {
                     draft: front.draft,
                     body: rendered.html,
                     mentions,
+                    embeds,
                 },
                 has_refs,
             ));
@@ -658,7 +774,7 @@ impl Resolve<'_> {
                     });
                 }
             }
-            let bio = self.markdown_body(doc).html;
+            let bio = self.markdown_body(doc, false).html;
             actors.push(Actor {
                 id: id.clone(),
                 name: front.name.get_ref().clone(),
@@ -1114,6 +1230,15 @@ fn assemble(
     for section in &mut sections {
         for a in &mut section.mentions {
             *a = actor_new[*a];
+        }
+        for embed in &mut section.embeds {
+            match embed {
+                Embed::Timeline { actor, .. } | Embed::Map { actor } => {
+                    if let Some(a) = actor {
+                        *a = actor_new[*a];
+                    }
+                }
+            }
         }
         section.mentions.sort_unstable();
     }

@@ -170,3 +170,73 @@ fn pictures_are_drawn_the_same_way_every_time() {
     };
     assert_eq!(draw(), draw());
 }
+
+fn with_section(body: &str) -> Story {
+    Story::small()
+        .file("content/events/more.toml", "[[event]]\nid = \"rally\"\ndate = \"2024-08\"\ntitle = \"A rally\"\ntags = [\"street\"]\nactors = [\"bob\"]\nsources = [\"report\"]\n")
+        .file(
+            "content/story/02-why.md",
+            &format!("+++\ntitle = \"Why it matters\"\nweight = 20\n+++\nAs [said above](section:what-happened).\n\n{body}\n"),
+        )
+}
+
+#[test]
+fn sections_embed_a_timeline_of_one_tag_or_one_actor_and_a_map() {
+    let site = with_section("{{ timeline(tag=\"street\") }}\n\n{{ timeline(actor=\"anna\") }}\n\n{{ map(actor=\"anna\") }}").build(&[]);
+    let story = site.page("index.html");
+    assert!(!story.contains("{{"), "no shortcode is left as text");
+    let first = svg_in(&story, "timeline-svg");
+    assert_eq!(attribute_values(first, &["href"]), ["./events/rally/"]);
+    assert!(first.contains(r#"aria-labelledby="embed-why-0-title embed-why-0-desc""#));
+    let rest = &story[story.find(first).expect("first") + first.len()..];
+    let second = svg_in(rest, "timeline-svg");
+    assert_eq!(
+        attribute_values(second, &["href"]),
+        ["./events/meeting/", "./events/vote/"]
+    );
+    assert!(story.contains("<figcaption>Timeline of the events involving Anna. <a href=\"./timeline/\">See the full timeline</a>.</figcaption>"));
+    let map = svg_in(&story, "actor-map");
+    assert!(
+        map.contains("<title id=\"embed-why-2-title\">Anna and the actors linked to them</title>")
+    );
+    assert_eq!(site.broken_links(), Vec::<String>::new());
+}
+
+#[test]
+fn a_wrong_shortcode_is_an_error_at_its_line() {
+    let story =
+        with_section("{{ timeline(tag=\"stret\") }}\n\n{{ map(actor=\"ana\") }}\n\n{{ chart() }}");
+    let output = story.run(&["check"]);
+    assert_eq!(output.status.code(), Some(1));
+    let err = support::stderr(&output);
+    assert!(
+        err.contains("error: no event has the tag `stret`\n --> content/story/02-why.md:7:1\n"),
+        "{err}"
+    );
+    assert!(
+        err.contains("= help: use one of the events' tags: street"),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "error: unknown actor `ana` in the shortcode\n --> content/story/02-why.md:9:1\n"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("= help: did you mean actor=\"anna\"?"),
+        "{err}"
+    );
+    assert!(err.contains("error: `chart` is not a picture this tool can embed\n  --> content/story/02-why.md:11:1\n"), "{err}");
+}
+
+#[test]
+fn shortcodes_belong_in_sections_only() {
+    let story = Story::small().file(
+        "content/actors/bob.md",
+        "+++\nname = \"Bob\"\nkind = \"person\"\n+++\n{{ map() }}\n",
+    );
+    let output = story.run(&["check"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(support::stderr(&output).contains("error: pictures can be embedded only in story sections\n --> content/actors/bob.md:5:1\n"), "{}", support::stderr(&output));
+}

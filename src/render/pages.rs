@@ -4,6 +4,8 @@
 //! renders them. Structured data (JSON-LD) is built here too, with serde_json,
 //! so it is always valid JSON whatever the content.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 use serde_json::{Value, json};
 use tera::Context;
@@ -12,6 +14,7 @@ use super::actor_map::ActorMap;
 use super::timeline_svg::TimelineSvg;
 use super::views::*;
 use super::{root_for, url_path};
+use crate::markdown::embed_marker;
 use crate::model::*;
 
 /// A page to render: its output path, template and context.
@@ -110,7 +113,7 @@ impl<'a> Pages<'a> {
                     title: &s.title,
                     summary: s.summary.as_deref(),
                     draft: s.draft,
-                    html: v.html(&s.body),
+                    html: self.with_embeds(&v, s),
                 })
                 .collect(),
             event_count: story.events.len(),
@@ -124,6 +127,85 @@ impl<'a> Pages<'a> {
             last_event: last.map(|i| v.event_link(i)),
         };
         job(path, "story.html", &page)
+    }
+
+    /// A section's HTML with its shortcodes drawn in place.
+    fn with_embeds(&self, v: &Views<'a>, section: &'a Section) -> Cow<'a, str> {
+        let mut html = v.html(&section.body);
+        for (n, embed) in section.embeds.iter().enumerate() {
+            let id = format!("embed-{}-{n}", section.slug);
+            let figure = self.embed_figure(v, embed, &id);
+            html = Cow::Owned(html.replace(&embed_marker(n), &figure));
+        }
+        html
+    }
+
+    fn embed_figure(&self, v: &Views<'a>, embed: &Embed, id: &str) -> String {
+        let story = self.story;
+        let (svg, label, caption) = match embed {
+            Embed::Timeline { tag, actor } => {
+                let events: Vec<&Event> = story
+                    .events
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, e)| tag.as_ref().is_none_or(|t| e.tags.contains(t)))
+                    .filter(|(i, _)| actor.is_none_or(|a| story.index.actor_events[a].contains(i)))
+                    .map(|(_, e)| e)
+                    .collect();
+                let mut about = Vec::new();
+                if let Some(tag) = tag {
+                    about.push(format!("tagged “{tag}”"));
+                }
+                if let Some(a) = actor {
+                    about.push(format!("involving {}", story.actors[*a].name));
+                }
+                let about = if about.is_empty() {
+                    String::new()
+                } else {
+                    format!(" {}", about.join(", "))
+                };
+                let svg = TimelineSvg {
+                    events,
+                    eras: &story.eras,
+                    root: &v.root,
+                    id,
+                }
+                .render();
+                let caption = format!(
+                    "Timeline of the events{}. <a href=\"{}timeline/\">See the full timeline</a>.",
+                    escape_html(&about),
+                    v.root
+                );
+                (svg, format!("Timeline{about}, scrolls sideways"), caption)
+            }
+            Embed::Map { actor } => {
+                let svg = ActorMap {
+                    story,
+                    center: *actor,
+                    root: &v.root,
+                    id,
+                }
+                .render()
+                .svg;
+                let (label, page) = match actor {
+                    Some(a) => (
+                        format!("Map of {} and linked actors", story.actors[*a].name),
+                        format!("actors/{}/", story.actors[*a].id),
+                    ),
+                    None => ("Map of the actors".to_string(), "actors/".to_string()),
+                };
+                let caption = format!(
+                    "{}. <a href=\"{}{page}\">More on who’s who</a>.",
+                    escape_html(&label),
+                    v.root
+                );
+                (svg, format!("{label}, scrolls sideways"), caption)
+            }
+        };
+        format!(
+            "<figure class=\"chart embed\"><div class=\"chart-scroll\" tabindex=\"0\" role=\"region\" aria-label=\"{}\">{svg}</div><figcaption>{caption}</figcaption></figure>",
+            escape_html(&label)
+        )
     }
 
     fn timeline(&self) -> Job {

@@ -131,7 +131,8 @@ impl TimelineSvg<'_> {
             escape(&self.description(&marks, &segments))
         );
 
-        // Era bands behind everything, labelled where the label fits.
+        // Era bands behind everything; then their labels, where a label fits,
+        // so that no band is drawn over another era's label.
         for band in &era_rows {
             let y = 8.0 + band.row as f64 * ERA_ROW;
             let _ = write!(
@@ -142,12 +143,14 @@ impl TimelineSvg<'_> {
                 band.width,
                 height - y - 40.0
             );
+        }
+        for band in &era_rows {
             if let Some(label) = &band.label {
                 let _ = write!(
                     svg,
                     r#"<text class="tl-era-label" x="{:.1}" y="{:.1}">{}</text>"#,
                     band.x + 5.0,
-                    y + 15.0,
+                    8.0 + band.row as f64 * ERA_ROW + 15.0,
                     escape(label)
                 );
             }
