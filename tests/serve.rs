@@ -133,6 +133,20 @@ impl Server {
         self.stdout().matches("Rebuilt ").count()
     }
 
+    /// The number of rebuilds once none has come for a while (a save's last
+    /// events can come late on a busy machine).
+    fn settled_rebuilds(&self) -> usize {
+        let mut count = self.rebuilds();
+        loop {
+            thread::sleep(Duration::from_millis(300));
+            let now = self.rebuilds();
+            if now == count {
+                return count;
+            }
+            count = now;
+        }
+    }
+
     /// Asserts that every file of a clean build of `story` is served with the same
     /// bytes, once the live-reload script is taken out of pages.
     fn assert_serves_a_clean_build_of(&self, story: &Story) {
@@ -500,7 +514,7 @@ fn every_way_editors_save_is_picked_up() {
     server.wait_for_page("/", footer);
 
     // Swap files and backups alone rebuild nothing.
-    let rebuilds = server.rebuilds();
+    let rebuilds = server.settled_rebuilds();
     fs::write(folder.join(".01-what-happened.md.swp"), "swap").expect("swap");
     fs::write(folder.join("01-what-happened.md~"), "backup").expect("backup");
     fs::write(folder.join(".#01-what-happened.md"), "lock").expect("lock");
@@ -616,13 +630,15 @@ fn a_burst_of_twenty_saves_in_a_second_ends_with_the_last_one() {
     let page = server.wait_for_page("/", "Save 19 of 20");
     let last = page_build(&page);
     assert_ne!(last, first);
-    events.until(|e| e["build"] == last.as_str() && no_errors(e));
-    let rebuilds = server.rebuilds();
-    assert!(
-        (1..=20).contains(&rebuilds),
-        "{rebuilds} rebuilds for 20 saves:\n{}",
-        server.stdout()
-    );
+    // Every build announced on the way was whole: no save was caught half-written.
+    let mut announced = 0;
+    events.until(|e| {
+        assert!(no_errors(e), "a save was built half-written: {e}");
+        announced += 1;
+        e["build"] == last.as_str()
+    });
+    assert!(announced >= 1);
+    assert!(server.rebuilds() >= 1, "{}", server.stdout());
     server.assert_serves_a_clean_build_of(&story);
 }
 
