@@ -572,6 +572,9 @@ fn locate(raw: &str, base_path: &str, has: impl Fn(&str) -> bool) -> Located {
         };
     }
     let base = base_path.trim_start_matches('/');
+    if !base.is_empty() && base.strip_suffix('/') == Some(path) {
+        return Located::Folder;
+    }
     let mut tries = vec![path];
     if !base.is_empty()
         && let Some(under) = path.strip_prefix(base)
@@ -758,6 +761,7 @@ mod tests {
     fn folders_without_a_slash_redirect_and_unknown_paths_are_missing() {
         assert_eq!(at("/timeline"), Located::Folder);
         assert_eq!(at("/story/timeline"), Located::Folder);
+        assert_eq!(at("/story"), Located::Folder);
         assert_eq!(at("/nothing/"), Located::Missing);
         assert_eq!(at("/index.html/"), Located::Missing);
         assert_eq!(at("//style.css"), Located::Missing);
