@@ -8,6 +8,7 @@ pub mod diagnostics;
 pub mod export;
 pub mod load;
 pub mod markdown;
+pub mod minify;
 pub mod model;
 pub mod render;
 pub mod resolve;
@@ -124,6 +125,10 @@ pub fn make_site(
     match render::render(&story, &templates, render_options) {
         Ok(mut pages) => {
             pages.extend(export::files(&story));
+            let mut statics = statics;
+            if story.site.minify {
+                minify_site(&mut pages, &mut statics, &mut found);
+            }
             let collisions = collisions(&pages, &statics);
             let failed = !collisions.is_empty();
             found.extend(collisions);
@@ -223,6 +228,42 @@ fn static_files(root: &Path, diagnostics: &mut Diagnostics) -> Vec<StaticFile> {
         });
     }
     files
+}
+
+/// Minifies every page and moves stylesheets from static/ into the pages, minified.
+fn minify_site(pages: &mut Vec<Page>, statics: &mut Vec<StaticFile>, found: &mut Vec<Diagnostic>) {
+    for page in pages.iter_mut().filter(|p| p.path.ends_with(".html")) {
+        if let Ok(text) = std::str::from_utf8(&page.bytes) {
+            page.bytes = minify::html(text).into_bytes();
+        }
+    }
+    let mut kept = Vec::with_capacity(statics.len());
+    for file in statics.drain(..) {
+        if !file.path.ends_with(".css") {
+            kept.push(file);
+            continue;
+        }
+        let bytes = match &file.bytes {
+            Bytes::BuiltIn(bytes) => Ok(bytes.to_vec()),
+            Bytes::File(path) => std::fs::read(path),
+        };
+        match bytes.map(String::from_utf8) {
+            Ok(Ok(text)) => pages.push(Page {
+                path: file.path,
+                bytes: minify::css(&text).into_bytes(),
+            }),
+            // Not UTF-8 or unreadable: copy it as it is, and say so.
+            _ => {
+                found.push(Diagnostic::whole_file(
+                    Severity::Warning,
+                    &format!("static/{}", file.path),
+                    "this stylesheet could not be read as UTF-8 text, so it is copied without minifying",
+                ));
+                kept.push(file);
+            }
+        }
+    }
+    *statics = kept;
 }
 
 /// A static file may not take the place of a built page, nor of a folder the pages need.

@@ -31,6 +31,9 @@ pub struct RawSite {
     pub language: Option<Spanned<String>>,
     pub published: Option<Spanned<Datetime>>,
     pub updated: Option<Spanned<Datetime>>,
+    /// Minify the HTML and CSS the build writes.
+    #[serde(default)]
+    pub minify: bool,
 }
 
 #[derive(Debug, Deserialize)]

@@ -307,6 +307,8 @@ pub struct Site {
     pub language: String,
     pub published: Option<PartialDate>,
     pub updated: Option<PartialDate>,
+    /// Minify the HTML and CSS the build writes (`minify = true`).
+    pub minify: bool,
 }
 
 #[derive(Debug, Clone)]

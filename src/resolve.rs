@@ -231,6 +231,7 @@ impl Resolve<'_> {
             language,
             published,
             updated,
+            minify: raw.minify,
         })
     }
 

@@ -335,3 +335,42 @@ fn markdown_images_load_lazily_and_event_media_may_be_a_document() {
     );
     assert_eq!(site.broken_links(), Vec::<String>::new());
 }
+
+#[test]
+fn minify_makes_pages_and_stylesheets_smaller_with_the_same_content() {
+    let plain = Story::small().build(&[]);
+    let story = Story::small().file(
+        "content/site.toml",
+        &format!("{}minify = true\n", support::SITE),
+    );
+    let small = story.build(&[]);
+    assert_eq!(
+        plain.files.keys().collect::<Vec<_>>(),
+        small.files.keys().collect::<Vec<_>>(),
+        "the same files"
+    );
+    for page in [
+        "index.html",
+        "timeline/index.html",
+        "events/meeting/index.html",
+        "style.css",
+    ] {
+        assert!(
+            small.files[page].len() < plain.files[page].len(),
+            "{page} is smaller"
+        );
+    }
+    let css = small.page("style.css");
+    assert!(
+        !css.contains("/*") && !css.contains("\n  "),
+        "no comments or indentation"
+    );
+    let words = |html: &str| html.split_whitespace().collect::<Vec<_>>().join(" ");
+    let event = small.page("events/meeting/index.html");
+    assert_eq!(
+        words(&event),
+        words(&plain.page("events/meeting/index.html")),
+        "only white space differs"
+    );
+    assert_eq!(small.broken_links(), Vec::<String>::new());
+}
