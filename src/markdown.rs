@@ -106,6 +106,9 @@ pub struct Rendered {
     pub images: Vec<LocalImage>,
     /// Shortcodes, in order; embed `n` is at [`embed_marker`]`(n)` in the HTML.
     pub embeds: Vec<Embed>,
+    /// Links to other websites (http and https), with the span of each address,
+    /// for `explainer check --links`.
+    pub links: Vec<(String, Range<usize>)>,
 }
 
 fn options() -> Options {
@@ -176,6 +179,7 @@ pub fn render_keyed(markdown: &str, resolver: &dyn Resolver, key: &str) -> Rende
         footnotes: Vec::new(),
         embeds: Vec::new(),
         in_embed: false,
+        links: Vec::new(),
     };
     let events = parser.map(|(event, range)| {
         let place = Place {
@@ -194,6 +198,7 @@ pub fn render_keyed(markdown: &str, resolver: &dyn Resolver, key: &str) -> Rende
         refs,
         images,
         embeds: state.embeds,
+        links: state.links,
     }
 }
 
@@ -207,6 +212,7 @@ struct State<'k> {
     embeds: Vec<Embed>,
     /// Inside a paragraph that is a shortcode: its text is not written.
     in_embed: bool,
+    links: Vec<(String, Range<usize>)>,
 }
 
 struct ImageInProgress {
@@ -261,6 +267,16 @@ impl State<'_> {
             });
         }
         match event {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                id,
+                ..
+            }) if dest_url.starts_with("https://") || dest_url.starts_with("http://") => {
+                let span = place.of_link(*link_type, id, dest_url);
+                self.links.push((dest_url.to_string(), span));
+                None
+            }
             Event::Start(Tag::Image {
                 link_type,
                 dest_url,
@@ -623,6 +639,25 @@ mod tests {
         assert_eq!(
             bad.embeds[0].problem.as_deref(),
             Some("`actor=russia` is not an argument: write key=\"value\"")
+        );
+    }
+
+    #[test]
+    fn links_to_other_websites_are_listed_with_their_span() {
+        let text =
+            "See [the report](https://example.org/r) and [more][m].\n\n[m]: http://example.org/m\n";
+        let out = render(text, &Ids);
+        let links: Vec<(&str, &str)> = out
+            .links
+            .iter()
+            .map(|(u, s)| (u.as_str(), &text[s.clone()]))
+            .collect();
+        assert_eq!(
+            links,
+            [
+                ("https://example.org/r", "https://example.org/r"),
+                ("http://example.org/m", "[more][m]")
+            ]
         );
     }
 

@@ -434,6 +434,16 @@ pub struct Story {
     pub updates: Vec<Update>,
     pub eras: Vec<Era>,
     pub index: Index,
+    /// Every link to another website (sources and Markdown), where it is written.
+    pub links: Vec<LinkSite>,
+}
+
+/// A link to another website and its place, for `explainer check --links`:
+/// `at` is a diagnostic pointing at the address, waiting for its message.
+#[derive(Debug, Clone)]
+pub struct LinkSite {
+    pub url: String,
+    pub at: crate::diagnostics::Diagnostic,
 }
 
 /// Who is linked to what, computed once in linear time.

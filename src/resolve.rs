@@ -144,6 +144,8 @@ struct Resolve<'a> {
     /// How often each actor and source is named anywhere, for warnings.
     actor_uses: Vec<usize>,
     source_uses: Vec<usize>,
+    /// Every link to another website, where it is written.
+    links: Vec<LinkSite>,
 }
 
 /// Validates the raw story. Returns `None` when any error was found.
@@ -158,6 +160,7 @@ pub fn resolve(
         diagnostics,
         actor_uses: vec![0; raw.actors.len()],
         source_uses: vec![0; raw.sources.len()],
+        links: Vec::new(),
     };
     let site = r.site();
     r.collect_ids(options);
@@ -171,9 +174,12 @@ pub fn resolve(
     if r.diagnostics.has_errors() {
         return None;
     }
-    Some(assemble(
-        site?, sections, events, actors, sources, updates, eras,
-    ))
+    let mut story = assemble(site?, sections, events, actors, sources, updates, eras);
+    r.links.sort_by(|a, b| {
+        (&a.at.path, a.at.line, a.at.column).cmp(&(&b.at.path, b.at.line, b.at.column))
+    });
+    story.links = r.links;
+    Some(story)
 }
 
 impl Resolve<'_> {
@@ -530,6 +536,9 @@ impl Resolve<'_> {
                     "move the shortcode to a file in content/story/, or remove it".into(),
                 );
             }
+        }
+        for (url, span) in &rendered.links {
+            self.link_site(file, to_file(span), url);
         }
         for image in &rendered.images {
             let span = to_file(&image.span);
@@ -955,6 +964,15 @@ impl Resolve<'_> {
         })
     }
 
+    /// Remembers where a link to another website is written, for `check --links`.
+    fn link_site(&mut self, file: FileId, span: Range<usize>, url: &str) {
+        let at = self.raw.file(file).diagnostic(Severity::Error, span, "");
+        self.links.push(LinkSite {
+            url: url.to_string(),
+            at,
+        });
+    }
+
     /// A file the site shows from static/ must be there.
     fn check_static(&mut self, file: FileId, span: Range<usize>, path: &str) {
         let statics = &self.raw.static_paths;
@@ -977,6 +995,9 @@ impl Resolve<'_> {
             let file = *file;
             for url in [&source.url, &source.archive_url].into_iter().flatten() {
                 let text = url.get_ref();
+                if text.starts_with("https://") || text.starts_with("http://") {
+                    self.link_site(file, url.span(), text);
+                }
                 if !(text.starts_with("https://") || text.starts_with("http://")) {
                     self.error(
                         file,
@@ -1293,6 +1314,7 @@ fn assemble(
         updates,
         eras,
         index,
+        links: Vec::new(),
     }
 }
 
