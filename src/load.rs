@@ -53,6 +53,9 @@ pub struct RawMedia {
     pub alt: Option<String>,
     pub caption: Option<Spanned<String>>,
     pub credit: Option<String>,
+    /// Other sizes of the same picture: `["images/x-480.jpg 480w", ...]`.
+    #[serde(default)]
+    pub srcset: Vec<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]

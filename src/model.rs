@@ -347,6 +347,8 @@ pub struct Media {
     pub alt: Option<String>,
     pub caption: Option<Html>,
     pub credit: Option<String>,
+    /// Other sizes of a picture in static/: (path, width in pixels).
+    pub srcset: Vec<(String, u32)>,
 }
 
 #[derive(Debug, Clone)]

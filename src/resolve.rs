@@ -954,6 +954,32 @@ impl Resolve<'_> {
             .caption
             .as_ref()
             .map(|c| self.markdown_value(file, c, true).html);
+        let mut srcset = Vec::new();
+        for entry in &raw.srcset {
+            let text = entry.get_ref().trim();
+            let parsed = text.rsplit_once(' ').and_then(|(path, width)| {
+                let width: u32 = width.strip_suffix('w')?.parse().ok()?;
+                Some((path.trim().trim_start_matches('/'), width))
+            });
+            match parsed {
+                Some((path, width)) if is_image && !external && width > 0 => {
+                    self.check_static(file, entry.span(), path);
+                    srcset.push((path.to_string(), width));
+                }
+                Some(_) if !is_image || external => self.error(
+                    file,
+                    entry.span(),
+                    "`srcset` gives other sizes of a picture in static/, and `src` is not one".into(),
+                    "remove `srcset`, or make `src` a picture under static/".into(),
+                ),
+                _ => self.error(
+                    file,
+                    entry.span(),
+                    format!("`{text}` is not a size of the picture"),
+                    "write the path and the picture's width in pixels, like \"images/photo-480.jpg 480w\"".into(),
+                ),
+            }
+        }
         Some(Media {
             src: src.to_string(),
             is_image: is_image && !external,
@@ -961,6 +987,7 @@ impl Resolve<'_> {
             alt: raw.alt.clone(),
             caption,
             credit: raw.credit.clone(),
+            srcset,
         })
     }
 

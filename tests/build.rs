@@ -374,3 +374,25 @@ fn minify_makes_pages_and_stylesheets_smaller_with_the_same_content() {
     );
     assert_eq!(small.broken_links(), Vec::<String>::new());
 }
+
+#[test]
+fn an_event_picture_offers_the_sizes_the_editor_gives() {
+    let story = Story::small()
+        .file(
+            "content/events/pic.toml",
+            "[[event]]\nid = \"pic\"\ndate = \"2024-07\"\ntitle = \"Pictured\"\nsources = [\"report\"]\n\n[event.media]\nsrc = \"images/pic.jpg\"\nalt = \"A picture\"\nsrcset = [\"images/pic-480.jpg 480w\", \"/images/pic.jpg 1200w\"]\n",
+        )
+        .file("static/images/pic.jpg", "jpg")
+        .file("static/images/pic-480.jpg", "jpg");
+    let site = story.build(&[]);
+    let event = site.page("events/pic/index.html");
+    assert!(event.contains(r#"<img src="../../images/pic.jpg" srcset="../../images/pic-480.jpg 480w, ../../images/pic.jpg 1200w" sizes="(min-width: 44rem) 40rem, calc(100vw - 2.5rem)" alt="A picture" decoding="async">"#), "{event}");
+    let story = story.file(
+        "content/events/pic.toml",
+        "[[event]]\nid = \"pic\"\ndate = \"2024-07\"\ntitle = \"Pictured\"\nsources = [\"report\"]\n\n[event.media]\nsrc = \"images/pic.jpg\"\nalt = \"A picture\"\nsrcset = [\"images/pic-480.jpg\", \"images/pic-960.jpg 960w\"]\n",
+    );
+    let output = story.run(&["check"]);
+    let err = stderr(&output);
+    assert!(err.contains("error: `images/pic-480.jpg` is not a size of the picture\n  --> content/events/pic.toml:10:11\n"), "{err}");
+    assert!(err.contains("error: there is no file static/images/pic-960.jpg\n  --> content/events/pic.toml:10:33\n"), "{err}");
+}

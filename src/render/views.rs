@@ -135,6 +135,8 @@ pub(super) struct AccountView<'a> {
 
 #[derive(Serialize)]
 pub(super) struct MediaView<'a> {
+    /// The `srcset` attribute's value, with paths from this page; empty when the editor gave no sizes.
+    pub(super) srcset: String,
     /// Where a link to it points from this page: `root` + the path, or the full URL.
     pub(super) href: String,
     /// A path from the site root for images; the full URL for other media.
@@ -404,6 +406,12 @@ impl<'a> Views<'a> {
             accounts,
             sources: event.sources.iter().map(|&s| self.source(s)).collect(),
             media: event.media.as_ref().map(|m| MediaView {
+                srcset: m
+                    .srcset
+                    .iter()
+                    .map(|(path, width)| format!("{}{path} {width}w", self.root))
+                    .collect::<Vec<_>>()
+                    .join(", "),
                 href: if m.external {
                     m.src.clone()
                 } else {
