@@ -318,11 +318,15 @@ impl Builder {
         } else {
             "Rebuilt"
         };
+        // Name files that are there first, not an editor's vanished temp file.
+        let mut changes = changes.to_vec();
+        changes
+            .sort_by_key(|c| matches!(c, Change::Source(p) if !self.options.root.join(p).exists()));
         println!(
             "{verb} {} pages and {} static files in {elapsed} ms{}",
             site.pages.len(),
             site.statics.len(),
-            describe(changes)
+            describe(&changes)
         );
         Snapshot {
             event: event_json(&build, &[]),
