@@ -60,6 +60,8 @@ enum Command {
         /// How to print the problems
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
+        #[command(flatten)]
+        links: explainer::links::LinkArgs,
     },
 }
 
@@ -86,12 +88,13 @@ pub fn run() -> ExitCode {
             story,
             deny_warnings,
             format,
+            links,
         } => {
             let options = BuildOptions {
                 drafts: story.drafts,
                 ..BuildOptions::new(story.root)
             };
-            check(&options, deny_warnings, format)
+            check(&options, deny_warnings, format, &links)
         }
         Command::Serve(args) => explainer::serve::run(args),
         Command::Init(args) => explainer::scaffold::init(args),
@@ -135,9 +138,27 @@ fn build(options: BuildOptions) -> ExitCode {
 }
 
 /// Exit 0 when clean, 1 on errors (or on warnings with `--deny-warnings`);
-/// clap exits 2 on a usage error before this runs.
-fn check(options: &BuildOptions, deny_warnings: bool, format: Format) -> ExitCode {
-    let diagnostics = explainer::check(options);
+/// clap exits 2 on a usage error before this runs. With `--links`, the links'
+/// problems join the others; a story with errors has its links left unchecked.
+fn check(
+    options: &BuildOptions,
+    deny_warnings: bool,
+    format: Format,
+    links: &explainer::links::LinkArgs,
+) -> ExitCode {
+    let mut diagnostics = explainer::check(options);
+    if links.links {
+        match explainer::links::check_story(options, &links.options()) {
+            Some(report) => {
+                eprintln!("{}", report.summary());
+                if let Some(problem) = &report.cache_problem {
+                    eprintln!("The link cache was not saved: {problem}");
+                }
+                diagnostics = report.add_to(diagnostics);
+            }
+            None => eprintln!("Links were not checked: the story has errors; fix them first."),
+        }
+    }
     let errors = diagnostics.iter().any(Diagnostic::is_error);
     let failed = errors || (deny_warnings && !diagnostics.is_empty());
     match format {

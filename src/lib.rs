@@ -6,6 +6,7 @@
 
 pub mod diagnostics;
 pub mod export;
+pub mod links;
 pub mod load;
 pub mod markdown;
 pub mod minify;
