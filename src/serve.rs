@@ -104,13 +104,20 @@ fn serve(args: ServeArgs) -> Result<(), String> {
         ..BuildOptions::new(root.clone())
     });
     let first = builder.build(&Snapshot::empty(&builder.run), &[]);
-    let (sender, snapshots) = watch::channel(Arc::new(first));
+    builder.report(&first, &[]);
+    let (sender, snapshots) = watch::channel(Arc::new(first.snapshot));
     std::thread::spawn(move || {
-        watcher.run(|changes| {
+        watcher.run(|saved| {
             // Clone the Arc: holding the borrow through a build would block readers.
             let previous = Arc::clone(&sender.borrow());
-            let next = builder.build(&previous, &changes);
-            sender.send_replace(Arc::new(next));
+            let outcome = builder.build(&previous, &saved.changes);
+            // A file saved again while this build ran may have been read half-written:
+            // keep quiet about these errors, as the next build is on its way.
+            if outcome.failed && saved.changed_again() {
+                return ControlFlow::Continue(());
+            }
+            builder.report(&outcome, &saved.changes);
+            sender.send_replace(Arc::new(outcome.snapshot));
             ControlFlow::Continue(())
         });
         eprintln!(
@@ -264,14 +271,9 @@ impl Builder {
         }
     }
 
-    /// Builds the site; on failure keeps `previous`'s site and reports the problems.
-    fn build(&mut self, previous: &Snapshot, changes: &[Change]) -> Snapshot {
+    /// Builds the site; on failure keeps `previous`'s site with the problems.
+    fn build(&mut self, previous: &Snapshot, changes: &[Change]) -> Outcome {
         let started = Instant::now();
-        for change in changes {
-            if let Change::Lost(reason) = change {
-                eprintln!("warning: {reason}; rebuilding everything");
-            }
-        }
         self.count += 1;
         let build = format!("{}-{}", self.run, self.count);
         let render = RenderOptions {
@@ -279,25 +281,14 @@ impl Builder {
         };
         let (site, diagnostics) = make_site(&self.options, &render);
         let base_path = base_path(&self.options.root).unwrap_or_else(|| previous.base_path.clone());
-        let warnings: Vec<Diagnostic> = diagnostics
-            .iter()
-            .filter(|d| !d.is_error())
-            .cloned()
-            .collect();
-        // Like `check`: every problem in order; warnings again only when they changed.
-        if site.is_none() || warnings != self.warnings {
-            for diagnostic in &diagnostics {
-                eprintln!("{diagnostic}");
-            }
-        }
-        self.warnings = warnings;
-        let errors: Vec<Diagnostic> = diagnostics
-            .into_iter()
-            .filter(Diagnostic::is_error)
-            .collect();
         let elapsed = started.elapsed().as_millis();
         let Some(site) = site else {
-            eprintln!(
+            let errors: Vec<Diagnostic> = diagnostics
+                .iter()
+                .filter(|d| d.is_error())
+                .cloned()
+                .collect();
+            let done = format!(
                 "Build failed: {}. {}",
                 summary(&errors),
                 if previous.files.is_empty() {
@@ -306,11 +297,16 @@ impl Builder {
                     "Still serving the last good build; the browser shows the problems."
                 }
             );
-            return Snapshot {
-                build: previous.build.clone(),
-                files: previous.files.clone(),
-                base_path,
-                event: event_json(&previous.build, &errors),
+            return Outcome {
+                snapshot: Snapshot {
+                    build: previous.build.clone(),
+                    files: previous.files.clone(),
+                    base_path,
+                    event: event_json(&previous.build, &errors),
+                },
+                failed: true,
+                diagnostics,
+                done,
             };
         };
         let verb = if changes.is_empty() {
@@ -322,19 +318,61 @@ impl Builder {
         let mut changes = changes.to_vec();
         changes
             .sort_by_key(|c| matches!(c, Change::Source(p) if !self.options.root.join(p).exists()));
-        println!(
+        let done = format!(
             "{verb} {} pages and {} static files in {elapsed} ms{}",
             site.pages.len(),
             site.statics.len(),
             describe(&changes)
         );
-        Snapshot {
-            event: event_json(&build, &[]),
-            build,
-            files: Arc::new(files(site)),
-            base_path,
+        Outcome {
+            snapshot: Snapshot {
+                event: event_json(&build, &[]),
+                build,
+                files: Arc::new(files(site)),
+                base_path,
+            },
+            failed: false,
+            diagnostics,
+            done,
         }
     }
+
+    /// Prints a build's outcome as `build` and `check` would: every problem in
+    /// order, then a line saying what happened. Warnings of a good build are
+    /// printed again only when they changed.
+    fn report(&mut self, outcome: &Outcome, changes: &[Change]) {
+        for change in changes {
+            if let Change::Lost(reason) = change {
+                eprintln!("warning: {reason}; rebuilt everything");
+            }
+        }
+        let warnings: Vec<Diagnostic> = outcome
+            .diagnostics
+            .iter()
+            .filter(|d| !d.is_error())
+            .cloned()
+            .collect();
+        if outcome.failed || warnings != self.warnings {
+            for diagnostic in &outcome.diagnostics {
+                eprintln!("{diagnostic}");
+            }
+        }
+        self.warnings = warnings;
+        if outcome.failed {
+            eprintln!("{}", outcome.done);
+        } else {
+            println!("{}", outcome.done);
+        }
+    }
+}
+
+/// What one build made, before it is reported and published.
+struct Outcome {
+    snapshot: Snapshot,
+    failed: bool,
+    diagnostics: Vec<Diagnostic>,
+    /// The line that says what happened.
+    done: String,
 }
 
 /// [`crate::make_site`], with a bug's panic turned into an error, so the server

@@ -8,6 +8,7 @@
 //! change of a burst ([`Timing`]); call the callback once with the whole burst.
 //! It knows nothing of building or HTTP.
 
+use std::collections::VecDeque;
 use std::ops::ControlFlow;
 use std::path::{Component, Path, PathBuf};
 use std::sync::mpsc;
@@ -119,6 +120,33 @@ impl Burst {
 
 type Received = Result<Event, notify::Error>;
 
+/// One burst of changes, as the callback gets it.
+pub struct Saved<'a> {
+    pub changes: Vec<Change>,
+    root: &'a Path,
+    events: &'a mpsc::Receiver<Received>,
+    later: &'a mut VecDeque<Received>,
+}
+
+impl Saved<'_> {
+    /// Whether files changed again since the burst ended, so that what was built
+    /// from them may already be out of date (or read half-written). The new
+    /// changes still make a burst of their own.
+    pub fn changed_again(&mut self) -> bool {
+        self.later.extend(self.events.try_iter());
+        self.later.iter().any(|received| match received {
+            Ok(event) => {
+                event.need_rescan()
+                    || event
+                        .paths
+                        .iter()
+                        .any(|path| classify(self.root, &event.kind, path).is_some())
+            }
+            Err(_) => true,
+        })
+    }
+}
+
 /// Watches one story folder. Create it before the first build, so that no
 /// change made during that build is missed; then [`Watcher::run`].
 pub struct Watcher {
@@ -175,15 +203,18 @@ impl Watcher {
 
     /// Waits for changes and calls `on_change` once per burst, with the changes in
     /// the order they came, until `on_change` breaks or the watcher fails for good.
-    pub fn run(mut self, mut on_change: impl FnMut(Vec<Change>) -> ControlFlow<()>) {
+    pub fn run(mut self, mut on_change: impl FnMut(&mut Saved) -> ControlFlow<()>) {
         let mut burst: Option<Burst> = None;
+        // Events taken from the channel while `on_change` ran, handled next.
+        let mut later: VecDeque<Received> = VecDeque::new();
         loop {
-            let received = match &burst {
-                None => self
+            let received = match (later.pop_front(), &burst) {
+                (Some(event), _) => Ok(event),
+                (None, None) => self
                     .events
                     .recv()
                     .map_err(|_| mpsc::RecvTimeoutError::Disconnected),
-                Some(burst) => {
+                (None, Some(burst)) => {
                     let wait = burst
                         .due(self.timing)
                         .saturating_duration_since(Instant::now());
@@ -200,10 +231,16 @@ impl Watcher {
                     }
                 }
                 Err(mpsc::RecvTimeoutError::Timeout) => {
-                    if let Some(done) = burst.take()
-                        && on_change(done.changes).is_break()
-                    {
-                        return;
+                    if let Some(done) = burst.take() {
+                        let mut saved = Saved {
+                            changes: done.changes,
+                            root: &self.root,
+                            events: &self.events,
+                            later: &mut later,
+                        };
+                        if on_change(&mut saved).is_break() {
+                            return;
+                        }
                     }
                 }
                 Err(mpsc::RecvTimeoutError::Disconnected) => return,
@@ -379,5 +416,51 @@ mod tests {
         );
         burst.add(Change::Source("content/a".into()), ms(95));
         assert_eq!(burst.due(timing), ms(100));
+    }
+
+    #[test]
+    fn a_callback_learns_that_files_changed_again_while_it_worked() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let root = std::fs::canonicalize(dir.path()).expect("canonical");
+        std::fs::create_dir(root.join("content")).expect("content");
+        let watcher = Watcher::new(&root, Timing::default(), false).expect("watcher");
+        let (report, reports) = mpsc::channel();
+        let folder = root.join("content");
+        std::thread::spawn(move || {
+            let mut calls = 0;
+            watcher.run(|saved| {
+                calls += 1;
+                if calls == 1 {
+                    // A save during the "build".
+                    std::fs::write(folder.join("b.md"), "b").expect("write b");
+                }
+                let deadline = Instant::now() + Duration::from_secs(5);
+                let mut again = saved.changed_again();
+                while calls == 1 && !again && Instant::now() < deadline {
+                    std::thread::sleep(Duration::from_millis(10));
+                    again = saved.changed_again();
+                }
+                report.send((saved.changes.clone(), again)).ok();
+                if calls == 1 {
+                    ControlFlow::Continue(())
+                } else {
+                    ControlFlow::Break(())
+                }
+            });
+        });
+        std::fs::write(root.join("content/a.md"), "a").expect("write a");
+        let wait = Duration::from_secs(10);
+        let (first, again) = reports.recv_timeout(wait).expect("a first burst");
+        assert!(
+            first.contains(&Change::Source("content/a.md".into())),
+            "{first:?}"
+        );
+        assert!(again, "the save during the callback is noticed");
+        let (second, again) = reports.recv_timeout(wait).expect("a second burst");
+        assert!(
+            second.contains(&Change::Source("content/b.md".into())),
+            "{second:?}"
+        );
+        assert!(!again, "nothing changed during the second callback");
     }
 }
