@@ -5,7 +5,8 @@
 //! be replaced; turn each file event into [`Change`]s with the pure
 //! [`classify`], which drops editor litter (swap, backup and temp files) and
 //! events that change no bytes; wait for a short quiet spell after the last
-//! change of a burst ([`Timing`]); call the callback once with the whole burst.
+//! change of a burst ([`Timing`]); call the callback once with the whole burst
+//! ([`Saved`]), which can ask whether files changed again while it worked.
 //! It knows nothing of building or HTTP.
 
 use std::collections::VecDeque;
