@@ -4,11 +4,12 @@
 //! the story; build it with [`crate::make_site`], pages naming the reload
 //! script; serve the last good site from memory over HTTP; on each burst of
 //! changes rebuild, and publish the new site, or the problems over the last
-//! good one (unless files changed again during the build, which may have read
-//! them half-written), as a [`Snapshot`] through a `tokio::sync::watch` channel. Readers
-//! hold an `Arc` to one snapshot, so they never see a half-made site, and
-//! nothing is written to disk. Open pages learn of each build over
-//! server-sent events and reload, or show the problems in an overlay.
+//! good one, as a [`Snapshot`] through a `tokio::sync::watch` channel (but not
+//! the problems of a build whose files changed again while it ran: it may have
+//! read them half-written). Readers hold an `Arc` to one snapshot, so they
+//! never see a half-made site, and nothing is written to disk. Open pages
+//! learn of each build over server-sent events and reload, or show the
+//! problems in an overlay.
 
 use std::collections::HashMap;
 use std::convert::Infallible;
