@@ -190,42 +190,11 @@ fn static_files(root: &Path, diagnostics: &mut Diagnostics) -> Vec<StaticFile> {
             bytes: Bytes::BuiltIn(bytes),
         })
         .collect();
-    let folder = root.join("static");
-    if !folder.is_dir() {
-        return files;
-    }
-    for entry in walkdir::WalkDir::new(&folder)
-        .follow_links(true)
-        .sort_by_file_name()
-    {
-        let entry = match entry {
-            Ok(entry) => entry,
-            Err(error) => {
-                let path = error
-                    .path()
-                    .and_then(|p| p.strip_prefix(root).ok())
-                    .map_or_else(|| "static".to_string(), load::relative);
-                diagnostics.push(Diagnostic::whole_file(
-                    Severity::Error,
-                    &path,
-                    format!("cannot read this static file: {error}"),
-                ));
-                continue;
-            }
-        };
-        if !entry.file_type().is_file()
-            || load::is_editor_litter(&entry.file_name().to_string_lossy())
-        {
-            continue;
-        }
-        let Ok(rel) = entry.path().strip_prefix(&folder) else {
-            continue;
-        };
-        let path = load::relative(rel);
+    for (path, full) in load::files_under(root, "static", diagnostics) {
         files.retain(|f| f.path != path);
         files.push(StaticFile {
             path,
-            bytes: Bytes::File(entry.path().to_path_buf()),
+            bytes: Bytes::File(full),
         });
     }
     files

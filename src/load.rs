@@ -8,7 +8,7 @@
 
 use std::fs;
 use std::ops::Range;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -319,13 +319,20 @@ pub fn is_editor_litter(name: &str) -> bool {
         || name == "4913"
 }
 
-/// The files with extension `ext` under `root/folder`, as story-relative paths, sorted.
-fn list(root: &Path, folder: &str, ext: &str, diagnostics: &mut Diagnostics) -> Vec<String> {
+/// Every file under `root/folder`, following links, sorted by name, editor
+/// litter skipped: (path relative to `folder`, full path). Entries that cannot
+/// be read, symlink loops among them, are reported.
+pub fn files_under(
+    root: &Path,
+    folder: &str,
+    diagnostics: &mut Diagnostics,
+) -> Vec<(String, PathBuf)> {
     let dir = root.join(folder);
     if !dir.is_dir() {
         return Vec::new();
     }
-    let mut paths = Vec::new();
+    let top = folder.split('/').next().unwrap_or(folder);
+    let mut files = Vec::new();
     let walker = walkdir::WalkDir::new(&dir)
         .follow_links(true)
         .sort_by_file_name()
@@ -343,12 +350,14 @@ fn list(root: &Path, folder: &str, ext: &str, diagnostics: &mut Diagnostics) -> 
                     (
                         "this link points back to a folder that contains it (a symlink loop)"
                             .to_string(),
-                        "remove the link or point it somewhere else",
+                        "remove the link or point it somewhere else".to_string(),
                     )
                 } else {
                     (
                         format!("cannot read: {}", io_message(error.io_error())),
-                        "make it readable (check its permissions and that a link points to a file that exists), or move it out of content/",
+                        format!(
+                            "make it readable (check its permissions and that a link points to a file that exists), or move it out of {top}/"
+                        ),
                     )
                 };
                 diagnostics
@@ -359,10 +368,18 @@ fn list(root: &Path, folder: &str, ext: &str, diagnostics: &mut Diagnostics) -> 
         if !entry.file_type().is_file() {
             continue;
         }
-        let Ok(rel) = entry.path().strip_prefix(root) else {
-            continue;
-        };
-        let rel = relative(rel);
+        if let Ok(rel) = entry.path().strip_prefix(&dir) {
+            files.push((relative(rel), entry.path().to_path_buf()));
+        }
+    }
+    files
+}
+
+/// The files with extension `ext` under `root/folder`, as story-relative paths, sorted.
+fn list(root: &Path, folder: &str, ext: &str, diagnostics: &mut Diagnostics) -> Vec<String> {
+    let mut paths = Vec::new();
+    for (rel, _) in files_under(root, folder, diagnostics) {
+        let rel = format!("{folder}/{rel}");
         if rel.ends_with(&format!(".{ext}")) {
             paths.push(rel);
         } else {

@@ -165,6 +165,9 @@ fn check_reports_the_alt_text_the_import_left_empty_and_nothing_else_is_wrong() 
     let story = fresh_story();
     let root = story.root().join("story");
     import(&root, &[fixture("newsroom.csv").to_str().expect("UTF-8")]);
+    // The sheet's one picture of the site's own: the editor puts its file in static/.
+    fs::create_dir_all(root.join("static/images")).expect("static folder");
+    fs::write(root.join("static/images/court.png"), "png").expect("picture");
     let output = check(&root);
     let diagnostics: serde_json::Value =
         serde_json::from_slice(&output.stdout).expect("check prints JSON");

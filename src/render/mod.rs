@@ -17,7 +17,7 @@ use std::path::Path;
 use tera::{ErrorKind, Tera};
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity, SourceFile};
-use crate::load::{is_editor_litter, relative};
+use crate::load::files_under;
 use crate::model::Story;
 use pages::{Job, Pages};
 use rayon::prelude::*;
@@ -64,51 +64,17 @@ impl Templates {
                 (name.to_string(), SourceFile::new(path, *text))
             })
             .collect();
-        let folder = root.join("templates");
-        if folder.is_dir() {
-            for entry in walkdir::WalkDir::new(&folder)
-                .sort_by_file_name()
-                .follow_links(true)
-            {
-                let entry = match entry {
-                    Ok(entry) => entry,
-                    Err(error) => {
-                        let path = error
-                            .path()
-                            .and_then(|p| p.strip_prefix(root).ok())
-                            .map_or_else(|| "templates".to_string(), relative);
-                        let reason = if error.loop_ancestor().is_some() {
-                            "this link points back to a folder that contains it (a symlink loop)"
-                                .to_string()
-                        } else {
-                            format!("cannot read: {error}")
-                        };
-                        diagnostics.push(
-                            Diagnostic::whole_file(Severity::Error, &path, reason)
-                                .help("remove the link, or point it at a real file"),
-                        );
-                        continue;
-                    }
-                };
-                let name = entry.file_name().to_string_lossy();
-                if !entry.file_type().is_file() || is_editor_litter(&name) {
-                    continue;
+        for (name, full) in files_under(root, "templates", diagnostics) {
+            let path = format!("templates/{name}");
+            match fs::read_to_string(&full) {
+                Ok(text) => {
+                    sources.insert(name, SourceFile::new(path, text));
                 }
-                let Ok(rel) = entry.path().strip_prefix(&folder) else {
-                    continue;
-                };
-                let name = relative(rel);
-                let path = format!("templates/{name}");
-                match fs::read_to_string(entry.path()) {
-                    Ok(text) => {
-                        sources.insert(name, SourceFile::new(path, text));
-                    }
-                    Err(error) => diagnostics.push(Diagnostic::whole_file(
-                        Severity::Error,
-                        &path,
-                        format!("cannot read this template: {error}"),
-                    )),
-                }
+                Err(error) => diagnostics.push(Diagnostic::whole_file(
+                    Severity::Error,
+                    &path,
+                    format!("cannot read this template: {error}"),
+                )),
             }
         }
         let mut tera = Tera::new();

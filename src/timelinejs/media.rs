@@ -153,13 +153,7 @@ fn own_file(url: &str, base_url: &str) -> Option<String> {
     is_file.then(|| rest.to_string())
 }
 
-pub fn is_image_path(src: &str) -> bool {
-    let lower = src.to_ascii_lowercase();
-    let path = lower.split(['?', '#']).next().unwrap_or("");
-    [".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".svg"]
-        .iter()
-        .any(|ext| path.ends_with(ext))
-}
+pub use crate::resolve::is_image_path;
 
 #[cfg(test)]
 mod tests {
