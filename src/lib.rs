@@ -123,9 +123,14 @@ pub fn make_site(
     if found.iter().any(Diagnostic::is_error) {
         return (None, found);
     }
-    match render::render(&story, &templates, render_options) {
+    // The data files need only the story: make them while the pages render.
+    let (rendered, exports) = rayon::join(
+        || render::render(&story, &templates, render_options),
+        || export::files(&story),
+    );
+    match rendered {
         Ok(mut pages) => {
-            pages.extend(export::files(&story));
+            pages.extend(exports);
             let mut statics = statics;
             if story.site.minify {
                 minify_site(&mut pages, &mut statics, &mut found);

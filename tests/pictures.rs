@@ -5,7 +5,7 @@ mod support;
 use std::path::Path;
 
 use explainer::BuildOptions;
-use explainer::render::actor_map::{ActorMap, any_overlap};
+use explainer::render::actor_map::{ActorMap, any_overlap, links};
 use explainer::render::timeline_svg::is_break;
 use support::{Story, attribute_values};
 
@@ -121,8 +121,10 @@ fn the_default_story_map_has_no_overlapping_labels() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let (story, diagnostics) = explainer::load_story(&BuildOptions::new(root));
     let story = story.unwrap_or_else(|| panic!("{diagnostics:?}"));
+    let links = links(&story);
     let map = ActorMap {
         story: &story,
+        links: &links,
         center: None,
         root: "../",
         id: "m",
@@ -139,6 +141,7 @@ fn the_default_story_map_has_no_overlapping_labels() {
     for center in 0..story.actors.len() {
         let map = ActorMap {
             story: &story,
+            links: &links,
             center: Some(center),
             root: "../../",
             id: "m",
@@ -158,9 +161,11 @@ fn pictures_are_drawn_the_same_way_every_time() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let (story, _) = explainer::load_story(&BuildOptions::new(root));
     let story = story.expect("default story loads");
+    let links = links(&story);
     let draw = || {
         ActorMap {
             story: &story,
+            links: &links,
             center: None,
             root: "../",
             id: "m",

@@ -64,8 +64,22 @@ struct Link {
     shared_events: usize,
 }
 
+/// Every pair of actors that share a relation or an event, and each actor's
+/// neighbours: computed once per story, shared by every map of the build.
+pub struct Links {
+    pairs: BTreeMap<(usize, usize), Link>,
+    neighbours: Vec<Vec<usize>>,
+}
+
+impl Links {
+    fn pair(&self, a: usize, b: usize) -> Option<(&(usize, usize), &Link)> {
+        self.pairs.get_key_value(&(a.min(b), a.max(b)))
+    }
+}
+
 pub struct ActorMap<'a> {
     pub story: &'a Story,
+    pub links: &'a Links,
     /// Draw only this actor and its neighbours, with the actor in the middle.
     pub center: Option<usize>,
     pub root: &'a str,
@@ -79,10 +93,9 @@ pub struct Drawn {
     pub left_out: usize,
 }
 
-impl ActorMap<'_> {
-    /// Every pair of actors that share a relation or an event, with what they share.
-    fn links(&self) -> BTreeMap<(usize, usize), Link> {
-        let story = self.story;
+/// Every pair of actors that share a relation or an event, with what they share.
+pub fn links(story: &Story) -> Links {
+    {
         let mut links: BTreeMap<(usize, usize), Link> = BTreeMap::new();
         for (a, actor) in story.actors.iter().enumerate() {
             for relation in &actor.relations {
@@ -108,30 +121,27 @@ impl ActorMap<'_> {
                 }
             }
         }
-        links
+        let mut neighbours = vec![Vec::new(); story.actors.len()];
+        for &(a, b) in links.keys() {
+            neighbours[a].push(b);
+            neighbours[b].push(a);
+        }
+        for list in &mut neighbours {
+            list.sort_unstable();
+        }
+        Links {
+            pairs: links,
+            neighbours,
+        }
     }
+}
 
+impl ActorMap<'_> {
     pub fn render(&self) -> Drawn {
         let story = self.story;
-        let all_links = self.links();
-        let degree = |a: usize| all_links.keys().filter(|(x, y)| *x == a || *y == a).count();
+        let degree = |a: usize| self.links.neighbours[a].len();
         let mut nodes: Vec<usize> = match self.center {
-            Some(center) => {
-                let mut n: Vec<usize> = all_links
-                    .keys()
-                    .filter_map(|&(a, b)| {
-                        if a == center {
-                            Some(b)
-                        } else if b == center {
-                            Some(a)
-                        } else {
-                            None
-                        }
-                    })
-                    .collect();
-                n.sort_unstable();
-                n
-            }
+            Some(center) => self.links.neighbours[center].clone(),
             None => (0..story.actors.len()).collect(),
         };
         let mut left_out = 0;
@@ -148,7 +158,7 @@ impl ActorMap<'_> {
                 left_out,
             };
         }
-        let ring = self.order(&nodes, &all_links);
+        let ring = self.order(&nodes);
         let count = |a: usize| story.index.actor_events[a].len();
         let radius_of = |a: usize| 5.0 + (count(a) as f64).sqrt() * 2.0;
 
@@ -213,12 +223,24 @@ impl ActorMap<'_> {
                 }
             })
             .collect();
-        let links: Vec<(&(usize, usize), &Link)> = all_links
-            .iter()
-            .filter(|((a, b), _)| positions.contains_key(a) && positions.contains_key(b))
+        let links: Vec<(&(usize, usize), &Link)> = match self.center {
             // Around one actor, only that actor's own links: its neighbours' are on their pages.
-            .filter(|((a, b), _)| self.center.is_none_or(|c| *a == c || *b == c))
-            .collect();
+            Some(c) => {
+                let mut own: Vec<_> = self.links.neighbours[c]
+                    .iter()
+                    .filter(|n| positions.contains_key(n))
+                    .filter_map(|&n| self.links.pair(c, n))
+                    .collect();
+                own.sort_by_key(|(key, _)| **key);
+                own
+            }
+            None => self
+                .links
+                .pairs
+                .iter()
+                .filter(|((a, b), _)| positions.contains_key(a) && positions.contains_key(b))
+                .collect(),
+        };
         let mut edge_labels: Vec<Option<PlacedLabel>> = Vec::new();
         for ((a, b), link) in &links {
             let Some((from, wording)) = link.relations.first() else {
@@ -376,7 +398,7 @@ impl ActorMap<'_> {
     }
 
     /// Actors around the circle: by kind, then a few barycentre passes.
-    fn order(&self, nodes: &[usize], links: &BTreeMap<(usize, usize), Link>) -> Vec<usize> {
+    fn order(&self, nodes: &[usize]) -> Vec<usize> {
         let story = self.story;
         let mut ring: Vec<usize> = nodes.to_vec();
         ring.sort_by_key(|&a| (story.actors[a].kind, a));
@@ -384,6 +406,22 @@ impl ActorMap<'_> {
         if n < 4 {
             return ring;
         }
+        // Each node's neighbours on the ring, with how strongly they are linked.
+        let members: std::collections::BTreeSet<usize> = ring.iter().copied().collect();
+        let adjacent: BTreeMap<usize, Vec<(usize, f64)>> = ring
+            .iter()
+            .map(|&a| {
+                let near = self.links.neighbours[a]
+                    .iter()
+                    .filter(|b| members.contains(b))
+                    .filter_map(|&b| {
+                        let (_, link) = self.links.pair(a, b)?;
+                        Some((b, (link.relations.len() + link.shared_events) as f64))
+                    })
+                    .collect();
+                (a, near)
+            })
+            .collect();
         for _ in 0..6 {
             let slot: BTreeMap<usize, usize> =
                 ring.iter().enumerate().map(|(i, &a)| (a, i)).collect();
@@ -393,16 +431,8 @@ impl ActorMap<'_> {
                 .map(|(i, &a)| {
                     let angle = |j: usize| 2.0 * PI * j as f64 / n as f64;
                     let (mut sx, mut sy, mut weight) = (angle(i).cos(), angle(i).sin(), 1.0);
-                    for ((x, y), link) in links {
-                        let other = if *x == a {
-                            *y
-                        } else if *y == a {
-                            *x
-                        } else {
-                            continue;
-                        };
+                    for &(other, w) in adjacent.get(&a).map_or(&[][..], |v| &v[..]) {
                         if let Some(&j) = slot.get(&other) {
-                            let w = (link.relations.len() + link.shared_events) as f64;
                             sx += angle(j).cos() * w;
                             sy += angle(j).sin() * w;
                             weight += w;

@@ -258,6 +258,7 @@ pub fn render(
     let builder = Pages {
         story,
         live_reload: options.live_reload.as_deref(),
+        links: std::sync::OnceLock::new(),
     };
     let rendered: Vec<Result<Page, tera::Error>> = builder
         .list()

@@ -52,9 +52,15 @@ pub(super) enum PageKind {
 pub(super) struct Pages<'a> {
     pub(super) story: &'a Story,
     pub(super) live_reload: Option<&'a str>,
+    pub(super) links: std::sync::OnceLock<super::actor_map::Links>,
 }
 
 impl<'a> Pages<'a> {
+    fn links(&self) -> &super::actor_map::Links {
+        self.links
+            .get_or_init(|| super::actor_map::links(self.story))
+    }
+
     fn views(&self, path: &str) -> Views<'a> {
         Views {
             story: self.story,
@@ -181,6 +187,7 @@ impl<'a> Pages<'a> {
             Embed::Map { actor } => {
                 let svg = ActorMap {
                     story,
+                    links: self.links(),
                     center: *actor,
                     root: &v.root,
                     id,
@@ -308,6 +315,7 @@ impl<'a> Pages<'a> {
         );
         let map = ActorMap {
             story,
+            links: self.links(),
             center: None,
             root: &v.root,
             id: "actor-map",
@@ -354,6 +362,7 @@ impl<'a> Pages<'a> {
         common.json_ld = Some(script_json(&actor_json_ld(actor, &common.page)));
         let neighbourhood = ActorMap {
             story,
+            links: self.links(),
             center: Some(index),
             root: &v.root,
             id: "neighbourhood-map",
