@@ -403,7 +403,9 @@ impl ActorMap<'_> {
         let mut ring: Vec<usize> = nodes.to_vec();
         ring.sort_by_key(|&a| (story.actors[a].kind, a));
         let n = ring.len();
-        if n < 4 {
+        // Around one actor every line runs from the middle to the ring, so no
+        // order crosses fewer lines: the barycentre passes would change nothing.
+        if n < 4 || self.center.is_some() {
             return ring;
         }
         // Each node's neighbours on the ring, with how strongly they are linked.
