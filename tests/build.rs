@@ -396,3 +396,17 @@ fn an_event_picture_offers_the_sizes_the_editor_gives() {
     assert!(err.contains("error: `images/pic-480.jpg` is not a size of the picture\n  --> content/events/pic.toml:10:11\n"), "{err}");
     assert!(err.contains("error: there is no file static/images/pic-960.jpg\n  --> content/events/pic.toml:10:33\n"), "{err}");
 }
+
+/// The rendered HTML of a small fixture, pinned: any change to the templates or
+/// the page contexts shows up here, to be read and accepted on purpose.
+#[test]
+fn the_rendered_pages_of_a_small_story_are_pinned() {
+    let site = Story::small().build(&[]);
+    insta::assert_snapshot!("event_page", site.page("events/meeting/index.html"));
+    insta::assert_snapshot!("actor_page", site.page("actors/anna/index.html"));
+    let timeline = site.page("timeline/index.html");
+    let list = &timeline[timeline
+        .find("<section class=\"year\"")
+        .expect("the year list")..];
+    insta::assert_snapshot!("timeline_list", list);
+}
