@@ -13,11 +13,14 @@
 //! Usage: bench-reload EXPLAINER_BINARY REPOSITORY [SAVES]
 //!        bench-reload generate DIR     (only write the synthetic story into DIR)
 
+#[path = "../tests/support/sse.rs"]
+mod sse;
+
 use std::env;
 use std::fmt::Write as _;
 use std::fs;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{SocketAddr, TcpStream};
+use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
@@ -204,59 +207,21 @@ impl Drop for Server {
 
 /// The `data:` of each `build` event, as the browser's EventSource gets it.
 struct Events {
-    data: mpsc::Receiver<String>,
+    /// (name, data): every event of the stream is a `build` event.
+    data: mpsc::Receiver<(String, String)>,
 }
 
 impl Events {
     fn open(address: SocketAddr) -> Events {
-        let mut stream = TcpStream::connect(address).expect("connect");
-        stream.set_nodelay(true).ok();
-        write!(
-            stream,
-            "GET /__explainer/events HTTP/1.1\r\nHost: {address}\r\nAccept: text/event-stream\r\n\r\n"
-        )
-        .expect("ask for events");
-        let (sender, data) = mpsc::channel();
-        thread::spawn(move || {
-            let mut reader = BufReader::new(stream);
-            let mut line = String::new();
-            loop {
-                line.clear();
-                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
-                    break;
-                }
-            }
-            let mut pending = String::new();
-            loop {
-                line.clear();
-                if reader.read_line(&mut line).unwrap_or(0) == 0 {
-                    return;
-                }
-                let Ok(size) = usize::from_str_radix(line.trim(), 16) else {
-                    return;
-                };
-                let mut chunk = vec![0; size + 2];
-                if reader.read_exact(&mut chunk).is_err() {
-                    return;
-                }
-                pending.push_str(&String::from_utf8_lossy(&chunk[..size]));
-                while let Some(end) = pending.find("\n\n") {
-                    let block: String = pending.drain(..end + 2).collect();
-                    if let Some(data) = block.lines().find_map(|l| l.strip_prefix("data:")) {
-                        if sender.send(data.trim().to_string()).is_err() {
-                            return;
-                        }
-                    }
-                }
-            }
-        });
-        Events { data }
+        Events {
+            data: sse::subscribe(address),
+        }
     }
 
     /// Waits for a good build other than `than`; panics on errors.
     fn next_build(&self, than: Option<&str>) -> String {
         loop {
-            let data = self
+            let (_, data) = self
                 .data
                 .recv_timeout(Duration::from_secs(30))
                 .expect("a reload event within 30 s");

@@ -3,6 +3,8 @@
 //! announces: pages, reload events, errors for the overlay, and that the served
 //! site always ends equal to a clean `explainer build`.
 
+#[path = "support/sse.rs"]
+mod sse;
 mod support;
 
 use std::fs;
@@ -298,78 +300,25 @@ fn dechunk(mut body: &[u8]) -> Vec<u8> {
     out
 }
 
-/// The server-sent events of one connection, parsed on a thread.
+/// The server-sent events of one connection, read on a thread.
 struct Events {
-    received: mpsc::Receiver<(String, Value)>,
+    received: mpsc::Receiver<(String, String)>,
 }
 
 impl Events {
     fn open(address: SocketAddr) -> Events {
-        let mut stream = TcpStream::connect(address).expect("connect for events");
-        write!(
-            stream,
-            "GET /__explainer/events HTTP/1.1\r\nHost: {address}\r\nAccept: text/event-stream\r\n\r\n"
-        )
-        .expect("ask for events");
-        let (sender, received) = mpsc::channel();
-        thread::spawn(move || {
-            let mut reader = BufReader::new(stream);
-            let mut line = String::new();
-            // Headers, then chunks: a size line, the data, an empty line.
-            loop {
-                line.clear();
-                if reader.read_line(&mut line).unwrap_or(0) == 0 {
-                    return;
-                }
-                if line == "\r\n" {
-                    break;
-                }
-            }
-            let mut pending = String::new();
-            loop {
-                line.clear();
-                if reader.read_line(&mut line).unwrap_or(0) == 0 {
-                    return;
-                }
-                let Ok(size) = usize::from_str_radix(line.trim(), 16) else {
-                    return;
-                };
-                let mut chunk = vec![0; size + 2];
-                if reader.read_exact(&mut chunk).is_err() {
-                    return;
-                }
-                pending.push_str(&String::from_utf8_lossy(&chunk[..size]));
-                while let Some(end) = pending.find("\n\n") {
-                    let block: String = pending.drain(..end + 2).collect();
-                    let mut name = String::new();
-                    let mut data = String::new();
-                    for field in block.lines() {
-                        if let Some(value) = field.strip_prefix("event:") {
-                            name = value.trim().to_string();
-                        } else if let Some(value) = field.strip_prefix("data:") {
-                            data.push_str(value.trim_start());
-                        }
-                    }
-                    if name.is_empty() {
-                        continue; // a keep-alive comment
-                    }
-                    let value = serde_json::from_str(&data).expect("event data is JSON");
-                    if sender.send((name, value)).is_err() {
-                        return;
-                    }
-                }
-            }
-        });
-        Events { received }
+        Events {
+            received: sse::subscribe(address),
+        }
     }
 
     fn next(&self) -> Value {
-        let (name, value) = self
+        let (name, data) = self
             .received
             .recv_timeout(PATIENCE)
             .expect("a server-sent event in time");
         assert_eq!(name, "build");
-        value
+        serde_json::from_str(&data).expect("event data is JSON")
     }
 
     /// Skips events until one matches `wanted`.
@@ -377,10 +326,11 @@ impl Events {
         let deadline = Instant::now() + PATIENCE;
         loop {
             let wait = deadline.saturating_duration_since(Instant::now());
-            let (_, value) = self
+            let (_, data) = self
                 .received
                 .recv_timeout(wait)
                 .expect("the awaited event in time");
+            let value = serde_json::from_str(&data).expect("event data is JSON");
             if wanted(&value) {
                 return value;
             }
