@@ -12,6 +12,7 @@
 
 use serde::Serialize;
 
+use crate::markdown::escape_html;
 use crate::model::{Event, Media, PartialDate, Precision, Story, when_label};
 use crate::render::Page;
 use crate::timelinejs::{Column, is_image_path};
@@ -456,12 +457,12 @@ fn timeline(story: &Story) -> Timeline {
         end_date: None,
         display_date: None,
         text: TlText {
-            headline: escape(&story.site.title),
+            headline: escape_html(&story.site.title),
             text: story
                 .site
                 .subtitle
                 .as_deref()
-                .map(|s| format!("<p>{}</p>", escape(s)))
+                .map(|s| format!("<p>{}</p>", escape_html(s)))
                 .unwrap_or_default(),
         },
         media: None,
@@ -480,13 +481,13 @@ fn timeline(story: &Story) -> Timeline {
                 event.approximate,
             )),
             text: TlText {
-                headline: escape(&event.title),
+                headline: escape_html(&event.title),
                 text: slide_text(story, event, &urls),
             },
             media: event.media.as_ref().map(|m| TlMedia {
                 url: urls.media(&m.src),
                 caption: m.caption.as_ref().map(|c| c.at(urls.base).into_owned()),
-                credit: m.credit.as_deref().map(escape),
+                credit: m.credit.as_deref().map(escape_html),
                 alt: m.alt.clone().filter(|a| !a.is_empty()),
             }),
             group: event.tags.first().cloned(),
@@ -510,7 +511,7 @@ fn timeline(story: &Story) -> Timeline {
                 start_date: TlDate::new(&era.start),
                 end_date: TlDate::new(&end),
                 text: TlText {
-                    headline: escape(&era.title),
+                    headline: escape_html(&era.title),
                     text: String::new(),
                 },
             }
@@ -532,7 +533,7 @@ fn slide_text(story: &Story, event: &Event, urls: &Urls) -> String {
         .map(|s| s.at(urls.base).into_owned())
         .unwrap_or_default();
     if let Some(place) = &event.place {
-        html.push_str(&format!("<p>Place: {}</p>\n", escape(place)));
+        html.push_str(&format!("<p>Place: {}</p>\n", escape_html(place)));
     }
     for account in &event.accounts {
         let actor = &story.actors[account.actor];
@@ -545,7 +546,7 @@ fn slide_text(story: &Story, event: &Event, urls: &Urls) -> String {
         html.push_str(&format!(
             "<p><strong><a href=\"{}\">{}</a></strong> ({}, {}): {claim}</p>\n",
             urls.actor(&actor.id),
-            escape(&actor.name),
+            escape_html(&actor.name),
             account.stance.name(),
             account.status.name(),
         ));
@@ -556,8 +557,12 @@ fn slide_text(story: &Story, event: &Event, urls: &Urls) -> String {
         .map(|s| {
             let source = &story.sources[*s];
             match &source.url {
-                Some(url) => format!("<a href=\"{}\">{}</a>", escape(url), escape(&source.title)),
-                None => format!("<cite>{}</cite>", escape(&source.title)),
+                Some(url) => format!(
+                    "<a href=\"{}\">{}</a>",
+                    escape_html(url),
+                    escape_html(&source.title)
+                ),
+                None => format!("<cite>{}</cite>", escape_html(&source.title)),
             }
         })
         .collect();
@@ -565,13 +570,6 @@ fn slide_text(story: &Story, event: &Event, urls: &Urls) -> String {
         html.push_str(&format!("<p>Sources: {}</p>\n", sources.join("; ")));
     }
     html
-}
-
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    // Writing into a String cannot fail.
-    pulldown_cmark_escape::escape_html(&mut out, text).ok();
-    out
 }
 
 // ---------------------------------------------------------------------------
@@ -585,11 +583,11 @@ fn events_csv(story: &Story) -> Vec<u8> {
     };
     let mut rows: Vec<Vec<(Column, String)>> = Vec::new();
     let mut title = vec![
-        (Column::Headline, escape(&story.site.title)),
+        (Column::Headline, escape_html(&story.site.title)),
         (Column::Type, "title".to_string()),
     ];
     if let Some(subtitle) = &story.site.subtitle {
-        title.push((Column::Text, escape(subtitle)));
+        title.push((Column::Text, escape_html(subtitle)));
     }
     rows.push(title);
     for era in &story.eras {
@@ -600,7 +598,7 @@ fn events_csv(story: &Story) -> Vec<u8> {
                 [Column::EndYear, Column::EndMonth, Column::EndDay],
             ));
         }
-        row.push((Column::Headline, escape(&era.title)));
+        row.push((Column::Headline, escape_html(&era.title)));
         row.push((Column::Type, "era".to_string()));
         rows.push(row);
     }
@@ -616,14 +614,14 @@ fn events_csv(story: &Story) -> Vec<u8> {
             Column::DisplayDate,
             when_label(&event.date, event.end_date.as_ref(), event.approximate),
         ));
-        row.push((Column::Headline, escape(&event.title)));
+        row.push((Column::Headline, escape_html(&event.title)));
         if let Some(summary) = &event.summary {
             row.push((Column::Text, summary.at(urls.base).trim_end().to_string()));
         }
         if let Some(media) = &event.media {
             row.push((Column::Media, urls.media(&media.src)));
             if let Some(credit) = &media.credit {
-                row.push((Column::MediaCredit, escape(credit)));
+                row.push((Column::MediaCredit, escape_html(credit)));
             }
             if let Some(caption) = &media.caption {
                 row.push((

@@ -35,6 +35,14 @@ impl Html {
     }
 }
 
+/// Plain text made safe to put in HTML (and in XML and SVG).
+pub fn escape_html(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    // Writing into a String cannot fail.
+    pulldown_cmark_escape::escape_html(&mut escaped, text).ok();
+    escaped
+}
+
 /// The three kinds of cross-reference an editor can write in Markdown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum RefKind {

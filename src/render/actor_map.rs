@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 use std::f64::consts::PI;
 use std::fmt::Write;
 
+use crate::markdown::escape_html;
 use crate::model::Story;
 
 const CHAR: f64 = 6.6;
@@ -306,8 +307,8 @@ impl ActorMap<'_> {
         let _ = write!(
             svg,
             r#"<title id="{title_id}">{}</title><desc id="{desc_id}">{}</desc>"#,
-            escape(&title),
-            escape(&desc)
+            escape_html(&title),
+            escape_html(&desc)
         );
         svg.push_str(r#"<defs><marker id=""#);
         svg.push_str(self.id);
@@ -324,8 +325,8 @@ impl ActorMap<'_> {
                     y1 + oy,
                     x2 + ox,
                     y2 + oy,
-                    escape(&story.actors[*a].name),
-                    escape(&story.actors[*b].name),
+                    escape_html(&story.actors[*a].name),
+                    escape_html(&story.actors[*b].name),
                     link.shared_events,
                     if link.shared_events == 1 { "" } else { "s" }
                 );
@@ -346,9 +347,9 @@ impl ActorMap<'_> {
                     ex + ox,
                     ey + oy,
                     self.id,
-                    escape(&story.actors[*from].name),
-                    escape(wording),
-                    escape(&story.actors[to].name)
+                    escape_html(&story.actors[*from].name),
+                    escape_html(wording),
+                    escape_html(&story.actors[to].name)
                 );
             }
             if let Some(label) = label {
@@ -365,9 +366,9 @@ impl ActorMap<'_> {
             let _ = write!(
                 svg,
                 r#"<a href="{}actors/{}/"><title>{}: {} event{}</title><circle class="map-node map-{}{class}" cx="{:.1}" cy="{:.1}" r="{:.1}"/>"#,
-                escape(self.root),
-                escape(&actor.id),
-                escape(&actor.name),
+                escape_html(self.root),
+                escape_html(&actor.id),
+                escape_html(&actor.name),
                 count(a),
                 if count(a) == 1 { "" } else { "s" },
                 actor.kind.name(),
@@ -495,14 +496,8 @@ fn write_label(svg: &mut String, label: &PlacedLabel, class: &str, ox: f64, oy: 
         label.left + ox,
         label.bottom + oy - 3.0,
         label.right - label.left,
-        escape(&label.text)
+        escape_html(&label.text)
     );
-}
-
-fn escape(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    pulldown_cmark_escape::escape_html(&mut escaped, text).ok();
-    escaped
 }
 
 /// True when any two drawn labels overlap (for tests).

@@ -15,6 +15,7 @@ use super::timeline_svg::TimelineSvg;
 use super::views::*;
 use super::{root_for, url_path};
 use crate::markdown::embed_marker;
+use crate::markdown::escape_html;
 use crate::model::*;
 
 /// A page to render: its output path, template and context.
@@ -704,12 +705,6 @@ fn rfc3339(date: &PartialDate) -> String {
         date.month.unwrap_or(1),
         date.day.unwrap_or(1)
     )
-}
-
-fn escape_html(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    pulldown_cmark_escape::escape_html(&mut escaped, text).ok();
-    escaped
 }
 
 fn capitalized(word: &str) -> String {

@@ -9,6 +9,7 @@
 
 use std::fmt::Write;
 
+use crate::markdown::escape_html;
 use crate::model::{Era, Event, PartialDate, when_label};
 
 /// Width of the drawing in SVG units; the page scrolls it sideways on phones.
@@ -127,8 +128,8 @@ impl TimelineSvg<'_> {
         let _ = write!(
             svg,
             r#"<title id="{title_id}">{}</title><desc id="{desc_id}">{}</desc>"#,
-            escape(&self.title()),
-            escape(&self.description(&marks, &segments))
+            escape_html(&self.title()),
+            escape_html(&self.description(&marks, &segments))
         );
 
         // Era bands behind everything; then their labels, where a label fits,
@@ -151,7 +152,7 @@ impl TimelineSvg<'_> {
                     r#"<text class="tl-era-label" x="{:.1}" y="{:.1}">{}</text>"#,
                     band.x + 5.0,
                     8.0 + band.row as f64 * ERA_ROW + 15.0,
-                    escape(label)
+                    escape_html(label)
                 );
             }
         }
@@ -171,7 +172,7 @@ impl TimelineSvg<'_> {
                     r#"<line class="tl-tick" x1="{x:.1}" y1="{axis_y:.1}" x2="{x:.1}" y2="{:.1}"/><text class="tl-tick-label" x="{x:.1}" y="{:.1}">{}</text>"#,
                     axis_y + 5.0,
                     axis_y + 18.0,
-                    escape(&label)
+                    escape_html(&label)
                 );
             }
         }
@@ -188,7 +189,7 @@ impl TimelineSvg<'_> {
                 x,
                 axis_y + 6.0,
                 axis_y + 34.0,
-                escape(&gap_label(gap))
+                escape_html(&gap_label(gap))
             );
         }
 
@@ -211,10 +212,10 @@ impl TimelineSvg<'_> {
             let _ = write!(
                 svg,
                 r#"<a href="{}events/{}/"><title>{}: {}{note}</title><rect class="{class}" x="{x0:.1}" y="{y:.1}" width="{:.1}" height="{MARK}" rx="{:.1}"/></a>"#,
-                escape(self.root),
-                escape(&event.id),
-                escape(&when),
-                escape(&event.title),
+                escape_html(self.root),
+                escape_html(&event.id),
+                escape_html(&when),
+                escape_html(&event.title),
                 x1 - x0,
                 if x1 - x0 <= MIN_MARK + 0.5 {
                     MARK / 2.0
@@ -475,12 +476,6 @@ fn gap_label(days: i64) -> String {
         (days, "day")
     };
     format!("{n} {unit}{}", if n == 1 { "" } else { "s" })
-}
-
-fn escape(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    pulldown_cmark_escape::escape_html(&mut escaped, text).ok();
-    escaped
 }
 
 #[cfg(test)]
