@@ -29,10 +29,6 @@ impl Html {
             Cow::Borrowed(&self.0)
         }
     }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.trim().is_empty()
-    }
 }
 
 /// Plain text made safe to put in HTML (and in XML and SVG).
@@ -227,6 +223,8 @@ struct ImageInProgress {
     src: String,
     title: String,
     alt: String,
+    /// Its entry in the field's local images, when it is one of the site's files.
+    local: Option<usize>,
 }
 
 impl State<'_> {
@@ -256,10 +254,8 @@ impl State<'_> {
             return Some(match event {
                 Event::End(pulldown_cmark::TagEnd::Image) => {
                     let done = self.image.take()?;
-                    if let Some(last) = images.last_mut()
-                        && last.path == done.src.trim_start_matches(ROOT)
-                    {
-                        last.has_alt = !done.alt.trim().is_empty();
+                    if let Some(local) = done.local.and_then(|i| images.get_mut(i)) {
+                        local.has_alt = !done.alt.trim().is_empty();
                     }
                     Event::InlineHtml(CowStr::from(img(&done)))
                 }
@@ -292,17 +288,19 @@ impl State<'_> {
                 id,
             }) => {
                 let src = rooted(dest_url.clone(), *link_type != LinkType::Email);
-                if let Some(path) = src.strip_prefix(ROOT) {
+                let local = src.strip_prefix(ROOT).map(|path| {
                     images.push(LocalImage {
                         path: path.to_string(),
                         span: place.of_link(*link_type, id, dest_url),
                         has_alt: false,
                     });
-                }
+                    images.len() - 1
+                });
                 self.image = Some(ImageInProgress {
                     src: src.to_string(),
                     title: title.to_string(),
                     alt: String::new(),
+                    local,
                 });
                 Some(Event::Text(CowStr::from("")))
             }
