@@ -6,6 +6,7 @@
 //! hide the problems in the next. Nothing here knows whether an id exists;
 //! that is `resolve`'s job.
 
+use std::collections::HashMap;
 use std::fs;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -16,12 +17,14 @@ use toml::Spanned;
 use toml::de::{DeArray, DeString, DeTable, DeValue, ValueDeserializer};
 use toml::value::Datetime;
 
+use rayon::prelude::*;
+
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity, SourceFile, closest};
 
 /// Index of a file in [`RawStory::files`].
 pub type FileId = usize;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawSite {
     pub title: Spanned<String>,
@@ -36,7 +39,7 @@ pub struct RawSite {
     pub minify: bool,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawSection {
     pub title: Spanned<String>,
@@ -46,7 +49,7 @@ pub struct RawSection {
     pub draft: bool,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawMedia {
     pub src: Spanned<String>,
@@ -58,7 +61,7 @@ pub struct RawMedia {
     pub srcset: Vec<Spanned<String>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawAccount {
     pub actor: Spanned<String>,
@@ -69,7 +72,7 @@ pub struct RawAccount {
     pub sources: Vec<Spanned<String>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawEvent {
     pub id: Spanned<String>,
@@ -91,14 +94,14 @@ pub struct RawEvent {
     pub accounts: Vec<Spanned<RawAccount>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawRelation {
     pub to: Spanned<String>,
     pub kind: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawActor {
     pub name: Spanned<String>,
@@ -111,7 +114,7 @@ pub struct RawActor {
     pub relations: Vec<RawRelation>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawSource {
     pub id: Spanned<String>,
@@ -123,7 +126,7 @@ pub struct RawSource {
     pub language: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawUpdate {
     pub date: Spanned<Datetime>,
@@ -133,7 +136,7 @@ pub struct RawUpdate {
     pub events: Vec<Spanned<String>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawEra {
     pub title: String,
@@ -142,7 +145,7 @@ pub struct RawEra {
 }
 
 /// A Markdown file's parts: TOML front matter and the body, with the body's offset.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Document<T> {
     pub file: FileId,
     pub front: T,
@@ -187,6 +190,21 @@ const CONTENT_FOLDERS: [&str; 3] = ["story", "events", "actors"];
 
 /// Reads the story under `root`. Problems go to `diagnostics`; what could be read is returned.
 pub fn load(root: &Path, diagnostics: &mut Diagnostics) -> RawStory {
+    load_with(root, diagnostics, None)
+}
+
+/// [`load`], reusing what `cache` holds for files whose bytes have not
+/// changed since it was filled, and filling it with what was parsed now.
+pub fn load_cached(root: &Path, diagnostics: &mut Diagnostics, cache: &mut LoadCache) -> RawStory {
+    load_with(root, diagnostics, Some(cache))
+}
+
+/// Files are parsed in parallel, then put together in a fixed order.
+fn load_with(
+    root: &Path,
+    diagnostics: &mut Diagnostics,
+    cache: Option<&mut LoadCache>,
+) -> RawStory {
     let mut story = RawStory::default();
     let content = root.join("content");
     if !content.is_dir() {
@@ -198,89 +216,234 @@ pub fn load(root: &Path, diagnostics: &mut Diagnostics) -> RawStory {
     }
     warn_about_unknown_entries(&content, diagnostics);
 
+    let mut jobs: Vec<(String, Kind)> = Vec::new();
     if !content.join("site.toml").exists() {
         diagnostics.push(
             Diagnostic::whole_file(Severity::Error, "content/site.toml", "the site file is missing")
                 .help("create content/site.toml with at least two lines:\ntitle = \"The story's title\"\nbase_url = \"https://example.org/my-story/\""),
         );
-    } else if let Read::Text(file) = read(root, "content/site.toml", diagnostics) {
-        let id = story.push_file(file);
-        if let Some(site) = parse_whole(story.file(id), diagnostics) {
-            story.site = Some((id, site));
+    } else {
+        jobs.push(("content/site.toml".into(), Kind::Site));
+    }
+    for (folder, ext, kind) in [
+        ("content/story", "md", Kind::Section),
+        ("content/events", "toml", Kind::Events),
+        ("content/actors", "md", Kind::Actor),
+    ] {
+        let paths = list(root, folder, ext, diagnostics);
+        jobs.extend(paths.into_iter().map(|path| (path, kind)));
+    }
+    for (name, kind) in [
+        ("sources.toml", Kind::Sources),
+        ("updates.toml", Kind::Updates),
+        ("eras.toml", Kind::Eras),
+    ] {
+        if content.join(name).exists() {
+            jobs.push((format!("content/{name}"), kind));
         }
     }
 
-    for path in list(root, "content/story", "md", diagnostics) {
-        let parsed = match read(root, &path, diagnostics) {
-            Read::Text(file) => {
-                let id = story.push_file(file);
-                parse_document(story.file(id), id, Front::Section, diagnostics)
+    let seen = cache.as_deref().map(|c| &c.files);
+    let parsed: Vec<(String, Vec<u8>, Parsed)> = jobs
+        .into_par_iter()
+        .map(|(path, kind)| {
+            let bytes = fs::read(root.join(&path));
+            let parsed = match (&bytes, seen.and_then(|files| files.get(&path))) {
+                (Ok(bytes), Some((before, parsed))) if before == bytes && parsed.kind == kind => {
+                    parsed.clone()
+                }
+                _ => parse_file(&path, kind, bytes.as_deref()),
+            };
+            (path, bytes.unwrap_or_default(), parsed)
+        })
+        .collect();
+
+    match cache {
+        Some(cache) => {
+            let mut kept = HashMap::with_capacity(parsed.len());
+            for (path, bytes, parsed) in parsed {
+                story.add(&path, parsed.clone(), diagnostics);
+                kept.insert(path, (bytes, parsed));
             }
-            Read::Unusable(_) => None,
-        };
-        match parsed {
-            Some(doc) => story.sections.push(doc),
-            None => story.broken.sections.push(path),
+            cache.files = kept;
         }
-    }
-    for path in list(root, "content/events", "toml", diagnostics) {
-        let (events, broken) = read_tables(&mut story, root, &path, "event", diagnostics);
-        story.events.extend(events);
-        story.broken.events.extend(broken);
-    }
-    for path in list(root, "content/actors", "md", diagnostics) {
-        let stem = file_stem(&path).to_string();
-        let parsed = match read(root, &path, diagnostics) {
-            Read::Text(file) => {
-                let id = story.push_file(file);
-                parse_document(story.file(id), id, Front::Actor, diagnostics)
+        None => {
+            for (path, _, parsed) in parsed {
+                story.add(&path, parsed, diagnostics);
             }
-            Read::Unusable(_) => None,
-        };
-        match parsed {
-            Some(doc) => story.actors.push((stem, doc)),
-            None => story.broken.actors.push(stem),
         }
-    }
-    if root.join("content/sources.toml").exists() {
-        let path = "content/sources.toml";
-        let (sources, broken) = read_tables(&mut story, root, path, "source", diagnostics);
-        story.sources = sources;
-        story.broken.sources = broken;
-    }
-    if root.join("content/updates.toml").exists() {
-        let path = "content/updates.toml";
-        story.updates = read_tables(&mut story, root, path, "update", diagnostics).0;
-    }
-    if root.join("content/eras.toml").exists() {
-        let path = "content/eras.toml";
-        story.eras = read_tables(&mut story, root, path, "era", diagnostics).0;
     }
     story
 }
 
-/// Reads a file of `[[name]]` tables: the good tables, and the ids of the bad
-/// ones (found even in a file that is not UTF-8 or not valid TOML), so that
-/// naming them elsewhere is not reported again.
-fn read_tables<T: DeserializeOwned>(
-    story: &mut RawStory,
-    root: &Path,
-    path: &str,
-    name: &str,
-    diagnostics: &mut Diagnostics,
-) -> (Vec<(FileId, T)>, Vec<String>) {
-    match read(root, path, diagnostics) {
+/// What [`load_cached`] keeps between builds: each file's bytes and what they gave.
+#[derive(Debug, Default)]
+pub struct LoadCache {
+    files: HashMap<String, (Vec<u8>, Parsed)>,
+}
+
+/// Which kind of content a file holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Site,
+    Section,
+    Events,
+    Actor,
+    Sources,
+    Updates,
+    Eras,
+}
+
+/// What one file gave, before it has a [`FileId`].
+#[derive(Debug, Clone)]
+struct Parsed {
+    kind: Kind,
+    file: Option<SourceFile>,
+    items: Items,
+    /// Ids of the items it defines that could not be read.
+    broken: Vec<String>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+#[derive(Debug, Clone)]
+enum Items {
+    Site(Option<RawSite>),
+    Section(Option<Document<RawSection>>),
+    Events(Vec<RawEvent>),
+    Actor(Option<Document<RawActor>>),
+    Sources(Vec<RawSource>),
+    Updates(Vec<RawUpdate>),
+    Eras(Vec<RawEra>),
+}
+
+/// Reads and parses one file on its own: nothing here depends on other files.
+fn parse_file(path: &str, kind: Kind, bytes: Result<&[u8], &std::io::Error>) -> Parsed {
+    let mut diagnostics = Diagnostics::default();
+    let read = match bytes {
+        Ok(bytes) => decode(path, bytes, &mut diagnostics),
+        Err(error) => {
+            diagnostics.push(
+                Diagnostic::whole_file(Severity::Error, path, format!("cannot read this file: {error}"))
+                    .help("make it readable (check its permissions, and that it is a file, not a folder), or remove it"),
+            );
+            Read::Unusable(None)
+        }
+    };
+    let (file, items, broken) = match read {
         Read::Text(file) => {
-            let id = story.push_file(file);
-            let (items, broken) = parse_tables(story.file(id), name, diagnostics);
-            (items.into_iter().map(|item| (id, item)).collect(), broken)
+            let d = &mut diagnostics;
+            let (items, broken) = match kind {
+                Kind::Site => (Items::Site(parse_whole(&file, d)), Vec::new()),
+                Kind::Section => {
+                    let doc = parse_document(&file, Front::Section, d);
+                    let broken = if doc.is_none() {
+                        vec![path.to_string()]
+                    } else {
+                        Vec::new()
+                    };
+                    (Items::Section(doc), broken)
+                }
+                Kind::Actor => {
+                    let doc = parse_document(&file, Front::Actor, d);
+                    let broken = if doc.is_none() {
+                        vec![file_stem(path).to_string()]
+                    } else {
+                        Vec::new()
+                    };
+                    (Items::Actor(doc), broken)
+                }
+                Kind::Events => {
+                    let (items, broken) = parse_tables(&file, "event", d);
+                    (Items::Events(items), broken)
+                }
+                Kind::Sources => {
+                    let (items, broken) = parse_tables(&file, "source", d);
+                    (Items::Sources(items), broken)
+                }
+                Kind::Updates => (
+                    Items::Updates(parse_tables(&file, "update", d).0),
+                    Vec::new(),
+                ),
+                Kind::Eras => (Items::Eras(parse_tables(&file, "era", d).0), Vec::new()),
+            };
+            (Some(file), items, broken)
         }
-        Read::Unusable(Some(lossy)) => {
-            let (table, _) = DeTable::parse_recoverable(&lossy);
-            (Vec::new(), ids_in(table.get_ref(), name))
+        Read::Unusable(lossy) => {
+            let broken = match kind {
+                Kind::Section => vec![path.to_string()],
+                Kind::Actor => vec![file_stem(path).to_string()],
+                Kind::Events => lossy.map_or_else(Vec::new, |text| ids_in_text(&text, "event")),
+                Kind::Sources => lossy.map_or_else(Vec::new, |text| ids_in_text(&text, "source")),
+                Kind::Site | Kind::Updates | Kind::Eras => Vec::new(),
+            };
+            (None, Items::empty(kind), broken)
         }
-        Read::Unusable(None) => (Vec::new(), Vec::new()),
+    };
+    Parsed {
+        kind,
+        file,
+        items,
+        broken,
+        diagnostics: diagnostics.into_sorted(),
     }
+}
+
+impl Items {
+    fn empty(kind: Kind) -> Items {
+        match kind {
+            Kind::Site => Items::Site(None),
+            Kind::Section => Items::Section(None),
+            Kind::Events => Items::Events(Vec::new()),
+            Kind::Actor => Items::Actor(None),
+            Kind::Sources => Items::Sources(Vec::new()),
+            Kind::Updates => Items::Updates(Vec::new()),
+            Kind::Eras => Items::Eras(Vec::new()),
+        }
+    }
+}
+
+impl RawStory {
+    /// Adds what one file gave, numbering the file.
+    fn add(&mut self, path: &str, parsed: Parsed, diagnostics: &mut Diagnostics) {
+        for diagnostic in parsed.diagnostics {
+            diagnostics.push(diagnostic);
+        }
+        let id = self.files.len();
+        if let Some(file) = parsed.file {
+            self.files.push(file);
+        }
+        match parsed.items {
+            Items::Site(site) => self.site = site.map(|site| (id, site)),
+            Items::Section(Some(doc)) => self.sections.push(Document { file: id, ..doc }),
+            Items::Actor(Some(doc)) => {
+                let stem = file_stem(path).to_string();
+                self.actors.push((stem, Document { file: id, ..doc }));
+            }
+            Items::Section(None) | Items::Actor(None) => {}
+            Items::Events(events) => self.events.extend(events.into_iter().map(|e| (id, e))),
+            Items::Sources(sources) => {
+                self.sources = sources.into_iter().map(|s| (id, s)).collect()
+            }
+            Items::Updates(updates) => {
+                self.updates = updates.into_iter().map(|u| (id, u)).collect()
+            }
+            Items::Eras(eras) => self.eras = eras.into_iter().map(|e| (id, e)).collect(),
+        }
+        let broken = parsed.broken;
+        match parsed.kind {
+            Kind::Section => self.broken.sections.extend(broken),
+            Kind::Events => self.broken.events.extend(broken),
+            Kind::Actor => self.broken.actors.extend(broken),
+            Kind::Sources => self.broken.sources = broken,
+            Kind::Site | Kind::Updates | Kind::Eras => {}
+        }
+    }
+}
+
+/// The ids of a file's `[[name]]` tables, from text that is not valid TOML or UTF-8.
+fn ids_in_text(text: &str, name: &str) -> Vec<String> {
+    let (table, _) = DeTable::parse_recoverable(text);
+    ids_in(table.get_ref(), name)
 }
 
 /// The `id` of every `[[name]]` table, read from a table that may be broken.
@@ -293,13 +456,6 @@ fn ids_in(table: &DeTable<'_>, name: &str) -> Vec<String> {
         .filter_map(|element| element.get_ref().get("id"))
         .filter_map(|id| id.get_ref().as_str().map(str::to_string))
         .collect()
-}
-
-impl RawStory {
-    fn push_file(&mut self, file: SourceFile) -> FileId {
-        self.files.push(file);
-        self.files.len() - 1
-    }
 }
 
 pub fn file_stem(path: &str) -> &str {
@@ -453,18 +609,8 @@ enum Read {
     Unusable(Option<String>),
 }
 
-/// Reads a text file: UTF-8 (a byte-order mark is dropped), not empty.
-fn read(root: &Path, path: &str, diagnostics: &mut Diagnostics) -> Read {
-    let bytes = match fs::read(root.join(path)) {
-        Ok(bytes) => bytes,
-        Err(error) => {
-            diagnostics.push(
-                Diagnostic::whole_file(Severity::Error, path, format!("cannot read this file: {error}"))
-                    .help("make it readable (check its permissions, and that it is a file, not a folder), or remove it"),
-            );
-            return Read::Unusable(None);
-        }
-    };
+/// A file's bytes as text: UTF-8 (a byte-order mark is dropped), not empty.
+fn decode(path: &str, bytes: &[u8], diagnostics: &mut Diagnostics) -> Read {
     if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
         diagnostics.push(
             Diagnostic::whole_file(Severity::Error, path, "this file is saved as UTF-16, not UTF-8")
@@ -472,7 +618,7 @@ fn read(root: &Path, path: &str, diagnostics: &mut Diagnostics) -> Read {
         );
         return Read::Unusable(None);
     }
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,
         Err(error) => {
@@ -577,7 +723,6 @@ enum Front {
 
 fn parse_document<T: DeserializeOwned>(
     file: &SourceFile,
-    id: FileId,
     kind: Front,
     diagnostics: &mut Diagnostics,
 ) -> Option<Document<T>> {
@@ -632,7 +777,8 @@ fn parse_document<T: DeserializeOwned>(
     let value = Spanned::new(table.span(), DeValue::Table(table.into_inner()));
     let front = deserialize(file, value, "", Some(opening), diagnostics)?;
     Some(Document {
-        file: id,
+        // Numbered when the story is put together: see `RawStory::add`.
+        file: 0,
         front,
         body,
     })
