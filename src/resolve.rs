@@ -9,6 +9,7 @@
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
+use rayon::prelude::*;
 use toml::Spanned;
 use toml::value::Datetime;
 
@@ -146,6 +147,8 @@ struct Resolve<'a> {
     source_uses: Vec<usize>,
     /// Every link to another website, where it is written.
     links: Vec<LinkSite>,
+    /// Markdown fields rendered ahead, in parallel: see [`prerender`].
+    prerendered: HashMap<FieldKey, Rendered>,
 }
 
 /// Validates the raw story. Returns `None` when any error was found.
@@ -161,9 +164,11 @@ pub fn resolve(
         actor_uses: vec![0; raw.actors.len()],
         source_uses: vec![0; raw.sources.len()],
         links: Vec::new(),
+        prerendered: HashMap::new(),
     };
     let site = r.site();
     r.collect_ids(options);
+    r.prerendered = prerender(raw, &r.ids, options);
     let sections = r.sections(options);
     let actors = r.actors();
     let events = r.events();
@@ -515,17 +520,10 @@ impl Resolve<'_> {
         inline: bool,
         embeds: bool,
     ) -> Rendered {
-        let to_file = |span: &Range<usize>| match &place {
-            Place::At(start) => start + span.start..start + span.end,
-            Place::Mapped(map) => map.to_file(span.start)..map.to_file(span.end),
-            Place::Around(fallback) => fallback.clone(),
-        };
-        // Footnote ids must be unique on a page that shows several fields.
-        let key = format!("{file}-{}", to_file(&(0..0)).start);
-        let rendered = if inline {
-            markdown::render_inline(text, &self.ids)
-        } else {
-            markdown::render_keyed(text, &self.ids, &key)
+        let to_file = |span: &Range<usize>| place.to_file(span);
+        let rendered = match self.prerendered.remove(&field_key(text, inline)) {
+            Some(rendered) => rendered,
+            None => render_field(file, text, &place, inline, &self.ids),
         };
         if !embeds {
             for embed in &rendered.embeds {
@@ -612,8 +610,7 @@ impl Resolve<'_> {
 
     /// A Markdown field held in a TOML string.
     fn markdown_value(&mut self, file: FileId, value: &Spanned<String>, inline: bool) -> Rendered {
-        let place = StringMap::new(self.file(file), value)
-            .map_or_else(|| Place::Around(value.span()), Place::Mapped);
+        let place = Place::of_value(self.file(file), value);
         self.markdown(file, value.get_ref(), place, inline)
     }
 
@@ -1147,6 +1144,87 @@ enum Place {
     Mapped(StringMap),
     /// Somewhere in this span, when the string cannot be followed.
     Around(Range<usize>),
+}
+
+impl Place {
+    /// Where a TOML string value's text is.
+    fn of_value(file: &SourceFile, value: &Spanned<String>) -> Place {
+        StringMap::new(file, value).map_or_else(|| Place::Around(value.span()), Place::Mapped)
+    }
+
+    /// A span of the field's text as a span of its file.
+    fn to_file(&self, span: &Range<usize>) -> Range<usize> {
+        match self {
+            Place::At(start) => start + span.start..start + span.end,
+            Place::Mapped(map) => map.to_file(span.start)..map.to_file(span.end),
+            Place::Around(fallback) => fallback.clone(),
+        }
+    }
+}
+
+/// A Markdown field by where its text lives in the raw story, and how it is rendered.
+type FieldKey = (usize, usize, bool);
+
+fn field_key(text: &str, inline: bool) -> FieldKey {
+    (text.as_ptr() as usize, text.len(), inline)
+}
+
+/// Renders one Markdown field. Footnote ids are keyed by the field's place in
+/// its file, so they are unique on a page that shows several fields.
+fn render_field(file: FileId, text: &str, place: &Place, inline: bool, ids: &Ids) -> Rendered {
+    if inline {
+        markdown::render_inline(text, ids)
+    } else {
+        let key = format!("{file}-{}", place.to_file(&(0..0)).start);
+        markdown::render_keyed(text, ids, &key)
+    }
+}
+
+/// Renders every Markdown field of the story at once, on all cores: rendering
+/// needs only the ids, and is most of resolving's work. What is not found here
+/// (nothing should be) is rendered when it is reached.
+fn prerender(raw: &RawStory, ids: &Ids, options: ResolveOptions) -> HashMap<FieldKey, Rendered> {
+    type Field<'r> = (FileId, &'r str, Place, bool);
+    fn body<'r>(raw: &'r RawStory, file: FileId, range: &Range<usize>) -> Field<'r> {
+        let text = &raw.file(file).text[range.clone()];
+        (file, text, Place::At(range.start), false)
+    }
+    fn value<'r>(
+        raw: &RawStory,
+        file: FileId,
+        value: &'r Spanned<String>,
+        inline: bool,
+    ) -> Field<'r> {
+        let place = Place::of_value(raw.file(file), value);
+        (file, value.get_ref().as_str(), place, inline)
+    }
+    let mut fields: Vec<Field<'_>> = Vec::new();
+    for doc in &raw.sections {
+        if options.drafts || !doc.front.draft {
+            fields.push(body(raw, doc.file, &doc.body));
+        }
+    }
+    for (_, doc) in &raw.actors {
+        fields.push(body(raw, doc.file, &doc.body));
+    }
+    for (file, event) in &raw.events {
+        fields.extend(event.summary.as_ref().map(|s| value(raw, *file, s, false)));
+        let accounts = event.accounts.iter().map(Spanned::get_ref);
+        fields.extend(accounts.map(|a| value(raw, *file, &a.claim, true)));
+        let media = event.media.as_ref().map(Spanned::get_ref);
+        let caption = media.and_then(|m| m.caption.as_ref());
+        fields.extend(caption.map(|c| value(raw, *file, c, true)));
+    }
+    for (file, update) in &raw.updates {
+        fields.push(value(raw, *file, &update.note, true));
+    }
+    fields
+        .into_par_iter()
+        .map(|(file, text, place, inline)| {
+            let rendered = render_field(file, text, &place, inline, ids);
+            (field_key(text, inline), rendered)
+        })
+        .collect()
 }
 
 /// "like [text](actor:anna); the actors are anna, bob and club", for help lines.
