@@ -108,46 +108,94 @@ fn load_inputs(options: &BuildOptions) -> (Option<Story>, Vec<StaticFile>, Vec<D
     (story, statics, diagnostics.into_sorted())
 }
 
+/// What a build renders from: the story, its templates and its static files.
+struct Inputs {
+    story: Story,
+    templates: Templates,
+    statics: Vec<StaticFile>,
+}
+
+/// Loads, checks and parses everything a build reads. `None` when there were
+/// errors; the diagnostics hold every problem found, errors and warnings.
+fn prepare(options: &BuildOptions) -> (Option<Inputs>, Vec<Diagnostic>) {
+    let (story, statics, mut found) = load_inputs(options);
+    let mut diagnostics = Diagnostics::default();
+    let templates = Templates::load(&options.root, &mut diagnostics);
+    found.extend(diagnostics.into_sorted());
+    match (story, templates) {
+        (Some(story), Some(templates)) if !found.iter().any(Diagnostic::is_error) => {
+            let inputs = Inputs {
+                story,
+                templates,
+                statics,
+            };
+            (Some(inputs), found)
+        }
+        _ => (None, found),
+    }
+}
+
+/// Renders every page and data file, passing each to `each` as soon as it is
+/// made (on any thread). The data files need only the story: they are made
+/// while the pages render.
+fn render_all<T: Send>(
+    story: &Story,
+    templates: &Templates,
+    render_options: &RenderOptions,
+    each: impl Fn(Page) -> T + Sync,
+) -> Result<Vec<T>, Vec<Diagnostic>> {
+    let (rendered, exports) = rayon::join(
+        || render::render_each(story, templates, render_options, &each),
+        || {
+            export::files(story)
+                .into_iter()
+                .map(&each)
+                .collect::<Vec<T>>()
+        },
+    );
+    let mut made = rendered?;
+    made.extend(exports);
+    Ok(made)
+}
+
 /// Runs every step of a build except writing. Returns the site and all diagnostics.
 pub fn make_site(
     options: &BuildOptions,
     render_options: &RenderOptions,
 ) -> (Option<Site>, Vec<Diagnostic>) {
-    let (story, statics, mut found) = load_inputs(options);
-    let mut diagnostics = Diagnostics::default();
-    let templates = Templates::load(&options.root, &mut diagnostics);
-    found.extend(diagnostics.into_sorted());
-    let (Some(story), Some(templates)) = (story, templates) else {
+    let (inputs, mut found) = prepare(options);
+    let Some(Inputs {
+        story,
+        templates,
+        mut statics,
+    }) = inputs
+    else {
         return (None, found);
     };
-    if found.iter().any(Diagnostic::is_error) {
-        return (None, found);
-    }
-    // The data files need only the story: make them while the pages render.
-    let (rendered, exports) = rayon::join(
-        || render::render(&story, &templates, render_options),
-        || export::files(&story),
-    );
-    match rendered {
-        Ok(mut pages) => {
-            pages.extend(exports);
-            let mut statics = statics;
-            if story.site.minify {
-                minify_site(&mut pages, &mut statics, &mut found);
-            }
-            let collisions = collisions(&pages, &statics);
-            let failed = !collisions.is_empty();
-            found.extend(collisions);
-            if failed {
-                return (None, found);
-            }
-            (Some(Site { pages, statics }), found)
+    let minify = story.site.minify;
+    let rendered = render_all(&story, &templates, render_options, |mut page| {
+        if minify {
+            minify_page(&mut page);
         }
+        page
+    });
+    let mut pages = match rendered {
+        Ok(pages) => pages,
         Err(errors) => {
             found.extend(errors);
-            (None, found)
+            return (None, found);
         }
+    };
+    if minify {
+        pages.extend(minify_stylesheets(&mut statics, &mut found));
     }
+    let paths = pages.iter().map(|p| p.path.as_str());
+    let collisions = collisions(paths, &statics);
+    if !collisions.is_empty() {
+        found.extend(collisions);
+        return (None, found);
+    }
+    (Some(Site { pages, statics }), found)
 }
 
 /// Checks the story without writing anything.
@@ -156,6 +204,9 @@ pub fn check(options: &BuildOptions) -> Vec<Diagnostic> {
 }
 
 /// Builds the story into its output folder. On error nothing in the output changes.
+///
+/// Each page is written into the new folder as soon as it is rendered, so the
+/// writing overlaps the rendering and the site is never all in memory.
 pub fn build(options: &BuildOptions) -> Result<Built, Vec<Diagnostic>> {
     let started = Instant::now();
     let output = options.output_dir();
@@ -165,24 +216,74 @@ pub fn build(options: &BuildOptions) -> Result<Built, Vec<Diagnostic>> {
                 .help("choose another folder with --output, like `public`"),
         ]);
     }
-    let (site, diagnostics) = make_site(options, &RenderOptions::default());
-    let Some(site) = site else {
-        return Err(diagnostics);
+    let (inputs, mut found) = prepare(options);
+    let Some(Inputs {
+        story,
+        templates,
+        mut statics,
+    }) = inputs
+    else {
+        return Err(found);
     };
-    if let Err(error) = write::publish(&output, &site.pages, &site.statics) {
-        let mut diagnostics = diagnostics;
-        diagnostics.push(Diagnostic::whole_file(
+    let cannot_write = |error: std::io::Error| {
+        Diagnostic::whole_file(
             Severity::Error,
             "",
             format!("cannot write the site: {error}"),
-        ));
-        return Err(diagnostics);
+        )
+    };
+    let staging = match write::Staging::new(&output) {
+        Ok(staging) => staging,
+        Err(error) => {
+            found.push(cannot_write(error));
+            return Err(found);
+        }
+    };
+    let minify = story.site.minify;
+    let write_page = |mut page: Page| {
+        if minify {
+            minify_page(&mut page);
+        }
+        staging.write(&page.path, &page.bytes).map(|()| page.path)
+    };
+    let written = match render_all(&story, &templates, &RenderOptions::default(), write_page) {
+        Ok(written) => written,
+        Err(errors) => {
+            found.extend(errors);
+            return Err(found);
+        }
+    };
+    let mut paths = match written.into_iter().collect::<Result<Vec<String>, _>>() {
+        Ok(paths) => paths,
+        Err(error) => {
+            found.push(cannot_write(error));
+            return Err(found);
+        }
+    };
+    if minify {
+        for page in minify_stylesheets(&mut statics, &mut found) {
+            if let Err(error) = staging.write(&page.path, &page.bytes) {
+                found.push(cannot_write(error));
+                return Err(found);
+            }
+            paths.push(page.path);
+        }
+    }
+    let collisions = collisions(paths.iter().map(String::as_str), &statics);
+    if !collisions.is_empty() {
+        found.extend(collisions);
+        return Err(found);
+    }
+    let published = staging.copy(&statics).and_then(|()| staging.publish());
+    if let Err(error) = published {
+        found.push(cannot_write(error));
+        return Err(found);
     }
     Ok(Built {
-        pages: site.pages.len(),
-        static_files: site.statics.len(),
+        pages: paths.len(),
+        static_files: statics.len(),
         elapsed: started.elapsed(),
-        warnings: diagnostics,
+        warnings: found,
     })
 }
 
@@ -205,13 +306,18 @@ fn static_files(root: &Path, diagnostics: &mut Diagnostics) -> Vec<StaticFile> {
     files
 }
 
-/// Minifies every page and moves stylesheets from static/ into the pages, minified.
-fn minify_site(pages: &mut Vec<Page>, statics: &mut Vec<StaticFile>, found: &mut Vec<Diagnostic>) {
-    for page in pages.iter_mut().filter(|p| p.path.ends_with(".html")) {
-        if let Ok(text) = std::str::from_utf8(&page.bytes) {
-            page.bytes = minify::html(text).into_bytes();
-        }
+/// Minifies an HTML page; other files are left as they are.
+fn minify_page(page: &mut Page) {
+    if page.path.ends_with(".html")
+        && let Ok(text) = std::str::from_utf8(&page.bytes)
+    {
+        page.bytes = minify::html(text).into_bytes();
     }
+}
+
+/// Takes the stylesheets out of the static files and returns them minified, as pages.
+fn minify_stylesheets(statics: &mut Vec<StaticFile>, found: &mut Vec<Diagnostic>) -> Vec<Page> {
+    let mut pages = Vec::new();
     let mut kept = Vec::with_capacity(statics.len());
     for file in statics.drain(..) {
         if !file.path.ends_with(".css") {
@@ -239,14 +345,17 @@ fn minify_site(pages: &mut Vec<Page>, statics: &mut Vec<StaticFile>, found: &mut
         }
     }
     *statics = kept;
+    pages
 }
 
 /// A static file may not take the place of a built page, nor of a folder the pages need.
-fn collisions(pages: &[Page], statics: &[StaticFile]) -> Vec<Diagnostic> {
-    let built: BTreeSet<&str> = pages.iter().map(|p| p.path.as_str()).collect();
+fn collisions<'a>(
+    pages: impl Iterator<Item = &'a str> + Clone,
+    statics: &[StaticFile],
+) -> Vec<Diagnostic> {
+    let built: BTreeSet<&str> = pages.clone().collect();
     let folders: BTreeSet<&str> = pages
-        .iter()
-        .flat_map(|p| p.path.match_indices('/').map(|(i, _)| &p.path[..i]))
+        .flat_map(|p| p.match_indices('/').map(move |(i, _)| &p[..i]))
         .collect();
     statics
         .iter()

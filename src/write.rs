@@ -11,7 +11,6 @@
 //! `.NAME.old-PID-RANDOM`, so a later build can tell a dead build's leftovers
 //! from a running one's.
 
-use std::collections::BTreeSet;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -96,60 +95,85 @@ fn absolute(path: &Path) -> PathBuf {
 
 /// Writes the site into `output`, replacing what was there only when everything is written.
 pub fn publish(output: &Path, pages: &[Page], statics: &[StaticFile]) -> io::Result<()> {
-    let output = absolute(output);
-    let parent = output.parent().unwrap_or(Path::new("."));
-    fs::create_dir_all(parent).map_err(|e| with_path(e, parent))?;
-    let name = output
-        .file_name()
-        .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
-    clear_leftovers(parent, &name, &output);
-    let pid = std::process::id();
-    // Removed with everything in it if anything below fails.
-    let staging = tempfile::Builder::new()
-        .prefix(&format!(".{name}.building-{pid}-"))
-        .tempdir_in(parent)
-        .map_err(|e| with_path(e, parent))?;
-    // Folders first, parents before children; then every file on rayon's
-    // threads: on a slow disk each file costs a round trip, not CPU.
-    let folders: BTreeSet<PathBuf> = statics
-        .iter()
-        .map(|f| f.path.as_str())
-        .chain(pages.iter().map(|p| p.path.as_str()))
-        .filter_map(|path| Path::new(path).parent())
-        .filter(|parent| !parent.as_os_str().is_empty())
-        .map(|parent| staging.path().join(parent))
-        .collect();
-    // By depth: a level's folders are made together once their parents exist.
-    let deepest = folders
-        .iter()
-        .map(|f| f.components().count())
-        .max()
-        .unwrap_or(0);
-    for depth in 0..=deepest {
-        folders
-            .par_iter()
-            .filter(|f| f.components().count() == depth)
-            .try_for_each(|folder| match fs::create_dir(folder) {
-                Err(e) if e.kind() != io::ErrorKind::AlreadyExists => {
-                    fs::create_dir_all(folder).map_err(|e| with_path(e, folder))
-                }
-                _ => Ok(()),
-            })?;
+    let staging = Staging::new(output)?;
+    pages
+        .par_iter()
+        .try_for_each(|page| staging.write(&page.path, &page.bytes))?;
+    staging.copy(statics)?;
+    staging.publish()
+}
+
+/// A new site being written in a folder beside the output, put in the
+/// output's place as a whole by [`Staging::publish`]. Dropped before that,
+/// it is removed with everything in it, and the output is left as it was.
+pub struct Staging {
+    folder: tempfile::TempDir,
+    output: PathBuf,
+    parent: PathBuf,
+    name: String,
+}
+
+impl Staging {
+    /// Makes the folder beside `output`, after clearing what dead builds left there.
+    pub fn new(output: &Path) -> io::Result<Staging> {
+        let output = absolute(output);
+        let parent = output.parent().unwrap_or(Path::new(".")).to_path_buf();
+        fs::create_dir_all(&parent).map_err(|e| with_path(e, &parent))?;
+        let name = output
+            .file_name()
+            .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+        clear_leftovers(&parent, &name, &output);
+        let pid = std::process::id();
+        let folder = tempfile::Builder::new()
+            .prefix(&format!(".{name}.building-{pid}-"))
+            .tempdir_in(&parent)
+            .map_err(|e| with_path(e, &parent))?;
+        Ok(Staging {
+            folder,
+            output,
+            parent,
+            name,
+        })
     }
-    statics.par_iter().try_for_each(|file| {
-        let target = staging.path().join(&file.path);
-        match &file.bytes {
-            Bytes::BuiltIn(bytes) => fs::write(&target, bytes).map_err(|e| with_path(e, &target)),
-            Bytes::File(source) => fs::copy(source, &target)
-                .map(drop)
-                .map_err(|e| with_path(e, source)),
+
+    /// Writes one file at `path` (relative to the site root), making its
+    /// folders. Many threads may write at once: each file is written as soon
+    /// as it is made, so the site is never held in memory as a whole.
+    pub fn write(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+        let target = self.folder.path().join(path);
+        self.make_parent(&target)?;
+        fs::write(&target, bytes).map_err(|e| with_path(e, &target))
+    }
+
+    /// Copies the static files in, each from where its bytes are.
+    pub fn copy(&self, statics: &[StaticFile]) -> io::Result<()> {
+        statics.par_iter().try_for_each(|file| {
+            let target = self.folder.path().join(&file.path);
+            self.make_parent(&target)?;
+            match &file.bytes {
+                Bytes::BuiltIn(bytes) => {
+                    fs::write(&target, bytes).map_err(|e| with_path(e, &target))
+                }
+                Bytes::File(source) => fs::copy(source, &target)
+                    .map(drop)
+                    .map_err(|e| with_path(e, source)),
+            }
+        })
+    }
+
+    fn make_parent(&self, target: &Path) -> io::Result<()> {
+        match target.parent() {
+            Some(parent) if parent != self.folder.path() => {
+                fs::create_dir_all(parent).map_err(|e| with_path(e, parent))
+            }
+            _ => Ok(()),
         }
-    })?;
-    pages.par_iter().try_for_each(|page| {
-        let target = staging.path().join(&page.path);
-        fs::write(&target, &page.bytes).map_err(|e| with_path(e, &target))
-    })?;
-    swap_in(staging, &output, parent, &name)
+    }
+
+    /// Puts the new site in the output's place, then removes the old one.
+    pub fn publish(self) -> io::Result<()> {
+        swap_in(self.folder, &self.output, &self.parent, &self.name)
+    }
 }
 
 /// Puts the staged folder at `output`; the old output is removed only after.

@@ -431,6 +431,30 @@ fn a_build_that_fails_while_writing_keeps_the_previous_site() {
     assert_eq!(entries(root), before);
 }
 
+/// Pages are written as they are rendered: a template that fails on one kind
+/// of page, after others were written, still leaves the previous site and no
+/// temp folder.
+#[test]
+fn a_build_that_fails_while_rendering_keeps_the_previous_site() {
+    let dir = story("base");
+    let root = dir.path();
+    write_site(previous_output(), &root.join("public"));
+    let actor = include_str!("../templates/actor.html");
+    fs::create_dir_all(root.join("templates")).expect("folder");
+    let broken = actor.replacen("{{ actor.name }}", "{{ actor.nickname }}", 1);
+    assert_ne!(broken, actor, "the template names the actor");
+    fs::write(root.join("templates/actor.html"), broken).expect("template");
+    let before = entries(root);
+    let build = explainer(&["build"], root);
+    assert_eq!(code(&build), Some(1), "{}", stderr(&build));
+    assert!(stderr(&build).contains("nickname"), "{}", stderr(&build));
+    assert_eq!(
+        Site::read(&root.join("public")).files,
+        previous_output().files
+    );
+    assert_eq!(entries(root), before);
+}
+
 #[test]
 fn a_successful_build_replaces_the_previous_output_as_a_whole() {
     let dir = story("base");

@@ -1,9 +1,11 @@
-//! Tera setup and rendering: every page of the site, in memory.
+//! Tera setup and rendering: every page of the site.
 //!
 //! Steps: load the built-in templates and the story's overrides into one Tera
 //! instance (parsed once); build one typed, borrowed context per page from the
-//! [`Story`] (`pages`, `views`); render every page into memory. Nothing here
-//! touches the output folder: `write` does. Variables: `docs/templates.md`.
+//! [`Story`] (`pages`, `views`); render every page into memory and hand it to
+//! the caller, who keeps it (serve, check) or writes it at once (build).
+//! Nothing here touches the output folder: `write` does. Variables:
+//! `docs/templates.md`.
 
 pub mod actor_map;
 mod pages;
@@ -248,19 +250,21 @@ pub fn root_for(path: &str) -> String {
     }
 }
 
-/// Renders every page of the story into memory, in a stable order. Pages are
-/// built and rendered in parallel: each reads the story and writes only itself.
-pub fn render(
+/// Renders every page of the story and hands each to `each` as soon as it is
+/// rendered; returns what `each` made, in a stable order. Pages are built and
+/// rendered in parallel: each reads the story and writes only itself.
+pub fn render_each<T: Send>(
     story: &Story,
     templates: &Templates,
     options: &RenderOptions,
-) -> Result<Vec<Page>, Vec<Diagnostic>> {
+    each: impl Fn(Page) -> T + Sync,
+) -> Result<Vec<T>, Vec<Diagnostic>> {
     let builder = Pages {
         story,
         live_reload: options.live_reload.as_deref(),
         links: std::sync::OnceLock::new(),
     };
-    let rendered: Vec<Result<Page, tera::Error>> = builder
+    let rendered: Vec<Result<T, tera::Error>> = builder
         .list()
         .into_par_iter()
         .map(|kind| {
@@ -270,10 +274,10 @@ pub fn render(
                 context,
             } = builder.job(kind);
             let html = templates.tera.render(template, &context?)?;
-            Ok(Page {
+            Ok(each(Page {
                 path,
                 bytes: html.into_bytes(),
-            })
+            }))
         })
         .collect();
     let mut pages = Vec::with_capacity(rendered.len() + 1);
@@ -290,7 +294,7 @@ pub fn render(
             }
         }
     }
-    pages.push(robots(story));
+    pages.push(each(robots(story)));
     if diagnostics.is_empty() {
         Ok(pages)
     } else {
