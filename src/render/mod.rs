@@ -263,6 +263,7 @@ pub fn render_each<T: Send>(
         story,
         live_reload: options.live_reload.as_deref(),
         links: std::sync::OnceLock::new(),
+        shared: views::Shared::new(story),
     };
     let rendered: Vec<Result<T, tera::Error>> = builder
         .list()

@@ -6,9 +6,11 @@
 
 use std::borrow::Cow;
 
+use rayon::prelude::*;
 use serde::Serialize;
-use serde_json::{Value, json};
+use serde_json::{Value as Json, json};
 use tera::Context;
+use tera::Value;
 
 use super::actor_map::ActorMap;
 use super::timeline_svg::TimelineSvg;
@@ -54,6 +56,7 @@ pub(super) struct Pages<'a> {
     pub(super) story: &'a Story,
     pub(super) live_reload: Option<&'a str>,
     pub(super) links: std::sync::OnceLock<super::actor_map::Links>,
+    pub(super) shared: Shared,
 }
 
 impl<'a> Pages<'a> {
@@ -62,11 +65,12 @@ impl<'a> Pages<'a> {
             .get_or_init(|| super::actor_map::links(self.story))
     }
 
-    fn views(&self, path: &str) -> Views<'a> {
+    fn views(&self, path: &str) -> Views<'_> {
         Views {
             story: self.story,
             root: root_for(path),
             live_reload: self.live_reload,
+            shared: &self.shared,
         }
     }
 
@@ -220,8 +224,13 @@ impl<'a> Pages<'a> {
         let story = self.story;
         let path = "timeline/index.html".to_string();
         let v = self.views(&path);
+        // The longest page: its events are made on every core.
+        let events: Vec<Value> = (0..story.events.len())
+            .into_par_iter()
+            .map(|i| v.event_value(i))
+            .collect();
         let mut years: Vec<Year> = Vec::new();
-        for (index, event) in story.events.iter().enumerate() {
+        for (event, value) in story.events.iter().zip(events) {
             if years.last().is_none_or(|y| y.year != event.date.year) {
                 years.push(Year {
                     year: event.date.year,
@@ -229,7 +238,7 @@ impl<'a> Pages<'a> {
                 });
             }
             if let Some(year) = years.last_mut() {
-                year.events.push(v.event(index));
+                year.events.push(value);
             }
         }
         let description = format!(
@@ -278,8 +287,8 @@ impl<'a> Pages<'a> {
         let page = EventPage {
             common,
             event: v.event(index),
-            previous: index.checked_sub(1).map(|i| v.event_link(i)),
-            next: (index + 1 < story.events.len()).then(|| v.event_link(index + 1)),
+            previous: index.checked_sub(1).map(|i| v.event_link_value(i)),
+            next: (index + 1 < story.events.len()).then(|| v.event_link_value(index + 1)),
         };
         job(path, "event.html", &page)
     }
@@ -388,7 +397,7 @@ impl<'a> Pages<'a> {
             },
             events: story.index.actor_events[index]
                 .iter()
-                .map(|&e| v.event_link(e))
+                .map(|&e| v.event_link_value(e))
                 .collect(),
             sections: story.index.actor_sections[index]
                 .iter()
@@ -406,7 +415,7 @@ impl<'a> Pages<'a> {
                 .map(|&(e, n)| {
                     let account = &story.events[e].accounts[n];
                     GivenAccount {
-                        event: v.event_link(e),
+                        event: v.event_link_value(e),
                         claim: v.html(&account.claim),
                         stance: account.stance.name(),
                         status: account.status.name(),
@@ -422,9 +431,9 @@ impl<'a> Pages<'a> {
         let story = self.story;
         let path = "accounts/index.html".to_string();
         let v = self.views(&path);
-        let disputes: Vec<EventView> = (0..story.events.len())
+        let disputes: Vec<Value> = (0..story.events.len())
             .filter(|&i| story.events[i].accounts.len() >= 2)
-            .map(|i| v.event(i))
+            .map(|i| v.event_value(i))
             .collect();
         let description = format!(
             "The competing accounts of {} disputed events, side by side and attributed.",
@@ -456,12 +465,12 @@ impl<'a> Pages<'a> {
         // One pass over the events builds every source's citations.
         for (e, event) in story.events.iter().enumerate() {
             for &s in &event.sources {
-                entries[s].events.push(v.event_link(e));
+                entries[s].events.push(v.event_link_value(e));
             }
             for account in &event.accounts {
                 for &s in &account.sources {
                     entries[s].accounts.push(CitedAccount {
-                        event: v.event_link(e),
+                        event: v.event_link_value(e),
                         actor: v.actor_link(account.actor),
                     });
                 }
@@ -498,6 +507,7 @@ impl<'a> Pages<'a> {
             story,
             root: base.clone(),
             live_reload: None,
+            shared: &self.shared,
         };
         let changes_url = format!("{base}changes/");
         let entries = (0..story.updates.len())
@@ -544,6 +554,7 @@ impl<'a> Pages<'a> {
             story: self.story,
             root: url_path(&self.story.site.base_url),
             live_reload: self.live_reload,
+            shared: &self.shared,
         };
         let page = NotFoundPage {
             common: v.common(&path, "Page not found".into(), None, "404"),
@@ -589,10 +600,10 @@ impl<'a> Pages<'a> {
     }
 
     /// schema.org NewsArticle for the story, with its corrections.
-    fn article_json_ld(&self) -> Value {
+    fn article_json_ld(&self) -> Json {
         let story = self.story;
         let site = &story.site;
-        let corrections: Vec<Value> = story
+        let corrections: Vec<Json> = story
             .updates
             .iter()
             .filter(|u| u.kind == UpdateKind::Correction)
@@ -622,17 +633,17 @@ impl<'a> Pages<'a> {
         ];
         for (key, value) in fields {
             if let Some(value) = value {
-                article[key] = Value::String(value);
+                article[key] = Json::String(value);
             }
         }
         if !corrections.is_empty() {
-            article["correction"] = Value::Array(corrections);
+            article["correction"] = Json::Array(corrections);
         }
         article
     }
 }
 
-fn event_json_ld(story: &Story, event: &Event, page: &PageMeta) -> Value {
+fn event_json_ld(story: &Story, event: &Event, page: &PageMeta) -> Json {
     let mut value = json!({
         "@context": "https://schema.org",
         "@type": "Event",
@@ -643,12 +654,12 @@ fn event_json_ld(story: &Story, event: &Event, page: &PageMeta) -> Value {
         "eventStatus": "https://schema.org/EventScheduled",
     });
     if let Some(end) = event.end_date {
-        value["endDate"] = Value::String(end.iso());
+        value["endDate"] = Json::String(end.iso());
     }
     if let Some(place) = &event.place {
         value["location"] = json!({ "@type": "Place", "name": place });
     }
-    let actors: Vec<Value> = event
+    let actors: Vec<Json> = event
         .actors
         .iter()
         .map(|&a| {
@@ -661,12 +672,12 @@ fn event_json_ld(story: &Story, event: &Event, page: &PageMeta) -> Value {
         })
         .collect();
     if !actors.is_empty() {
-        value["about"] = Value::Array(actors);
+        value["about"] = Json::Array(actors);
     }
     value
 }
 
-fn actor_json_ld(actor: &Actor, page: &PageMeta) -> Value {
+fn actor_json_ld(actor: &Actor, page: &PageMeta) -> Json {
     let mut value = json!({
         "@context": "https://schema.org",
         "@type": schema_type(actor.kind),
@@ -690,7 +701,7 @@ fn schema_type(kind: ActorKind) -> &'static str {
 
 /// JSON for a `<script type="application/ld+json">`: no `<`, `>` or `&` can end
 /// the script early or change how the HTML parser reads it.
-fn script_json(value: &Value) -> String {
+fn script_json(value: &Json) -> String {
     value
         .to_string()
         .replace('<', "\\u003c")

@@ -5,8 +5,10 @@
 //! pages at one depth, so internal links in Markdown fields are made relative.
 
 use std::borrow::Cow;
+use std::sync::OnceLock;
 
 use serde::Serialize;
+use tera::Value;
 
 use crate::markdown::Html;
 use crate::model::*;
@@ -95,14 +97,15 @@ pub(super) struct PageMeta {
 
 #[derive(Serialize)]
 pub(super) struct Common<'a> {
-    pub(super) site: SiteView<'a>,
+    /// A [`SiteView`].
+    pub(super) site: Value,
     /// The way back to the site root from this page: prefix every internal link with it.
     pub(super) root: String,
     pub(super) page: PageMeta,
     /// Structured data (schema.org JSON-LD), ready to print inside its script tag.
     pub(super) json_ld: Option<String>,
-    /// The latest update or correction of the story, if it has a log.
-    pub(super) last_change: Option<UpdateView<'a>>,
+    /// The latest update or correction of the story, if it has a log: an [`UpdateView`].
+    pub(super) last_change: Option<Value>,
     pub(super) live_reload: Option<&'a str>,
 }
 
@@ -210,9 +213,10 @@ pub(super) struct StoryPage<'a> {
 }
 
 #[derive(Serialize)]
-pub(super) struct Year<'a> {
+pub(super) struct Year {
     pub(super) year: i32,
-    pub(super) events: Vec<EventView<'a>>,
+    /// [`EventView`]s.
+    pub(super) events: Vec<Value>,
 }
 
 #[derive(Serialize)]
@@ -225,7 +229,7 @@ pub(super) struct EraView<'a> {
 pub(super) struct TimelinePage<'a> {
     #[serde(flatten)]
     pub(super) common: Common<'a>,
-    pub(super) years: Vec<Year<'a>>,
+    pub(super) years: Vec<Year>,
     pub(super) eras: Vec<EraView<'a>>,
     /// The visual timeline, an inline SVG (print it with `| safe`).
     pub(super) timeline_svg: String,
@@ -236,8 +240,9 @@ pub(super) struct EventPage<'a> {
     #[serde(flatten)]
     pub(super) common: Common<'a>,
     pub(super) event: EventView<'a>,
-    pub(super) previous: Option<EventLink<'a>>,
-    pub(super) next: Option<EventLink<'a>>,
+    /// [`EventLink`]s.
+    pub(super) previous: Option<Value>,
+    pub(super) next: Option<Value>,
 }
 
 #[derive(Serialize)]
@@ -287,7 +292,8 @@ pub(super) struct SectionLink<'a> {
 
 #[derive(Serialize)]
 pub(super) struct GivenAccount<'a> {
-    pub(super) event: EventLink<'a>,
+    /// An [`EventLink`].
+    pub(super) event: Value,
     pub(super) claim: Cow<'a, str>,
     pub(super) stance: &'static str,
     pub(super) status: &'static str,
@@ -310,7 +316,8 @@ pub(super) struct ActorPage<'a> {
     #[serde(flatten)]
     pub(super) common: Common<'a>,
     pub(super) actor: ActorView<'a>,
-    pub(super) events: Vec<EventLink<'a>>,
+    /// [`EventLink`]s.
+    pub(super) events: Vec<Value>,
     pub(super) sections: Vec<SectionLink<'a>>,
     pub(super) accounts: Vec<GivenAccount<'a>>,
     pub(super) relations: Vec<RelationView<'a>>,
@@ -329,9 +336,86 @@ pub(super) struct Views<'a> {
     pub(super) story: &'a Story,
     pub(super) root: String,
     pub(super) live_reload: Option<&'a str>,
+    pub(super) shared: &'a Shared,
+}
+
+/// Views many pages show, turned into Tera values once per link depth and
+/// shared: cloning a value only counts a reference. An event's link appears
+/// on its neighbours' pages, on each of its actors' pages and in the sources;
+/// the site and the latest change appear on every page.
+pub(super) struct Shared {
+    site: OnceLock<Value>,
+    /// For pages at the root, one folder down and two folders down.
+    depths: [Depth; 3],
+}
+
+struct Depth {
+    last_change: OnceLock<Option<Value>>,
+    event_links: Vec<OnceLock<Value>>,
+    events: Vec<OnceLock<Value>>,
+}
+
+impl Shared {
+    pub(super) fn new(story: &Story) -> Shared {
+        let depth = || Depth {
+            last_change: OnceLock::new(),
+            event_links: story.events.iter().map(|_| OnceLock::new()).collect(),
+            events: story.events.iter().map(|_| OnceLock::new()).collect(),
+        };
+        Shared {
+            site: OnceLock::new(),
+            depths: [depth(), depth(), depth()],
+        }
+    }
+}
+
+/// A view as a Tera value. The views are plain structs of strings, numbers
+/// and lists, which always serialize.
+fn value<T: Serialize>(view: &T) -> Value {
+    Value::try_from_serializable(view).unwrap_or_else(|_| Value::none())
 }
 
 impl<'a> Views<'a> {
+    /// The shared values for pages at this root, unless the root is unusual
+    /// (the feed's absolute URL, the 404 page's path).
+    fn depth(&self) -> Option<&'a Depth> {
+        let index = match self.root.as_str() {
+            "./" => 0,
+            "../" => 1,
+            "../../" => 2,
+            _ => return None,
+        };
+        Some(&self.shared.depths[index])
+    }
+
+    /// [`Views::event_link`] as a shared value.
+    pub(super) fn event_link_value(&self, index: usize) -> Value {
+        match self.depth() {
+            Some(depth) => depth.event_links[index]
+                .get_or_init(|| value(&self.event_link(index)))
+                .clone(),
+            None => value(&self.event_link(index)),
+        }
+    }
+
+    /// [`Views::event`] as a shared value.
+    pub(super) fn event_value(&self, index: usize) -> Value {
+        match self.depth() {
+            Some(depth) => depth.events[index]
+                .get_or_init(|| value(&self.event(index)))
+                .clone(),
+            None => value(&self.event(index)),
+        }
+    }
+
+    fn last_change_value(&self) -> Option<Value> {
+        let make = || (!self.story.updates.is_empty()).then(|| value(&self.update(0)));
+        match self.depth() {
+            Some(depth) => depth.last_change.get_or_init(make).clone(),
+            None => make(),
+        }
+    }
+
     pub(super) fn actor_link(&self, index: usize) -> ActorLink<'a> {
         let actor = &self.story.actors[index];
         ActorLink {
@@ -453,7 +537,7 @@ impl<'a> Views<'a> {
         let site = &self.story.site;
         let canonical_path = path.strip_suffix("index.html").unwrap_or(path);
         Common {
-            site: self.site(),
+            site: self.shared.site.get_or_init(|| value(&self.site())).clone(),
             root: self.root.clone(),
             page: PageMeta {
                 title,
@@ -468,7 +552,7 @@ impl<'a> Views<'a> {
                 image_alt: format!("{}: an explainer", site.title),
             },
             json_ld: None,
-            last_change: (!self.story.updates.is_empty()).then(|| self.update(0)),
+            last_change: self.last_change_value(),
             live_reload: self.live_reload,
         }
     }
@@ -545,15 +629,16 @@ pub(super) struct ChangesPage<'a> {
 
 #[derive(Serialize)]
 pub(super) struct CitedAccount<'a> {
-    pub(super) event: EventLink<'a>,
+    /// An [`EventLink`].
+    pub(super) event: Value,
     pub(super) actor: ActorLink<'a>,
 }
 
 #[derive(Serialize)]
 pub(super) struct SourceEntry<'a> {
     pub(super) source: SourceView<'a>,
-    /// Events that cite it, in date order.
-    pub(super) events: Vec<EventLink<'a>>,
+    /// Events that cite it, in date order: [`EventLink`]s.
+    pub(super) events: Vec<Value>,
     /// Accounts that cite it.
     pub(super) accounts: Vec<CitedAccount<'a>>,
 }
@@ -569,8 +654,8 @@ pub(super) struct SourcesPage<'a> {
 pub(super) struct AccountsPage<'a> {
     #[serde(flatten)]
     pub(super) common: Common<'a>,
-    /// Every event with two or more accounts, in date order.
-    pub(super) disputes: Vec<EventView<'a>>,
+    /// Every event with two or more accounts, in date order: [`EventView`]s.
+    pub(super) disputes: Vec<Value>,
 }
 
 #[derive(Serialize)]
