@@ -82,22 +82,41 @@ pub struct Built {
     pub warnings: Vec<Diagnostic>,
 }
 
+/// What `serve` keeps from one build to the next: each file's parse and each
+/// Markdown field's HTML, reused only while what they were made from is unchanged.
+#[derive(Debug, Default)]
+pub struct Cache {
+    load: load::LoadCache,
+    markdown: resolve::MarkdownCache,
+}
+
 /// Loads and validates the story: every problem, errors and warnings, sorted.
 pub fn load_story(options: &BuildOptions) -> (Option<Story>, Vec<Diagnostic>) {
-    let (story, _, diagnostics) = load_inputs(options);
+    let (story, _, diagnostics) = load_inputs(options, None);
     (story, diagnostics)
 }
 
 /// Reads everything a build reads but the templates: the story and static/.
-fn load_inputs(options: &BuildOptions) -> (Option<Story>, Vec<StaticFile>, Vec<Diagnostic>) {
+fn load_inputs(
+    options: &BuildOptions,
+    cache: Option<&mut Cache>,
+) -> (Option<Story>, Vec<StaticFile>, Vec<Diagnostic>) {
     let mut diagnostics = Diagnostics::default();
-    let mut raw = load::load(&options.root, &mut diagnostics);
+    let (load_cache, markdown_cache) = match cache {
+        Some(Cache { load, markdown }) => (Some(load), Some(markdown)),
+        None => (None, None),
+    };
+    let mut raw = match load_cache {
+        Some(cache) => load::load_cached(&options.root, &mut diagnostics, cache),
+        None => load::load(&options.root, &mut diagnostics),
+    };
     let statics = static_files(&options.root, &mut diagnostics);
     raw.static_paths = statics.iter().map(|s| s.path.clone()).collect();
     let resolve_options = ResolveOptions {
         drafts: options.drafts,
     };
-    let mut story = resolve::resolve(&raw, resolve_options, &mut diagnostics);
+    let mut story =
+        resolve::resolve_cached(&raw, resolve_options, &mut diagnostics, markdown_cache);
     if let (Some(story), Some(base_url)) = (story.as_mut(), &options.base_url) {
         story.site.base_url = if base_url.ends_with('/') {
             base_url.clone()
@@ -117,8 +136,8 @@ struct Inputs {
 
 /// Loads, checks and parses everything a build reads. `None` when there were
 /// errors; the diagnostics hold every problem found, errors and warnings.
-fn prepare(options: &BuildOptions) -> (Option<Inputs>, Vec<Diagnostic>) {
-    let (story, statics, mut found) = load_inputs(options);
+fn prepare(options: &BuildOptions, cache: Option<&mut Cache>) -> (Option<Inputs>, Vec<Diagnostic>) {
+    let (story, statics, mut found) = load_inputs(options, cache);
     let mut diagnostics = Diagnostics::default();
     let templates = Templates::load(&options.root, &mut diagnostics);
     found.extend(diagnostics.into_sorted());
@@ -163,7 +182,24 @@ pub fn make_site(
     options: &BuildOptions,
     render_options: &RenderOptions,
 ) -> (Option<Site>, Vec<Diagnostic>) {
-    let (inputs, mut found) = prepare(options);
+    make_site_with(options, render_options, None)
+}
+
+/// [`make_site`] for one build of many: reuses and refills `cache`.
+pub fn make_site_cached(
+    options: &BuildOptions,
+    render_options: &RenderOptions,
+    cache: &mut Cache,
+) -> (Option<Site>, Vec<Diagnostic>) {
+    make_site_with(options, render_options, Some(cache))
+}
+
+fn make_site_with(
+    options: &BuildOptions,
+    render_options: &RenderOptions,
+    cache: Option<&mut Cache>,
+) -> (Option<Site>, Vec<Diagnostic>) {
+    let (inputs, mut found) = prepare(options, cache);
     let Some(Inputs {
         story,
         templates,
@@ -216,7 +252,7 @@ pub fn build(options: &BuildOptions) -> Result<Built, Vec<Diagnostic>> {
                 .help("choose another folder with --output, like `public`"),
         ]);
     }
-    let (inputs, mut found) = prepare(options);
+    let (inputs, mut found) = prepare(options, None);
     let Some(Inputs {
         story,
         templates,

@@ -101,7 +101,7 @@ pub fn embed_marker(n: usize) -> String {
     format!("<!--explainer-embed:{n}-->")
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Rendered {
     pub html: Html,
     /// Every cross-reference in the field, in order.

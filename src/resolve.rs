@@ -37,6 +37,20 @@ struct Ids {
     broken_sources: HashSet<String>,
 }
 
+impl Ids {
+    /// Tells id sets apart: what Markdown rendering depends on besides the text.
+    fn fingerprint(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        for map in [&self.actors, &self.events, &self.sections] {
+            let mut keys: Vec<&String> = map.keys().collect();
+            keys.sort_unstable();
+            keys.hash(&mut hasher);
+        }
+        hasher.finish()
+    }
+}
+
 impl Resolver for Ids {
     fn path(&self, kind: RefKind, id: &str) -> Option<String> {
         match kind {
@@ -157,6 +171,26 @@ pub fn resolve(
     options: ResolveOptions,
     diagnostics: &mut Diagnostics,
 ) -> Option<Story> {
+    resolve_cached(raw, options, diagnostics, None)
+}
+
+/// Rendered Markdown kept between builds (by `serve`): a field whose text,
+/// place and kind are unchanged is not rendered again while the story's ids
+/// are the same, since rendering depends on nothing else.
+#[derive(Debug, Default)]
+pub struct MarkdownCache {
+    ids: u64,
+    fields: HashMap<(String, String, bool), Rendered>,
+}
+
+/// [`resolve`], taking Markdown rendered by an earlier build from `cache`
+/// where it can, and leaving this build's in it.
+pub fn resolve_cached(
+    raw: &RawStory,
+    options: ResolveOptions,
+    diagnostics: &mut Diagnostics,
+    cache: Option<&mut MarkdownCache>,
+) -> Option<Story> {
     let mut r = Resolve {
         raw,
         ids: Ids::default(),
@@ -168,7 +202,7 @@ pub fn resolve(
     };
     let site = r.site();
     r.collect_ids(options);
-    r.prerendered = prerender(raw, &r.ids, options);
+    r.prerendered = prerender(raw, &r.ids, options, cache);
     let sections = r.sections(options);
     let actors = r.actors();
     let events = r.events();
@@ -1175,15 +1209,23 @@ fn render_field(file: FileId, text: &str, place: &Place, inline: bool, ids: &Ids
     if inline {
         markdown::render_inline(text, ids)
     } else {
-        let key = format!("{file}-{}", place.to_file(&(0..0)).start);
-        markdown::render_keyed(text, ids, &key)
+        markdown::render_keyed(text, ids, &footnote_key(file, place))
     }
+}
+
+fn footnote_key(file: FileId, place: &Place) -> String {
+    format!("{file}-{}", place.to_file(&(0..0)).start)
 }
 
 /// Renders every Markdown field of the story at once, on all cores: rendering
 /// needs only the ids, and is most of resolving's work. What is not found here
 /// (nothing should be) is rendered when it is reached.
-fn prerender(raw: &RawStory, ids: &Ids, options: ResolveOptions) -> HashMap<FieldKey, Rendered> {
+fn prerender(
+    raw: &RawStory,
+    ids: &Ids,
+    options: ResolveOptions,
+    cache: Option<&mut MarkdownCache>,
+) -> HashMap<FieldKey, Rendered> {
     type Field<'r> = (FileId, &'r str, Place, bool);
     fn body<'r>(raw: &'r RawStory, file: FileId, range: &Range<usize>) -> Field<'r> {
         let text = &raw.file(file).text[range.clone()];
@@ -1218,13 +1260,40 @@ fn prerender(raw: &RawStory, ids: &Ids, options: ResolveOptions) -> HashMap<Fiel
     for (file, update) in &raw.updates {
         fields.push(value(raw, *file, &update.note, true));
     }
-    fields
+    let Some(cache) = cache else {
+        return fields
+            .into_par_iter()
+            .map(|(file, text, place, inline)| {
+                let rendered = render_field(file, text, &place, inline, ids);
+                (field_key(text, inline), rendered)
+            })
+            .collect();
+    };
+    let fingerprint = ids.fingerprint();
+    if cache.ids != fingerprint {
+        cache.fields.clear();
+        cache.ids = fingerprint;
+    }
+    let seen = &cache.fields;
+    let rendered: Vec<(FieldKey, (String, String, bool), Rendered)> = fields
         .into_par_iter()
         .map(|(file, text, place, inline)| {
-            let rendered = render_field(file, text, &place, inline, ids);
-            (field_key(text, inline), rendered)
+            let kept = (text.to_string(), footnote_key(file, &place), inline);
+            let rendered = match seen.get(&kept) {
+                Some(rendered) => rendered.clone(),
+                None => render_field(file, text, &place, inline, ids),
+            };
+            (field_key(text, inline), kept, rendered)
         })
-        .collect()
+        .collect();
+    let mut prerendered = HashMap::with_capacity(rendered.len());
+    let mut kept = HashMap::with_capacity(rendered.len());
+    for (field, key, rendered) in rendered {
+        prerendered.insert(field, rendered.clone());
+        kept.insert(key, rendered);
+    }
+    cache.fields = kept;
+    prerendered
 }
 
 /// "like [text](actor:anna); the actors are anna, bob and club", for help lines.

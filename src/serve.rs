@@ -36,7 +36,7 @@ use crate::diagnostics::{Diagnostic, Severity, summary};
 use crate::render::RenderOptions;
 use crate::watch::{Change, Timing, Watcher};
 use crate::write;
-use crate::{BuildOptions, Site};
+use crate::{BuildOptions, Cache, Site};
 
 /// Options of `explainer serve`.
 #[derive(Debug, Clone, clap::Args)]
@@ -258,6 +258,8 @@ struct Builder {
     run: String,
     count: u64,
     warnings: Vec<Diagnostic>,
+    /// Parsed files and rendered Markdown from the builds before.
+    cache: Cache,
 }
 
 impl Builder {
@@ -270,6 +272,7 @@ impl Builder {
             run: format!("{run:x}"),
             count: 0,
             warnings: Vec::new(),
+            cache: Cache::default(),
         }
     }
 
@@ -281,7 +284,7 @@ impl Builder {
         let render = RenderOptions {
             live_reload: Some(format!("{SCRIPT}?build={build}")),
         };
-        let (site, diagnostics) = make_site(&self.options, &render);
+        let (site, diagnostics) = make_site(&self.options, &render, &mut self.cache);
         let base_path = base_path(&self.options.root).unwrap_or_else(|| previous.base_path.clone());
         let elapsed = started.elapsed().as_millis();
         let Some(site) = site else {
@@ -377,11 +380,19 @@ struct Outcome {
     done: String,
 }
 
-/// [`crate::make_site`], with a bug's panic turned into an error, so the server
-/// keeps serving the last good build instead of silently never rebuilding again.
-fn make_site(options: &BuildOptions, render: &RenderOptions) -> (Option<Site>, Vec<Diagnostic>) {
-    let built = std::panic::catch_unwind(AssertUnwindSafe(|| crate::make_site(options, render)));
+/// [`crate::make_site_cached`], with a bug's panic turned into an error, so the
+/// server keeps serving the last good build instead of silently never
+/// rebuilding again. After a panic the cache starts afresh.
+fn make_site(
+    options: &BuildOptions,
+    render: &RenderOptions,
+    cache: &mut Cache,
+) -> (Option<Site>, Vec<Diagnostic>) {
+    let built = std::panic::catch_unwind(AssertUnwindSafe(|| {
+        crate::make_site_cached(options, render, cache)
+    }));
     built.unwrap_or_else(|_| {
+        *cache = Cache::default();
         let message =
             "explainer crashed while building (the panic is printed above); this is a bug";
         let diagnostic = Diagnostic::whole_file(Severity::Error, "", message)

@@ -1,0 +1,170 @@
+//! Rebuilds that reuse earlier work (what `serve` does) make exactly what a
+//! fresh build makes, after any sequence of edits: the same pages, byte for
+//! byte, and the same problems.
+
+mod support;
+
+use std::collections::BTreeMap;
+use std::fs;
+
+use explainer::render::RenderOptions;
+use explainer::{BuildOptions, Cache, make_site, make_site_cached};
+use proptest::prelude::*;
+use support::Story;
+
+/// One editor's change to the small fixture story.
+#[derive(Debug, Clone)]
+enum Edit {
+    /// A new title for the first event.
+    EventTitle(String),
+    /// The first event's summary names this actor id (which may not exist).
+    SummaryNames(&'static str),
+    /// An actor file appears or goes: the set of ids changes.
+    ActorDave(bool),
+    /// The events file is broken, or written back whole.
+    BreakEvents(bool),
+    /// A footnote in a section.
+    Footnote(String),
+    /// The second section goes, or comes back.
+    SecondSection(bool),
+    /// A template override of the event page comes or goes.
+    EventTemplate(bool),
+    /// A new site title: every page changes.
+    SiteTitle(String),
+    /// An update log appears or goes.
+    Updates(bool),
+    /// The reload script's address changes (each `serve` build has its own).
+    LiveReload(u8),
+}
+
+fn edit() -> impl Strategy<Value = Edit> {
+    let words = "[A-Za-z][A-Za-z &<>\"é]{0,20}";
+    prop_oneof![
+        words.prop_map(Edit::EventTitle),
+        prop::sample::select(vec!["anna", "bob", "club", "dave"]).prop_map(Edit::SummaryNames),
+        any::<bool>().prop_map(Edit::ActorDave),
+        any::<bool>().prop_map(Edit::BreakEvents),
+        words.prop_map(Edit::Footnote),
+        any::<bool>().prop_map(Edit::SecondSection),
+        any::<bool>().prop_map(Edit::EventTemplate),
+        words.prop_map(Edit::SiteTitle),
+        any::<bool>().prop_map(Edit::Updates),
+        any::<u8>().prop_map(Edit::LiveReload),
+    ]
+}
+
+const EVENTS: &str = "content/events/all.toml";
+const SECOND: &str = "content/story/02-why.md";
+
+/// Applies an edit to the story on disk, from the small story's own files.
+fn apply(story: &Story, original: &BTreeMap<&str, String>, edit: &Edit, live: &mut String) {
+    let root = story.root();
+    let write = |path: &str, text: &str| {
+        let target = root.join(path);
+        fs::create_dir_all(target.parent().expect("parent")).expect("folders");
+        fs::write(target, text).expect("write");
+    };
+    let remove = |path: &str| {
+        let _ = fs::remove_file(root.join(path));
+    };
+    let events = || fs::read_to_string(root.join(EVENTS)).unwrap_or_default();
+    match edit {
+        Edit::EventTitle(title) => {
+            let text = original[EVENTS].replacen("Anna meets Bob", &title.replace('"', "'"), 1);
+            write(EVENTS, &text);
+        }
+        Edit::SummaryNames(id) => {
+            let text = events().replacen("(actor:anna)", &format!("(actor:{id})"), 1);
+            write(EVENTS, &text);
+        }
+        Edit::ActorDave(true) => write(
+            "content/actors/dave.md",
+            "+++\nname = \"Dave\"\nkind = \"person\"\n+++\nDave.\n",
+        ),
+        Edit::ActorDave(false) => remove("content/actors/dave.md"),
+        Edit::BreakEvents(true) => write(EVENTS, &format!("{}\n[[event]\n", events())),
+        Edit::BreakEvents(false) => write(EVENTS, &original[EVENTS]),
+        Edit::Footnote(note) => write(
+            "content/story/01-what-happened.md",
+            &format!(
+                "{}\nA claim.[^1]\n\n[^1]: {note}\n",
+                original["content/story/01-what-happened.md"]
+            ),
+        ),
+        Edit::SecondSection(true) => write(SECOND, &original[SECOND]),
+        Edit::SecondSection(false) => remove(SECOND),
+        Edit::EventTemplate(true) => write(
+            "templates/event.html",
+            "{% extends \"base.html\" %}{% block main %}<h1>{{ event.title }}</h1>{% endblock main %}",
+        ),
+        Edit::EventTemplate(false) => remove("templates/event.html"),
+        Edit::SiteTitle(title) => write(
+            "content/site.toml",
+            &original["content/site.toml"].replacen("Fixture story", &title.replace('"', "'"), 1),
+        ),
+        Edit::Updates(true) => write(
+            "content/updates.toml",
+            "[[update]]\ndate = 2024-07-01\nkind = \"correction\"\nnote = \"Fixed [the vote](event:vote).\"\nevents = [\"vote\"]\n",
+        ),
+        Edit::Updates(false) => remove("content/updates.toml"),
+        Edit::LiveReload(n) => *live = format!("/__explainer/reload.js?build={n}"),
+    }
+}
+
+/// What a build made, comparable: every page and static path with its bytes,
+/// and every problem as printed.
+fn made(
+    site: Option<explainer::Site>,
+    diagnostics: &[explainer::diagnostics::Diagnostic],
+) -> (BTreeMap<String, Vec<u8>>, Vec<String>, bool) {
+    let built = site.is_some();
+    let mut files = BTreeMap::new();
+    if let Some(site) = site {
+        for page in site.pages {
+            files.insert(page.path, page.bytes);
+        }
+        for file in site.statics {
+            files.insert(format!("static:{}", file.path), Vec::new());
+        }
+    }
+    let problems = diagnostics.iter().map(ToString::to_string).collect();
+    (files, problems, built)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    #[test]
+    fn a_rebuild_that_reuses_earlier_work_equals_a_fresh_build(
+        edits in prop::collection::vec(edit(), 1..10)
+    ) {
+        let story = Story::small();
+        let original: BTreeMap<&str, String> = [
+            EVENTS,
+            SECOND,
+            "content/story/01-what-happened.md",
+            "content/site.toml",
+        ]
+        .into_iter()
+        .map(|path| (path, fs::read_to_string(story.root().join(path)).expect("read")))
+        .collect();
+        let options = BuildOptions::new(story.root());
+        let mut cache = Cache::default();
+        let mut live = "/__explainer/reload.js?build=0".to_string();
+        for edit in &edits {
+            apply(&story, &original, edit, &mut live);
+            let render = RenderOptions { live_reload: Some(live.clone()) };
+            let (site, diagnostics) = make_site_cached(&options, &render, &mut cache);
+            let reused = made(site, &diagnostics);
+            let (site, diagnostics) = make_site(&options, &render);
+            let fresh = made(site, &diagnostics);
+            prop_assert_eq!(&reused.1, &fresh.1, "problems after {:?}", edit);
+            prop_assert_eq!(reused.2, fresh.2, "built after {:?}", edit);
+            let paths: Vec<&String> = reused.0.keys().collect();
+            prop_assert_eq!(paths, fresh.0.keys().collect::<Vec<_>>(), "pages after {:?}", edit);
+            for (path, bytes) in &fresh.0 {
+                prop_assert!(reused.0[path] == *bytes, "{} differs after {:?}", path, edit);
+            }
+        }
+    }
+}
