@@ -88,6 +88,7 @@ pub struct Built {
 pub struct Cache {
     load: load::LoadCache,
     markdown: resolve::MarkdownCache,
+    pages: render::RenderMemo,
 }
 
 /// Loads and validates the story: every problem, errors and warnings, sorted.
@@ -103,7 +104,7 @@ fn load_inputs(
 ) -> (Option<Story>, Vec<StaticFile>, Vec<Diagnostic>) {
     let mut diagnostics = Diagnostics::default();
     let (load_cache, markdown_cache) = match cache {
-        Some(Cache { load, markdown }) => (Some(load), Some(markdown)),
+        Some(Cache { load, markdown, .. }) => (Some(load), Some(markdown)),
         None => (None, None),
     };
     let mut raw = match load_cache {
@@ -161,10 +162,11 @@ fn render_all<T: Send>(
     story: &Story,
     templates: &Templates,
     render_options: &RenderOptions,
+    memo: Option<&mut render::RenderMemo>,
     each: impl Fn(Page) -> T + Sync,
 ) -> Result<Vec<T>, Vec<Diagnostic>> {
     let (rendered, exports) = rayon::join(
-        || render::render_each(story, templates, render_options, &each),
+        || render::render_each(story, templates, render_options, memo, &each),
         || {
             export::files(story)
                 .into_iter()
@@ -197,9 +199,9 @@ pub fn make_site_cached(
 fn make_site_with(
     options: &BuildOptions,
     render_options: &RenderOptions,
-    cache: Option<&mut Cache>,
+    mut cache: Option<&mut Cache>,
 ) -> (Option<Site>, Vec<Diagnostic>) {
-    let (inputs, mut found) = prepare(options, cache);
+    let (inputs, mut found) = prepare(options, cache.as_deref_mut());
     let Some(Inputs {
         story,
         templates,
@@ -209,7 +211,8 @@ fn make_site_with(
         return (None, found);
     };
     let minify = story.site.minify;
-    let rendered = render_all(&story, &templates, render_options, |mut page| {
+    let memo = cache.map(|cache| &mut cache.pages);
+    let rendered = render_all(&story, &templates, render_options, memo, |mut page| {
         if minify {
             minify_page(&mut page);
         }
@@ -282,7 +285,14 @@ pub fn build(options: &BuildOptions) -> Result<Built, Vec<Diagnostic>> {
         }
         staging.write(&page.path, &page.bytes).map(|()| page.path)
     };
-    let written = match render_all(&story, &templates, &RenderOptions::default(), write_page) {
+    let rendered = render_all(
+        &story,
+        &templates,
+        &RenderOptions::default(),
+        None,
+        write_page,
+    );
+    let written = match rendered {
         Ok(written) => written,
         Err(errors) => {
             found.extend(errors);

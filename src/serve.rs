@@ -65,6 +65,12 @@ pub struct ServeArgs {
 /// Where the server's own files live; no site has a page under it.
 const PREFIX: &str = "/__explainer/";
 const SCRIPT: &str = "/__explainer/reload.js";
+
+/// Pages are rendered with this in place of their build's name in the reload
+/// script's URL. It is the same in every build, so a page whose content did
+/// not change renders the same and is reused (see `RenderMemo`); the build's
+/// name is put in when the pages are taken into a snapshot.
+const BUILD_STAND_IN: &str = "~build~";
 const EVENTS: &str = "/__explainer/events";
 
 pub fn run(args: ServeArgs) -> ExitCode {
@@ -282,7 +288,7 @@ impl Builder {
         self.count += 1;
         let build = format!("{}-{}", self.run, self.count);
         let render = RenderOptions {
-            live_reload: Some(format!("{SCRIPT}?build={build}")),
+            live_reload: Some(format!("{SCRIPT}?build={BUILD_STAND_IN}")),
         };
         let (site, diagnostics) = make_site(&self.options, &render, &mut self.cache);
         let base_path = base_path(&self.options.root).unwrap_or_else(|| previous.base_path.clone());
@@ -332,8 +338,8 @@ impl Builder {
         Outcome {
             snapshot: Snapshot {
                 event: event_json(&build, &[]),
+                files: Arc::new(files(site, &build)),
                 build,
-                files: Arc::new(files(site)),
                 base_path,
             },
             failed: false,
@@ -401,7 +407,7 @@ fn make_site(
     })
 }
 
-fn files(site: Site) -> HashMap<String, Served> {
+fn files(site: Site, build: &str) -> HashMap<String, Served> {
     let mut files = HashMap::with_capacity(site.pages.len() + site.statics.len());
     for file in site.statics {
         let served = match file.bytes {
@@ -410,10 +416,26 @@ fn files(site: Site) -> HashMap<String, Served> {
         };
         files.insert(file.path, served);
     }
-    for page in site.pages {
+    for mut page in site.pages {
+        if page.path.ends_with(".html") {
+            name_build(&mut page.bytes, build);
+        }
         files.insert(page.path, Served::Memory(page.bytes.into()));
     }
     files
+}
+
+/// Puts the build's name in place of the stand-in in a page's reload script.
+fn name_build(page: &mut Vec<u8>, build: &str) {
+    let stand_in = format!("{SCRIPT}?build={BUILD_STAND_IN}\"");
+    let Ok(text) = std::str::from_utf8(page) else {
+        return;
+    };
+    // The script is the last thing in the body.
+    if let Some(at) = text.rfind(&stand_in) {
+        let start = at + stand_in.len() - BUILD_STAND_IN.len() - 1;
+        page.splice(start..start + BUILD_STAND_IN.len(), build.bytes());
+    }
 }
 
 fn event_json(build: &str, errors: &[Diagnostic]) -> String {

@@ -12,8 +12,9 @@ mod pages;
 pub mod timeline_svg;
 mod views;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fs;
+use std::hash::{Hash, Hasher};
 use std::path::Path;
 
 use tera::{ErrorKind, Tera};
@@ -21,7 +22,7 @@ use tera::{ErrorKind, Tera};
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity, SourceFile};
 use crate::load::files_under;
 use crate::model::Story;
-use pages::{Job, Pages};
+use pages::{Job, Made, Pages};
 use rayon::prelude::*;
 
 /// The templates that ship inside the binary, overridable by name.
@@ -54,6 +55,8 @@ const BUILT_IN: [(&str, &str); 13] = [
 pub struct Templates {
     tera: Tera,
     sources: BTreeMap<String, SourceFile>,
+    /// A hash of every template's name and text.
+    fingerprint: u64,
 }
 
 impl Templates {
@@ -85,8 +88,17 @@ impl Templates {
             .iter()
             .map(|(name, file)| (name.as_str(), file.text.as_str()))
             .collect();
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        for (name, file) in &sources {
+            (name, &file.text).hash(&mut hasher);
+        }
+        let fingerprint = hasher.finish();
         match tera.add_raw_templates(batch) {
-            Ok(()) => Some(Templates { tera, sources }),
+            Ok(()) => Some(Templates {
+                tera,
+                sources,
+                fingerprint,
+            }),
             Err(error) => {
                 for diagnostic in template_diagnostics(&error, &sources) {
                     diagnostics.push(diagnostic);
@@ -250,42 +262,70 @@ pub fn root_for(path: &str) -> String {
     }
 }
 
+/// The pages of the previous build, kept by `serve` so that a page whose
+/// template and context are unchanged is not rendered again.
+#[derive(Debug, Default)]
+pub struct RenderMemo {
+    /// Which templates rendered them: other templates render anything anew.
+    templates: u64,
+    pages: HashMap<String, (u64, Vec<u8>)>,
+}
+
 /// Renders every page of the story and hands each to `each` as soon as it is
 /// rendered; returns what `each` made, in a stable order. Pages are built and
-/// rendered in parallel: each reads the story and writes only itself.
+/// rendered in parallel: each reads the story and writes only itself. With a
+/// `memo`, pages the previous build rendered from the same context are
+/// reused, and the memo is left holding this build's pages.
 pub fn render_each<T: Send>(
     story: &Story,
     templates: &Templates,
     options: &RenderOptions,
+    mut memo: Option<&mut RenderMemo>,
     each: impl Fn(Page) -> T + Sync,
 ) -> Result<Vec<T>, Vec<Diagnostic>> {
+    if let Some(memo) = memo.as_deref_mut()
+        && memo.templates != templates.fingerprint
+    {
+        memo.pages.clear();
+        memo.templates = templates.fingerprint;
+    }
     let builder = Pages {
         story,
         live_reload: options.live_reload.as_deref(),
         links: std::sync::OnceLock::new(),
         shared: views::Shared::new(story),
+        memo: memo.as_deref(),
     };
-    let rendered: Vec<Result<T, tera::Error>> = builder
+    type Rendered<T> = Result<(T, Option<(String, u64, Vec<u8>)>), tera::Error>;
+    let rendered: Vec<Rendered<T>> = builder
         .list()
         .into_par_iter()
         .map(|kind| {
             let Job {
                 path,
                 template,
-                context,
-            } = builder.job(kind);
-            let html = templates.tera.render(template, &context?)?;
-            Ok(each(Page {
-                path,
-                bytes: html.into_bytes(),
-            }))
+                made,
+                fingerprint,
+            } = builder.make(kind);
+            let bytes = match made {
+                Made::Reused(bytes) => bytes,
+                Made::Context(context) => templates.tera.render(template, &context?)?.into_bytes(),
+            };
+            let kept = fingerprint.map(|f| (path.clone(), f, bytes.clone()));
+            Ok((each(Page { path, bytes }), kept))
         })
         .collect();
     let mut pages = Vec::with_capacity(rendered.len() + 1);
+    let mut kept = HashMap::new();
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
     for result in rendered {
         match result {
-            Ok(page) => pages.push(page),
+            Ok((page, memo_entry)) => {
+                pages.push(page);
+                if let Some((path, fingerprint, bytes)) = memo_entry {
+                    kept.insert(path, (fingerprint, bytes));
+                }
+            }
             Err(error) => {
                 for diagnostic in template_diagnostics(&error, &templates.sources) {
                     if !diagnostics.contains(&diagnostic) {
@@ -296,11 +336,13 @@ pub fn render_each<T: Send>(
         }
     }
     pages.push(each(robots(story)));
-    if diagnostics.is_empty() {
-        Ok(pages)
-    } else {
-        Err(diagnostics)
+    if !diagnostics.is_empty() {
+        return Err(diagnostics);
     }
+    if let Some(memo) = memo {
+        memo.pages = kept;
+    }
+    Ok(pages)
 }
 
 /// robots.txt: everything may be crawled; the sitemap is named.

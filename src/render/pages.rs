@@ -5,6 +5,8 @@
 //! so it is always valid JSON whatever the content.
 
 use std::borrow::Cow;
+use std::collections::hash_map::DefaultHasher;
+use std::hash::Hasher;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -24,15 +26,36 @@ use crate::model::*;
 pub(super) struct Job {
     pub(super) path: String,
     pub(super) template: &'static str,
-    pub(super) context: Result<Context, tera::Error>,
+    pub(super) made: Made,
+    /// Tells this page's template and context apart from others', when the
+    /// build keeps pages for the next one (see [`super::RenderMemo`]).
+    pub(super) fingerprint: Option<u64>,
 }
 
-fn job<T: Serialize>(path: String, template: &'static str, page: &T) -> Job {
-    Job {
-        path,
-        template,
-        context: Context::from_serialize(page),
+/// What a job needs rendered, or the bytes an earlier build rendered from the same context.
+pub(super) enum Made {
+    Context(Result<Context, tera::Error>),
+    Reused(Vec<u8>),
+}
+
+/// A hash of everything a page's bytes depend on, besides the templates: its
+/// template's name and its whole context, written out as JSON into the hasher.
+fn fingerprint<T: Serialize>(template: &str, page: &T) -> u64 {
+    struct Hashing(DefaultHasher);
+    impl std::io::Write for Hashing {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.write(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
     }
+    let mut hashing = Hashing(DefaultHasher::new());
+    hashing.0.write(template.as_bytes());
+    // Writing into a hasher cannot fail, nor can serializing plain views.
+    serde_json::to_writer(&mut hashing, page).ok();
+    hashing.0.finish()
 }
 
 /// One page of the site, by what it shows.
@@ -57,6 +80,8 @@ pub(super) struct Pages<'a> {
     pub(super) live_reload: Option<&'a str>,
     pub(super) links: std::sync::OnceLock<super::actor_map::Links>,
     pub(super) shared: Shared,
+    /// The previous build's pages by path, with their fingerprints.
+    pub(super) memo: Option<&'a super::RenderMemo>,
 }
 
 impl<'a> Pages<'a> {
@@ -74,7 +99,31 @@ impl<'a> Pages<'a> {
         }
     }
 
-    /// Every page of the site, in output order; each is built by [`Pages::job`].
+    /// A job for `page`, rendered with `template` at `path`; when the previous
+    /// build rendered the same template from the same context, its bytes.
+    fn job<T: Serialize>(&self, path: String, template: &'static str, page: &T) -> Job {
+        let Some(memo) = self.memo else {
+            return Job {
+                path,
+                template,
+                made: Made::Context(Context::from_serialize(page)),
+                fingerprint: None,
+            };
+        };
+        let fingerprint = fingerprint(template, page);
+        let made = match memo.pages.get(&path) {
+            Some((seen, bytes)) if *seen == fingerprint => Made::Reused(bytes.clone()),
+            _ => Made::Context(Context::from_serialize(page)),
+        };
+        Job {
+            path,
+            template,
+            made,
+            fingerprint: Some(fingerprint),
+        }
+    }
+
+    /// Every page of the site, in output order; each is built by [`Pages::make`].
     pub(super) fn list(&self) -> Vec<PageKind> {
         let story = self.story;
         let mut pages = vec![PageKind::Story, PageKind::Timeline];
@@ -91,7 +140,7 @@ impl<'a> Pages<'a> {
 
     /// Builds one page's context; independent of every other page, so pages
     /// can be built and rendered in parallel.
-    pub(super) fn job(&self, kind: PageKind) -> Job {
+    pub(super) fn make(&self, kind: PageKind) -> Job {
         match kind {
             PageKind::Story => self.story_page(),
             PageKind::Timeline => self.timeline(),
@@ -137,7 +186,7 @@ impl<'a> Pages<'a> {
             first_event: (!story.events.is_empty()).then(|| v.event_link(0)),
             last_event: last.map(|i| v.event_link(i)),
         };
-        job(path, "story.html", &page)
+        self.job(path, "story.html", &page)
     }
 
     /// A section's HTML with its shortcodes drawn in place.
@@ -265,7 +314,7 @@ impl<'a> Pages<'a> {
                 })
                 .collect(),
         };
-        job(path, "timeline.html", &page)
+        self.job(path, "timeline.html", &page)
     }
 
     fn event(&self, index: usize) -> Job {
@@ -290,7 +339,7 @@ impl<'a> Pages<'a> {
             previous: index.checked_sub(1).map(|i| v.event_link_value(i)),
             next: (index + 1 < story.events.len()).then(|| v.event_link_value(index + 1)),
         };
-        job(path, "event.html", &page)
+        self.job(path, "event.html", &page)
     }
 
     fn actors(&self) -> Job {
@@ -338,7 +387,7 @@ impl<'a> Pages<'a> {
             map_shown: story.actors.len() - map.left_out,
             map_left_out: map.left_out,
         };
-        job(path, "actors.html", &page)
+        self.job(path, "actors.html", &page)
     }
 
     fn actor(&self, index: usize) -> Job {
@@ -424,7 +473,7 @@ impl<'a> Pages<'a> {
                 .collect(),
             relations,
         };
-        job(path, "actor.html", &page)
+        self.job(path, "actor.html", &page)
     }
 
     fn accounts(&self) -> Job {
@@ -448,7 +497,7 @@ impl<'a> Pages<'a> {
             ),
             disputes,
         };
-        job(path, "accounts.html", &page)
+        self.job(path, "accounts.html", &page)
     }
 
     fn sources(&self) -> Job {
@@ -484,7 +533,7 @@ impl<'a> Pages<'a> {
             common: v.common(&path, "Sources".into(), Some(&description), "sources"),
             sources: entries,
         };
-        job(path, "sources.html", &page)
+        self.job(path, "sources.html", &page)
     }
 
     fn changes(&self) -> Job {
@@ -496,7 +545,7 @@ impl<'a> Pages<'a> {
             common: v.common(&path, "What changed".into(), Some(description), "changes"),
             updates: (0..story.updates.len()).map(|u| v.update(u)).collect(),
         };
-        job(path, "changes.html", &page)
+        self.job(path, "changes.html", &page)
     }
 
     /// The Atom feed: one entry per update, links absolute from `base_url`.
@@ -544,7 +593,7 @@ impl<'a> Pages<'a> {
             updated,
             entries,
         };
-        job("feed.xml".into(), "feed.xml", &context)
+        self.job("feed.xml".into(), "feed.xml", &context)
     }
 
     fn not_found(&self) -> Job {
@@ -559,7 +608,7 @@ impl<'a> Pages<'a> {
         let page = NotFoundPage {
             common: v.common(&path, "Page not found".into(), None, "404"),
         };
-        job(path, "404.html", &page)
+        self.job(path, "404.html", &page)
     }
 
     fn sitemap(&self) -> Job {
@@ -592,7 +641,7 @@ impl<'a> Pages<'a> {
         if !story.updates.is_empty() {
             add("changes/".into(), modified.clone());
         }
-        job(
+        self.job(
             "sitemap.xml".into(),
             "sitemap.xml",
             &SitemapContext { urls },
