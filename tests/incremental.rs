@@ -35,6 +35,10 @@ enum Edit {
     Updates(bool),
     /// The reload script's address changes (each `serve` build has its own).
     LiveReload(u8),
+    /// The first event involves other actors: the actor maps change.
+    EventActors(&'static str),
+    /// An actor is renamed: every page naming them, and the maps, change.
+    ActorName(String),
 }
 
 fn edit() -> impl Strategy<Value = Edit> {
@@ -50,11 +54,15 @@ fn edit() -> impl Strategy<Value = Edit> {
         words.prop_map(Edit::SiteTitle),
         any::<bool>().prop_map(Edit::Updates),
         any::<u8>().prop_map(Edit::LiveReload),
+        prop::sample::select(vec!["\"anna\", \"bob\"", "\"anna\", \"club\"", "\"bob\""])
+            .prop_map(Edit::EventActors),
+        words.prop_map(Edit::ActorName),
     ]
 }
 
 const EVENTS: &str = "content/events/all.toml";
 const SECOND: &str = "content/story/02-why.md";
+const ANNA: &str = "content/actors/anna.md";
 
 /// Applies an edit to the story on disk, from the small story's own files.
 fn apply(story: &Story, original: &BTreeMap<&str, String>, edit: &Edit, live: &mut String) {
@@ -108,6 +116,22 @@ fn apply(story: &Story, original: &BTreeMap<&str, String>, edit: &Edit, live: &m
         ),
         Edit::Updates(false) => remove("content/updates.toml"),
         Edit::LiveReload(n) => *live = format!("/__explainer/reload.js?build={n}"),
+        Edit::EventActors(list) => {
+            let text = events().replacen(
+                "actors = [\"anna\", \"bob\"]",
+                &format!("actors = [{list}]"),
+                1,
+            );
+            write(EVENTS, &text);
+        }
+        Edit::ActorName(name) => write(
+            ANNA,
+            &original[ANNA].replacen(
+                "name = \"Anna\"",
+                &format!("name = \"{}\"", name.replace('"', "'")),
+                1,
+            ),
+        ),
     }
 }
 
@@ -142,6 +166,7 @@ proptest! {
         let original: BTreeMap<&str, String> = [
             EVENTS,
             SECOND,
+            ANNA,
             "content/story/01-what-happened.md",
             "content/site.toml",
         ]

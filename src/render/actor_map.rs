@@ -59,7 +59,7 @@ impl PlacedLabel {
 }
 
 /// An edge between two actors: relations (with their wording) and shared events.
-#[derive(Default, Clone)]
+#[derive(Default, Clone, Hash)]
 struct Link {
     relations: Vec<(usize, String)>,
     shared_events: usize,
@@ -76,6 +76,20 @@ impl Links {
     fn pair(&self, a: usize, b: usize) -> Option<(&(usize, usize), &Link)> {
         self.pairs.get_key_value(&(a.min(b), a.max(b)))
     }
+
+    /// A hash of everything a map of this story is drawn from but its own
+    /// place (center, root and id): the links and each actor's id, name, kind
+    /// and number of events. Two builds with the same inputs draw the same maps.
+    pub fn inputs(&self, story: &Story) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        self.pairs.hash(&mut hasher);
+        for (a, actor) in story.actors.iter().enumerate() {
+            (&actor.id, &actor.name, actor.kind).hash(&mut hasher);
+            story.index.actor_events[a].len().hash(&mut hasher);
+        }
+        hasher.finish()
+    }
 }
 
 pub struct ActorMap<'a> {
@@ -87,6 +101,7 @@ pub struct ActorMap<'a> {
     pub id: &'a str,
 }
 
+#[derive(Clone)]
 pub struct Drawn {
     pub svg: String,
     pub labels: Vec<PlacedLabel>,

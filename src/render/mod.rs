@@ -8,6 +8,7 @@
 //! `docs/templates.md`.
 
 pub mod actor_map;
+mod fingerprint;
 mod pages;
 pub mod timeline_svg;
 mod views;
@@ -16,6 +17,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::fs;
 use std::hash::{Hash, Hasher};
 use std::path::Path;
+use std::sync::Mutex;
 
 use tera::{ErrorKind, Tera};
 
@@ -264,11 +266,24 @@ pub fn root_for(path: &str) -> String {
 
 /// The pages of the previous build, kept by `serve` so that a page whose
 /// template and context are unchanged is not rendered again.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct RenderMemo {
     /// Which templates rendered them: other templates render anything anew.
     templates: u64,
-    pages: HashMap<String, (u64, Vec<u8>)>,
+    pages: HashMap<String, (u128, Vec<u8>)>,
+    /// Actor maps, by what they were drawn from ([`actor_map::Links::inputs`])
+    /// and where they go (center, root, id).
+    maps: Mutex<HashMap<MapKey, actor_map::Drawn>>,
+}
+
+type MapKey = (u64, Option<usize>, String, String);
+
+impl std::fmt::Debug for RenderMemo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RenderMemo")
+            .field("pages", &self.pages.len())
+            .finish_non_exhaustive()
+    }
 }
 
 /// Renders every page of the story and hands each to `each` as soon as it is
@@ -295,8 +310,9 @@ pub fn render_each<T: Send>(
         links: std::sync::OnceLock::new(),
         shared: views::Shared::new(story),
         memo: memo.as_deref(),
+        map_inputs: std::sync::OnceLock::new(),
     };
-    type Rendered<T> = Result<(T, Option<(String, u64, Vec<u8>)>), tera::Error>;
+    type Rendered<T> = Result<(T, Option<(String, u128, Vec<u8>)>), tera::Error>;
     let rendered: Vec<Rendered<T>> = builder
         .list()
         .into_par_iter()
@@ -339,8 +355,14 @@ pub fn render_each<T: Send>(
     if !diagnostics.is_empty() {
         return Err(diagnostics);
     }
+    // Maps drawn from other inputs will not be asked for again.
+    let inputs = builder.map_inputs.get().copied();
+    drop(builder);
     if let Some(memo) = memo {
         memo.pages = kept;
+        if let Ok(maps) = memo.maps.get_mut() {
+            maps.retain(|key, _| Some(key.0) == inputs);
+        }
     }
     Ok(pages)
 }

@@ -5,8 +5,6 @@
 //! so it is always valid JSON whatever the content.
 
 use std::borrow::Cow;
-use std::collections::hash_map::DefaultHasher;
-use std::hash::Hasher;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -14,7 +12,7 @@ use serde_json::{Value as Json, json};
 use tera::Context;
 use tera::Value;
 
-use super::actor_map::ActorMap;
+use super::actor_map::{ActorMap, Drawn};
 use super::timeline_svg::TimelineSvg;
 use super::views::*;
 use super::{root_for, url_path};
@@ -29,33 +27,13 @@ pub(super) struct Job {
     pub(super) made: Made,
     /// Tells this page's template and context apart from others', when the
     /// build keeps pages for the next one (see [`super::RenderMemo`]).
-    pub(super) fingerprint: Option<u64>,
+    pub(super) fingerprint: Option<u128>,
 }
 
 /// What a job needs rendered, or the bytes an earlier build rendered from the same context.
 pub(super) enum Made {
     Context(Result<Context, tera::Error>),
     Reused(Vec<u8>),
-}
-
-/// A hash of everything a page's bytes depend on, besides the templates: its
-/// template's name and its whole context, written out as JSON into the hasher.
-fn fingerprint<T: Serialize>(template: &str, page: &T) -> u64 {
-    struct Hashing(DefaultHasher);
-    impl std::io::Write for Hashing {
-        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-            self.0.write(bytes);
-            Ok(bytes.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    let mut hashing = Hashing(DefaultHasher::new());
-    hashing.0.write(template.as_bytes());
-    // Writing into a hasher cannot fail, nor can serializing plain views.
-    serde_json::to_writer(&mut hashing, page).ok();
-    hashing.0.finish()
 }
 
 /// One page of the site, by what it shows.
@@ -82,6 +60,8 @@ pub(super) struct Pages<'a> {
     pub(super) shared: Shared,
     /// The previous build's pages by path, with their fingerprints.
     pub(super) memo: Option<&'a super::RenderMemo>,
+    /// What this story's maps are drawn from, once asked for.
+    pub(super) map_inputs: std::sync::OnceLock<u64>,
 }
 
 impl<'a> Pages<'a> {
@@ -99,6 +79,36 @@ impl<'a> Pages<'a> {
         }
     }
 
+    /// An actor map, or the same map drawn by an earlier build from the same inputs.
+    fn draw(&self, center: Option<usize>, root: &str, id: &str) -> Drawn {
+        let map = ActorMap {
+            story: self.story,
+            links: self.links(),
+            center,
+            root,
+            id,
+        };
+        let Some(memo) = self.memo else {
+            return map.render();
+        };
+        let inputs = *self
+            .map_inputs
+            .get_or_init(|| self.links().inputs(self.story));
+        let key = (inputs, center, root.to_string(), id.to_string());
+        let drawn = memo
+            .maps
+            .lock()
+            .ok()
+            .and_then(|maps| maps.get(&key).cloned());
+        drawn.unwrap_or_else(|| {
+            let drawn = map.render();
+            if let Ok(mut maps) = memo.maps.lock() {
+                maps.insert(key, drawn.clone());
+            }
+            drawn
+        })
+    }
+
     /// A job for `page`, rendered with `template` at `path`; when the previous
     /// build rendered the same template from the same context, its bytes.
     fn job<T: Serialize>(&self, path: String, template: &'static str, page: &T) -> Job {
@@ -110,7 +120,7 @@ impl<'a> Pages<'a> {
                 fingerprint: None,
             };
         };
-        let fingerprint = fingerprint(template, page);
+        let fingerprint = super::fingerprint::of(template, page);
         let made = match memo.pages.get(&path) {
             Some((seen, bytes)) if *seen == fingerprint => Made::Reused(bytes.clone()),
             _ => Made::Context(Context::from_serialize(page)),
@@ -239,15 +249,7 @@ impl<'a> Pages<'a> {
                 (svg, format!("Timeline{about}, scrolls sideways"), caption)
             }
             Embed::Map { actor } => {
-                let svg = ActorMap {
-                    story,
-                    links: self.links(),
-                    center: *actor,
-                    root: &v.root,
-                    id,
-                }
-                .render()
-                .svg;
+                let svg = self.draw(*actor, &v.root, id).svg;
                 let (label, page) = match actor {
                     Some(a) => (
                         format!("Map of {} and linked actors", story.actors[*a].name),
@@ -372,14 +374,7 @@ impl<'a> Pages<'a> {
             "The {} people, states and organizations in the story.",
             story.actors.len()
         );
-        let map = ActorMap {
-            story,
-            links: self.links(),
-            center: None,
-            root: &v.root,
-            id: "actor-map",
-        }
-        .render();
+        let map = self.draw(None, &v.root, "actor-map");
         let page = ActorsPage {
             common: v.common(&path, "Who’s who".into(), Some(&description), "actors"),
             groups,
@@ -419,14 +414,7 @@ impl<'a> Pages<'a> {
             .unwrap_or_else(|| plain_text(&actor.bio.at(""), 160));
         let mut common = v.common(&path, actor.name.clone(), Some(&description), "actor");
         common.json_ld = Some(script_json(&actor_json_ld(actor, &common.page)));
-        let neighbourhood = ActorMap {
-            story,
-            links: self.links(),
-            center: Some(index),
-            root: &v.root,
-            id: "neighbourhood-map",
-        }
-        .render();
+        let neighbourhood = self.draw(Some(index), &v.root, "neighbourhood-map");
         let page = ActorPage {
             common,
             neighbourhood_map: if neighbourhood.labels.len() > 1 {
