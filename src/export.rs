@@ -20,14 +20,22 @@ use crate::timelinejs::{Column, is_image_path};
 pub const EVENTS_SCHEMA: &str = "explainer/events@1";
 pub const ACTORS_SCHEMA: &str = "explainer/actors@1";
 
-/// The story's data files.
+/// Where [`files`] puts each data file, in order.
+pub const PATHS: [&str; 4] = [
+    "data/events.json",
+    "data/actors.json",
+    "data/timelinejs.json",
+    "data/events.csv",
+];
+
+/// The story's data files, at [`PATHS`].
 pub fn files(story: &Story) -> Vec<Page> {
     vec![
-        json_page("data/events.json", &events_file(story)),
-        json_page("data/actors.json", &actors_file(story)),
-        json_page("data/timelinejs.json", &timeline(story)),
+        json_page(PATHS[0], &events_file(story)),
+        json_page(PATHS[1], &actors_file(story)),
+        json_page(PATHS[2], &timeline(story)),
         Page {
-            path: "data/events.csv".to_string(),
+            path: PATHS[3].to_string(),
             bytes: events_csv(story),
         },
     ]

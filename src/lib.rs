@@ -21,6 +21,7 @@ pub mod write;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use diagnostics::{Diagnostic, Diagnostics, Severity};
@@ -70,6 +71,31 @@ impl BuildOptions {
 pub struct Site {
     pub pages: Vec<Page>,
     pub statics: Vec<StaticFile>,
+    /// The data files, when they were deferred; otherwise they are among the pages.
+    pub data: Option<Arc<DataFiles>>,
+}
+
+/// The data files of a story (see [`export`]), made when one is first asked
+/// for. The same bytes a build writes, from the same story.
+#[derive(Debug)]
+pub struct DataFiles {
+    story: Story,
+    made: OnceLock<Vec<Page>>,
+}
+
+impl DataFiles {
+    /// Where the files go, relative to the site root.
+    pub fn paths() -> &'static [&'static str] {
+        &export::PATHS
+    }
+
+    /// The file at `path`, made (with the others) the first time one is asked for.
+    pub fn get(&self, path: &str) -> Option<&[u8]> {
+        let made = self.made.get_or_init(|| export::files(&self.story));
+        made.iter()
+            .find(|page| page.path == path)
+            .map(|page| page.bytes.as_slice())
+    }
 }
 
 /// What a successful build did.
@@ -167,11 +193,12 @@ fn render_all<T: Send>(
 ) -> Result<Vec<T>, Vec<Diagnostic>> {
     let (rendered, exports) = rayon::join(
         || render::render_each(story, templates, render_options, memo, &each),
-        || {
-            export::files(story)
+        || match render_options.defer_data {
+            true => Vec::new(),
+            false => export::files(story)
                 .into_iter()
                 .map(&each)
-                .collect::<Vec<T>>()
+                .collect::<Vec<T>>(),
         },
     );
     let mut made = rendered?;
@@ -228,13 +255,28 @@ fn make_site_with(
     if minify {
         pages.extend(minify_stylesheets(&mut statics, &mut found));
     }
+    let deferred = render_options.defer_data.then(DataFiles::paths);
     let paths = pages.iter().map(|p| p.path.as_str());
-    let collisions = collisions(paths, &statics);
+    let collisions = collisions(
+        paths.chain(deferred.into_iter().flatten().copied()),
+        &statics,
+    );
     if !collisions.is_empty() {
         found.extend(collisions);
         return (None, found);
     }
-    (Some(Site { pages, statics }), found)
+    let data = render_options.defer_data.then(|| {
+        Arc::new(DataFiles {
+            story,
+            made: OnceLock::new(),
+        })
+    });
+    let site = Site {
+        pages,
+        statics,
+        data,
+    };
+    (Some(site), found)
 }
 
 /// Checks the story without writing anything.

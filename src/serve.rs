@@ -36,7 +36,7 @@ use crate::diagnostics::{Diagnostic, Severity, summary};
 use crate::render::RenderOptions;
 use crate::watch::{Change, Timing, Watcher};
 use crate::write;
-use crate::{BuildOptions, Cache, Site};
+use crate::{BuildOptions, Cache, DataFiles, Site};
 
 /// Options of `explainer serve`.
 #[derive(Debug, Clone, clap::Args)]
@@ -212,6 +212,8 @@ enum Served {
     BuiltIn(&'static [u8]),
     /// A static file, read when asked for, like `build` copies it.
     File(PathBuf),
+    /// A data file, made when first asked for.
+    Data(Arc<DataFiles>, &'static str),
 }
 
 /// What the server shows: the last good site, and the problems of the latest build.
@@ -289,6 +291,7 @@ impl Builder {
         let build = format!("{}-{}", self.run, self.count);
         let render = RenderOptions {
             live_reload: Some(format!("{SCRIPT}?build={BUILD_STAND_IN}")),
+            defer_data: true,
         };
         let (site, diagnostics) = make_site(&self.options, &render, &mut self.cache);
         let base_path = base_path(&self.options.root).unwrap_or_else(|| previous.base_path.clone());
@@ -421,6 +424,11 @@ fn files(site: Site, build: &str) -> HashMap<String, Served> {
             name_build(&mut page.bytes, build);
         }
         files.insert(page.path, Served::Memory(page.bytes.into()));
+    }
+    if let Some(data) = site.data {
+        for path in DataFiles::paths() {
+            files.insert(path.to_string(), Served::Data(Arc::clone(&data), path));
+        }
     }
     files
 }
@@ -585,6 +593,12 @@ async fn read(served: &Served) -> Option<Bytes> {
         Served::Memory(bytes) => Some(bytes.clone()),
         Served::BuiltIn(bytes) => Some(Bytes::from_static(bytes)),
         Served::File(path) => tokio::fs::read(path).await.ok().map(Bytes::from),
+        Served::Data(data, path) => {
+            let (data, path) = (Arc::clone(data), *path);
+            let made =
+                tokio::task::spawn_blocking(move || data.get(path).map(Bytes::copy_from_slice));
+            made.await.ok().flatten()
+        }
     }
 }
 

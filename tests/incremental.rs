@@ -1,6 +1,7 @@
 //! Rebuilds that reuse earlier work (what `serve` does) make exactly what a
 //! fresh build makes, after any sequence of edits: the same pages, byte for
-//! byte, and the same problems.
+//! byte, and the same problems. The rebuilds also defer the data files, as
+//! `serve` does; made when asked for, they are the build's too.
 
 mod support;
 
@@ -8,7 +9,7 @@ use std::collections::BTreeMap;
 use std::fs;
 
 use explainer::render::RenderOptions;
-use explainer::{BuildOptions, Cache, make_site, make_site_cached};
+use explainer::{BuildOptions, Cache, DataFiles, make_site, make_site_cached};
 use proptest::prelude::*;
 use support::Story;
 
@@ -150,6 +151,13 @@ fn made(
         for file in site.statics {
             files.insert(format!("static:{}", file.path), Vec::new());
         }
+        // Deferred data files, made now: the same bytes a build writes.
+        if let Some(data) = site.data {
+            for path in DataFiles::paths() {
+                let bytes = data.get(path).expect("every data file").to_vec();
+                files.insert(path.to_string(), bytes);
+            }
+        }
     }
     let problems = diagnostics.iter().map(ToString::to_string).collect();
     (files, problems, built)
@@ -178,9 +186,16 @@ proptest! {
         let mut live = "/__explainer/reload.js?build=0".to_string();
         for edit in &edits {
             apply(&story, &original, edit, &mut live);
-            let render = RenderOptions { live_reload: Some(live.clone()) };
+            let render = RenderOptions {
+                live_reload: Some(live.clone()),
+                defer_data: true,
+            };
             let (site, diagnostics) = make_site_cached(&options, &render, &mut cache);
             let reused = made(site, &diagnostics);
+            let render = RenderOptions {
+                defer_data: false,
+                ..render
+            };
             let (site, diagnostics) = make_site(&options, &render);
             let fresh = made(site, &diagnostics);
             prop_assert_eq!(&reused.1, &fresh.1, "problems after {:?}", edit);

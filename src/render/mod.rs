@@ -254,6 +254,9 @@ pub struct Page {
 pub struct RenderOptions {
     /// The live-reload script's URL, set only by `serve`.
     pub live_reload: Option<String>,
+    /// Make the data files (`data/`) only when first asked for ([`crate::DataFiles`]):
+    /// `serve` does, since editors seldom open them.
+    pub defer_data: bool,
 }
 
 /// The way from a page at `path` back to the site root: `./`, `../`, `../../`.
