@@ -6,9 +6,33 @@
 //! formatted or escaped on the way: this runs for every page of every
 //! rebuild in `serve`, to tell which pages need rendering again.
 
-use serde::Serialize;
+use std::cell::Cell;
+
 use serde::ser;
+use serde::{Serialize, Serializer};
 use xxhash_rust::xxh3::Xxh3;
+
+/// The newtype name a [`serialize_kept`] value goes by.
+const KEPT: &str = "$explainer::kept";
+
+thread_local! {
+    /// The fingerprint of the kept value being serialized on this thread.
+    static KEPT_PRINT: Cell<Option<u128>> = const { Cell::new(None) };
+}
+
+/// Serializes a Tera value shown on many pages, whose fingerprint was taken
+/// once: into a fingerprint it goes as that fingerprint, without walking it
+/// again; into anything else (Tera's context) as the value itself.
+pub(super) fn serialize_kept<S: Serializer>(
+    print: u128,
+    value: &tera::Value,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    KEPT_PRINT.set(Some(print));
+    let result = serializer.serialize_newtype_struct(KEPT, value);
+    KEPT_PRINT.set(None);
+    result
+}
 
 /// The fingerprint of `page` rendered with `template`.
 pub(super) fn of<T: Serialize + ?Sized>(template: &str, page: &T) -> u128 {
@@ -152,9 +176,15 @@ impl ser::Serializer for &mut Fingerprint {
     }
     fn serialize_newtype_struct<T: Serialize + ?Sized>(
         self,
-        _name: &'static str,
+        name: &'static str,
         value: &T,
     ) -> Done {
+        if name == KEPT
+            && let Some(print) = KEPT_PRINT.take()
+        {
+            self.bytes(b'k', &print.to_le_bytes());
+            return Ok(());
+        }
         value.serialize(self)
     }
     fn serialize_newtype_variant<T: Serialize + ?Sized>(

@@ -311,7 +311,7 @@ pub fn render_each<T: Send>(
         story,
         live_reload: options.live_reload.as_deref(),
         links: std::sync::OnceLock::new(),
-        shared: views::Shared::new(story),
+        shared: views::Shared::new(story, memo.is_some()),
         memo: memo.as_deref(),
         map_inputs: std::sync::OnceLock::new(),
     };

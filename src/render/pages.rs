@@ -10,7 +10,6 @@ use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{Value as Json, json};
 use tera::Context;
-use tera::Value;
 
 use super::actor_map::{ActorMap, Drawn};
 use super::timeline_svg::TimelineSvg;
@@ -276,7 +275,7 @@ impl<'a> Pages<'a> {
         let path = "timeline/index.html".to_string();
         let v = self.views(&path);
         // The longest page: its events are made on every core.
-        let events: Vec<Value> = (0..story.events.len())
+        let events: Vec<Kept> = (0..story.events.len())
             .into_par_iter()
             .map(|i| v.event_value(i))
             .collect();
@@ -468,7 +467,7 @@ impl<'a> Pages<'a> {
         let story = self.story;
         let path = "accounts/index.html".to_string();
         let v = self.views(&path);
-        let disputes: Vec<Value> = (0..story.events.len())
+        let disputes: Vec<Kept> = (0..story.events.len())
             .filter(|&i| story.events[i].accounts.len() >= 2)
             .map(|i| v.event_value(i))
             .collect();

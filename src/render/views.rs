@@ -98,14 +98,14 @@ pub(super) struct PageMeta {
 #[derive(Serialize)]
 pub(super) struct Common<'a> {
     /// A [`SiteView`].
-    pub(super) site: Value,
+    pub(super) site: Kept,
     /// The way back to the site root from this page: prefix every internal link with it.
     pub(super) root: String,
     pub(super) page: PageMeta,
     /// Structured data (schema.org JSON-LD), ready to print inside its script tag.
     pub(super) json_ld: Option<String>,
     /// The latest update or correction of the story, if it has a log: an [`UpdateView`].
-    pub(super) last_change: Option<Value>,
+    pub(super) last_change: Option<Kept>,
     pub(super) live_reload: Option<&'a str>,
 }
 
@@ -216,7 +216,7 @@ pub(super) struct StoryPage<'a> {
 pub(super) struct Year {
     pub(super) year: i32,
     /// [`EventView`]s.
-    pub(super) events: Vec<Value>,
+    pub(super) events: Vec<Kept>,
 }
 
 #[derive(Serialize)]
@@ -241,8 +241,8 @@ pub(super) struct EventPage<'a> {
     pub(super) common: Common<'a>,
     pub(super) event: EventView<'a>,
     /// [`EventLink`]s.
-    pub(super) previous: Option<Value>,
-    pub(super) next: Option<Value>,
+    pub(super) previous: Option<Kept>,
+    pub(super) next: Option<Kept>,
 }
 
 #[derive(Serialize)]
@@ -293,7 +293,7 @@ pub(super) struct SectionLink<'a> {
 #[derive(Serialize)]
 pub(super) struct GivenAccount<'a> {
     /// An [`EventLink`].
-    pub(super) event: Value,
+    pub(super) event: Kept,
     pub(super) claim: Cow<'a, str>,
     pub(super) stance: &'static str,
     pub(super) status: &'static str,
@@ -317,7 +317,7 @@ pub(super) struct ActorPage<'a> {
     pub(super) common: Common<'a>,
     pub(super) actor: ActorView<'a>,
     /// [`EventLink`]s.
-    pub(super) events: Vec<Value>,
+    pub(super) events: Vec<Kept>,
     pub(super) sections: Vec<SectionLink<'a>>,
     pub(super) accounts: Vec<GivenAccount<'a>>,
     pub(super) relations: Vec<RelationView<'a>>,
@@ -344,35 +344,60 @@ pub(super) struct Views<'a> {
 /// on its neighbours' pages, on each of its actors' pages and in the sources;
 /// the site and the latest change appear on every page.
 pub(super) struct Shared {
-    site: OnceLock<Value>,
+    /// Whether pages are fingerprinted (see `RenderMemo`), and so kept views too.
+    fingerprints: bool,
+    site: OnceLock<Kept>,
     /// For pages at the root, one folder down and two folders down.
     depths: [Depth; 3],
 }
 
 struct Depth {
-    last_change: OnceLock<Option<Value>>,
-    event_links: Vec<OnceLock<Value>>,
-    events: Vec<OnceLock<Value>>,
+    last_change: OnceLock<Option<Kept>>,
+    event_links: Vec<OnceLock<Kept>>,
+    events: Vec<OnceLock<Kept>>,
 }
 
 impl Shared {
-    pub(super) fn new(story: &Story) -> Shared {
+    pub(super) fn new(story: &Story, fingerprints: bool) -> Shared {
         let depth = || Depth {
             last_change: OnceLock::new(),
             event_links: story.events.iter().map(|_| OnceLock::new()).collect(),
             events: story.events.iter().map(|_| OnceLock::new()).collect(),
         };
         Shared {
+            fingerprints,
             site: OnceLock::new(),
             depths: [depth(), depth(), depth()],
         }
     }
 }
 
-/// A view as a Tera value. The views are plain structs of strings, numbers
-/// and lists, which always serialize.
-fn value<T: Serialize>(view: &T) -> Value {
-    Value::try_from_serializable(view).unwrap_or_else(|_| Value::none())
+/// A view made into a Tera value once, to be shown on many pages, with its
+/// fingerprint taken once too (see [`super::fingerprint::serialize_kept`]).
+#[derive(Clone)]
+pub(super) struct Kept {
+    value: Value,
+    fingerprint: u128,
+}
+
+impl Serialize for Kept {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        super::fingerprint::serialize_kept(self.fingerprint, &self.value, serializer)
+    }
+}
+
+impl Shared {
+    /// A view kept as a Tera value, fingerprinted when pages are. The views
+    /// are plain structs of strings, numbers and lists, which always serialize.
+    fn keep<T: Serialize>(&self, view: &T) -> Kept {
+        Kept {
+            value: Value::try_from_serializable(view).unwrap_or_else(|_| Value::none()),
+            fingerprint: match self.fingerprints {
+                true => super::fingerprint::of("", view),
+                false => 0,
+            },
+        }
+    }
 }
 
 impl<'a> Views<'a> {
@@ -389,27 +414,27 @@ impl<'a> Views<'a> {
     }
 
     /// [`Views::event_link`] as a shared value.
-    pub(super) fn event_link_value(&self, index: usize) -> Value {
+    pub(super) fn event_link_value(&self, index: usize) -> Kept {
         match self.depth() {
             Some(depth) => depth.event_links[index]
-                .get_or_init(|| value(&self.event_link(index)))
+                .get_or_init(|| self.shared.keep(&self.event_link(index)))
                 .clone(),
-            None => value(&self.event_link(index)),
+            None => self.shared.keep(&self.event_link(index)),
         }
     }
 
     /// [`Views::event`] as a shared value.
-    pub(super) fn event_value(&self, index: usize) -> Value {
+    pub(super) fn event_value(&self, index: usize) -> Kept {
         match self.depth() {
             Some(depth) => depth.events[index]
-                .get_or_init(|| value(&self.event(index)))
+                .get_or_init(|| self.shared.keep(&self.event(index)))
                 .clone(),
-            None => value(&self.event(index)),
+            None => self.shared.keep(&self.event(index)),
         }
     }
 
-    fn last_change_value(&self) -> Option<Value> {
-        let make = || (!self.story.updates.is_empty()).then(|| value(&self.update(0)));
+    fn last_change_value(&self) -> Option<Kept> {
+        let make = || (!self.story.updates.is_empty()).then(|| self.shared.keep(&self.update(0)));
         match self.depth() {
             Some(depth) => depth.last_change.get_or_init(make).clone(),
             None => make(),
@@ -537,7 +562,11 @@ impl<'a> Views<'a> {
         let site = &self.story.site;
         let canonical_path = path.strip_suffix("index.html").unwrap_or(path);
         Common {
-            site: self.shared.site.get_or_init(|| value(&self.site())).clone(),
+            site: self
+                .shared
+                .site
+                .get_or_init(|| self.shared.keep(&self.site()))
+                .clone(),
             root: self.root.clone(),
             page: PageMeta {
                 title,
@@ -630,7 +659,7 @@ pub(super) struct ChangesPage<'a> {
 #[derive(Serialize)]
 pub(super) struct CitedAccount<'a> {
     /// An [`EventLink`].
-    pub(super) event: Value,
+    pub(super) event: Kept,
     pub(super) actor: ActorLink<'a>,
 }
 
@@ -638,7 +667,7 @@ pub(super) struct CitedAccount<'a> {
 pub(super) struct SourceEntry<'a> {
     pub(super) source: SourceView<'a>,
     /// Events that cite it, in date order: [`EventLink`]s.
-    pub(super) events: Vec<Value>,
+    pub(super) events: Vec<Kept>,
     /// Accounts that cite it.
     pub(super) accounts: Vec<CitedAccount<'a>>,
 }
@@ -655,7 +684,7 @@ pub(super) struct AccountsPage<'a> {
     #[serde(flatten)]
     pub(super) common: Common<'a>,
     /// Every event with two or more accounts, in date order: [`EventView`]s.
-    pub(super) disputes: Vec<Value>,
+    pub(super) disputes: Vec<Kept>,
 }
 
 #[derive(Serialize)]
