@@ -242,49 +242,47 @@ fn end(hasher: &mut Fingerprint) -> Done {
     Ok(())
 }
 
-impl ser::SerializeSeq for &mut Fingerprint {
-    type Ok = ();
-    type Error = Stopped;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Done {
-        value.serialize(&mut **self)
-    }
-    fn end(self) -> Done {
-        end(self)
-    }
+/// Lists, tuples and their kinds: each element in turn, then the end.
+macro_rules! elements {
+    ($($kind:ident::$element:ident),*) => {$(
+        impl ser::$kind for &mut Fingerprint {
+            type Ok = ();
+            type Error = Stopped;
+            fn $element<T: Serialize + ?Sized>(&mut self, value: &T) -> Done {
+                value.serialize(&mut **self)
+            }
+            fn end(self) -> Done {
+                end(self)
+            }
+        }
+    )*};
 }
 
-impl ser::SerializeTuple for &mut Fingerprint {
-    type Ok = ();
-    type Error = Stopped;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Done {
-        value.serialize(&mut **self)
-    }
-    fn end(self) -> Done {
-        end(self)
-    }
+elements!(
+    SerializeSeq::serialize_element,
+    SerializeTuple::serialize_element,
+    SerializeTupleStruct::serialize_field,
+    SerializeTupleVariant::serialize_field
+);
+
+/// Structs and their kind: each field's name, its value, then the end.
+macro_rules! fields {
+    ($($kind:ident),*) => {$(
+        impl ser::$kind for &mut Fingerprint {
+            type Ok = ();
+            type Error = Stopped;
+            fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Done {
+                self.text(key);
+                value.serialize(&mut **self)
+            }
+            fn end(self) -> Done {
+                end(self)
+            }
+        }
+    )*};
 }
 
-impl ser::SerializeTupleStruct for &mut Fingerprint {
-    type Ok = ();
-    type Error = Stopped;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Done {
-        value.serialize(&mut **self)
-    }
-    fn end(self) -> Done {
-        end(self)
-    }
-}
-
-impl ser::SerializeTupleVariant for &mut Fingerprint {
-    type Ok = ();
-    type Error = Stopped;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Done {
-        value.serialize(&mut **self)
-    }
-    fn end(self) -> Done {
-        end(self)
-    }
-}
+fields!(SerializeStruct, SerializeStructVariant);
 
 impl ser::SerializeMap for &mut Fingerprint {
     type Ok = ();
@@ -293,30 +291,6 @@ impl ser::SerializeMap for &mut Fingerprint {
         key.serialize(&mut **self)
     }
     fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Done {
-        value.serialize(&mut **self)
-    }
-    fn end(self) -> Done {
-        end(self)
-    }
-}
-
-impl ser::SerializeStruct for &mut Fingerprint {
-    type Ok = ();
-    type Error = Stopped;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Done {
-        self.text(key);
-        value.serialize(&mut **self)
-    }
-    fn end(self) -> Done {
-        end(self)
-    }
-}
-
-impl ser::SerializeStructVariant for &mut Fingerprint {
-    type Ok = ();
-    type Error = Stopped;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Done {
-        self.text(key);
         value.serialize(&mut **self)
     }
     fn end(self) -> Done {

@@ -413,32 +413,36 @@ impl<'a> Views<'a> {
         Some(&self.shared.depths[index])
     }
 
+    /// What `make` makes, made once for all pages at this depth and kept in
+    /// the cell `at` picks; made each time at an unusual root.
+    fn kept<T: Clone + 'a>(
+        &self,
+        at: impl Fn(&'a Depth) -> &'a OnceLock<T>,
+        make: impl Fn() -> T,
+    ) -> T {
+        match self.depth() {
+            Some(depth) => at(depth).get_or_init(make).clone(),
+            None => make(),
+        }
+    }
+
     /// [`Views::event_link`] as a shared value.
     pub(super) fn event_link_value(&self, index: usize) -> Kept {
-        match self.depth() {
-            Some(depth) => depth.event_links[index]
-                .get_or_init(|| self.shared.keep(&self.event_link(index)))
-                .clone(),
-            None => self.shared.keep(&self.event_link(index)),
-        }
+        let make = || self.shared.keep(&self.event_link(index));
+        self.kept(|depth| &depth.event_links[index], make)
     }
 
     /// [`Views::event`] as a shared value.
     pub(super) fn event_value(&self, index: usize) -> Kept {
-        match self.depth() {
-            Some(depth) => depth.events[index]
-                .get_or_init(|| self.shared.keep(&self.event(index)))
-                .clone(),
-            None => self.shared.keep(&self.event(index)),
-        }
+        self.kept(
+            |depth| &depth.events[index],
+            || self.shared.keep(&self.event(index)),
+        )
     }
 
     fn last_change_value(&self) -> Option<Kept> {
         let make = || (!self.story.updates.is_empty()).then(|| self.shared.keep(&self.update(0)));
-        match self.depth() {
-            Some(depth) => depth.last_change.get_or_init(make).clone(),
-            None => make(),
-        }
+        self.kept(|depth| &depth.last_change, make)
     }
 
     pub(super) fn actor_link(&self, index: usize) -> ActorLink<'a> {
