@@ -334,7 +334,8 @@ impl Builder {
             .sort_by_key(|c| matches!(c, Change::Source(p) if !self.options.root.join(p).exists()));
         let done = format!(
             "{verb} {} pages and {} static files in {elapsed} ms{}",
-            site.pages.len(),
+            // The deferred data files count, as `build` counts them.
+            site.pages.len() + site.data.as_ref().map_or(0, |_| DataFiles::paths().len()),
             site.statics.len(),
             describe(&changes)
         );
