@@ -108,8 +108,9 @@ pub struct Built {
     pub warnings: Vec<Diagnostic>,
 }
 
-/// What `serve` keeps from one build to the next: each file's parse and each
-/// Markdown field's HTML, reused only while what they were made from is unchanged.
+/// What `serve` keeps from one build to the next: each file's parse, each
+/// Markdown field's HTML, each page's bytes and each actor map, each reused
+/// only while what it was made from is unchanged.
 #[derive(Debug, Default)]
 pub struct Cache {
     load: load::LoadCache,
@@ -181,9 +182,9 @@ fn prepare(options: &BuildOptions, cache: Option<&mut Cache>) -> (Option<Inputs>
     }
 }
 
-/// Renders every page and data file, passing each to `each` as soon as it is
-/// made (on any thread). The data files need only the story: they are made
-/// while the pages render.
+/// Renders every page and data file, minified when the site asks for it, and
+/// passes each to `each` as soon as it is made (on any thread). The data files
+/// need only the story: they are made while the pages render.
 fn render_all<T: Send>(
     story: &Story,
     templates: &Templates,
@@ -191,8 +192,14 @@ fn render_all<T: Send>(
     memo: Option<&mut render::RenderMemo>,
     each: impl Fn(Page) -> T + Sync,
 ) -> Result<Vec<T>, Vec<Diagnostic>> {
+    let each = |mut page: Page| {
+        if story.site.minify {
+            minify_page(&mut page);
+        }
+        each(page)
+    };
     let (rendered, exports) = rayon::join(
-        || render::render_each(story, templates, render_options, memo, &each),
+        || render::render_each(story, templates, render_options, memo, each),
         || match render_options.defer_data {
             true => Vec::new(),
             false => export::files(story)
@@ -237,14 +244,8 @@ fn make_site_with(
     else {
         return (None, found);
     };
-    let minify = story.site.minify;
     let memo = cache.map(|cache| &mut cache.pages);
-    let rendered = render_all(&story, &templates, render_options, memo, |mut page| {
-        if minify {
-            minify_page(&mut page);
-        }
-        page
-    });
+    let rendered = render_all(&story, &templates, render_options, memo, |page| page);
     let mut pages = match rendered {
         Ok(pages) => pages,
         Err(errors) => {
@@ -252,7 +253,7 @@ fn make_site_with(
             return (None, found);
         }
     };
-    if minify {
+    if story.site.minify {
         pages.extend(minify_stylesheets(&mut statics, &mut found));
     }
     let deferred = render_options.defer_data.then(DataFiles::paths);
@@ -320,13 +321,7 @@ pub fn build(options: &BuildOptions) -> Result<Built, Vec<Diagnostic>> {
             return Err(found);
         }
     };
-    let minify = story.site.minify;
-    let write_page = |mut page: Page| {
-        if minify {
-            minify_page(&mut page);
-        }
-        staging.write(&page.path, &page.bytes).map(|()| page.path)
-    };
+    let write_page = |page: Page| staging.write(&page.path, &page.bytes).map(|()| page.path);
     let rendered = render_all(
         &story,
         &templates,
@@ -348,7 +343,7 @@ pub fn build(options: &BuildOptions) -> Result<Built, Vec<Diagnostic>> {
             return Err(found);
         }
     };
-    if minify {
+    if story.site.minify {
         for page in minify_stylesheets(&mut statics, &mut found) {
             if let Err(error) = staging.write(&page.path, &page.bytes) {
                 found.push(cannot_write(error));

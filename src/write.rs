@@ -17,8 +17,6 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::render::Page;
-
 /// Where a static file's bytes come from.
 #[derive(Debug, Clone)]
 pub enum Bytes {
@@ -93,16 +91,6 @@ fn absolute(path: &Path) -> PathBuf {
     }
 }
 
-/// Writes the site into `output`, replacing what was there only when everything is written.
-pub fn publish(output: &Path, pages: &[Page], statics: &[StaticFile]) -> io::Result<()> {
-    let staging = Staging::new(output)?;
-    pages
-        .par_iter()
-        .try_for_each(|page| staging.write(&page.path, &page.bytes))?;
-    staging.copy(statics)?;
-    staging.publish()
-}
-
 /// A new site being written in a folder beside the output, put in the
 /// output's place as a whole by [`Staging::publish`]. Dropped before that,
 /// it is removed with everything in it, and the output is left as it was.
@@ -147,16 +135,14 @@ impl Staging {
 
     /// Copies the static files in, each from where its bytes are.
     pub fn copy(&self, statics: &[StaticFile]) -> io::Result<()> {
-        statics.par_iter().try_for_each(|file| {
-            let target = self.folder.path().join(&file.path);
-            self.make_parent(&target)?;
-            match &file.bytes {
-                Bytes::BuiltIn(bytes) => {
-                    fs::write(&target, bytes).map_err(|e| with_path(e, &target))
-                }
-                Bytes::File(source) => fs::copy(source, &target)
+        statics.par_iter().try_for_each(|file| match &file.bytes {
+            Bytes::BuiltIn(bytes) => self.write(&file.path, bytes),
+            Bytes::File(source) => {
+                let target = self.folder.path().join(&file.path);
+                self.make_parent(&target)?;
+                fs::copy(source, &target)
                     .map(drop)
-                    .map_err(|e| with_path(e, source)),
+                    .map_err(|e| with_path(e, source))
             }
         })
     }
@@ -289,6 +275,17 @@ fn with_path(error: io::Error, path: &Path) -> io::Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::render::Page;
+
+    /// Writes a whole site at once, as `build` does page by page.
+    fn publish(output: &Path, pages: &[Page], statics: &[StaticFile]) -> io::Result<()> {
+        let staging = Staging::new(output)?;
+        for page in pages {
+            staging.write(&page.path, &page.bytes)?;
+        }
+        staging.copy(statics)?;
+        staging.publish()
+    }
 
     fn page(path: &str, text: &str) -> Page {
         Page {
