@@ -1224,7 +1224,7 @@ fn prerender(
     raw: &RawStory,
     ids: &Ids,
     options: ResolveOptions,
-    cache: Option<&mut MarkdownCache>,
+    mut cache: Option<&mut MarkdownCache>,
 ) -> HashMap<FieldKey, Rendered> {
     type Field<'r> = (FileId, &'r str, Place, bool);
     fn body<'r>(raw: &'r RawStory, file: FileId, range: &Range<usize>) -> Field<'r> {
@@ -1260,39 +1260,39 @@ fn prerender(
     for (file, update) in &raw.updates {
         fields.push(value(raw, *file, &update.note, true));
     }
-    let Some(cache) = cache else {
-        return fields
-            .into_par_iter()
-            .map(|(file, text, place, inline)| {
-                let rendered = render_field(file, text, &place, inline, ids);
-                (field_key(text, inline), rendered)
-            })
-            .collect();
-    };
-    let fingerprint = ids.fingerprint();
-    if cache.ids != fingerprint {
-        cache.fields.clear();
-        cache.ids = fingerprint;
+    if let Some(cache) = cache.as_deref_mut() {
+        let fingerprint = ids.fingerprint();
+        if cache.ids != fingerprint {
+            cache.fields.clear();
+            cache.ids = fingerprint;
+        }
     }
-    let seen = &cache.fields;
-    let rendered: Vec<(FieldKey, (String, String, bool), Rendered)> = fields
+    let seen = cache.as_deref().map(|cache| &cache.fields);
+    type Made = (FieldKey, Option<(String, String, bool)>, Rendered);
+    let made: Vec<Made> = fields
         .into_par_iter()
         .map(|(file, text, place, inline)| {
-            let kept = (text.to_string(), footnote_key(file, &place), inline);
-            let rendered = match seen.get(&kept) {
+            // Only a build that keeps its Markdown needs the owned key.
+            let key = seen.map(|_| (text.to_string(), footnote_key(file, &place), inline));
+            let reused = seen.zip(key.as_ref()).and_then(|(seen, key)| seen.get(key));
+            let rendered = match reused {
                 Some(rendered) => rendered.clone(),
                 None => render_field(file, text, &place, inline, ids),
             };
-            (field_key(text, inline), kept, rendered)
+            (field_key(text, inline), key, rendered)
         })
         .collect();
-    let mut prerendered = HashMap::with_capacity(rendered.len());
-    let mut kept = HashMap::with_capacity(rendered.len());
-    for (field, key, rendered) in rendered {
-        prerendered.insert(field, rendered.clone());
-        kept.insert(key, rendered);
+    let mut prerendered = HashMap::with_capacity(made.len());
+    let mut kept = HashMap::new();
+    for (field, key, rendered) in made {
+        if let Some(key) = key {
+            kept.insert(key, rendered.clone());
+        }
+        prerendered.insert(field, rendered);
     }
-    cache.fields = kept;
+    if let Some(cache) = cache {
+        cache.fields = kept;
+    }
     prerendered
 }
 
