@@ -266,7 +266,7 @@ struct Builder {
     run: String,
     count: u64,
     warnings: Vec<Diagnostic>,
-    /// Parsed files and rendered Markdown from the builds before.
+    /// What the builds before made, to reuse where its inputs are unchanged.
     cache: Cache,
 }
 
@@ -420,9 +420,10 @@ fn files(site: Site, build: &str) -> HashMap<String, Served> {
         };
         files.insert(file.path, served);
     }
+    let stand_in = format!("{SCRIPT}?build={BUILD_STAND_IN}\"");
     for mut page in site.pages {
         if page.path.ends_with(".html") {
-            name_build(&mut page.bytes, build);
+            name_build(&mut page.bytes, stand_in.as_bytes(), build);
         }
         files.insert(page.path, Served::Memory(page.bytes.into()));
     }
@@ -434,14 +435,11 @@ fn files(site: Site, build: &str) -> HashMap<String, Served> {
     files
 }
 
-/// Puts the build's name in place of the stand-in in a page's reload script.
-fn name_build(page: &mut Vec<u8>, build: &str) {
-    let stand_in = format!("{SCRIPT}?build={BUILD_STAND_IN}\"");
-    let Ok(text) = std::str::from_utf8(page) else {
-        return;
-    };
-    // The script is the last thing in the body.
-    if let Some(at) = text.rfind(&stand_in) {
+/// Puts the build's name in place of the stand-in in a page's reload script
+/// (`stand_in` is the script's URL up to its closing quote).
+fn name_build(page: &mut Vec<u8>, stand_in: &[u8], build: &str) {
+    // The script is the last thing in the body: look from the end.
+    if let Some(at) = page.windows(stand_in.len()).rposition(|w| w == stand_in) {
         let start = at + stand_in.len() - BUILD_STAND_IN.len() - 1;
         page.splice(start..start + BUILD_STAND_IN.len(), build.bytes());
     }
