@@ -24,7 +24,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::{OnceLock, mpsc};
+use std::sync::OnceLock;
 use std::thread;
 use std::time::Duration;
 
@@ -102,8 +102,10 @@ fn edit_to_reload(bencher: Bencher, size: &str) {
         .expect("the event's title")
         .to_string();
     let server = Server::start(&generated.root);
-    let events = Events::open(server.address);
-    let mut build = events.next_build(None);
+    let events = sse::subscribe(server.address);
+    // Generous: the first build of M on a loaded machine.
+    let wait = Duration::from_secs(600);
+    let mut build = sse::next_build(&events, None, wait);
     let saves = Cell::new(0);
     bencher
         .with_inputs(|| {
@@ -116,7 +118,7 @@ fn edit_to_reload(bencher: Bencher, size: &str) {
         })
         .bench_local_values(|(text, marker)| {
             fs::write(&file, text).expect("save the event file");
-            build = events.next_build(Some(&build));
+            build = sse::next_build(&events, Some(&build), wait);
             let page = server.get(&format!("/events/{id}/"));
             assert!(page.contains(&marker), "stale page after {marker}");
         });
@@ -175,38 +177,5 @@ impl Drop for Server {
     fn drop(&mut self) {
         self.child.kill().ok();
         self.child.wait().ok();
-    }
-}
-
-/// The `data:` of each reload event, as a browser's EventSource gets it.
-struct Events {
-    /// (name, data): every event of the stream is a `build` event.
-    data: mpsc::Receiver<(String, String)>,
-}
-
-impl Events {
-    fn open(address: SocketAddr) -> Events {
-        Events {
-            data: sse::subscribe(address),
-        }
-    }
-
-    /// Waits for a successful build other than `than`, and returns its id.
-    fn next_build(&self, than: Option<&str>) -> String {
-        loop {
-            let (_, data) = self
-                .data
-                .recv_timeout(Duration::from_secs(600))
-                .expect("a reload event");
-            assert!(
-                data.contains("\"errors\":[]"),
-                "the story has errors: {data}"
-            );
-            let start = data.find("\"build\":\"").expect("a build id") + "\"build\":\"".len();
-            let end = start + data[start..].find('"').expect("the end of the id");
-            if than != Some(&data[start..end]) {
-                return data[start..end].to_string();
-            }
-        }
     }
 }

@@ -69,7 +69,8 @@ const SEED: u64 = 0x5eed_2025;
 fn measure(binary: &Path, name: &str, root: &Path, file: &str, saves: usize) {
     let mut server = Server::start(binary, root);
     let events = server.events();
-    let mut build = events.next_build(None);
+    let wait = Duration::from_secs(30);
+    let mut build = sse::next_build(&events, None, wait);
     let path = root.join(file);
     let original = fs::read_to_string(&path).expect("read the file to edit");
     let mut latencies = Vec::with_capacity(saves);
@@ -85,7 +86,7 @@ fn measure(binary: &Path, name: &str, root: &Path, file: &str, saves: usize) {
         };
         let started = Instant::now();
         fs::write(&path, text).expect("save");
-        build = events.next_build(Some(&build));
+        build = sse::next_build(&events, Some(&build), wait);
         latencies.push(started.elapsed());
     }
     let builds = server.build_times();
@@ -166,8 +167,8 @@ impl Server {
         }
     }
 
-    fn events(&self) -> Events {
-        Events::open(self.address)
+    fn events(&self) -> mpsc::Receiver<(String, String)> {
+        sse::subscribe(self.address)
     }
 
     /// The rebuild times the server printed ("Rebuilt ... in 7 ms ...").
@@ -202,39 +203,6 @@ impl Server {
 impl Drop for Server {
     fn drop(&mut self) {
         self.stop();
-    }
-}
-
-/// The `data:` of each `build` event, as the browser's EventSource gets it.
-struct Events {
-    /// (name, data): every event of the stream is a `build` event.
-    data: mpsc::Receiver<(String, String)>,
-}
-
-impl Events {
-    fn open(address: SocketAddr) -> Events {
-        Events {
-            data: sse::subscribe(address),
-        }
-    }
-
-    /// Waits for a good build other than `than`; panics on errors.
-    fn next_build(&self, than: Option<&str>) -> String {
-        loop {
-            let (_, data) = self
-                .data
-                .recv_timeout(Duration::from_secs(30))
-                .expect("a reload event within 30 s");
-            assert!(
-                data.contains("\"errors\":[]"),
-                "the story has errors: {data}"
-            );
-            let start = data.find("\"build\":\"").expect("a build id") + 9;
-            let build = &data[start..start + data[start..].find('"').expect("end of id")];
-            if than != Some(build) {
-                return build.to_string();
-            }
-        }
     }
 }
 

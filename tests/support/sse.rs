@@ -2,10 +2,13 @@
 //! library only, so the serve tests, the build bench and
 //! `scripts/bench-reload.rs` (compiled with plain rustc) read them one way.
 
+#![allow(dead_code)] // Each user takes its own share of the helpers.
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::sync::mpsc;
 use std::thread;
+use std::time::Duration;
 
 /// Opens the event stream of the server at `address` and sends each event's
 /// name and data, as a browser's EventSource gets them, from a reader thread.
@@ -67,4 +70,27 @@ pub fn subscribe(address: SocketAddr) -> mpsc::Receiver<(String, String)> {
         }
     });
     received
+}
+
+/// Waits up to `timeout` for a successful build other than `than` and
+/// returns its id. Panics when a build has errors or none comes in time.
+pub fn next_build(
+    events: &mpsc::Receiver<(String, String)>,
+    than: Option<&str>,
+    timeout: Duration,
+) -> String {
+    loop {
+        let (_, data) = events
+            .recv_timeout(timeout)
+            .expect("a reload event in time");
+        assert!(
+            data.contains("\"errors\":[]"),
+            "the story has errors: {data}"
+        );
+        let start = data.find("\"build\":\"").expect("a build id") + "\"build\":\"".len();
+        let build = &data[start..start + data[start..].find('"').expect("the end of the id")];
+        if than != Some(build) {
+            return build.to_string();
+        }
+    }
 }
