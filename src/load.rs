@@ -243,35 +243,34 @@ fn load_with(
         }
     }
 
+    // A file's path says what kind it is, so its bytes alone decide reuse.
     let seen = cache.as_deref().map(|c| &c.files);
-    let parsed: Vec<(String, Vec<u8>, Parsed)> = jobs
+    let parsed: Vec<(String, Option<Vec<u8>>, Parsed)> = jobs
         .into_par_iter()
         .map(|(path, kind)| {
             let bytes = fs::read(root.join(&path));
             let parsed = match (&bytes, seen.and_then(|files| files.get(&path))) {
-                (Ok(bytes), Some((before, parsed))) if before == bytes && parsed.kind == kind => {
-                    parsed.clone()
-                }
+                (Ok(bytes), Some((before, parsed))) if before == bytes => parsed.clone(),
                 _ => parse_file(&path, kind, bytes.as_deref()),
             };
-            (path, bytes.unwrap_or_default(), parsed)
+            // The bytes are kept only for the cache.
+            let kept = seen.map(|_| bytes.unwrap_or_default());
+            (path, kept, parsed)
         })
         .collect();
 
-    match cache {
-        Some(cache) => {
-            let mut kept = HashMap::with_capacity(parsed.len());
-            for (path, bytes, parsed) in parsed {
+    let mut kept = HashMap::new();
+    for (path, bytes, parsed) in parsed {
+        match bytes {
+            Some(bytes) => {
                 story.add(&path, parsed.clone(), diagnostics);
                 kept.insert(path, (bytes, parsed));
             }
-            cache.files = kept;
+            None => story.add(&path, parsed, diagnostics),
         }
-        None => {
-            for (path, _, parsed) in parsed {
-                story.add(&path, parsed, diagnostics);
-            }
-        }
+    }
+    if let Some(cache) = cache {
+        cache.files = kept;
     }
     story
 }
