@@ -315,7 +315,9 @@ pub fn render_each<T: Send>(
         memo: memo.as_deref(),
         map_inputs: std::sync::OnceLock::new(),
     };
-    type Rendered<T> = Result<(T, Option<(String, u128, Vec<u8>)>), tera::Error>;
+    // A page for the memo: its path, fingerprint, and new bytes (none when
+    // reused: the memo's own entry is moved over, not copied again).
+    type Rendered<T> = Result<(T, Option<(String, u128, Option<Vec<u8>>)>), tera::Error>;
     let rendered: Vec<Rendered<T>> = builder
         .list()
         .into_par_iter()
@@ -326,11 +328,14 @@ pub fn render_each<T: Send>(
                 made,
                 fingerprint,
             } = builder.make(kind);
-            let bytes = match made {
-                Made::Reused(bytes) => bytes,
-                Made::Context(context) => templates.tera.render(template, &context?)?.into_bytes(),
+            let (bytes, new) = match made {
+                Made::Reused(bytes) => (bytes, false),
+                Made::Context(context) => {
+                    let html = templates.tera.render(template, &context?)?;
+                    (html.into_bytes(), true)
+                }
             };
-            let kept = fingerprint.map(|f| (path.clone(), f, bytes.clone()));
+            let kept = fingerprint.map(|f| (path.clone(), f, new.then(|| bytes.clone())));
             Ok((each(Page { path, bytes }), kept))
         })
         .collect();
@@ -362,7 +367,14 @@ pub fn render_each<T: Send>(
     let inputs = builder.map_inputs.get().copied();
     drop(builder);
     if let Some(memo) = memo {
-        memo.pages = kept;
+        let mut before = std::mem::take(&mut memo.pages);
+        memo.pages = kept
+            .into_iter()
+            .filter_map(|(path, (fingerprint, bytes))| {
+                let bytes = bytes.or_else(|| before.remove(&path).map(|(_, bytes)| bytes))?;
+                Some((path, (fingerprint, bytes)))
+            })
+            .collect();
         if let Ok(maps) = memo.maps.get_mut() {
             maps.retain(|key, _| Some(key.0) == inputs);
         }
