@@ -12,6 +12,8 @@ use std::collections::BTreeMap;
 use std::f64::consts::PI;
 use std::fmt::Write;
 
+use super::decimal::{d0, d1};
+
 use crate::markdown::escape_html;
 use crate::model::Story;
 
@@ -305,9 +307,14 @@ impl ActorMap<'_> {
         let desc_id = format!("{}-desc", self.id);
         let _ = write!(
             svg,
-            r#"<svg class="actor-map" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0} {height:.0}" width="{width:.0}" height="{height:.0}" style="max-width:{width:.0}px;min-width:{:.0}px" aria-labelledby="{title_id} {desc_id}">"#,
+            r#"<svg class="actor-map" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" width="{}" height="{}" style="max-width:{}px;min-width:{}px" aria-labelledby="{title_id} {desc_id}">"#,
+            d0(width),
+            d0(height),
+            d0(width),
+            d0(height),
+            d0(width),
             // On a phone the map keeps most of its size and scrolls, so labels stay readable.
-            width * 0.8
+            d0(width * 0.8)
         );
         let title = match self.center {
             Some(c) => format!("{} and the actors linked to them", story.actors[c].name),
@@ -335,11 +342,12 @@ impl ActorMap<'_> {
                 let width = 1.0 + (link.shared_events as f64).sqrt();
                 let _ = write!(
                     svg,
-                    r#"<line class="map-shared" x1="{:.1}" y1="{:.1}" x2="{:.1}" y2="{:.1}" stroke-width="{width:.1}"><title>{} and {}: {} shared event{}</title></line>"#,
-                    x1 + ox,
-                    y1 + oy,
-                    x2 + ox,
-                    y2 + oy,
+                    r#"<line class="map-shared" x1="{}" y1="{}" x2="{}" y2="{}" stroke-width="{}"><title>{} and {}: {} shared event{}</title></line>"#,
+                    d1(x1 + ox),
+                    d1(y1 + oy),
+                    d1(x2 + ox),
+                    d1(y2 + oy),
+                    d1(width),
                     escape_html(&story.actors[*a].name),
                     escape_html(&story.actors[*b].name),
                     link.shared_events,
@@ -356,11 +364,11 @@ impl ActorMap<'_> {
                 let (ex, ey) = (tx - dx / length * end, ty - dy / length * end);
                 let _ = write!(
                     svg,
-                    r#"<line class="map-relation" x1="{:.1}" y1="{:.1}" x2="{:.1}" y2="{:.1}" marker-end="url(#{}-arrow)"><title>{} — {} — {}</title></line>"#,
-                    fx + ox,
-                    fy + oy,
-                    ex + ox,
-                    ey + oy,
+                    r#"<line class="map-relation" x1="{}" y1="{}" x2="{}" y2="{}" marker-end="url(#{}-arrow)"><title>{} — {} — {}</title></line>"#,
+                    d1(fx + ox),
+                    d1(fy + oy),
+                    d1(ex + ox),
+                    d1(ey + oy),
                     self.id,
                     escape_html(&story.actors[*from].name),
                     escape_html(wording),
@@ -380,16 +388,16 @@ impl ActorMap<'_> {
             };
             let _ = write!(
                 svg,
-                r#"<a href="{}actors/{}/"><title>{}: {} event{}</title><circle class="map-node map-{}{class}" cx="{:.1}" cy="{:.1}" r="{:.1}"/>"#,
+                r#"<a href="{}actors/{}/"><title>{}: {} event{}</title><circle class="map-node map-{}{class}" cx="{}" cy="{}" r="{}"/>"#,
                 escape_html(self.root),
                 escape_html(&actor.id),
                 escape_html(&actor.name),
                 count(a),
                 if count(a) == 1 { "" } else { "s" },
                 actor.kind.name(),
-                x + ox,
-                y + oy,
-                radius_of(a),
+                d1(x + ox),
+                d1(y + oy),
+                d1(radius_of(a))
             );
             let label = node_label(&actor.name, x, y, angle, radius_of(a));
             write_label(&mut svg, &label, "map-label", ox, oy);
@@ -507,10 +515,10 @@ fn centered_label(text: &str, x: f64, y: f64) -> PlacedLabel {
 fn write_label(svg: &mut String, label: &PlacedLabel, class: &str, ox: f64, oy: f64) {
     let _ = write!(
         svg,
-        r#"<text class="{class}" x="{:.1}" y="{:.1}" textLength="{:.1}" lengthAdjust="spacingAndGlyphs">{}</text>"#,
-        label.left + ox,
-        label.bottom + oy - 3.0,
-        label.right - label.left,
+        r#"<text class="{class}" x="{}" y="{}" textLength="{}" lengthAdjust="spacingAndGlyphs">{}</text>"#,
+        d1(label.left + ox),
+        d1(label.bottom + oy - 3.0),
+        d1(label.right - label.left),
         escape_html(&label.text)
     );
 }

@@ -8,6 +8,7 @@
 //! `docs/templates.md`.
 
 pub mod actor_map;
+mod decimal;
 mod fingerprint;
 mod pages;
 pub mod timeline_svg;

@@ -9,6 +9,8 @@
 
 use std::fmt::Write;
 
+use super::decimal::{d0, d1};
+
 use crate::markdown::escape_html;
 use crate::model::{Era, Event, PartialDate, when_label};
 
@@ -123,7 +125,9 @@ impl TimelineSvg<'_> {
         let desc_id = format!("{}-desc", self.id);
         let _ = write!(
             svg,
-            r#"<svg class="timeline-svg" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height:.0}" width="{WIDTH}" height="{height:.0}" aria-labelledby="{title_id} {desc_id}">"#
+            r#"<svg class="timeline-svg" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {}" width="{WIDTH}" height="{}" aria-labelledby="{title_id} {desc_id}">"#,
+            d0(height),
+            d0(height)
         );
         let _ = write!(
             svg,
@@ -138,20 +142,21 @@ impl TimelineSvg<'_> {
             let y = 8.0 + band.row as f64 * ERA_ROW;
             let _ = write!(
                 svg,
-                r#"<rect class="tl-era-band tl-era-{}" x="{:.1}" y="{y:.1}" width="{:.1}" height="{:.1}"/>"#,
+                r#"<rect class="tl-era-band tl-era-{}" x="{}" y="{}" width="{}" height="{}"/>"#,
                 band.shade,
-                band.x,
-                band.width,
-                height - y - 40.0
+                d1(band.x),
+                d1(y),
+                d1(band.width),
+                d1(height - y - 40.0)
             );
         }
         for band in &era_rows {
             if let Some(label) = &band.label {
                 let _ = write!(
                     svg,
-                    r#"<text class="tl-era-label" x="{:.1}" y="{:.1}">{}</text>"#,
-                    band.x + 5.0,
-                    8.0 + band.row as f64 * ERA_ROW + 15.0,
+                    r#"<text class="tl-era-label" x="{}" y="{}">{}</text>"#,
+                    d1(band.x + 5.0),
+                    d1(8.0 + band.row as f64 * ERA_ROW + 15.0),
                     escape_html(label)
                 );
             }
@@ -161,17 +166,23 @@ impl TimelineSvg<'_> {
         for segment in &segments {
             let _ = write!(
                 svg,
-                r#"<line class="tl-axis" x1="{:.1}" y1="{axis_y:.1}" x2="{:.1}" y2="{axis_y:.1}"/>"#,
-                segment.x,
-                segment.x + segment.width
+                r#"<line class="tl-axis" x1="{}" y1="{}" x2="{}" y2="{}"/>"#,
+                d1(segment.x),
+                d1(axis_y),
+                d1(segment.x + segment.width),
+                d1(axis_y)
             );
             for (day, label) in ticks(segment) {
                 let x = segment.x_of(day);
                 let _ = write!(
                     svg,
-                    r#"<line class="tl-tick" x1="{x:.1}" y1="{axis_y:.1}" x2="{x:.1}" y2="{:.1}"/><text class="tl-tick-label" x="{x:.1}" y="{:.1}">{}</text>"#,
-                    axis_y + 5.0,
-                    axis_y + 18.0,
+                    r#"<line class="tl-tick" x1="{}" y1="{}" x2="{}" y2="{}"/><text class="tl-tick-label" x="{}" y="{}">{}</text>"#,
+                    d1(x),
+                    d1(axis_y),
+                    d1(x),
+                    d1(axis_y + 5.0),
+                    d1(x),
+                    d1(axis_y + 18.0),
                     escape_html(&label)
                 );
             }
@@ -183,12 +194,13 @@ impl TimelineSvg<'_> {
             let gap = pair[1].start - pair[0].end;
             let _ = write!(
                 svg,
-                r#"<g class="tl-break"><path d="M{:.1} {:.1}l6 -12M{:.1} {:.1}l6 -12"/><text x="{x:.1}" y="{:.1}">{}</text></g>"#,
-                x - 6.0,
-                axis_y + 6.0,
-                x,
-                axis_y + 6.0,
-                axis_y + 34.0,
+                r#"<g class="tl-break"><path d="M{} {}l6 -12M{} {}l6 -12"/><text x="{}" y="{}">{}</text></g>"#,
+                d1(x - 6.0),
+                d1(axis_y + 6.0),
+                d1(x),
+                d1(axis_y + 6.0),
+                d1(x),
+                d1(axis_y + 34.0),
                 escape_html(&gap_label(gap))
             );
         }
@@ -211,17 +223,19 @@ impl TimelineSvg<'_> {
             let note = if contested { " (contested)" } else { "" };
             let _ = write!(
                 svg,
-                r#"<a href="{}events/{}/"><title>{}: {}{note}</title><rect class="{class}" x="{x0:.1}" y="{y:.1}" width="{:.1}" height="{MARK}" rx="{:.1}"/></a>"#,
+                r#"<a href="{}events/{}/"><title>{}: {}{note}</title><rect class="{class}" x="{}" y="{}" width="{}" height="{MARK}" rx="{}"/></a>"#,
                 escape_html(self.root),
                 escape_html(&event.id),
                 escape_html(&when),
                 escape_html(&event.title),
-                x1 - x0,
-                if x1 - x0 <= MIN_MARK + 0.5 {
+                d1(x0),
+                d1(y),
+                d1(x1 - x0),
+                d1(if x1 - x0 <= MIN_MARK + 0.5 {
                     MARK / 2.0
                 } else {
                     3.0
-                },
+                })
             );
         }
         svg.push_str("</svg>");
