@@ -18,16 +18,35 @@ const ROOT: &str = "~~explainer-root~~";
 
 /// Rendered HTML whose internal links are completed per page by [`Html::at`].
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Html(String);
+pub struct Html {
+    text: String,
+    /// Where the root marker stands in `text`, found once: a field is put on
+    /// many pages (and in the data files), each with its own way to the root.
+    marks: Box<[usize]>,
+}
 
 impl Html {
+    fn new(text: String) -> Html {
+        let marks = text.match_indices(ROOT).map(|(at, _)| at).collect();
+        Html { text, marks }
+    }
+
     /// The HTML for a page whose path to the site root is `root` (`"../../"`).
     pub fn at(&self, root: &str) -> Cow<'_, str> {
-        if self.0.contains(ROOT) {
-            Cow::Owned(self.0.replace(ROOT, root))
-        } else {
-            Cow::Borrowed(&self.0)
+        if self.marks.is_empty() {
+            return Cow::Borrowed(&self.text);
         }
+        let grown = self.marks.len() * root.len();
+        let mut html =
+            String::with_capacity(self.text.len() - self.marks.len() * ROOT.len() + grown);
+        let mut from = 0;
+        for &at in &self.marks {
+            html.push_str(&self.text[from..at]);
+            html.push_str(root);
+            from = at + ROOT.len();
+        }
+        html.push_str(&self.text[from..]);
+        Cow::Owned(html)
     }
 }
 
@@ -198,7 +217,7 @@ pub fn render_keyed(markdown: &str, resolver: &dyn Resolver, key: &str) -> Rende
     });
     pulldown_cmark::html::push_html(&mut html, events);
     Rendered {
-        html: Html(html),
+        html: Html::new(html),
         refs,
         images,
         embeds: state.embeds,
@@ -491,14 +510,14 @@ fn rewrite<'a>(
 /// Renders a one-line Markdown field (a caption, a claim) without the wrapping `<p>`.
 pub fn render_inline(markdown: &str, resolver: &dyn Resolver) -> Rendered {
     let mut rendered = render(markdown, resolver);
-    let html = &rendered.html.0;
+    let html = &rendered.html.text;
     if let Some(inner) = html
         .trim_end()
         .strip_prefix("<p>")
         .and_then(|h| h.strip_suffix("</p>"))
         && !inner.contains("<p>")
     {
-        rendered.html = Html(inner.to_string());
+        rendered.html = Html::new(inner.to_string());
     }
     rendered
 }
