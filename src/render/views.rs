@@ -614,42 +614,89 @@ pub(super) fn update_anchor(story: &Story, index: usize) -> String {
     }
 }
 
-/// The text of an HTML fragment, for meta descriptions: tags dropped, spaces folded.
+/// The text of an HTML fragment, for meta descriptions: tags dropped, the
+/// entities Markdown writes decoded, spaces folded, and cut at a word after
+/// `limit` characters. One pass, which stops once past the limit.
 pub(super) fn plain_text(html: &str, limit: usize) -> String {
     const BLOCKS: [&str; 6] = ["p", "br", "li", "blockquote", "h3", "h4"];
-    let mut text = String::new();
+    const ENTITIES: [(&str, char); 5] = [
+        ("&amp;", '&'),
+        ("&quot;", '"'),
+        ("&#39;", '\''),
+        ("&lt;", '<'),
+        ("&gt;", '>'),
+    ];
+    let mut text = Folded::default();
     let mut rest = html;
-    while let Some(open) = rest.find('<') {
-        text.push_str(&rest[..open]);
-        let Some(close) = rest[open..].find('>') else {
-            rest = "";
+    while !rest.is_empty() && text.chars <= limit {
+        let Some(c) = rest.chars().next() else {
             break;
         };
-        let tag = &rest[open + 1..open + close];
-        let name = tag
-            .trim_start_matches('/')
-            .split([' ', '/'])
-            .next()
-            .unwrap_or("");
-        if BLOCKS.contains(&name) {
-            text.push(' ');
+        if c == '<' {
+            let Some(close) = rest.find('>') else {
+                break;
+            };
+            let name = rest[1..close]
+                .trim_start_matches('/')
+                .split([' ', '/'])
+                .next()
+                .unwrap_or("");
+            if BLOCKS.contains(&name) {
+                text.push(' ');
+            }
+            rest = &rest[close + 1..];
+            continue;
         }
-        rest = &rest[open + close + 1..];
+        let entity = (c == '&')
+            .then(|| ENTITIES.iter().find(|(name, _)| rest.starts_with(name)))
+            .flatten();
+        match entity {
+            Some((name, decoded)) => {
+                text.push(*decoded);
+                rest = &rest[name.len()..];
+            }
+            None => {
+                text.push(c);
+                rest = &rest[c.len_utf8()..];
+            }
+        }
     }
-    text.push_str(rest);
-    let text = text
-        .replace("&amp;", "&")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">");
-    let folded = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if folded.chars().count() <= limit {
-        return folded;
+    if text.chars <= limit {
+        return text.text;
     }
-    let cut: String = folded.chars().take(limit).collect();
-    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
+    let end = text
+        .text
+        .char_indices()
+        .nth(limit)
+        .map_or(text.text.len(), |(at, _)| at);
+    let cut = &text.text[..end];
+    let cut = cut.rsplit_once(' ').map_or(cut, |(head, _)| head);
     format!("{}…", cut.trim_end_matches([',', ';', ':', '.']))
+}
+
+/// Text with its runs of white space folded into one space and none at either end.
+#[derive(Default)]
+struct Folded {
+    text: String,
+    /// Characters in `text`.
+    chars: usize,
+    /// White space was seen after the last character.
+    space: bool,
+}
+
+impl Folded {
+    fn push(&mut self, c: char) {
+        if c.is_whitespace() {
+            self.space = !self.text.is_empty();
+            return;
+        }
+        if std::mem::take(&mut self.space) {
+            self.text.push(' ');
+            self.chars += 1;
+        }
+        self.text.push(c);
+        self.chars += 1;
+    }
 }
 
 #[derive(Serialize)]
@@ -736,5 +783,19 @@ mod tests {
             "One brother died of heart failure; the cause & more."
         );
         assert_eq!(plain_text(html, 28), "One brother died of heart…");
+    }
+
+    #[test]
+    fn descriptions_fold_space_decode_once_and_keep_a_short_text_whole() {
+        let html = "<h3>Why</h3>\n<p>  A&lt;B &quot;C&quot;\tD&#39;s   <a href=\"x\">link</a></p>\n<ul>\n<li>one</li><li>two</li></ul>\n";
+        assert_eq!(plain_text(html, 200), "Why A<B \"C\" D's link one two");
+        // An entity written as text stays as it was written.
+        assert_eq!(plain_text("<p>&amp;lt; is how</p>", 200), "&lt; is how");
+        // Exactly at the limit: whole; one over: cut at a word, trailing punctuation dropped.
+        assert_eq!(plain_text("<p>abc def</p>", 7), "abc def");
+        assert_eq!(plain_text("<p>abc, def</p>", 7), "abc…");
+        assert_eq!(plain_text("<p>Ünïcödé wörds here</p>", 12), "Ünïcödé…");
+        assert_eq!(plain_text("no tags at all", 200), "no tags at all");
+        assert_eq!(plain_text("<p>unclosed <b", 200), "unclosed");
     }
 }
