@@ -192,8 +192,8 @@ impl<'a> Pages<'a> {
                 .iter()
                 .filter(|e| e.accounts.len() >= 2)
                 .count(),
-            first_event: (!story.events.is_empty()).then(|| v.event_link(0)),
-            last_event: last.map(|i| v.event_link(i)),
+            first_event: (!story.events.is_empty()).then(|| v.event_link_value(0)),
+            last_event: last.map(|i| v.event_link_value(i)),
         };
         self.job(path, "story.html", &page)
     }
@@ -395,7 +395,7 @@ impl<'a> Pages<'a> {
             .map(|r| RelationView {
                 direction: "out",
                 kind: &r.kind,
-                actor: v.actor_link(r.to),
+                actor: v.actor_link_value(r.to),
             })
             .collect();
         relations.extend(
@@ -404,7 +404,7 @@ impl<'a> Pages<'a> {
                 .map(|&(from, r)| RelationView {
                     direction: "in",
                     kind: &story.actors[from].relations[r].kind,
-                    actor: v.actor_link(from),
+                    actor: v.actor_link_value(from),
                 }),
         );
         let description = actor
@@ -493,7 +493,7 @@ impl<'a> Pages<'a> {
         let v = self.views(&path);
         let mut entries: Vec<SourceEntry> = (0..story.sources.len())
             .map(|s| SourceEntry {
-                source: v.source(s),
+                source: v.source_value(s),
                 events: Vec::new(),
                 accounts: Vec::new(),
             })
@@ -507,7 +507,7 @@ impl<'a> Pages<'a> {
                 for &s in &account.sources {
                     entries[s].accounts.push(CitedAccount {
                         event: v.event_link_value(e),
-                        actor: v.actor_link(account.actor),
+                        actor: v.actor_link_value(account.actor),
                     });
                 }
             }
@@ -551,12 +551,14 @@ impl<'a> Pages<'a> {
                 let update = v.update(u);
                 let kind = capitalized(update.kind);
                 let mut content = update.note.into_owned();
-                if !update.events.is_empty() {
-                    let links: Vec<String> = update
-                        .events
+                let events = &story.updates[u].events;
+                if !events.is_empty() {
+                    let links: Vec<String> = events
                         .iter()
-                        .map(|e| {
-                            format!("<a href=\"{base}{}\">{}</a>", e.path, escape_html(e.title))
+                        .map(|&e| {
+                            let event = &story.events[e];
+                            let title = escape_html(&event.title);
+                            format!("<a href=\"{base}events/{}/\">{title}</a>", event.id)
                         })
                         .collect();
                     content.push_str(&format!("<p>Events: {}</p>", links.join("; ")));

@@ -129,11 +129,13 @@ pub(super) struct SourceView<'a> {
 
 #[derive(Serialize)]
 pub(super) struct AccountView<'a> {
-    pub(super) actor: ActorLink<'a>,
+    /// An [`ActorLink`].
+    pub(super) actor: Kept,
     pub(super) claim: Cow<'a, str>,
     pub(super) stance: &'static str,
     pub(super) status: &'static str,
-    pub(super) sources: Vec<SourceView<'a>>,
+    /// [`SourceView`]s.
+    pub(super) sources: Vec<Kept>,
 }
 
 #[derive(Serialize)]
@@ -158,8 +160,8 @@ pub(super) struct UpdateView<'a> {
     /// update, correction or clarification.
     pub(super) kind: &'static str,
     pub(super) note: Cow<'a, str>,
-    /// The events it touched.
-    pub(super) events: Vec<EventLink<'a>>,
+    /// The events it touched: [`EventLink`]s.
+    pub(super) events: Vec<Kept>,
 }
 
 #[derive(Serialize)]
@@ -167,7 +169,8 @@ pub(super) struct EventLink<'a> {
     pub(super) id: &'a str,
     pub(super) title: &'a str,
     pub(super) path: String,
-    pub(super) when: WhenView,
+    /// A [`WhenView`].
+    pub(super) when: Kept,
 }
 
 #[derive(Serialize)]
@@ -176,15 +179,18 @@ pub(super) struct EventView<'a> {
     pub(super) title: &'a str,
     pub(super) path: String,
     /// The date or range, worded at its precision: "around June – July 2025".
-    pub(super) when: WhenView,
+    /// A [`WhenView`].
+    pub(super) when: Kept,
     pub(super) place: Option<&'a str>,
     pub(super) tags: &'a [String],
     pub(super) summary: Option<Cow<'a, str>>,
-    pub(super) actors: Vec<ActorLink<'a>>,
+    /// [`ActorLink`]s.
+    pub(super) actors: Vec<Kept>,
     /// Two or more accounts: the event is disputed.
     pub(super) contested: bool,
     pub(super) accounts: Vec<AccountView<'a>>,
-    pub(super) sources: Vec<SourceView<'a>>,
+    /// [`SourceView`]s.
+    pub(super) sources: Vec<Kept>,
     pub(super) media: Option<MediaView<'a>>,
     /// Updates and corrections that touched it, newest first.
     pub(super) updates: Vec<UpdateView<'a>>,
@@ -208,8 +214,9 @@ pub(super) struct StoryPage<'a> {
     pub(super) actor_count: usize,
     /// Events with two or more accounts.
     pub(super) dispute_count: usize,
-    pub(super) first_event: Option<EventLink<'a>>,
-    pub(super) last_event: Option<EventLink<'a>>,
+    /// [`EventLink`]s.
+    pub(super) first_event: Option<Kept>,
+    pub(super) last_event: Option<Kept>,
 }
 
 #[derive(Serialize)]
@@ -279,7 +286,8 @@ pub(super) struct RelationView<'a> {
     /// "out": this actor is `kind` the other; "in": the other is `kind` this actor.
     pub(super) direction: &'static str,
     pub(super) kind: &'a str,
-    pub(super) actor: ActorLink<'a>,
+    /// An [`ActorLink`].
+    pub(super) actor: Kept,
 }
 
 #[derive(Serialize)]
@@ -339,34 +347,44 @@ pub(super) struct Views<'a> {
     pub(super) shared: &'a Shared,
 }
 
-/// Views many pages show, turned into Tera values once per link depth and
-/// shared: cloning a value only counts a reference. An event's link appears
-/// on its neighbours' pages, on each of its actors' pages and in the sources;
-/// the site and the latest change appear on every page.
+/// Views many pages show, turned into Tera values once and shared: cloning
+/// a value only counts a reference. An event's link appears on its
+/// neighbours' pages, on each of its actors' pages and in the sources; an
+/// actor's link and a source on every event that names them; the site and
+/// the latest change on every page.
 pub(super) struct Shared {
     /// Whether pages are fingerprinted (see `RenderMemo`), and so kept views too.
     fingerprints: bool,
     site: OnceLock<Kept>,
-    /// For pages at the root, one folder down and two folders down.
+    /// Views whose paths start from the root, the same on every page, by index.
+    whens: Vec<OnceLock<Kept>>,
+    event_links: Vec<OnceLock<Kept>>,
+    actor_links: Vec<OnceLock<Kept>>,
+    sources: Vec<OnceLock<Kept>>,
+    /// Views with links from the page, for pages at the root, one folder
+    /// down and two folders down.
     depths: [Depth; 3],
 }
 
 struct Depth {
     last_change: OnceLock<Option<Kept>>,
-    event_links: Vec<OnceLock<Kept>>,
     events: Vec<OnceLock<Kept>>,
 }
 
 impl Shared {
     pub(super) fn new(story: &Story, fingerprints: bool) -> Shared {
+        let cells = |count: usize| (0..count).map(|_| OnceLock::new()).collect();
         let depth = || Depth {
             last_change: OnceLock::new(),
-            event_links: story.events.iter().map(|_| OnceLock::new()).collect(),
-            events: story.events.iter().map(|_| OnceLock::new()).collect(),
+            events: cells(story.events.len()),
         };
         Shared {
             fingerprints,
             site: OnceLock::new(),
+            whens: cells(story.events.len()),
+            event_links: cells(story.events.len()),
+            actor_links: cells(story.actors.len()),
+            sources: cells(story.sources.len()),
             depths: [depth(), depth(), depth()],
         }
     }
@@ -426,10 +444,36 @@ impl<'a> Views<'a> {
         }
     }
 
-    /// [`Views::event_link`] as a shared value.
+    /// An event's [`EventLink`], made once for every page.
     pub(super) fn event_link_value(&self, index: usize) -> Kept {
-        let make = || self.shared.keep(&self.event_link(index));
-        self.kept(|depth| &depth.event_links[index], make)
+        let make = || {
+            let event = &self.story.events[index];
+            self.shared.keep(&EventLink {
+                id: &event.id,
+                title: &event.title,
+                path: format!("events/{}/", event.id),
+                when: self.when_value(index),
+            })
+        };
+        self.shared.event_links[index].get_or_init(make).clone()
+    }
+
+    /// An event's [`WhenView`], made once for every page.
+    fn when_value(&self, index: usize) -> Kept {
+        let make = || self.shared.keep(&WhenView::of(&self.story.events[index]));
+        self.shared.whens[index].get_or_init(make).clone()
+    }
+
+    /// An actor's [`ActorLink`], made once for every page.
+    pub(super) fn actor_link_value(&self, index: usize) -> Kept {
+        let make = || self.shared.keep(&self.actor_link(index));
+        self.shared.actor_links[index].get_or_init(make).clone()
+    }
+
+    /// A [`SourceView`], made once for every page.
+    pub(super) fn source_value(&self, index: usize) -> Kept {
+        let make = || self.shared.keep(&self.source(index));
+        self.shared.sources[index].get_or_init(make).clone()
     }
 
     /// [`Views::event`] as a shared value.
@@ -445,7 +489,7 @@ impl<'a> Views<'a> {
         self.kept(|depth| &depth.last_change, make)
     }
 
-    pub(super) fn actor_link(&self, index: usize) -> ActorLink<'a> {
+    fn actor_link(&self, index: usize) -> ActorLink<'a> {
         let actor = &self.story.actors[index];
         ActorLink {
             id: &actor.id,
@@ -455,7 +499,7 @@ impl<'a> Views<'a> {
         }
     }
 
-    pub(super) fn source(&self, index: usize) -> SourceView<'a> {
+    fn source(&self, index: usize) -> SourceView<'a> {
         let source = &self.story.sources[index];
         SourceView {
             id: &source.id,
@@ -471,16 +515,6 @@ impl<'a> Views<'a> {
         html.at(&self.root)
     }
 
-    pub(super) fn event_link(&self, index: usize) -> EventLink<'a> {
-        let event = &self.story.events[index];
-        EventLink {
-            id: &event.id,
-            title: &event.title,
-            path: format!("events/{}/", event.id),
-            when: WhenView::of(event),
-        }
-    }
-
     pub(super) fn update(&self, index: usize) -> UpdateView<'a> {
         let update = &self.story.updates[index];
         UpdateView {
@@ -488,7 +522,11 @@ impl<'a> Views<'a> {
             date: DateView::new(&update.date),
             kind: update.kind.name(),
             note: self.html(&update.note),
-            events: update.events.iter().map(|&e| self.event_link(e)).collect(),
+            events: update
+                .events
+                .iter()
+                .map(|&e| self.event_link_value(e))
+                .collect(),
         }
     }
 
@@ -499,25 +537,33 @@ impl<'a> Views<'a> {
             .accounts
             .iter()
             .map(|a| AccountView {
-                actor: self.actor_link(a.actor),
+                actor: self.actor_link_value(a.actor),
                 claim: self.html(&a.claim),
                 stance: a.stance.name(),
                 status: a.status.name(),
-                sources: a.sources.iter().map(|&s| self.source(s)).collect(),
+                sources: a.sources.iter().map(|&s| self.source_value(s)).collect(),
             })
             .collect();
         EventView {
             id: &event.id,
             title: &event.title,
             path: format!("events/{}/", event.id),
-            when: WhenView::of(event),
+            when: self.when_value(index),
             place: event.place.as_deref(),
             tags: &event.tags,
             summary: event.summary.as_ref().map(|s| self.html(s)),
-            actors: event.actors.iter().map(|&a| self.actor_link(a)).collect(),
+            actors: event
+                .actors
+                .iter()
+                .map(|&a| self.actor_link_value(a))
+                .collect(),
             contested: event.accounts.len() >= 2,
             accounts,
-            sources: event.sources.iter().map(|&s| self.source(s)).collect(),
+            sources: event
+                .sources
+                .iter()
+                .map(|&s| self.source_value(s))
+                .collect(),
             media: event.media.as_ref().map(|m| MediaView {
                 srcset: m
                     .srcset
@@ -708,26 +754,28 @@ pub(super) struct ChangesPage<'a> {
 }
 
 #[derive(Serialize)]
-pub(super) struct CitedAccount<'a> {
+pub(super) struct CitedAccount {
     /// An [`EventLink`].
     pub(super) event: Kept,
-    pub(super) actor: ActorLink<'a>,
+    /// An [`ActorLink`].
+    pub(super) actor: Kept,
 }
 
 #[derive(Serialize)]
-pub(super) struct SourceEntry<'a> {
-    pub(super) source: SourceView<'a>,
+pub(super) struct SourceEntry {
+    /// A [`SourceView`].
+    pub(super) source: Kept,
     /// Events that cite it, in date order: [`EventLink`]s.
     pub(super) events: Vec<Kept>,
     /// Accounts that cite it.
-    pub(super) accounts: Vec<CitedAccount<'a>>,
+    pub(super) accounts: Vec<CitedAccount>,
 }
 
 #[derive(Serialize)]
 pub(super) struct SourcesPage<'a> {
     #[serde(flatten)]
     pub(super) common: Common<'a>,
-    pub(super) sources: Vec<SourceEntry<'a>>,
+    pub(super) sources: Vec<SourceEntry>,
 }
 
 #[derive(Serialize)]
