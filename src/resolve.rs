@@ -162,7 +162,7 @@ struct Resolve<'a> {
     /// Every link to another website, where it is written.
     links: Vec<LinkSite>,
     /// Markdown fields rendered ahead, in parallel: see [`prerender`].
-    prerendered: HashMap<FieldKey, Rendered>,
+    prerendered: HashMap<FieldKey, (Place, Rendered)>,
 }
 
 /// Validates the raw story. Returns `None` when any error was found.
@@ -539,26 +539,27 @@ impl Resolve<'_> {
             .collect()
     }
 
-    /// Renders a Markdown field and reports the cross-references it cannot resolve.
-    /// `place` maps the field's byte offsets to the file's, when known exactly.
-    fn markdown(&mut self, file: FileId, text: &str, place: Place, inline: bool) -> Rendered {
-        self.markdown_in(file, text, place, inline, false)
-    }
-
-    /// [`Resolve::markdown`]; shortcodes are an error unless `embeds` (story sections).
+    /// Renders a Markdown field and reports the cross-references it cannot
+    /// resolve; shortcodes are an error unless `embeds` (story sections).
+    /// `place` maps the field's byte offsets to the file's, when known
+    /// exactly; it is asked for only when [`prerender`] did not find it.
     fn markdown_in(
         &mut self,
         file: FileId,
         text: &str,
-        place: Place,
+        place: impl FnOnce() -> Place,
         inline: bool,
         embeds: bool,
     ) -> Rendered {
-        let to_file = |span: &Range<usize>| place.to_file(span);
-        let rendered = match self.prerendered.remove(&field_key(text, inline)) {
-            Some(rendered) => rendered,
-            None => render_field(file, text, &place, inline, &self.ids),
+        let (place, rendered) = match self.prerendered.remove(&field_key(text, inline)) {
+            Some(prerendered) => prerendered,
+            None => {
+                let place = place();
+                let rendered = render_field(file, text, &place, inline, &self.ids);
+                (place, rendered)
+            }
         };
+        let to_file = |span: &Range<usize>| place.to_file(span);
         if !embeds {
             for embed in &rendered.embeds {
                 self.error(
@@ -644,14 +645,16 @@ impl Resolve<'_> {
 
     /// A Markdown field held in a TOML string.
     fn markdown_value(&mut self, file: FileId, value: &Spanned<String>, inline: bool) -> Rendered {
-        let place = Place::of_value(self.file(file), value);
-        self.markdown(file, value.get_ref(), place, inline)
+        let raw = self.raw;
+        let place = || Place::of_value(raw.file(file), value);
+        self.markdown_in(file, value.get_ref(), place, inline, false)
     }
 
     /// A Markdown document's body.
     fn markdown_body<T>(&mut self, doc: &Document<T>, embeds: bool) -> Rendered {
         let text = &self.raw.file(doc.file).text[doc.body.clone()];
-        self.markdown_in(doc.file, text, Place::At(doc.body.start), false, embeds)
+        let place = || Place::At(doc.body.start);
+        self.markdown_in(doc.file, text, place, false, embeds)
     }
 
     /// A section's shortcodes as pictures to draw, each checked.
@@ -1225,20 +1228,16 @@ fn prerender(
     ids: &Ids,
     options: ResolveOptions,
     mut cache: Option<&mut MarkdownCache>,
-) -> HashMap<FieldKey, Rendered> {
-    type Field<'r> = (FileId, &'r str, Place, bool);
+) -> HashMap<FieldKey, (Place, Rendered)> {
+    /// A field: its file, text, where the text is (a document body's
+    /// offset, or a TOML string to map on a worker) and whether it is inline.
+    type Field<'r> = (FileId, &'r str, Result<usize, &'r Spanned<String>>, bool);
     fn body<'r>(raw: &'r RawStory, file: FileId, range: &Range<usize>) -> Field<'r> {
         let text = &raw.file(file).text[range.clone()];
-        (file, text, Place::At(range.start), false)
+        (file, text, Ok(range.start), false)
     }
-    fn value<'r>(
-        raw: &RawStory,
-        file: FileId,
-        value: &'r Spanned<String>,
-        inline: bool,
-    ) -> Field<'r> {
-        let place = Place::of_value(raw.file(file), value);
-        (file, value.get_ref().as_str(), place, inline)
+    fn value(file: FileId, value: &Spanned<String>, inline: bool) -> Field<'_> {
+        (file, value.get_ref().as_str(), Err(value), inline)
     }
     let mut fields: Vec<Field<'_>> = Vec::new();
     for doc in &raw.sections {
@@ -1250,15 +1249,15 @@ fn prerender(
         fields.push(body(raw, doc.file, &doc.body));
     }
     for (file, event) in &raw.events {
-        fields.extend(event.summary.as_ref().map(|s| value(raw, *file, s, false)));
+        fields.extend(event.summary.as_ref().map(|s| value(*file, s, false)));
         let accounts = event.accounts.iter().map(Spanned::get_ref);
-        fields.extend(accounts.map(|a| value(raw, *file, &a.claim, true)));
+        fields.extend(accounts.map(|a| value(*file, &a.claim, true)));
         let media = event.media.as_ref().map(Spanned::get_ref);
         let caption = media.and_then(|m| m.caption.as_ref());
-        fields.extend(caption.map(|c| value(raw, *file, c, true)));
+        fields.extend(caption.map(|c| value(*file, c, true)));
     }
     for (file, update) in &raw.updates {
-        fields.push(value(raw, *file, &update.note, true));
+        fields.push(value(*file, &update.note, true));
     }
     if let Some(cache) = cache.as_deref_mut() {
         let fingerprint = ids.fingerprint();
@@ -1268,10 +1267,14 @@ fn prerender(
         }
     }
     let seen = cache.as_deref().map(|cache| &cache.fields);
-    type Made = (FieldKey, Option<(String, String, bool)>, Rendered);
+    type Made = (FieldKey, Option<(String, String, bool)>, Place, Rendered);
     let made: Vec<Made> = fields
         .into_par_iter()
-        .map(|(file, text, place, inline)| {
+        .map(|(file, text, at, inline)| {
+            let place = match at {
+                Ok(start) => Place::At(start),
+                Err(value) => Place::of_value(raw.file(file), value),
+            };
             // Only a build that keeps its Markdown needs the owned key.
             let key = seen.map(|_| (text.to_string(), footnote_key(file, &place), inline));
             let reused = seen.zip(key.as_ref()).and_then(|(seen, key)| seen.get(key));
@@ -1279,16 +1282,16 @@ fn prerender(
                 Some(rendered) => rendered.clone(),
                 None => render_field(file, text, &place, inline, ids),
             };
-            (field_key(text, inline), key, rendered)
+            (field_key(text, inline), key, place, rendered)
         })
         .collect();
     let mut prerendered = HashMap::with_capacity(made.len());
     let mut kept = HashMap::new();
-    for (field, key, rendered) in made {
+    for (field, key, place, rendered) in made {
         if let Some(key) = key {
             kept.insert(key, rendered.clone());
         }
-        prerendered.insert(field, rendered);
+        prerendered.insert(field, (place, rendered));
     }
     if let Some(cache) = cache {
         cache.fields = kept;
