@@ -681,52 +681,92 @@ impl<'a> Pages<'a> {
     }
 }
 
-fn event_json_ld(story: &Story, event: &Event, page: &PageMeta) -> Json {
-    let mut value = json!({
-        "@context": "https://schema.org",
-        "@type": "Event",
-        "name": event.title,
-        "startDate": event.date.iso(),
-        "url": page.canonical,
-        "description": page.description,
-        "eventStatus": "https://schema.org/EventScheduled",
-    });
-    if let Some(end) = event.end_date {
-        value["endDate"] = Json::String(end.iso());
-    }
-    if let Some(place) = &event.place {
-        value["location"] = json!({ "@type": "Place", "name": place });
-    }
-    let actors: Vec<Json> = event
-        .actors
-        .iter()
-        .map(|&a| {
-            let actor = &story.actors[a];
-            json!({
-                "@type": schema_type(actor.kind),
-                "name": actor.name,
-                "url": format!("{}actors/{}/", story.site.base_url, actor.id),
-            })
-        })
-        .collect();
-    if !actors.is_empty() {
-        value["about"] = Json::Array(actors);
-    }
-    value
+/// An event's JSON-LD. Its keys are in alphabetical order, as serde_json's
+/// maps write them for the story page's.
+#[derive(Serialize)]
+struct EventLd<'a> {
+    #[serde(rename = "@context")]
+    context: &'static str,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    about: Vec<ThingLd<'a>>,
+    description: &'a str,
+    #[serde(rename = "endDate", skip_serializing_if = "Option::is_none")]
+    end_date: Option<String>,
+    #[serde(rename = "eventStatus")]
+    event_status: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    location: Option<ThingLd<'a>>,
+    name: &'a str,
+    #[serde(rename = "startDate")]
+    start_date: String,
+    url: &'a str,
 }
 
-fn actor_json_ld(actor: &Actor, page: &PageMeta) -> Json {
-    let mut value = json!({
-        "@context": "https://schema.org",
-        "@type": schema_type(actor.kind),
-        "name": actor.name,
-        "url": page.canonical,
-        "description": page.description,
-    });
-    if !actor.aliases.is_empty() {
-        value["alternateName"] = json!(actor.aliases);
+/// A place, person or organization named in JSON-LD.
+#[derive(Serialize)]
+struct ThingLd<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<String>,
+}
+
+/// An actor's JSON-LD, keys in alphabetical order like [`EventLd`]'s.
+#[derive(Serialize)]
+struct ActorLd<'a> {
+    #[serde(rename = "@context")]
+    context: &'static str,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(rename = "alternateName", skip_serializing_if = "<[String]>::is_empty")]
+    alternate_name: &'a [String],
+    description: &'a str,
+    name: &'a str,
+    url: &'a str,
+}
+
+fn event_json_ld<'a>(story: &'a Story, event: &'a Event, page: &'a PageMeta) -> EventLd<'a> {
+    EventLd {
+        context: "https://schema.org",
+        kind: "Event",
+        about: event
+            .actors
+            .iter()
+            .map(|&a| {
+                let actor = &story.actors[a];
+                ThingLd {
+                    kind: schema_type(actor.kind),
+                    name: &actor.name,
+                    url: Some(format!("{}actors/{}/", story.site.base_url, actor.id)),
+                }
+            })
+            .collect(),
+        description: &page.description,
+        end_date: event.end_date.map(|end| end.iso()),
+        event_status: "https://schema.org/EventScheduled",
+        location: event.place.as_deref().map(|place| ThingLd {
+            kind: "Place",
+            name: place,
+            url: None,
+        }),
+        name: &event.title,
+        start_date: event.date.iso(),
+        url: &page.canonical,
     }
-    value
+}
+
+fn actor_json_ld<'a>(actor: &'a Actor, page: &'a PageMeta) -> ActorLd<'a> {
+    ActorLd {
+        context: "https://schema.org",
+        kind: schema_type(actor.kind),
+        alternate_name: &actor.aliases,
+        description: &page.description,
+        name: &actor.name,
+        url: &page.canonical,
+    }
 }
 
 fn schema_type(kind: ActorKind) -> &'static str {
@@ -738,13 +778,37 @@ fn schema_type(kind: ActorKind) -> &'static str {
 }
 
 /// JSON for a `<script type="application/ld+json">`: no `<`, `>` or `&` can end
-/// the script early or change how the HTML parser reads it.
-fn script_json(value: &Json) -> String {
-    value
-        .to_string()
-        .replace('<', "\\u003c")
-        .replace('>', "\\u003e")
-        .replace('&', "\\u0026")
+/// the script early or change how the HTML parser reads it. They can only
+/// stand inside strings, where their escapes mean the same.
+fn script_json(value: &impl Serialize) -> String {
+    let mut safe = ScriptSafe(Vec::with_capacity(512));
+    // Writing into memory cannot fail, nor can serializing these views.
+    let _ = serde_json::to_writer(&mut safe, value);
+    String::from_utf8(safe.0).unwrap_or_default()
+}
+
+/// Bytes written with `<`, `>` and `&` as JSON escapes.
+struct ScriptSafe(Vec<u8>);
+
+impl std::io::Write for ScriptSafe {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        let mut rest = bytes;
+        while let Some(at) = rest.iter().position(|b| matches!(b, b'<' | b'>' | b'&')) {
+            self.0.extend_from_slice(&rest[..at]);
+            self.0.extend_from_slice(match rest[at] {
+                b'<' => b"\\u003c",
+                b'>' => b"\\u003e",
+                _ => b"\\u0026",
+            });
+            rest = &rest[at + 1..];
+        }
+        self.0.extend_from_slice(rest);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 fn rfc3339(date: &PartialDate) -> String {
@@ -761,4 +825,22 @@ fn capitalized(word: &str) -> String {
     chars.next().map_or_else(String::new, |first| {
         first.to_uppercase().chain(chars).collect()
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn structured_data_cannot_end_its_script_and_reads_back_the_same() {
+        let value = json!({ "name": "</script><b>Tom & Jerry</b>", "n": [1, "<>"] });
+        let script = script_json(&value);
+        assert!(!script.contains(['<', '>', '&']), "{script}");
+        assert_eq!(
+            script,
+            r#"{"n":[1,"\u003c\u003e"],"name":"\u003c/script\u003e\u003cb\u003eTom \u0026 Jerry\u003c/b\u003e"}"#
+        );
+        let back: Json = serde_json::from_str(&script).unwrap();
+        assert_eq!(back, value);
+    }
 }
