@@ -165,9 +165,15 @@ struct Inputs {
 /// Loads, checks and parses everything a build reads. `None` when there were
 /// errors; the diagnostics hold every problem found, errors and warnings.
 fn prepare(options: &BuildOptions, cache: Option<&mut Cache>) -> (Option<Inputs>, Vec<Diagnostic>) {
-    let (story, statics, mut found) = load_inputs(options, cache);
-    let mut diagnostics = Diagnostics::default();
-    let templates = Templates::load(&options.root, &mut diagnostics);
+    // The templates are parsed on the other core while the story loads.
+    let ((story, statics, mut found), (templates, diagnostics)) = rayon::join(
+        || load_inputs(options, cache),
+        || {
+            let mut diagnostics = Diagnostics::default();
+            let templates = Templates::load(&options.root, &mut diagnostics);
+            (templates, diagnostics)
+        },
+    );
     found.extend(diagnostics.into_sorted());
     match (story, templates) {
         (Some(story), Some(templates)) if !found.iter().any(Diagnostic::is_error) => {
