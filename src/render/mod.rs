@@ -332,8 +332,11 @@ pub fn render_each<T: Send>(
             let (bytes, new) = match made {
                 Made::Reused(bytes) => (bytes, false),
                 Made::Context(context) => {
-                    let html = templates.tera.render(template, &context?)?;
-                    (html.into_bytes(), true)
+                    // Bytes, not a String: Tera writes only text, so there is
+                    // nothing to validate again. Most pages fit the first buffer.
+                    let mut html = Vec::with_capacity(16 * 1024);
+                    templates.tera.render_to(template, &context?, &mut html)?;
+                    (html, true)
                 }
             };
             let kept = fingerprint.map(|f| (path.clone(), f, new.then(|| bytes.clone())));
