@@ -781,34 +781,21 @@ fn schema_type(kind: ActorKind) -> &'static str {
 /// the script early or change how the HTML parser reads it. They can only
 /// stand inside strings, where their escapes mean the same.
 fn script_json(value: &impl Serialize) -> String {
-    let mut safe = ScriptSafe(Vec::with_capacity(512));
-    // Writing into memory cannot fail, nor can serializing these views.
-    let _ = serde_json::to_writer(&mut safe, value);
-    String::from_utf8(safe.0).unwrap_or_default()
-}
-
-/// Bytes written with `<`, `>` and `&` as JSON escapes.
-struct ScriptSafe(Vec<u8>);
-
-impl std::io::Write for ScriptSafe {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        let mut rest = bytes;
-        while let Some(at) = rest.iter().position(|b| matches!(b, b'<' | b'>' | b'&')) {
-            self.0.extend_from_slice(&rest[..at]);
-            self.0.extend_from_slice(match rest[at] {
-                b'<' => b"\\u003c",
-                b'>' => b"\\u003e",
-                _ => b"\\u0026",
-            });
-            rest = &rest[at + 1..];
+    // Serializing these views into memory cannot fail.
+    let json = serde_json::to_string(value).unwrap_or_default();
+    if !json.contains(['<', '>', '&']) {
+        return json;
+    }
+    let mut safe = String::with_capacity(json.len() + 64);
+    for c in json.chars() {
+        match c {
+            '<' => safe.push_str("\\u003c"),
+            '>' => safe.push_str("\\u003e"),
+            '&' => safe.push_str("\\u0026"),
+            c => safe.push(c),
         }
-        self.0.extend_from_slice(rest);
-        Ok(bytes.len())
     }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
+    safe
 }
 
 fn rfc3339(date: &PartialDate) -> String {
