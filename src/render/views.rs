@@ -665,20 +665,24 @@ pub(super) fn update_anchor(story: &Story, index: usize) -> String {
 /// `limit` characters. One pass, which stops once past the limit.
 pub(super) fn plain_text(html: &str, limit: usize) -> String {
     const BLOCKS: [&str; 6] = ["p", "br", "li", "blockquote", "h3", "h4"];
-    const ENTITIES: [(&str, char); 5] = [
-        ("&amp;", '&'),
-        ("&quot;", '"'),
-        ("&#39;", '\''),
-        ("&lt;", '<'),
-        ("&gt;", '>'),
+    const ENTITIES: [(&str, &str); 5] = [
+        ("&amp;", "&"),
+        ("&quot;", "\""),
+        ("&#39;", "'"),
+        ("&lt;", "<"),
+        ("&gt;", ">"),
     ];
     let mut text = Folded::default();
     let mut rest = html;
     while !rest.is_empty() && text.chars <= limit {
-        let Some(c) = rest.chars().next() else {
-            break;
-        };
-        if c == '<' {
+        // Text up to the next tag or entity goes in as a run.
+        let run = rest.find(['<', '&']).unwrap_or(rest.len());
+        if run > 0 {
+            text.push_str(&rest[..run]);
+            rest = &rest[run..];
+            continue;
+        }
+        if rest.starts_with('<') {
             let Some(close) = rest.find('>') else {
                 break;
             };
@@ -688,22 +692,19 @@ pub(super) fn plain_text(html: &str, limit: usize) -> String {
                 .next()
                 .unwrap_or("");
             if BLOCKS.contains(&name) {
-                text.push(' ');
+                text.push_str(" ");
             }
             rest = &rest[close + 1..];
             continue;
         }
-        let entity = (c == '&')
-            .then(|| ENTITIES.iter().find(|(name, _)| rest.starts_with(name)))
-            .flatten();
-        match entity {
+        match ENTITIES.iter().find(|(name, _)| rest.starts_with(name)) {
             Some((name, decoded)) => {
-                text.push(*decoded);
+                text.push_str(decoded);
                 rest = &rest[name.len()..];
             }
             None => {
-                text.push(c);
-                rest = &rest[c.len_utf8()..];
+                text.push_str("&");
+                rest = &rest[1..];
             }
         }
     }
@@ -731,17 +732,22 @@ struct Folded {
 }
 
 impl Folded {
-    fn push(&mut self, c: char) {
-        if c.is_whitespace() {
-            self.space = !self.text.is_empty();
-            return;
+    fn push_str(&mut self, run: &str) {
+        for (i, word) in run.split(char::is_whitespace).enumerate() {
+            // Between two pieces stood one white-space character.
+            if i > 0 {
+                self.space = !self.text.is_empty();
+            }
+            if word.is_empty() {
+                continue;
+            }
+            if std::mem::take(&mut self.space) {
+                self.text.push(' ');
+                self.chars += 1;
+            }
+            self.text.push_str(word);
+            self.chars += word.chars().count();
         }
-        if std::mem::take(&mut self.space) {
-            self.text.push(' ');
-            self.chars += 1;
-        }
-        self.text.push(c);
-        self.chars += 1;
     }
 }
 
