@@ -438,11 +438,13 @@ impl Place<'_> {
                 | LinkType::Shortcut
                 | LinkType::ShortcutUnknown
         );
-        let label = label.to_lowercase();
-        let defined = self.definitions.iter().find(|(l, _)| *l == label);
-        match defined {
-            Some((_, span)) if by_reference => span.clone(),
-            _ => dest_span(self.markdown, self.range.clone(), dest),
+        let defined = || {
+            let label = label.to_lowercase();
+            self.definitions.iter().find(|(l, _)| *l == label)
+        };
+        match by_reference.then(defined).flatten() {
+            Some((_, span)) => span.clone(),
+            None => dest_span(self.markdown, self.range.clone(), dest),
         }
     }
 }
@@ -555,11 +557,18 @@ fn rooted(dest: CowStr<'_>, relative_too: bool) -> CowStr<'_> {
 
 /// The span of the link destination inside the link's source range.
 fn dest_span(markdown: &str, range: Range<usize>, dest: &str) -> Range<usize> {
-    markdown[range.clone()]
-        .rfind(dest)
-        .map_or(range.clone(), |at| {
-            range.start + at..range.start + at + dest.len()
-        })
+    // A link's source is short: trying each place from the end is quicker
+    // than setting up `rfind`'s searcher for every link.
+    let source = &markdown.as_bytes()[range.clone()];
+    let last = source.len().checked_sub(dest.len());
+    last.and_then(|last| {
+        (0..=last)
+            .rev()
+            .find(|&at| source[at..].starts_with(dest.as_bytes()))
+    })
+    .map_or(range.clone(), |at| {
+        range.start + at..range.start + at + dest.len()
+    })
 }
 
 #[cfg(test)]
