@@ -302,7 +302,9 @@ impl ActorMap<'_> {
         let (ox, oy) = (pad - left, pad - top);
         let (width, height) = (right - left + 2.0 * pad, bottom - top + 2.0 * pad);
 
-        let mut svg = String::new();
+        // About 1.5 KB a node with its links and labels: room enough
+        // that the picture is written without growing.
+        let mut svg = String::with_capacity(2048 + 1600 * positions.len());
         let title_id = format!("{}-title", self.id);
         let desc_id = format!("{}-desc", self.id);
         let _ = write!(

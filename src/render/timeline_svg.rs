@@ -120,7 +120,8 @@ impl TimelineSvg<'_> {
         let axis_y = top + lane_count as f64 * LANE + 6.0;
         let height = axis_y + 44.0;
 
-        let mut svg = String::new();
+        // About 300 bytes an event mark: room enough to write without growing.
+        let mut svg = String::with_capacity(4096 + 300 * marks.len());
         let title_id = format!("{}-title", self.id);
         let desc_id = format!("{}-desc", self.id);
         let _ = write!(
