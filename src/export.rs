@@ -30,8 +30,9 @@ pub const PATHS: [&str; 4] = [
 
 /// The story's data files, at [`PATHS`].
 pub fn files(story: &Story) -> Vec<Page> {
-    // Room for what the files usually hold (about 1.4 KB an event, 2 KB an
-    // actor), so they are written without growing: untouched room costs nothing.
+    // Room for what the files usually hold (about 1.4 KB an event and 2 KB an
+    // actor, with a margin), so they are written without growing: room never
+    // written is never touched, and costs no memory.
     let (events, actors) = (story.events.len(), story.actors.len());
     vec![
         json_page(PATHS[0], &events_file(story), 2048 * events),

@@ -1229,15 +1229,20 @@ fn prerender(
     options: ResolveOptions,
     mut cache: Option<&mut MarkdownCache>,
 ) -> HashMap<FieldKey, (Place, Rendered)> {
-    /// A field: its file, text, where the text is (a document body's
-    /// offset, or a TOML string to map on a worker) and whether it is inline.
-    type Field<'r> = (FileId, &'r str, Result<usize, &'r Spanned<String>>, bool);
+    /// Where a field's text is: a document's body from this offset, or a
+    /// TOML string, whose offsets are mapped on a worker.
+    enum At<'r> {
+        Body(usize),
+        Value(&'r Spanned<String>),
+    }
+    /// A field: its file, text, where the text is and whether it is inline.
+    type Field<'r> = (FileId, &'r str, At<'r>, bool);
     fn body<'r>(raw: &'r RawStory, file: FileId, range: &Range<usize>) -> Field<'r> {
         let text = &raw.file(file).text[range.clone()];
-        (file, text, Ok(range.start), false)
+        (file, text, At::Body(range.start), false)
     }
     fn value(file: FileId, value: &Spanned<String>, inline: bool) -> Field<'_> {
-        (file, value.get_ref().as_str(), Err(value), inline)
+        (file, value.get_ref().as_str(), At::Value(value), inline)
     }
     let mut fields: Vec<Field<'_>> = Vec::new();
     for doc in &raw.sections {
@@ -1272,8 +1277,8 @@ fn prerender(
         .into_par_iter()
         .map(|(file, text, at, inline)| {
             let place = match at {
-                Ok(start) => Place::At(start),
-                Err(value) => Place::of_value(raw.file(file), value),
+                At::Body(start) => Place::At(start),
+                At::Value(value) => Place::of_value(raw.file(file), value),
             };
             // Only a build that keeps its Markdown needs the owned key.
             let key = seen.map(|_| (text.to_string(), footnote_key(file, &place), inline));

@@ -1,7 +1,7 @@
 //! Coordinates in the drawn SVG: the text `{:.1}` and `{:.0}` give, made
-//! without Rust's general float formatter, which was a twentieth of a whole
-//! build (callgrind, the synthetic M story) for the few thousand numbers of
-//! the actor maps and timelines.
+//! without Rust's general float formatter, which cost about 6% of a whole
+//! build's instructions (callgrind, the synthetic M story) for the tens of
+//! thousands of numbers in the actor maps and timelines.
 
 use std::fmt;
 
