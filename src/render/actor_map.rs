@@ -307,16 +307,12 @@ impl ActorMap<'_> {
         let mut svg = String::with_capacity(2048 + 1600 * positions.len());
         let title_id = format!("{}-title", self.id);
         let desc_id = format!("{}-desc", self.id);
+        // On a phone the map keeps most of its size and scrolls, so labels stay readable.
+        let min_width = d0(width * 0.8);
+        let (width, height) = (d0(width), d0(height));
         let _ = write!(
             svg,
-            r#"<svg class="actor-map" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" width="{}" height="{}" style="max-width:{}px;min-width:{}px" aria-labelledby="{title_id} {desc_id}">"#,
-            d0(width),
-            d0(height),
-            d0(width),
-            d0(height),
-            d0(width),
-            // On a phone the map keeps most of its size and scrolls, so labels stay readable.
-            d0(width * 0.8)
+            r#"<svg class="actor-map" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" style="max-width:{width}px;min-width:{min_width}px" aria-labelledby="{title_id} {desc_id}">"#,
         );
         let title = match self.center {
             Some(c) => format!("{} and the actors linked to them", story.actors[c].name),

@@ -124,11 +124,10 @@ impl TimelineSvg<'_> {
         let mut svg = String::with_capacity(4096 + 300 * marks.len());
         let title_id = format!("{}-title", self.id);
         let desc_id = format!("{}-desc", self.id);
+        let shown_height = d0(height);
         let _ = write!(
             svg,
-            r#"<svg class="timeline-svg" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {}" width="{WIDTH}" height="{}" aria-labelledby="{title_id} {desc_id}">"#,
-            d0(height),
-            d0(height)
+            r#"<svg class="timeline-svg" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {shown_height}" width="{WIDTH}" height="{shown_height}" aria-labelledby="{title_id} {desc_id}">"#,
         );
         let _ = write!(
             svg,
@@ -164,25 +163,20 @@ impl TimelineSvg<'_> {
         }
 
         // The axis, one line per segment, with its ticks.
+        let axis = d1(axis_y);
         for segment in &segments {
             let _ = write!(
                 svg,
-                r#"<line class="tl-axis" x1="{}" y1="{}" x2="{}" y2="{}"/>"#,
+                r#"<line class="tl-axis" x1="{}" y1="{axis}" x2="{}" y2="{axis}"/>"#,
                 d1(segment.x),
-                d1(axis_y),
-                d1(segment.x + segment.width),
-                d1(axis_y)
+                d1(segment.x + segment.width)
             );
             for (day, label) in ticks(segment) {
-                let x = segment.x_of(day);
+                let x = d1(segment.x_of(day));
                 let _ = write!(
                     svg,
-                    r#"<line class="tl-tick" x1="{}" y1="{}" x2="{}" y2="{}"/><text class="tl-tick-label" x="{}" y="{}">{}</text>"#,
-                    d1(x),
-                    d1(axis_y),
-                    d1(x),
+                    r#"<line class="tl-tick" x1="{x}" y1="{axis}" x2="{x}" y2="{}"/><text class="tl-tick-label" x="{x}" y="{}">{}</text>"#,
                     d1(axis_y + 5.0),
-                    d1(x),
                     d1(axis_y + 18.0),
                     escape_html(&label)
                 );
@@ -191,16 +185,13 @@ impl TimelineSvg<'_> {
 
         // Scale breaks between segments.
         for pair in segments.windows(2) {
-            let x = pair[0].x + pair[0].width + BREAK / 2.0;
+            let middle = pair[0].x + pair[0].width + BREAK / 2.0;
             let gap = pair[1].start - pair[0].end;
+            let (x, y) = (d1(middle), d1(axis_y + 6.0));
             let _ = write!(
                 svg,
-                r#"<g class="tl-break"><path d="M{} {}l6 -12M{} {}l6 -12"/><text x="{}" y="{}">{}</text></g>"#,
-                d1(x - 6.0),
-                d1(axis_y + 6.0),
-                d1(x),
-                d1(axis_y + 6.0),
-                d1(x),
+                r#"<g class="tl-break"><path d="M{} {y}l6 -12M{x} {y}l6 -12"/><text x="{x}" y="{}">{}</text></g>"#,
+                d1(middle - 6.0),
                 d1(axis_y + 34.0),
                 escape_html(&gap_label(gap))
             );
