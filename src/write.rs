@@ -275,16 +275,26 @@ fn remove_tree(path: &Path) -> io::Result<()> {
 /// twice, and symbolic links are removed, never followed.
 #[cfg(target_os = "linux")]
 fn remove_tree(path: &Path) -> io::Result<()> {
-    use rustix::fs::{AtFlags, CWD, Mode, OFlags, openat, unlinkat};
-    let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC;
-    empty_folder(openat(CWD, path, flags, Mode::empty())?)?;
+    use rustix::fs::{AtFlags, CWD, unlinkat};
+    empty_folder(open_folder(CWD, path)?)?;
     Ok(unlinkat(CWD, path, AtFlags::REMOVEDIR)?)
+}
+
+/// Opens the folder at `path` (from `at`) for reading, never through a link.
+#[cfg(target_os = "linux")]
+fn open_folder(
+    at: impl std::os::fd::AsFd,
+    path: impl rustix::path::Arg,
+) -> io::Result<std::os::fd::OwnedFd> {
+    use rustix::fs::{Mode, OFlags, openat};
+    let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+    Ok(openat(at, path, flags, Mode::empty())?)
 }
 
 /// Removes everything in an open folder.
 #[cfg(target_os = "linux")]
 fn empty_folder(folder: std::os::fd::OwnedFd) -> io::Result<()> {
-    use rustix::fs::{AtFlags, Dir, FileType, Mode, OFlags, openat, statat, unlinkat};
+    use rustix::fs::{AtFlags, Dir, FileType, statat, unlinkat};
     use std::ffi::CString;
     let mut dir = Dir::new(folder)?;
     let mut entries: Vec<(CString, FileType)> = Vec::new();
@@ -315,8 +325,7 @@ fn empty_folder(folder: std::os::fd::OwnedFd) -> io::Result<()> {
         {
             return Ok(());
         }
-        let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC;
-        empty_folder(openat(at, name, flags, Mode::empty())?)?;
+        empty_folder(open_folder(at, name)?)?;
         Ok(unlinkat(at, name, AtFlags::REMOVEDIR)?)
     })
 }
