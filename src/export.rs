@@ -14,6 +14,7 @@ use serde::Serialize;
 
 use crate::markdown::escape_html;
 use crate::model::{Event, Media, PartialDate, Precision, Story, when_label};
+use crate::plan::{Kind, Route};
 use crate::render::Page;
 use crate::timelinejs::{Column, is_image_path};
 
@@ -21,12 +22,7 @@ pub const EVENTS_SCHEMA: &str = "explainer/events@1";
 pub const ACTORS_SCHEMA: &str = "explainer/actors@1";
 
 /// Where [`files`] puts each data file, in order.
-pub const PATHS: [&str; 4] = [
-    "data/events.json",
-    "data/actors.json",
-    "data/timelinejs.json",
-    "data/events.csv",
-];
+pub const PATHS: [&str; 4] = crate::plan::DATA_FILES;
 
 /// The story's data files, at [`PATHS`].
 pub fn files(story: &Story) -> Vec<Page> {
@@ -63,15 +59,15 @@ struct Urls<'a> {
 
 impl Urls<'_> {
     fn event(&self, id: &str) -> String {
-        format!("{}events/{id}/", self.base)
+        Route::event(id).permalink(self.base)
     }
 
     fn actor(&self, id: &str) -> String {
-        format!("{}actors/{id}/", self.base)
+        Route::actor(id).permalink(self.base)
     }
 
     fn section(&self, slug: &str) -> String {
-        format!("{}#{slug}", self.base)
+        format!("{}{}", self.base, Route::one(Kind::Story).anchor(slug))
     }
 
     /// A media `src`: web addresses as they are, static files under the site.

@@ -11,6 +11,7 @@ pub mod load;
 pub mod markdown;
 pub mod minify;
 pub mod model;
+pub mod plan;
 pub mod render;
 pub mod resolve;
 pub mod scaffold;

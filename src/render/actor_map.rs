@@ -16,6 +16,7 @@ use super::decimal::{d0, d1};
 
 use crate::markdown::escape_html;
 use crate::model::Story;
+use crate::plan::Route;
 
 const CHAR: f64 = 6.6;
 const LABEL_HEIGHT: f64 = 14.0;
@@ -386,9 +387,9 @@ impl ActorMap<'_> {
             };
             let _ = write!(
                 svg,
-                r#"<a href="{}actors/{}/"><title>{}: {} event{}</title><circle class="map-node map-{}{class}" cx="{}" cy="{}" r="{}"/>"#,
+                r#"<a href="{}{}"><title>{}: {} event{}</title><circle class="map-node map-{}{class}" cx="{}" cy="{}" r="{}"/>"#,
                 escape_html(self.root),
-                escape_html(&actor.id),
+                escape_html(&Route::actor(&actor.id).href()),
                 escape_html(&actor.name),
                 count(a),
                 if count(a) == 1 { "" } else { "s" },

@@ -260,14 +260,6 @@ pub struct RenderOptions {
     pub defer_data: bool,
 }
 
-/// The way from a page at `path` back to the site root: `./`, `../`, `../../`.
-pub fn root_for(path: &str) -> String {
-    match path.matches('/').count() {
-        0 => "./".to_string(),
-        depth => "../".repeat(depth),
-    }
-}
-
 /// The pages of the previous build, kept by `serve` so that a page whose
 /// template and context are unchanged is not rendered again.
 #[derive(Default)]
@@ -308,27 +300,28 @@ pub fn render_each<T: Send>(
         memo.pages.clear();
         memo.templates = templates.fingerprint;
     }
+    let plan = crate::plan::plan(story);
+    let deepest = plan.iter().map(|page| page.route.depth()).max();
     let builder = Pages {
         story,
         live_reload: options.live_reload.as_deref(),
         links: std::sync::OnceLock::new(),
-        shared: views::Shared::new(story, memo.is_some()),
+        shared: views::Shared::new(story, memo.is_some(), deepest.unwrap_or(0)),
         memo: memo.as_deref(),
         map_inputs: std::sync::OnceLock::new(),
     };
     // A page for the memo: its path, fingerprint, and new bytes (none when
     // reused: the memo's own entry is moved over, not copied again).
     type Rendered<T> = Result<(T, Option<(String, u128, Option<Vec<u8>>)>), tera::Error>;
-    let rendered: Vec<Rendered<T>> = builder
-        .list()
+    let rendered: Vec<Rendered<T>> = plan
         .into_par_iter()
-        .map(|kind| {
+        .map(|page| {
             let Job {
                 path,
                 template,
                 made,
                 fingerprint,
-            } = builder.make(kind);
+            } = builder.make(&page);
             let (bytes, new) = match made {
                 Made::Reused(bytes) => (bytes, false),
                 Made::Context(context) => {
@@ -363,7 +356,6 @@ pub fn render_each<T: Send>(
             }
         }
     }
-    pages.push(each(robots(story)));
     if !diagnostics.is_empty() {
         return Err(diagnostics);
     }
@@ -384,46 +376,4 @@ pub fn render_each<T: Send>(
         }
     }
     Ok(pages)
-}
-
-/// robots.txt: everything may be crawled; the sitemap is named.
-fn robots(story: &Story) -> Page {
-    let text = format!(
-        "User-agent: *\nAllow: /\n\nSitemap: {}sitemap.xml\n",
-        story.site.base_url
-    );
-    Page {
-        path: "robots.txt".into(),
-        bytes: text.into_bytes(),
-    }
-}
-
-/// The path part of an absolute URL: "https://example.org/story/" -> "/story/".
-fn url_path(url: &str) -> String {
-    let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
-    match after_scheme.find('/') {
-        Some(at) => after_scheme[at..].to_string(),
-        None => "/".to_string(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_page_finds_its_way_back_to_the_root() {
-        assert_eq!(root_for("index.html"), "./");
-        assert_eq!(root_for("timeline/index.html"), "../");
-        assert_eq!(root_for("events/x/index.html"), "../../");
-    }
-
-    #[test]
-    fn the_404_page_links_from_the_sites_own_path() {
-        assert_eq!(
-            url_path("https://example.org/azerbaijan-russia/"),
-            "/azerbaijan-russia/"
-        );
-        assert_eq!(url_path("https://example.org/"), "/");
-    }
 }

@@ -14,10 +14,10 @@ use tera::Context;
 use super::actor_map::{ActorMap, Drawn};
 use super::timeline_svg::TimelineSvg;
 use super::views::*;
-use super::{root_for, url_path};
 use crate::markdown::embed_marker;
 use crate::markdown::escape_html;
 use crate::model::*;
+use crate::plan::{self, Kind, Planned, Route};
 
 /// A page to render: its output path, template and context.
 pub(super) struct Job {
@@ -29,26 +29,11 @@ pub(super) struct Job {
     pub(super) fingerprint: Option<u128>,
 }
 
-/// What a job needs rendered, or the bytes an earlier build rendered from the same context.
+/// What a job needs rendered, or its bytes made already: rendered by an
+/// earlier build from the same context, or made without a template.
 pub(super) enum Made {
     Context(Result<Context, tera::Error>),
     Reused(Vec<u8>),
-}
-
-/// One page of the site, by what it shows.
-#[derive(Debug, Clone, Copy)]
-pub(super) enum PageKind {
-    Story,
-    Timeline,
-    Event(usize),
-    Actors,
-    Actor(usize),
-    Accounts,
-    Sources,
-    Changes,
-    Feed,
-    NotFound,
-    Sitemap,
 }
 
 /// Builds the jobs of every page of one story.
@@ -69,10 +54,11 @@ impl<'a> Pages<'a> {
             .get_or_init(|| super::actor_map::links(self.story))
     }
 
-    fn views(&self, path: &str) -> Views<'_> {
+    /// Views for the page at `route`, its links made from its root.
+    fn views(&self, route: &Route) -> Views<'_> {
         Views {
             story: self.story,
-            root: root_for(path),
+            root: route.root(&self.story.site.base_url),
             live_reload: self.live_reload,
             shared: &self.shared,
         }
@@ -108,9 +94,10 @@ impl<'a> Pages<'a> {
         })
     }
 
-    /// A job for `page`, rendered with `template` at `path`; when the previous
+    /// A job for `page`, rendered with `template` at `route`; when the previous
     /// build rendered the same template from the same context, its bytes.
-    fn job<T: Serialize>(&self, path: String, template: &'static str, page: &T) -> Job {
+    fn job<T: Serialize>(&self, route: &Route, template: &'static str, page: &T) -> Job {
+        let path = route.file();
         let Some(memo) = self.memo else {
             return Job {
                 path,
@@ -132,44 +119,30 @@ impl<'a> Pages<'a> {
         }
     }
 
-    /// Every page of the site, in output order; each is built by [`Pages::make`].
-    pub(super) fn list(&self) -> Vec<PageKind> {
-        let story = self.story;
-        let mut pages = vec![PageKind::Story, PageKind::Timeline];
-        pages.extend((0..story.events.len()).map(PageKind::Event));
-        pages.push(PageKind::Actors);
-        pages.extend((0..story.actors.len()).map(PageKind::Actor));
-        pages.extend([PageKind::Accounts, PageKind::Sources]);
-        if !story.updates.is_empty() {
-            pages.extend([PageKind::Changes, PageKind::Feed]);
-        }
-        pages.extend([PageKind::NotFound, PageKind::Sitemap]);
-        pages
-    }
-
     /// Builds one page's context; independent of every other page, so pages
     /// can be built and rendered in parallel.
-    pub(super) fn make(&self, kind: PageKind) -> Job {
-        match kind {
-            PageKind::Story => self.story_page(),
-            PageKind::Timeline => self.timeline(),
-            PageKind::Event(i) => self.event(i),
-            PageKind::Actors => self.actors(),
-            PageKind::Actor(i) => self.actor(i),
-            PageKind::Accounts => self.accounts(),
-            PageKind::Sources => self.sources(),
-            PageKind::Changes => self.changes(),
-            PageKind::Feed => self.feed(),
-            PageKind::NotFound => self.not_found(),
-            PageKind::Sitemap => self.sitemap(),
+    pub(super) fn make(&self, page: &Planned) -> Job {
+        let route = &page.route;
+        match route.kind {
+            Kind::Story => self.story_page(route),
+            Kind::Timeline => self.timeline(route),
+            Kind::Event => self.event(route, page.item),
+            Kind::Actors => self.actors(route),
+            Kind::Actor => self.actor(route, page.item),
+            Kind::Accounts => self.accounts(route),
+            Kind::Sources => self.sources(route),
+            Kind::Changes => self.changes(route),
+            Kind::Feed => self.feed(route),
+            Kind::NotFound => self.not_found(route),
+            Kind::Sitemap => self.sitemap(route),
+            Kind::Robots => self.robots(route),
         }
     }
 
-    fn story_page(&self) -> Job {
+    fn story_page(&self, route: &Route) -> Job {
         let story = self.story;
-        let path = "index.html".to_string();
-        let v = self.views(&path);
-        let mut common = v.common(&path, story.site.title.clone(), None, "story");
+        let v = self.views(route);
+        let mut common = v.common(route, story.site.title.clone(), None, "story");
         common.json_ld = Some(script_json(&self.article_json_ld()));
         let last = story.events.len().checked_sub(1);
         let page = StoryPage {
@@ -195,7 +168,7 @@ impl<'a> Pages<'a> {
             first_event: (!story.events.is_empty()).then(|| v.event_link_value(0)),
             last_event: last.map(|i| v.event_link_value(i)),
         };
-        self.job(path, "story.html", &page)
+        self.job(route, "story.html", &page)
     }
 
     /// A section's HTML with its shortcodes drawn in place.
@@ -241,9 +214,10 @@ impl<'a> Pages<'a> {
                 }
                 .render();
                 let caption = format!(
-                    "Timeline of the events{}. <a href=\"{}timeline/\">See the full timeline</a>.",
+                    "Timeline of the events{}. <a href=\"{}{}\">See the full timeline</a>.",
                     escape_html(&about),
-                    v.root
+                    v.root,
+                    Route::one(Kind::Timeline).href()
                 );
                 (svg, format!("Timeline{about}, scrolls sideways"), caption)
             }
@@ -252,9 +226,12 @@ impl<'a> Pages<'a> {
                 let (label, page) = match actor {
                     Some(a) => (
                         format!("Map of {} and linked actors", story.actors[*a].name),
-                        format!("actors/{}/", story.actors[*a].id),
+                        Route::actor(&story.actors[*a].id).href(),
                     ),
-                    None => ("Map of the actors".to_string(), "actors/".to_string()),
+                    None => (
+                        "Map of the actors".to_string(),
+                        Route::one(Kind::Actors).href(),
+                    ),
                 };
                 let caption = format!(
                     "{}. <a href=\"{}{page}\">More on who’s who</a>.",
@@ -270,10 +247,9 @@ impl<'a> Pages<'a> {
         )
     }
 
-    fn timeline(&self) -> Job {
+    fn timeline(&self, route: &Route) -> Job {
         let story = self.story;
-        let path = "timeline/index.html".to_string();
-        let v = self.views(&path);
+        let v = self.views(route);
         // The longest page: its events are made on every core.
         let events: Vec<Kept> = (0..story.events.len())
             .into_par_iter()
@@ -303,7 +279,7 @@ impl<'a> Pages<'a> {
         }
         .render();
         let page = TimelinePage {
-            common: v.common(&path, "Timeline".into(), Some(&description), "timeline"),
+            common: v.common(route, "Timeline".into(), Some(&description), "timeline"),
             timeline_svg,
             years,
             eras: story
@@ -315,20 +291,19 @@ impl<'a> Pages<'a> {
                 })
                 .collect(),
         };
-        self.job(path, "timeline.html", &page)
+        self.job(route, "timeline.html", &page)
     }
 
-    fn event(&self, index: usize) -> Job {
+    fn event(&self, route: &Route, index: usize) -> Job {
         let story = self.story;
         let event = &story.events[index];
-        let path = format!("events/{}/index.html", event.id);
-        let v = self.views(&path);
+        let v = self.views(route);
         let description = event
             .summary
             .as_ref()
             .map(|s| plain_text(&s.at(""), 160))
             .filter(|d| !d.is_empty());
-        let mut common = v.common(&path, event.title.clone(), description.as_deref(), "event");
+        let mut common = v.common(route, event.title.clone(), description.as_deref(), "event");
         if let Some(media) = event.media.as_ref().filter(|m| m.is_image) {
             common.page.image = format!("{}{}", story.site.base_url, media.src);
             common.page.image_alt = media.alt.clone().unwrap_or_default();
@@ -340,13 +315,12 @@ impl<'a> Pages<'a> {
             previous: index.checked_sub(1).map(|i| v.event_link_value(i)),
             next: (index + 1 < story.events.len()).then(|| v.event_link_value(index + 1)),
         };
-        self.job(path, "event.html", &page)
+        self.job(route, "event.html", &page)
     }
 
-    fn actors(&self) -> Job {
+    fn actors(&self, route: &Route) -> Job {
         let story = self.story;
-        let path = "actors/index.html".to_string();
-        let v = self.views(&path);
+        let v = self.views(route);
         let groups = ActorKind::ALL
             .iter()
             .map(|&kind| KindGroup {
@@ -360,7 +334,7 @@ impl<'a> Pages<'a> {
                     .map(|(i, a)| ActorCard {
                         id: &a.id,
                         name: &a.name,
-                        path: format!("actors/{}/", a.id),
+                        path: Route::actor(&a.id).href(),
                         role: a.role.as_deref(),
                         country: a.country.as_deref(),
                         event_count: story.index.actor_events[i].len(),
@@ -375,20 +349,19 @@ impl<'a> Pages<'a> {
         );
         let map = self.draw(None, &v.root, "actor-map");
         let page = ActorsPage {
-            common: v.common(&path, "Who’s who".into(), Some(&description), "actors"),
+            common: v.common(route, "Who’s who".into(), Some(&description), "actors"),
             groups,
             actor_map: map.svg,
             map_shown: story.actors.len() - map.left_out,
             map_left_out: map.left_out,
         };
-        self.job(path, "actors.html", &page)
+        self.job(route, "actors.html", &page)
     }
 
-    fn actor(&self, index: usize) -> Job {
+    fn actor(&self, route: &Route, index: usize) -> Job {
         let story = self.story;
         let actor = &story.actors[index];
-        let path = format!("actors/{}/index.html", actor.id);
-        let v = self.views(&path);
+        let v = self.views(route);
         let mut relations: Vec<RelationView> = actor
             .relations
             .iter()
@@ -411,7 +384,7 @@ impl<'a> Pages<'a> {
             .role
             .clone()
             .unwrap_or_else(|| plain_text(&actor.bio.at(""), 160));
-        let mut common = v.common(&path, actor.name.clone(), Some(&description), "actor");
+        let mut common = v.common(route, actor.name.clone(), Some(&description), "actor");
         common.json_ld = Some(script_json(&actor_json_ld(actor, &common.page)));
         let neighbourhood = self.draw(Some(index), &v.root, "neighbourhood-map");
         let page = ActorPage {
@@ -429,7 +402,7 @@ impl<'a> Pages<'a> {
                 country: actor.country.as_deref(),
                 aliases: &actor.aliases,
                 bio: v.html(&actor.bio),
-                path: format!("actors/{}/", actor.id),
+                path: route.href(),
             },
             events: story.index.actor_events[index]
                 .iter()
@@ -442,7 +415,7 @@ impl<'a> Pages<'a> {
                     SectionLink {
                         slug: &section.slug,
                         title: &section.title,
-                        path: format!("#{}", section.slug),
+                        path: Route::one(Kind::Story).anchor(&section.slug),
                     }
                 })
                 .collect(),
@@ -460,13 +433,12 @@ impl<'a> Pages<'a> {
                 .collect(),
             relations,
         };
-        self.job(path, "actor.html", &page)
+        self.job(route, "actor.html", &page)
     }
 
-    fn accounts(&self) -> Job {
+    fn accounts(&self, route: &Route) -> Job {
         let story = self.story;
-        let path = "accounts/index.html".to_string();
-        let v = self.views(&path);
+        let v = self.views(route);
         let disputes: Vec<Kept> = (0..story.events.len())
             .filter(|&i| story.events[i].accounts.len() >= 2)
             .map(|i| v.event_value(i))
@@ -477,20 +449,19 @@ impl<'a> Pages<'a> {
         );
         let page = AccountsPage {
             common: v.common(
-                &path,
+                route,
                 "Who says what".into(),
                 Some(&description),
                 "accounts",
             ),
             disputes,
         };
-        self.job(path, "accounts.html", &page)
+        self.job(route, "accounts.html", &page)
     }
 
-    fn sources(&self) -> Job {
+    fn sources(&self, route: &Route) -> Job {
         let story = self.story;
-        let path = "sources/index.html".to_string();
-        let v = self.views(&path);
+        let v = self.views(route);
         let mut entries: Vec<SourceEntry> = (0..story.sources.len())
             .map(|s| SourceEntry {
                 source: v.source_value(s),
@@ -517,35 +488,32 @@ impl<'a> Pages<'a> {
             story.sources.len()
         );
         let page = SourcesPage {
-            common: v.common(&path, "Sources".into(), Some(&description), "sources"),
+            common: v.common(route, "Sources".into(), Some(&description), "sources"),
             sources: entries,
         };
-        self.job(path, "sources.html", &page)
+        self.job(route, "sources.html", &page)
     }
 
-    fn changes(&self) -> Job {
+    fn changes(&self, route: &Route) -> Job {
         let story = self.story;
-        let path = "changes/index.html".to_string();
-        let v = self.views(&path);
+        let v = self.views(route);
         let description = "Every update, correction and clarification of this story, newest first.";
         let page = ChangesPage {
-            common: v.common(&path, "What changed".into(), Some(description), "changes"),
+            common: v.common(route, "What changed".into(), Some(description), "changes"),
             updates: (0..story.updates.len()).map(|u| v.update(u)).collect(),
         };
-        self.job(path, "changes.html", &page)
+        self.job(route, "changes.html", &page)
     }
 
     /// The Atom feed: one entry per update, links absolute from `base_url`.
-    fn feed(&self) -> Job {
+    fn feed(&self, route: &Route) -> Job {
         let story = self.story;
         let base = &story.site.base_url;
         let v = Views {
-            story,
-            root: base.clone(),
             live_reload: None,
-            shared: &self.shared,
+            ..self.views(route)
         };
-        let changes_url = format!("{base}changes/");
+        let changes_url = Route::one(Kind::Changes).permalink(base);
         let entries = (0..story.updates.len())
             .map(|u| {
                 let update = v.update(u);
@@ -558,7 +526,8 @@ impl<'a> Pages<'a> {
                         .map(|&e| {
                             let event = &story.events[e];
                             let title = escape_html(&event.title);
-                            format!("<a href=\"{base}events/{}/\">{title}</a>", event.id)
+                            let url = Route::event(&event.id).permalink(base);
+                            format!("<a href=\"{url}\">{title}</a>")
                         })
                         .collect();
                     content.push_str(&format!("<p>Events: {}</p>", links.join("; ")));
@@ -577,64 +546,59 @@ impl<'a> Pages<'a> {
             .map_or_else(|| "1970-01-01T00:00:00Z".to_string(), |d| rfc3339(&d));
         let context = FeedContext {
             site: v.site(),
-            feed_url: format!("{base}feed.xml"),
+            feed_url: route.permalink(base),
             changes_url,
             updated,
             entries,
         };
-        self.job("feed.xml".into(), "feed.xml", &context)
+        self.job(route, "feed.xml", &context)
     }
 
-    fn not_found(&self) -> Job {
-        // A 404 page is served at any depth: its links start at the site's own path.
-        let path = "404.html".to_string();
-        let v = Views {
-            story: self.story,
-            root: url_path(&self.story.site.base_url),
-            live_reload: self.live_reload,
-            shared: &self.shared,
-        };
+    fn not_found(&self, route: &Route) -> Job {
+        // A 404 page is served at any depth: its route's root is the site's own path.
+        let v = self.views(route);
         let page = NotFoundPage {
-            common: v.common(&path, "Page not found".into(), None, "404"),
+            common: v.common(route, "Page not found".into(), None, "404"),
         };
-        self.job(path, "404.html", &page)
+        self.job(route, "404.html", &page)
     }
 
-    fn sitemap(&self) -> Job {
+    /// Every page of the plan that readers land on, with when it last changed
+    /// where that is known.
+    fn sitemap(&self, route: &Route) -> Job {
         let story = self.story;
         let base = &story.site.base_url;
         let modified = last_modified(story).map(|d| d.iso());
-        let mut urls = vec![SitemapUrl {
-            loc: base.clone(),
-            lastmod: modified.clone(),
-        }];
-        let mut add = |path: String, lastmod: Option<String>| {
-            urls.push(SitemapUrl {
-                loc: format!("{base}{path}"),
-                lastmod,
+        let urls = plan::plan(story)
+            .into_iter()
+            .filter_map(|page| {
+                let lastmod = match page.route.kind {
+                    Kind::Story | Kind::Timeline | Kind::Changes => modified.clone(),
+                    Kind::Event => story.index.event_updates[page.item]
+                        .first()
+                        .map(|&u| story.updates[u].date.iso()),
+                    Kind::Actors | Kind::Actor | Kind::Accounts | Kind::Sources => None,
+                    Kind::Feed | Kind::NotFound | Kind::Sitemap | Kind::Robots => return None,
+                };
+                Some(SitemapUrl {
+                    loc: page.route.permalink(base),
+                    lastmod,
+                })
             })
-        };
-        add("timeline/".into(), modified.clone());
-        for (i, event) in story.events.iter().enumerate() {
-            let touched = story.index.event_updates[i]
-                .first()
-                .map(|&u| story.updates[u].date.iso());
-            add(format!("events/{}/", event.id), touched);
+            .collect();
+        self.job(route, "sitemap.xml", &SitemapContext { urls })
+    }
+
+    /// robots.txt: everything may be crawled; the sitemap is named. No template makes it.
+    fn robots(&self, route: &Route) -> Job {
+        let sitemap = Route::one(Kind::Sitemap).permalink(&self.story.site.base_url);
+        let text = format!("User-agent: *\nAllow: /\n\nSitemap: {sitemap}\n");
+        Job {
+            path: route.file(),
+            template: "",
+            made: Made::Reused(text.into_bytes()),
+            fingerprint: None,
         }
-        add("actors/".into(), None);
-        for actor in &story.actors {
-            add(format!("actors/{}/", actor.id), None);
-        }
-        add("accounts/".into(), None);
-        add("sources/".into(), None);
-        if !story.updates.is_empty() {
-            add("changes/".into(), modified.clone());
-        }
-        self.job(
-            "sitemap.xml".into(),
-            "sitemap.xml",
-            &SitemapContext { urls },
-        )
     }
 
     /// schema.org NewsArticle for the story, with its corrections.
@@ -740,7 +704,7 @@ fn event_json_ld<'a>(story: &'a Story, event: &'a Event, page: &'a PageMeta) -> 
                 ThingLd {
                     kind: schema_type(actor.kind),
                     name: &actor.name,
-                    url: Some(format!("{}actors/{}/", story.site.base_url, actor.id)),
+                    url: Some(Route::actor(&actor.id).permalink(&story.site.base_url)),
                 }
             })
             .collect(),

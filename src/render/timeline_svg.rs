@@ -13,6 +13,7 @@ use super::decimal::{d0, d1};
 
 use crate::markdown::escape_html;
 use crate::model::{Era, Event, PartialDate, when_label};
+use crate::plan::Route;
 
 /// Width of the drawing in SVG units; the page scrolls it sideways on phones.
 const WIDTH: f64 = 880.0;
@@ -215,9 +216,9 @@ impl TimelineSvg<'_> {
             let note = if contested { " (contested)" } else { "" };
             let _ = write!(
                 svg,
-                r#"<a href="{}events/{}/"><title>{}: {}{note}</title><rect class="{class}" x="{}" y="{}" width="{}" height="{MARK}" rx="{}"/></a>"#,
+                r#"<a href="{}{}"><title>{}: {}{note}</title><rect class="{class}" x="{}" y="{}" width="{}" height="{MARK}" rx="{}"/></a>"#,
                 escape_html(self.root),
-                escape_html(&event.id),
+                escape_html(&Route::event(&event.id).href()),
                 escape_html(&when),
                 escape_html(&event.title),
                 d1(x0),

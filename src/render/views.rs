@@ -12,6 +12,7 @@ use tera::Value;
 
 use crate::markdown::Html;
 use crate::model::*;
+use crate::plan::{Kind, Route};
 
 #[derive(Serialize)]
 pub(super) struct DateView {
@@ -79,6 +80,35 @@ pub(super) struct SiteView<'a> {
     pub(super) updated: Option<DateView>,
 }
 
+/// The addresses, from the site root, of the pages of which there is one:
+/// templates link to them as `{{ root }}{{ routes.timeline }}`.
+#[derive(Serialize)]
+pub(super) struct RoutesView {
+    pub(super) story: String,
+    pub(super) timeline: String,
+    pub(super) actors: String,
+    pub(super) accounts: String,
+    pub(super) sources: String,
+    /// The log of updates and corrections; a page only when the story has updates.
+    pub(super) changes: String,
+    pub(super) feed: String,
+}
+
+impl RoutesView {
+    fn new() -> RoutesView {
+        let href = |kind| Route::one(kind).href();
+        RoutesView {
+            story: href(Kind::Story),
+            timeline: href(Kind::Timeline),
+            actors: href(Kind::Actors),
+            accounts: href(Kind::Accounts),
+            sources: href(Kind::Sources),
+            changes: href(Kind::Changes),
+            feed: href(Kind::Feed),
+        }
+    }
+}
+
 #[derive(Serialize)]
 pub(super) struct PageMeta {
     /// The `<title>` text, without the site title.
@@ -99,6 +129,8 @@ pub(super) struct PageMeta {
 pub(super) struct Common<'a> {
     /// A [`SiteView`].
     pub(super) site: Kept,
+    /// A [`RoutesView`].
+    pub(super) routes: Kept,
     /// The way back to the site root from this page: prefix every internal link with it.
     pub(super) root: String,
     pub(super) page: PageMeta,
@@ -356,14 +388,15 @@ pub(super) struct Shared {
     /// Whether pages are fingerprinted (see `RenderMemo`), and so kept views too.
     fingerprints: bool,
     site: OnceLock<Kept>,
+    routes: OnceLock<Kept>,
     /// Views whose paths start from the root, the same on every page, by index.
     whens: Vec<OnceLock<Kept>>,
     event_links: Vec<OnceLock<Kept>>,
     actor_links: Vec<OnceLock<Kept>>,
     sources: Vec<OnceLock<Kept>>,
     /// Views with links from the page, for pages at the root, one folder
-    /// down and two folders down.
-    depths: [Depth; 3],
+    /// down, two folders down... as deep as the plan's deepest page.
+    depths: Vec<Depth>,
 }
 
 struct Depth {
@@ -372,7 +405,8 @@ struct Depth {
 }
 
 impl Shared {
-    pub(super) fn new(story: &Story, fingerprints: bool) -> Shared {
+    /// Cells for the views of `story`'s pages, the deepest `deepest` folders down.
+    pub(super) fn new(story: &Story, fingerprints: bool, deepest: usize) -> Shared {
         let cells = |count: usize| (0..count).map(|_| OnceLock::new()).collect();
         let depth = || Depth {
             last_change: OnceLock::new(),
@@ -381,11 +415,12 @@ impl Shared {
         Shared {
             fingerprints,
             site: OnceLock::new(),
+            routes: OnceLock::new(),
             whens: cells(story.events.len()),
             event_links: cells(story.events.len()),
             actor_links: cells(story.actors.len()),
             sources: cells(story.sources.len()),
-            depths: [depth(), depth(), depth()],
+            depths: (0..=deepest).map(|_| depth()).collect(),
         }
     }
 }
@@ -422,13 +457,8 @@ impl<'a> Views<'a> {
     /// The shared values for pages at this root, unless the root is unusual
     /// (the feed's absolute URL, the 404 page's path).
     fn depth(&self) -> Option<&'a Depth> {
-        let index = match self.root.as_str() {
-            "./" => 0,
-            "../" => 1,
-            "../../" => 2,
-            _ => return None,
-        };
-        Some(&self.shared.depths[index])
+        let index = crate::plan::depth_of_root(&self.root)?;
+        self.shared.depths.get(index)
     }
 
     /// What `make` makes, made once for all pages at this depth and kept in
@@ -451,7 +481,7 @@ impl<'a> Views<'a> {
             self.shared.keep(&EventLink {
                 id: &event.id,
                 title: &event.title,
-                path: format!("events/{}/", event.id),
+                path: Route::event(&event.id).href(),
                 when: self.when_value(index),
             })
         };
@@ -495,7 +525,7 @@ impl<'a> Views<'a> {
             id: &actor.id,
             name: &actor.name,
             kind: actor.kind.name(),
-            path: format!("actors/{}/", actor.id),
+            path: Route::actor(&actor.id).href(),
         }
     }
 
@@ -547,7 +577,7 @@ impl<'a> Views<'a> {
         EventView {
             id: &event.id,
             title: &event.title,
-            path: format!("events/{}/", event.id),
+            path: Route::event(&event.id).href(),
             when: self.when_value(index),
             place: event.place.as_deref(),
             tags: &event.tags,
@@ -604,18 +634,22 @@ impl<'a> Views<'a> {
 
     pub(super) fn common(
         &self,
-        path: &str,
+        route: &Route,
         title: String,
         description: Option<&str>,
         section: &'static str,
     ) -> Common<'a> {
         let site = &self.story.site;
-        let canonical_path = path.strip_suffix("index.html").unwrap_or(path);
         Common {
             site: self
                 .shared
                 .site
                 .get_or_init(|| self.shared.keep(&self.site()))
+                .clone(),
+            routes: self
+                .shared
+                .routes
+                .get_or_init(|| self.shared.keep(&RoutesView::new()))
                 .clone(),
             root: self.root.clone(),
             page: PageMeta {
@@ -625,7 +659,7 @@ impl<'a> Views<'a> {
                     .or(site.subtitle.as_deref())
                     .unwrap_or(&site.title)
                     .to_string(),
-                canonical: format!("{}{canonical_path}", site.base_url),
+                canonical: route.permalink(&site.base_url),
                 section,
                 image: format!("{}share.png", site.base_url),
                 image_alt: format!("{}: an explainer", site.title),

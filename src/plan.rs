@@ -1,0 +1,271 @@
+//! The map of the site: which pages exist, and at what address.
+//!
+//! Every page and data file of a built site has a [`Route`]: what it shows
+//! ([`Kind`]) and, for pages of one item, the item's id. A route alone knows
+//! its output file, its address from the site root, the way back to the root
+//! from it and its permalink. No other module spells a page path: templates,
+//! SVG marks, JSON-LD, the sitemap, the feed and the data files all ask a
+//! route. [`plan`] lists the routes of one story in output order.
+
+use crate::model::Story;
+
+/// What a page shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    /// The story itself, at the site root.
+    Story,
+    Timeline,
+    Event,
+    /// The who's-who index.
+    Actors,
+    Actor,
+    /// "Who says what": the competing accounts.
+    Accounts,
+    Sources,
+    /// The log of updates and corrections.
+    Changes,
+    /// The Atom feed of the changes.
+    Feed,
+    /// The page a host serves for unknown addresses.
+    NotFound,
+    Sitemap,
+    Robots,
+}
+
+/// One page of the built site: what it shows and, for pages of one item
+/// (an event, an actor), which one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Route<'a> {
+    pub kind: Kind,
+    /// The item's id (an event's or actor's id); empty for the kinds of
+    /// which there is one page.
+    pub key: &'a str,
+}
+
+/// The data files, by path (see `docs/data.md`): made from the story by
+/// `export`, not from templates, and linked from no page.
+pub const DATA_FILES: [&str; 4] = [
+    "data/events.json",
+    "data/actors.json",
+    "data/timelinejs.json",
+    "data/events.csv",
+];
+
+impl<'a> Route<'a> {
+    /// The route of a page of which there is one (not an event's, an actor's or a data file).
+    pub const fn one(kind: Kind) -> Route<'static> {
+        Route { kind, key: "" }
+    }
+
+    pub const fn event(id: &'a str) -> Route<'a> {
+        Route {
+            kind: Kind::Event,
+            key: id,
+        }
+    }
+
+    pub const fn actor(id: &'a str) -> Route<'a> {
+        Route {
+            kind: Kind::Actor,
+            key: id,
+        }
+    }
+
+    /// Its address from the site root, as links write it: `""` for the
+    /// story, `timeline/`, `events/ID/`, `feed.xml`.
+    pub fn href(&self) -> String {
+        let key = self.key;
+        match self.kind {
+            Kind::Story => String::new(),
+            Kind::Timeline => "timeline/".into(),
+            Kind::Event => format!("events/{key}/"),
+            Kind::Actors => "actors/".into(),
+            Kind::Actor => format!("actors/{key}/"),
+            Kind::Accounts => "accounts/".into(),
+            Kind::Sources => "sources/".into(),
+            Kind::Changes => "changes/".into(),
+            Kind::Feed => "feed.xml".into(),
+            Kind::NotFound => "404.html".into(),
+            Kind::Sitemap => "sitemap.xml".into(),
+            Kind::Robots => "robots.txt".into(),
+        }
+    }
+
+    /// Its file in the output folder: `index.html`, `events/ID/index.html`, `feed.xml`.
+    pub fn file(&self) -> String {
+        let mut file = self.href();
+        if file.is_empty() || file.ends_with('/') {
+            file.push_str("index.html");
+        }
+        file
+    }
+
+    /// How many folders down its file is: 0 for the story, 2 for an event.
+    pub fn depth(&self) -> usize {
+        self.file().matches('/').count()
+    }
+
+    /// Its full address: `base_url` (which ends with a slash) and [`Route::href`].
+    pub fn permalink(&self, base_url: &str) -> String {
+        format!("{base_url}{}", self.href())
+    }
+
+    /// What this page's links to other pages start with, so that the site
+    /// works from any folder of any host: the way back to the root (`./`,
+    /// `../`, `../../`) for pages served at their own address; the site's
+    /// absolute path for the 404 page, which a host serves at any address;
+    /// `base_url` for the feed, which is read away from the site.
+    pub fn root(&self, base_url: &str) -> String {
+        match self.kind {
+            Kind::NotFound => url_path(base_url),
+            Kind::Feed | Kind::Sitemap | Kind::Robots => base_url.to_string(),
+            _ => root_for(&self.file()),
+        }
+    }
+
+    /// A link to a place on this page, like `#history` on the story page: its
+    /// address from the site root.
+    pub fn anchor(&self, fragment: &str) -> String {
+        format!("{}#{fragment}", self.href())
+    }
+}
+
+/// A route and the item it shows: the event's or actor's position in the story.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Planned<'a> {
+    pub route: Route<'a>,
+    /// The position of the event or actor in the story; 0 for other kinds.
+    pub item: usize,
+}
+
+/// Every page of the story, in output order: the story, the timeline, each
+/// event, the who's who, each actor, the accounts, the sources, the changes
+/// and their feed (when the story has updates), the 404 page, the sitemap and
+/// robots.txt. The data files are not pages: see [`DATA_FILES`].
+pub fn plan(story: &Story) -> Vec<Planned<'_>> {
+    let one = |kind| Planned {
+        route: Route::one(kind),
+        item: 0,
+    };
+    let mut pages = Vec::with_capacity(story.events.len() + story.actors.len() + 10);
+    pages.extend([one(Kind::Story), one(Kind::Timeline)]);
+    pages.extend(story.events.iter().enumerate().map(|(item, e)| Planned {
+        route: Route::event(&e.id),
+        item,
+    }));
+    pages.push(one(Kind::Actors));
+    pages.extend(story.actors.iter().enumerate().map(|(item, a)| Planned {
+        route: Route::actor(&a.id),
+        item,
+    }));
+    pages.extend([one(Kind::Accounts), one(Kind::Sources)]);
+    if !story.updates.is_empty() {
+        pages.extend([one(Kind::Changes), one(Kind::Feed)]);
+    }
+    pages.extend([one(Kind::NotFound), one(Kind::Sitemap), one(Kind::Robots)]);
+    pages
+}
+
+/// The way from a file at `path` back to the site root: `./`, `../`, `../../`.
+pub fn root_for(path: &str) -> String {
+    match path.matches('/').count() {
+        0 => "./".to_string(),
+        depth => "../".repeat(depth),
+    }
+}
+
+/// How many folders down a page with this root is: `./` 0, `../../` 2;
+/// `None` for a root that is not a way back ([`Route::root`] of the 404
+/// page and the feed).
+pub fn depth_of_root(root: &str) -> Option<usize> {
+    if root == "./" {
+        return Some(0);
+    }
+    let depth = root.len() / 3;
+    (depth > 0 && root.len() % 3 == 0 && root.as_bytes().chunks(3).all(|c| c == b"../"))
+        .then_some(depth)
+}
+
+/// The path part of an absolute URL: "https://example.org/story/" -> "/story/".
+pub fn url_path(url: &str) -> String {
+    let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
+    match after_scheme.find('/') {
+        Some(at) => after_scheme[at..].to_string(),
+        None => "/".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_route_has_one_file_and_one_address() {
+        let cases = [
+            (Route::one(Kind::Story), "", "index.html"),
+            (
+                Route::one(Kind::Timeline),
+                "timeline/",
+                "timeline/index.html",
+            ),
+            (
+                Route::event("raids"),
+                "events/raids/",
+                "events/raids/index.html",
+            ),
+            (Route::one(Kind::Actors), "actors/", "actors/index.html"),
+            (
+                Route::actor("russia"),
+                "actors/russia/",
+                "actors/russia/index.html",
+            ),
+            (
+                Route::one(Kind::Accounts),
+                "accounts/",
+                "accounts/index.html",
+            ),
+            (Route::one(Kind::Sources), "sources/", "sources/index.html"),
+            (Route::one(Kind::Changes), "changes/", "changes/index.html"),
+            (Route::one(Kind::Feed), "feed.xml", "feed.xml"),
+            (Route::one(Kind::NotFound), "404.html", "404.html"),
+            (Route::one(Kind::Sitemap), "sitemap.xml", "sitemap.xml"),
+            (Route::one(Kind::Robots), "robots.txt", "robots.txt"),
+        ];
+        for (route, href, file) in cases {
+            assert_eq!((route.href().as_str(), route.file().as_str()), (href, file));
+        }
+    }
+
+    #[test]
+    fn every_page_finds_its_way_back_to_the_root() {
+        let base = "https://example.org/story/";
+        assert_eq!(Route::one(Kind::Story).root(base), "./");
+        assert_eq!(Route::one(Kind::Timeline).root(base), "../");
+        assert_eq!(Route::event("x").root(base), "../../");
+        assert_eq!(Route::one(Kind::Feed).root(base), base);
+        assert_eq!(Route::one(Kind::NotFound).root(base), "/story/");
+        assert_eq!(
+            Route::event("x").permalink(base),
+            "https://example.org/story/events/x/"
+        );
+        assert_eq!(Route::one(Kind::Story).anchor("history"), "#history");
+        for route in [
+            Route::one(Kind::Story),
+            Route::one(Kind::Timeline),
+            Route::event("x"),
+        ] {
+            assert_eq!(depth_of_root(&route.root(base)), Some(route.depth()));
+        }
+        assert_eq!(depth_of_root("/story/"), None);
+        assert_eq!(depth_of_root(base), None);
+    }
+
+    #[test]
+    fn the_404_page_links_from_the_sites_own_path() {
+        assert_eq!(
+            url_path("https://example.org/azerbaijan-russia/"),
+            "/azerbaijan-russia/"
+        );
+        assert_eq!(url_path("https://example.org/"), "/");
+    }
+}
