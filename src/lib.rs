@@ -1,8 +1,9 @@
 //! explainer: a static site generator for single-story explainer microsites.
 //!
-//! The pipeline runs one way: `load -> resolve -> render -> write`. `check` is
-//! the same pipeline stopped before writing; `build` writes the pages into a
-//! new folder and swaps it in only when everything succeeded.
+//! The pipeline runs one way: `load -> resolve -> plan -> render -> emit`
+//! (see `pipeline`). `check` is the same pipeline with nothing written;
+//! `build` writes the pages into a new folder and swaps it in only when
+//! everything succeeded; `serve` keeps them in memory and serves them.
 
 pub mod diagnostics;
 pub mod export;
@@ -11,6 +12,7 @@ pub mod load;
 pub mod markdown;
 pub mod minify;
 pub mod model;
+mod pipeline;
 pub mod plan;
 pub mod render;
 pub mod resolve;
@@ -20,23 +22,16 @@ pub mod timelinejs;
 pub mod watch;
 pub mod write;
 
-use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::io;
+use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
-use diagnostics::{Diagnostic, Diagnostics, Severity};
+use diagnostics::{Diagnostic, Severity};
 use model::Story;
-use render::{Page, RenderOptions, Templates};
-use resolve::ResolveOptions;
-use write::{Bytes, StaticFile};
-
-/// Static files that ship inside the binary; a story's `static/` overrides them by name.
-const BUILT_IN_STATIC: [(&str, &[u8]); 3] = [
-    ("style.css", include_bytes!("../static/style.css")),
-    ("favicon.svg", include_bytes!("../static/favicon.svg")),
-    ("share.png", include_bytes!("../static/share.png")),
-];
+use pipeline::Made;
+use render::{Page, RenderOptions};
+use write::StaticFile;
 
 /// What to build and where.
 #[derive(Debug, Clone)]
@@ -121,103 +116,7 @@ pub struct Cache {
 
 /// Loads and validates the story: every problem, errors and warnings, sorted.
 pub fn load_story(options: &BuildOptions) -> (Option<Story>, Vec<Diagnostic>) {
-    let (story, _, diagnostics) = load_inputs(options, None);
-    (story, diagnostics)
-}
-
-/// Reads everything a build reads but the templates: the story and static/.
-fn load_inputs(
-    options: &BuildOptions,
-    cache: Option<&mut Cache>,
-) -> (Option<Story>, Vec<StaticFile>, Vec<Diagnostic>) {
-    let mut diagnostics = Diagnostics::default();
-    let (load_cache, markdown_cache) = match cache {
-        Some(Cache { load, markdown, .. }) => (Some(load), Some(markdown)),
-        None => (None, None),
-    };
-    let mut raw = match load_cache {
-        Some(cache) => load::load_cached(&options.root, &mut diagnostics, cache),
-        None => load::load(&options.root, &mut diagnostics),
-    };
-    let statics = static_files(&options.root, &mut diagnostics);
-    raw.static_paths = statics.iter().map(|s| s.path.clone()).collect();
-    let resolve_options = ResolveOptions {
-        drafts: options.drafts,
-    };
-    let mut story =
-        resolve::resolve_cached(&raw, resolve_options, &mut diagnostics, markdown_cache);
-    if let (Some(story), Some(base_url)) = (story.as_mut(), &options.base_url) {
-        story.site.base_url = if base_url.ends_with('/') {
-            base_url.clone()
-        } else {
-            format!("{base_url}/")
-        };
-    }
-    (story, statics, diagnostics.into_sorted())
-}
-
-/// What a build renders from: the story, its templates and its static files.
-struct Inputs {
-    story: Story,
-    templates: Templates,
-    statics: Vec<StaticFile>,
-}
-
-/// Loads, checks and parses everything a build reads. `None` when there were
-/// errors; the diagnostics hold every problem found, errors and warnings.
-fn prepare(options: &BuildOptions, cache: Option<&mut Cache>) -> (Option<Inputs>, Vec<Diagnostic>) {
-    // The templates are parsed on the other core while the story loads.
-    let ((story, statics, mut found), (templates, diagnostics)) = rayon::join(
-        || load_inputs(options, cache),
-        || {
-            let mut diagnostics = Diagnostics::default();
-            let templates = Templates::load(&options.root, &mut diagnostics);
-            (templates, diagnostics)
-        },
-    );
-    found.extend(diagnostics.into_sorted());
-    match (story, templates) {
-        (Some(story), Some(templates)) if !found.iter().any(Diagnostic::is_error) => {
-            let inputs = Inputs {
-                story,
-                templates,
-                statics,
-            };
-            (Some(inputs), found)
-        }
-        _ => (None, found),
-    }
-}
-
-/// Renders every page and data file, minified when the site asks for it, and
-/// passes each to `each` as soon as it is made (on any thread). The data files
-/// need only the story: they are made while the pages render.
-fn render_all<T: Send>(
-    story: &Story,
-    templates: &Templates,
-    render_options: &RenderOptions,
-    memo: Option<&mut render::RenderMemo>,
-    each: impl Fn(Page) -> T + Sync,
-) -> Result<Vec<T>, Vec<Diagnostic>> {
-    let each = |mut page: Page| {
-        if story.site.minify {
-            minify_page(&mut page);
-        }
-        each(page)
-    };
-    let (rendered, exports) = rayon::join(
-        || render::render_each(story, templates, render_options, memo, each),
-        || match render_options.defer_data {
-            true => Vec::new(),
-            false => export::files(story)
-                .into_iter()
-                .map(&each)
-                .collect::<Vec<T>>(),
-        },
-    );
-    let mut made = rendered?;
-    made.extend(exports);
-    Ok(made)
+    pipeline::load_story(options)
 }
 
 /// Runs every step of a build except writing. Returns the site and all diagnostics.
@@ -240,39 +139,18 @@ pub fn make_site_cached(
 fn make_site_with(
     options: &BuildOptions,
     render_options: &RenderOptions,
-    mut cache: Option<&mut Cache>,
+    cache: Option<&mut Cache>,
 ) -> (Option<Site>, Vec<Diagnostic>) {
-    let (inputs, mut found) = prepare(options, cache.as_deref_mut());
-    let Some(Inputs {
+    let made = pipeline::run(options, render_options, cache, Ok);
+    let Made {
         story,
-        templates,
-        mut statics,
-    }) = inputs
-    else {
-        return (None, found);
+        emitted: pages,
+        statics,
+        warnings,
+    } = match made {
+        Ok(made) => made,
+        Err(found) => return (None, found),
     };
-    let memo = cache.map(|cache| &mut cache.pages);
-    let rendered = render_all(&story, &templates, render_options, memo, |page| page);
-    let mut pages = match rendered {
-        Ok(pages) => pages,
-        Err(errors) => {
-            found.extend(errors);
-            return (None, found);
-        }
-    };
-    if story.site.minify {
-        pages.extend(minify_stylesheets(&mut statics, &mut found));
-    }
-    let deferred = render_options.defer_data.then(DataFiles::paths);
-    let paths = pages.iter().map(|p| p.path.as_str());
-    let collisions = collisions(
-        paths.chain(deferred.into_iter().flatten().copied()),
-        &statics,
-    );
-    if !collisions.is_empty() {
-        found.extend(collisions);
-        return (None, found);
-    }
     let data = render_options.defer_data.then(|| {
         Arc::new(DataFiles {
             story,
@@ -284,7 +162,7 @@ fn make_site_with(
         statics,
         data,
     };
-    (Some(site), found)
+    (Some(site), warnings)
 }
 
 /// Checks the story without writing anything.
@@ -294,8 +172,9 @@ pub fn check(options: &BuildOptions) -> Vec<Diagnostic> {
 
 /// Builds the story into its output folder. On error nothing in the output changes.
 ///
-/// Each page is written into the new folder as soon as it is rendered, so the
-/// writing overlaps the rendering and the site is never all in memory.
+/// Each page is written into a new folder as soon as it is rendered, so the
+/// writing overlaps the rendering and the site is never all in memory. The
+/// folder is made when the first page is ready: a story with errors writes nothing.
 pub fn build(options: &BuildOptions) -> Result<Built, Vec<Diagnostic>> {
     let started = Instant::now();
     let output = options.output_dir();
@@ -305,164 +184,35 @@ pub fn build(options: &BuildOptions) -> Result<Built, Vec<Diagnostic>> {
                 .help("choose another folder with --output, like `public`"),
         ]);
     }
-    let (inputs, mut found) = prepare(options, None);
-    let Some(Inputs {
-        story,
-        templates,
-        mut statics,
-    }) = inputs
-    else {
-        return Err(found);
+    let staging = OnceLock::new();
+    let write_page = |page: Page| {
+        let staging = staging.get_or_init(|| write::Staging::new(&output));
+        let staging = staging
+            .as_ref()
+            .map_err(|e| io::Error::new(e.kind(), e.to_string()))?;
+        staging.write(&page.path, &page.bytes).map(|()| page.path)
     };
-    let cannot_write = |error: std::io::Error| {
-        Diagnostic::whole_file(
-            Severity::Error,
-            "",
-            format!("cannot write the site: {error}"),
-        )
-    };
-    let staging = match write::Staging::new(&output) {
-        Ok(staging) => staging,
-        Err(error) => {
-            found.push(cannot_write(error));
-            return Err(found);
-        }
-    };
-    let write_page = |page: Page| staging.write(&page.path, &page.bytes).map(|()| page.path);
-    let rendered = render_all(
-        &story,
-        &templates,
-        &RenderOptions::default(),
-        None,
-        write_page,
-    );
-    let written = match rendered {
-        Ok(written) => written,
-        Err(errors) => {
-            found.extend(errors);
-            return Err(found);
-        }
-    };
-    let mut paths = match written.into_iter().collect::<Result<Vec<String>, _>>() {
-        Ok(paths) => paths,
-        Err(error) => {
-            found.push(cannot_write(error));
-            return Err(found);
-        }
-    };
-    if story.site.minify {
-        for page in minify_stylesheets(&mut statics, &mut found) {
-            if let Err(error) = staging.write(&page.path, &page.bytes) {
-                found.push(cannot_write(error));
-                return Err(found);
-            }
-            paths.push(page.path);
-        }
-    }
-    let collisions = collisions(paths.iter().map(String::as_str), &statics);
-    if !collisions.is_empty() {
-        found.extend(collisions);
-        return Err(found);
-    }
-    let published = staging.copy(&statics).and_then(|()| staging.publish());
+    let Made {
+        emitted: paths,
+        statics,
+        mut warnings,
+        ..
+    } = pipeline::run(options, &RenderOptions::default(), None, write_page)?;
+    let staging = staging
+        .into_inner()
+        .unwrap_or_else(|| write::Staging::new(&output));
+    let published = staging.and_then(|staging| {
+        staging.copy(&statics)?;
+        staging.publish()
+    });
     if let Err(error) = published {
-        found.push(cannot_write(error));
-        return Err(found);
+        warnings.push(pipeline::cannot_write(error));
+        return Err(warnings);
     }
     Ok(Built {
         pages: paths.len(),
         static_files: statics.len(),
         elapsed: started.elapsed(),
-        warnings: found,
+        warnings,
     })
-}
-
-/// The built-in static files, then the story's `static/`, which wins on a name clash.
-fn static_files(root: &Path, diagnostics: &mut Diagnostics) -> Vec<StaticFile> {
-    let mut files: Vec<StaticFile> = BUILT_IN_STATIC
-        .iter()
-        .map(|(path, bytes)| StaticFile {
-            path: path.to_string(),
-            bytes: Bytes::BuiltIn(bytes),
-        })
-        .collect();
-    for (path, full) in load::files_under(root, "static", diagnostics) {
-        files.retain(|f| f.path != path);
-        files.push(StaticFile {
-            path,
-            bytes: Bytes::File(full),
-        });
-    }
-    files
-}
-
-/// Minifies an HTML page; other files are left as they are.
-fn minify_page(page: &mut Page) {
-    if page.path.ends_with(".html")
-        && let Ok(text) = std::str::from_utf8(&page.bytes)
-    {
-        page.bytes = minify::html(text).into_bytes();
-    }
-}
-
-/// Takes the stylesheets out of the static files and returns them minified, as pages.
-fn minify_stylesheets(statics: &mut Vec<StaticFile>, found: &mut Vec<Diagnostic>) -> Vec<Page> {
-    let mut pages = Vec::new();
-    let mut kept = Vec::with_capacity(statics.len());
-    for file in statics.drain(..) {
-        if !file.path.ends_with(".css") {
-            kept.push(file);
-            continue;
-        }
-        let bytes = match &file.bytes {
-            Bytes::BuiltIn(bytes) => Ok(bytes.to_vec()),
-            Bytes::File(path) => std::fs::read(path),
-        };
-        match bytes.map(String::from_utf8) {
-            Ok(Ok(text)) => pages.push(Page {
-                path: file.path,
-                bytes: minify::css(&text).into_bytes(),
-            }),
-            // Not UTF-8 or unreadable: copy it as it is, and say so.
-            _ => {
-                found.push(Diagnostic::whole_file(
-                    Severity::Warning,
-                    &format!("static/{}", file.path),
-                    "this stylesheet could not be read as UTF-8 text, so it is copied without minifying",
-                ));
-                kept.push(file);
-            }
-        }
-    }
-    *statics = kept;
-    pages
-}
-
-/// A static file may not take the place of a built page, nor of a folder the pages need.
-fn collisions<'a>(
-    pages: impl Iterator<Item = &'a str> + Clone,
-    statics: &[StaticFile],
-) -> Vec<Diagnostic> {
-    let built: BTreeSet<&str> = pages.clone().collect();
-    let folders: BTreeSet<&str> = pages
-        .flat_map(|p| p.match_indices('/').map(move |(i, _)| &p[..i]))
-        .collect();
-    statics
-        .iter()
-        .filter_map(|s| {
-            let path = s.path.as_str();
-            let message = if built.contains(path) {
-                "this static file has the path of a page the build writes"
-            } else if folders.contains(path) {
-                "this static file has the name of a folder the built pages need"
-            } else {
-                return None;
-            };
-            Some(
-                Diagnostic::whole_file(Severity::Error, &format!("static/{path}"), message).help(
-                    "rename or move it: to change a page, override its template in templates/",
-                ),
-            )
-        })
-        .collect()
 }

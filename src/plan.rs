@@ -182,7 +182,7 @@ pub fn depth_of_root(root: &str) -> Option<usize> {
         return Some(0);
     }
     let depth = root.len() / 3;
-    (depth > 0 && root.len() % 3 == 0 && root.as_bytes().chunks(3).all(|c| c == b"../"))
+    (depth > 0 && root.len().is_multiple_of(3) && root.as_bytes().chunks(3).all(|c| c == b"../"))
         .then_some(depth)
 }
 

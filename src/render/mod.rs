@@ -25,6 +25,7 @@ use tera::{ErrorKind, Tera};
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity, SourceFile};
 use crate::load::files_under;
 use crate::model::Story;
+use crate::plan::Planned;
 use pages::{Job, Made, Pages};
 use rayon::prelude::*;
 
@@ -282,13 +283,14 @@ impl std::fmt::Debug for RenderMemo {
     }
 }
 
-/// Renders every page of the story and hands each to `each` as soon as it is
+/// Renders every page of the plan and hands each to `each` as soon as it is
 /// rendered; returns what `each` made, in a stable order. Pages are built and
 /// rendered in parallel: each reads the story and writes only itself. With a
 /// `memo`, pages the previous build rendered from the same context are
 /// reused, and the memo is left holding this build's pages.
 pub fn render_each<T: Send>(
     story: &Story,
+    plan: &[Planned],
     templates: &Templates,
     options: &RenderOptions,
     mut memo: Option<&mut RenderMemo>,
@@ -300,7 +302,6 @@ pub fn render_each<T: Send>(
         memo.pages.clear();
         memo.templates = templates.fingerprint;
     }
-    let plan = crate::plan::plan(story);
     let deepest = plan.iter().map(|page| page.route.depth()).max();
     let builder = Pages {
         story,
@@ -314,14 +315,14 @@ pub fn render_each<T: Send>(
     // reused: the memo's own entry is moved over, not copied again).
     type Rendered<T> = Result<(T, Option<(String, u128, Option<Vec<u8>>)>), tera::Error>;
     let rendered: Vec<Rendered<T>> = plan
-        .into_par_iter()
+        .par_iter()
         .map(|page| {
             let Job {
                 path,
                 template,
                 made,
                 fingerprint,
-            } = builder.make(&page);
+            } = builder.make(page);
             let (bytes, new) = match made {
                 Made::Reused(bytes) => (bytes, false),
                 Made::Context(context) => {

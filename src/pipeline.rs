@@ -1,0 +1,315 @@
+//! The one way a site is made: load -> resolve -> plan -> render -> emit.
+//!
+//! `build`, `check` and `serve` all run [`run`]; they differ only in where
+//! the made files go. `build` writes each into a staging folder as soon as it
+//! is rendered; `check` and `serve` keep them in memory. Every rendered file
+//! goes through the same [`Step`]s on its way out, and the whole site through
+//! the same checks (no static file in a page's place) before it counts as made.
+
+use std::collections::BTreeSet;
+use std::io;
+use std::path::Path;
+
+use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
+use crate::model::Story;
+use crate::plan::{self, Planned};
+use crate::render::{self, Page, RenderOptions, Templates};
+use crate::resolve::{self, ResolveOptions};
+use crate::write::{Bytes, StaticFile};
+use crate::{BuildOptions, Cache, export, load, minify};
+
+/// Static files that ship inside the binary; a story's `static/` overrides them by name.
+const BUILT_IN_STATIC: [(&str, &[u8]); 3] = [
+    ("style.css", include_bytes!("../static/style.css")),
+    ("favicon.svg", include_bytes!("../static/favicon.svg")),
+    ("share.png", include_bytes!("../static/share.png")),
+];
+
+/// What a successful run made: the story, what the emitter returned for each
+/// file, the static files left to copy as they are, and the warnings.
+pub(crate) struct Made<T> {
+    pub(crate) story: Story,
+    pub(crate) emitted: Vec<T>,
+    pub(crate) statics: Vec<StaticFile>,
+    pub(crate) warnings: Vec<Diagnostic>,
+}
+
+/// Loads and validates the story, renders every page of its plan and every
+/// data file (unless deferred), takes each through the [`Step`]s and hands it
+/// to `emit` as soon as it is made (on any thread). The stylesheets, minified
+/// when the site asks for it, are emitted too; other static files are
+/// returned to be copied. Nothing is emitted unless the story and templates
+/// are free of errors; on any error, every problem found is returned.
+pub(crate) fn run<T: Send>(
+    options: &BuildOptions,
+    render_options: &RenderOptions,
+    mut cache: Option<&mut Cache>,
+    emit: impl Fn(Page) -> io::Result<T> + Sync,
+) -> Result<Made<T>, Vec<Diagnostic>> {
+    let (inputs, mut found) = prepare(options, cache.as_deref_mut());
+    let Some(Inputs {
+        story,
+        templates,
+        mut statics,
+    }) = inputs
+    else {
+        return Err(found);
+    };
+    let plan = plan::plan(&story);
+    let steps = Step::list(&story);
+    let emit = |mut page: Page| {
+        for step in &steps {
+            step.apply(&mut page);
+        }
+        emit(page)
+    };
+    let memo = cache.map(|cache| &mut cache.pages);
+    let rendered = render_all(&story, &plan, &templates, render_options, memo, emit);
+    let mut emitted = match rendered {
+        Ok(emitted) => emitted,
+        Err(errors) => {
+            found.extend(errors);
+            return Err(found);
+        }
+    };
+    if story.site.minify {
+        emitted.extend(
+            minify_stylesheets(&mut statics, &mut found)
+                .into_iter()
+                .map(emit),
+        );
+    }
+    let emitted = match emitted.into_iter().collect::<io::Result<Vec<T>>>() {
+        Ok(emitted) => emitted,
+        Err(error) => {
+            found.push(cannot_write(error));
+            return Err(found);
+        }
+    };
+    let mut pages: Vec<String> = plan.iter().map(|page| page.route.file()).collect();
+    pages.extend(export::PATHS.iter().map(|path| path.to_string()));
+    let collisions = collisions(&pages, &statics);
+    if !collisions.is_empty() {
+        found.extend(collisions);
+        return Err(found);
+    }
+    Ok(Made {
+        story,
+        emitted,
+        statics,
+        warnings: found,
+    })
+}
+
+/// The error of a build that could not write its output.
+pub(crate) fn cannot_write(error: io::Error) -> Diagnostic {
+    Diagnostic::whole_file(
+        Severity::Error,
+        "",
+        format!("cannot write the site: {error}"),
+    )
+}
+
+/// What every rendered file goes through before it is emitted, in order.
+enum Step {
+    /// `minify = true` in site.toml: HTML pages lose the spaces readers do not need.
+    MinifyHtml,
+}
+
+impl Step {
+    /// The steps for this story's files.
+    fn list(story: &Story) -> Vec<Step> {
+        let mut steps = Vec::new();
+        if story.site.minify {
+            steps.push(Step::MinifyHtml);
+        }
+        steps
+    }
+
+    fn apply(&self, page: &mut Page) {
+        match self {
+            Step::MinifyHtml => {
+                if page.path.ends_with(".html")
+                    && let Ok(text) = std::str::from_utf8(&page.bytes)
+                {
+                    page.bytes = minify::html(text).into_bytes();
+                }
+            }
+        }
+    }
+}
+
+/// Loads and validates the story: every problem, errors and warnings, sorted.
+pub(crate) fn load_story(options: &BuildOptions) -> (Option<Story>, Vec<Diagnostic>) {
+    let (story, _, diagnostics) = load_inputs(options, None);
+    (story, diagnostics)
+}
+
+/// Reads everything a build reads but the templates: the story and static/.
+fn load_inputs(
+    options: &BuildOptions,
+    cache: Option<&mut Cache>,
+) -> (Option<Story>, Vec<StaticFile>, Vec<Diagnostic>) {
+    let mut diagnostics = Diagnostics::default();
+    let (load_cache, markdown_cache) = match cache {
+        Some(Cache { load, markdown, .. }) => (Some(load), Some(markdown)),
+        None => (None, None),
+    };
+    let mut raw = match load_cache {
+        Some(cache) => load::load_cached(&options.root, &mut diagnostics, cache),
+        None => load::load(&options.root, &mut diagnostics),
+    };
+    let statics = static_files(&options.root, &mut diagnostics);
+    raw.static_paths = statics.iter().map(|s| s.path.clone()).collect();
+    let resolve_options = ResolveOptions {
+        drafts: options.drafts,
+    };
+    let mut story =
+        resolve::resolve_cached(&raw, resolve_options, &mut diagnostics, markdown_cache);
+    if let (Some(story), Some(base_url)) = (story.as_mut(), &options.base_url) {
+        story.site.base_url = if base_url.ends_with('/') {
+            base_url.clone()
+        } else {
+            format!("{base_url}/")
+        };
+    }
+    (story, statics, diagnostics.into_sorted())
+}
+
+/// What a build renders from: the story, its templates and its static files.
+struct Inputs {
+    story: Story,
+    templates: Templates,
+    statics: Vec<StaticFile>,
+}
+
+/// Loads, checks and parses everything a build reads. `None` when there were
+/// errors; the diagnostics hold every problem found, errors and warnings.
+fn prepare(options: &BuildOptions, cache: Option<&mut Cache>) -> (Option<Inputs>, Vec<Diagnostic>) {
+    // The templates are parsed on the other core while the story loads.
+    let ((story, statics, mut found), (templates, diagnostics)) = rayon::join(
+        || load_inputs(options, cache),
+        || {
+            let mut diagnostics = Diagnostics::default();
+            let templates = Templates::load(&options.root, &mut diagnostics);
+            (templates, diagnostics)
+        },
+    );
+    found.extend(diagnostics.into_sorted());
+    match (story, templates) {
+        (Some(story), Some(templates)) if !found.iter().any(Diagnostic::is_error) => {
+            let inputs = Inputs {
+                story,
+                templates,
+                statics,
+            };
+            (Some(inputs), found)
+        }
+        _ => (None, found),
+    }
+}
+
+/// Renders every page of the plan and every data file, and passes each to
+/// `each` as soon as it is made. The data files need only the story: they are
+/// made while the pages render, unless the render options defer them.
+fn render_all<T: Send>(
+    story: &Story,
+    plan: &[Planned],
+    templates: &Templates,
+    render_options: &RenderOptions,
+    memo: Option<&mut render::RenderMemo>,
+    each: impl Fn(Page) -> T + Sync,
+) -> Result<Vec<T>, Vec<Diagnostic>> {
+    let (rendered, exports) = rayon::join(
+        || render::render_each(story, plan, templates, render_options, memo, &each),
+        || match render_options.defer_data {
+            true => Vec::new(),
+            false => export::files(story)
+                .into_iter()
+                .map(&each)
+                .collect::<Vec<T>>(),
+        },
+    );
+    let mut made = rendered?;
+    made.extend(exports);
+    Ok(made)
+}
+
+/// The built-in static files, then the story's `static/`, which wins on a name clash.
+fn static_files(root: &Path, diagnostics: &mut Diagnostics) -> Vec<StaticFile> {
+    let mut files: Vec<StaticFile> = BUILT_IN_STATIC
+        .iter()
+        .map(|(path, bytes)| StaticFile {
+            path: path.to_string(),
+            bytes: Bytes::BuiltIn(bytes),
+        })
+        .collect();
+    for (path, full) in load::files_under(root, "static", diagnostics) {
+        files.retain(|f| f.path != path);
+        files.push(StaticFile {
+            path,
+            bytes: Bytes::File(full),
+        });
+    }
+    files
+}
+
+/// Takes the stylesheets out of the static files and returns them minified, as pages.
+fn minify_stylesheets(statics: &mut Vec<StaticFile>, found: &mut Vec<Diagnostic>) -> Vec<Page> {
+    let mut pages = Vec::new();
+    let mut kept = Vec::with_capacity(statics.len());
+    for file in statics.drain(..) {
+        if !file.path.ends_with(".css") {
+            kept.push(file);
+            continue;
+        }
+        let bytes = match &file.bytes {
+            Bytes::BuiltIn(bytes) => Ok(bytes.to_vec()),
+            Bytes::File(path) => std::fs::read(path),
+        };
+        match bytes.map(String::from_utf8) {
+            Ok(Ok(text)) => pages.push(Page {
+                path: file.path,
+                bytes: minify::css(&text).into_bytes(),
+            }),
+            // Not UTF-8 or unreadable: copy it as it is, and say so.
+            _ => {
+                found.push(Diagnostic::whole_file(
+                    Severity::Warning,
+                    &format!("static/{}", file.path),
+                    "this stylesheet could not be read as UTF-8 text, so it is copied without minifying",
+                ));
+                kept.push(file);
+            }
+        }
+    }
+    *statics = kept;
+    pages
+}
+
+/// A static file may not take the place of a page or data file, nor of a folder they need.
+fn collisions(pages: &[String], statics: &[StaticFile]) -> Vec<Diagnostic> {
+    let built: BTreeSet<&str> = pages.iter().map(String::as_str).collect();
+    let folders: BTreeSet<&str> = pages
+        .iter()
+        .flat_map(|p| p.match_indices('/').map(move |(i, _)| &p[..i]))
+        .collect();
+    statics
+        .iter()
+        .filter_map(|s| {
+            let path = s.path.as_str();
+            let message = if built.contains(path) {
+                "this static file has the path of a page the build writes"
+            } else if folders.contains(path) {
+                "this static file has the name of a folder the built pages need"
+            } else {
+                return None;
+            };
+            Some(
+                Diagnostic::whole_file(Severity::Error, &format!("static/{path}"), message).help(
+                    "rename or move it: to change a page, override its template in templates/",
+                ),
+            )
+        })
+        .collect()
+}
