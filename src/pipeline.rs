@@ -166,12 +166,17 @@ fn load_inputs(
     };
     let mut story =
         resolve::resolve_cached(&raw, resolve_options, &mut diagnostics, markdown_cache);
-    if let (Some(story), Some(base_url)) = (story.as_mut(), &options.base_url) {
-        story.site.base_url = if base_url.ends_with('/') {
-            base_url.clone()
-        } else {
-            format!("{base_url}/")
-        };
+    // The command line's address replaces site.toml's, checked the same way.
+    if let Some(given) = &options.base_url {
+        match plan::check_base_url(given, "`--base-url`") {
+            Ok(base_url) => {
+                if let Some(story) = story.as_mut() {
+                    story.site.base_url = base_url;
+                }
+            }
+            Err(bad) => diagnostics
+                .push(Diagnostic::whole_file(Severity::Error, "", bad.message).help(bad.help)),
+        }
     }
     (story, statics, diagnostics.into_sorted())
 }

@@ -166,6 +166,86 @@ pub fn plan(story: &Story) -> Vec<Planned<'_>> {
     pages
 }
 
+/// Why a text cannot be a site's `base_url`: what is wrong, and what to write instead.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadBaseUrl {
+    pub message: String,
+    pub help: String,
+}
+
+/// A site's address, as `base_url` in site.toml or `--base-url` gives it
+/// (`name` says which, for the message), checked and ending with a slash.
+/// Every permalink starts with it, in attributes, the feed and the sitemap,
+/// so it must be a plain http(s) address: a host, maybe a port and a path,
+/// nothing a page could be made to run, no query or fragment.
+pub fn check_base_url(text: &str, name: &str) -> Result<String, BadBaseUrl> {
+    const EXAMPLE: &str = "\"https://example.org/my-story/\"";
+    let url = text.trim();
+    let bad = |message: String, help: String| Err(BadBaseUrl { message, help });
+    let Some(rest) = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+    else {
+        let help = if url.contains("://") || !url.contains('.') {
+            format!("write where the site will be published, like {EXAMPLE}")
+        } else {
+            web_address_help(url)
+        };
+        return bad(format!("{name} must be a full http(s) address"), help);
+    };
+    if let Some(c) = url
+        .chars()
+        .find(|c| c.is_whitespace() || c.is_control() || "\"'<>\\`{}|^".contains(*c))
+    {
+        return bad(
+            format!("{name} cannot contain {c:?}"),
+            format!("write the address as a browser shows it, like {EXAMPLE}"),
+        );
+    }
+    if url.contains(['?', '#']) {
+        return bad(
+            format!("{name} cannot have a query (`?`) or a fragment (`#`)"),
+            format!("end it with the folder the site is published in, like {EXAMPLE}"),
+        );
+    }
+    let host = rest.split('/').next().unwrap_or("");
+    let name_part = host.rsplit_once(':').map_or(host, |(name, port)| {
+        match port.bytes().all(|b| b.is_ascii_digit()) {
+            true => name,
+            false => host,
+        }
+    });
+    let host_ok = !name_part.is_empty()
+        && !name_part.contains('@')
+        && name_part
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-.[]:".contains(&b));
+    if !host_ok {
+        return bad(
+            format!("{name} has no usable host name after the `://`"),
+            format!("write the site's full address, like {EXAMPLE}"),
+        );
+    }
+    let mut url = url.to_string();
+    if !url.ends_with('/') {
+        url.push('/');
+    }
+    Ok(url)
+}
+
+/// What to write for an address without its `https://`.
+fn web_address_help(text: &str) -> String {
+    let bare = text.trim();
+    if bare.contains("://") || bare.contains(':') || bare.contains(' ') || !bare.contains('.') {
+        "write the full web address, starting with https://".to_string()
+    } else {
+        format!(
+            "write the full web address: \"https://{}\"",
+            bare.trim_start_matches('/')
+        )
+    }
+}
+
 /// The way from a file at `path` back to the site root: `./`, `../`, `../../`.
 pub fn root_for(path: &str) -> String {
     match path.matches('/').count() {
@@ -258,6 +338,61 @@ mod tests {
         }
         assert_eq!(depth_of_root("/story/"), None);
         assert_eq!(depth_of_root(base), None);
+    }
+
+    #[test]
+    fn base_urls_are_plain_web_addresses_ending_with_a_slash() {
+        let ok = |text: &str| check_base_url(text, "`base_url`").unwrap();
+        assert_eq!(
+            ok("https://example.org/story"),
+            "https://example.org/story/"
+        );
+        assert_eq!(ok(" http://localhost:1111/ "), "http://localhost:1111/");
+        assert_eq!(ok("https://[::1]:8080/a/b/"), "https://[::1]:8080/a/b/");
+        let wrong = |text: &str| check_base_url(text, "`--base-url`").unwrap_err().message;
+        for text in [
+            "javascript:alert(1)",
+            "",
+            "  ",
+            "example.org/story",
+            "ftp://example.org/",
+        ] {
+            assert_eq!(
+                wrong(text),
+                "`--base-url` must be a full http(s) address",
+                "{text:?}"
+            );
+        }
+        assert_eq!(
+            wrong("https://example.org/\"><script>alert(1)</script>"),
+            "`--base-url` cannot contain '\"'"
+        );
+        assert_eq!(
+            wrong("https://example.org/a b/"),
+            "`--base-url` cannot contain ' '"
+        );
+        assert_eq!(
+            wrong("https://example.org/?utm=1"),
+            "`--base-url` cannot have a query (`?`) or a fragment (`#`)"
+        );
+        for text in [
+            "https://",
+            "https:///story/",
+            "https://user@evil.example/",
+            "http://:80/",
+        ] {
+            assert_eq!(
+                wrong(text),
+                "`--base-url` has no usable host name after the `://`",
+                "{text:?}"
+            );
+        }
+        assert_eq!(
+            check_base_url("example.org/story", "`base_url`")
+                .unwrap_err()
+                .help,
+            "write the full web address: \"https://example.org/story\""
+        );
     }
 
     #[test]

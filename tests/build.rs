@@ -199,6 +199,40 @@ fn base_url_sets_canonical_links_but_internal_links_stay_relative() {
 }
 
 #[test]
+fn a_base_url_given_on_the_command_line_is_checked_like_site_tomls() {
+    let story = Story::small();
+    let previous = story.build(&[]).files;
+    let cases = [
+        (
+            "javascript:alert(1)",
+            "error: `--base-url` must be a full http(s) address\n  = help: write where the site will be published, like \"https://example.org/my-story/\"\n",
+        ),
+        (
+            "",
+            "error: `--base-url` must be a full http(s) address\n  = help: write where the site will be published, like \"https://example.org/my-story/\"\n",
+        ),
+        (
+            "https://example.org/\"><script>alert(1)</script>",
+            "error: `--base-url` cannot contain '\"'\n  = help: write the address as a browser shows it, like \"https://example.org/my-story/\"\n",
+        ),
+    ];
+    for (given, error) in cases {
+        let output = story.run(&["build", "--base-url", given]);
+        assert_eq!(output.status.code(), Some(1), "{given:?}");
+        let public = story.public();
+        assert_eq!(
+            stderr(&output),
+            format!(
+                "{error}\nBuild failed: 1 error. {} was left as it was.\n",
+                public.display()
+            ),
+            "{given:?}"
+        );
+        assert_eq!(Site::read(&public).files, previous, "{given:?}");
+    }
+}
+
+#[test]
 fn static_files_are_copied_as_is_and_override_built_in_ones() {
     let story = Story::small()
         .file("static/images/map.svg", "<svg/>")
