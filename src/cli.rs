@@ -2,11 +2,13 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
 use explainer::BuildOptions;
 use explainer::diagnostics::Diagnostic;
+use explainer::links::{LinkOptions, LinkReport};
 
 #[derive(Parser)]
 #[command(
@@ -61,7 +63,7 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
         #[command(flatten)]
-        links: explainer::links::LinkArgs,
+        links: LinkArgs,
     },
 }
 
@@ -69,6 +71,41 @@ enum Command {
 enum Format {
     Human,
     Json,
+}
+
+/// The switches of `explainer check` for links.
+#[derive(clap::Args)]
+struct LinkArgs {
+    /// Also check every link to another website over HTTP (uses the network)
+    #[arg(long)]
+    links: bool,
+    /// The most time one link may take, redirects included
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value = "10",
+        value_parser = parse_seconds,
+        requires = "links"
+    )]
+    link_timeout: Duration,
+}
+
+impl LinkArgs {
+    fn options(&self) -> LinkOptions {
+        LinkOptions {
+            timeout: self.link_timeout,
+            ..LinkOptions::default()
+        }
+    }
+}
+
+fn parse_seconds(text: &str) -> Result<Duration, String> {
+    match text.trim().parse::<f64>() {
+        Ok(seconds) if seconds > 0.0 && seconds <= 3600.0 => Ok(Duration::from_secs_f64(seconds)),
+        _ => Err(format!(
+            "`{text}` is not a number of seconds: write one like 10 or 2.5"
+        )),
+    }
 }
 
 pub fn run() -> ExitCode {
@@ -144,13 +181,13 @@ fn check(
     options: &BuildOptions,
     deny_warnings: bool,
     format: Format,
-    links: &explainer::links::LinkArgs,
+    links: &LinkArgs,
 ) -> ExitCode {
     let mut diagnostics = explainer::check(options);
     if links.links {
         match explainer::links::check_story(options, &links.options()) {
             Some(report) => {
-                eprintln!("{}", report.summary());
+                eprintln!("{}", link_summary(&report));
                 if let Some(problem) = &report.cache_problem {
                     eprintln!("The link cache was not saved: {problem}");
                 }
@@ -186,6 +223,17 @@ fn check(
     }
 }
 
+/// "Checked 12 links (3 from cache) in 1.4 s".
+fn link_summary(report: &LinkReport) -> String {
+    let plural = if report.checked == 1 { "" } else { "s" };
+    format!(
+        "Checked {} link{plural} ({} from cache) in {:.1} s",
+        report.checked,
+        report.from_cache,
+        report.elapsed.as_secs_f64()
+    )
+}
+
 /// All diagnostics to stderr in one go; a closed stderr stops the printing, not the tool.
 fn print_diagnostics(diagnostics: &[Diagnostic]) {
     use std::io::Write as _;
@@ -194,5 +242,17 @@ fn print_diagnostics(diagnostics: &[Diagnostic]) {
         if writeln!(stderr, "{diagnostic}").is_err() {
             return;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn link_timeouts_are_positive_numbers_of_seconds() {
+        assert!(parse_seconds("0").is_err());
+        assert!(parse_seconds("ten").is_err());
+        assert_eq!(parse_seconds("1.5"), Ok(Duration::from_millis(1500)));
     }
 }
