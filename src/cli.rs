@@ -1,6 +1,6 @@
 //! Command-line parsing (clap derive) and dispatch; printing happens here only.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use explainer::BuildOptions;
 use explainer::diagnostics::Diagnostic;
 use explainer::links::{LinkOptions, LinkReport};
+use explainer::scaffold::{self, Item};
 
 #[derive(Parser)]
 #[command(
@@ -47,9 +48,9 @@ enum Command {
     /// Build, serve on 127.0.0.1 and rebuild on every change, with live reload
     Serve(explainer::serve::ServeArgs),
     /// Start a new story folder that builds at once
-    Init(explainer::scaffold::InitArgs),
+    Init(InitArgs),
     /// Add a section, event or actor with a fresh id
-    New(explainer::scaffold::NewArgs),
+    New(NewArgs),
     /// Import events from another tool's format
     Import(explainer::timelinejs::ImportArgs),
     /// Check the story for errors without writing anything
@@ -71,6 +72,88 @@ enum Command {
 enum Format {
     Human,
     Json,
+}
+
+/// Options of `explainer init`.
+#[derive(clap::Args)]
+struct InitArgs {
+    /// The new story's folder; it must be empty or not exist
+    dir: PathBuf,
+    /// The story's title [default: a placeholder to replace]
+    #[arg(long)]
+    title: Option<String>,
+}
+
+/// Options of `explainer new`.
+#[derive(clap::Args)]
+#[command(after_help = "\
+Examples:
+  explainer new section \"What happened in Yekaterinburg\"
+  explainer new event \"Two brothers die in custody\" --date 2025-06
+  explainer new event \"Raids\" --date 2025-06-27 --file content/events/crisis.toml
+  explainer new actor \"Hüseyn Səfərov\" --kind person
+
+The id comes from the title, in lowercase ASCII (\"Hüseyn Səfərov\" -> huseyn-seferov),
+with -2, -3... when it is taken. The new file's path is printed on standard output.")]
+struct NewArgs {
+    #[command(subcommand)]
+    item: NewItem,
+    /// The story folder (the one holding content/)
+    #[arg(long, default_value = ".", global = true)]
+    root: PathBuf,
+}
+
+/// What `explainer new` adds.
+#[derive(Subcommand)]
+enum NewItem {
+    /// A story section: content/story/NN-<id>.md, placed after the last section
+    Section {
+        /// The section's title
+        title: String,
+    },
+    /// A timeline event: an [[event]] table appended to a file in content/events/
+    Event {
+        /// The event's title
+        title: String,
+        /// When it happened: "YYYY", "YYYY-MM" or "YYYY-MM-DD"
+        #[arg(long)]
+        date: String,
+        /// When it ended, if it lasted: same forms as --date
+        #[arg(long)]
+        end_date: Option<String>,
+        /// The events file to add it to, like content/events/crisis.toml
+        /// [default: the only events file, or content/events/events.toml when there is none]
+        #[arg(long)]
+        file: Option<PathBuf>,
+    },
+    /// An actor (person, state, organization...): content/actors/<id>.md
+    Actor {
+        /// The actor's name
+        name: String,
+        /// What kind of actor it is
+        #[arg(long, value_parser = ["person", "state", "organization", "group", "media"])]
+        kind: String,
+    },
+}
+
+impl From<NewItem> for Item {
+    fn from(item: NewItem) -> Item {
+        match item {
+            NewItem::Section { title } => Item::Section { title },
+            NewItem::Event {
+                title,
+                date,
+                end_date,
+                file,
+            } => Item::Event {
+                title,
+                date,
+                end_date,
+                file,
+            },
+            NewItem::Actor { name, kind } => Item::Actor { name, kind },
+        }
+    }
 }
 
 /// The switches of `explainer check` for links.
@@ -134,8 +217,8 @@ pub fn run() -> ExitCode {
             check(&options, deny_warnings, format, &links)
         }
         Command::Serve(args) => explainer::serve::run(args),
-        Command::Init(args) => explainer::scaffold::init(args),
-        Command::New(args) => explainer::scaffold::new(args),
+        Command::Init(args) => init(args),
+        Command::New(args) => new(args),
         Command::Import(args) => explainer::timelinejs::import(args),
     }
 }
@@ -220,6 +303,50 @@ fn check(
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+fn init(args: InitArgs) -> ExitCode {
+    match scaffold::init_story(&args.dir, args.title.as_deref()) {
+        Ok(files) => {
+            println!("Started a new story in {}:", args.dir.display());
+            for file in files {
+                println!("  {file}");
+            }
+            let dir = args.dir.display();
+            println!(
+                "Next: replace the placeholders, then `explainer serve --root {dir}` to see it as you write."
+            );
+            ExitCode::SUCCESS
+        }
+        Err(failure) => {
+            eprint!("{failure}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The new file's path on stdout, for scripts; the line for the editor on stderr.
+fn new(args: NewArgs) -> ExitCode {
+    match scaffold::add(&args.root, &args.item.into()) {
+        Ok(added) => {
+            println!("{}", shown_path(&args.root, &added.path));
+            eprintln!("{}", added.hint);
+            ExitCode::SUCCESS
+        }
+        Err(failure) => {
+            eprint!("{failure}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `root/path` as the user can type it: without a leading `./`.
+fn shown_path(root: &Path, path: &str) -> String {
+    if root == Path::new(".") || root.as_os_str().is_empty() {
+        path.to_string()
+    } else {
+        root.join(path).display().to_string()
     }
 }
 
