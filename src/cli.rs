@@ -10,6 +10,7 @@ use explainer::BuildOptions;
 use explainer::diagnostics::Diagnostic;
 use explainer::links::{LinkOptions, LinkReport};
 use explainer::scaffold::{self, Item};
+use explainer::timelinejs;
 
 #[derive(Parser)]
 #[command(
@@ -52,7 +53,7 @@ enum Command {
     /// Add a section, event or actor with a fresh id
     New(NewArgs),
     /// Import events from another tool's format
-    Import(explainer::timelinejs::ImportArgs),
+    Import(ImportArgs),
     /// Check the story for errors without writing anything
     Check {
         #[command(flatten)]
@@ -156,6 +157,39 @@ impl From<NewItem> for Item {
     }
 }
 
+/// Options of `explainer import`.
+#[derive(clap::Args)]
+#[command(after_help = "\
+Reads the columns of TimelineJS's Google Sheets template (File > Download >
+Comma-separated values): Year, Month, Day, Time, End Year, End Month, End Day,
+End Time, Display Date, Headline, Text, Media, Media Credit, Media Caption,
+Media Thumbnail, Type, Group, Background, and Alt Text when the sheet has it.
+Each row becomes an [[event]]; a `title` row sets the site's title and dek if
+the story has none; `era` rows are added to content/eras.toml. Rows that cannot
+be converted are reported with their row number (the header is row 1).")]
+struct ImportArgs {
+    /// The format to import
+    #[arg(value_enum)]
+    format: ImportFormat,
+    /// The spreadsheet, saved as CSV
+    file: PathBuf,
+    /// The story folder (the one holding content/)
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// The events file to write [default: content/events/<name of the CSV>.toml]
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+    /// Replace the events file if it exists
+    #[arg(long)]
+    force: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ImportFormat {
+    /// A TimelineJS Google Sheets template saved as CSV
+    Timelinejs,
+}
+
 /// The switches of `explainer check` for links.
 #[derive(clap::Args)]
 struct LinkArgs {
@@ -219,7 +253,7 @@ pub fn run() -> ExitCode {
         Command::Serve(args) => explainer::serve::run(args),
         Command::Init(args) => init(args),
         Command::New(args) => new(args),
-        Command::Import(args) => explainer::timelinejs::import(args),
+        Command::Import(args) => import(args),
     }
 }
 
@@ -348,6 +382,72 @@ fn shown_path(root: &Path, path: &str) -> String {
     } else {
         root.join(path).display().to_string()
     }
+}
+
+/// What was imported on stdout, what was not on stderr, then what `check`
+/// thinks of the story now. Exit 1 when a row was left out or no event came in.
+fn import(args: ImportArgs) -> ExitCode {
+    let ImportFormat::Timelinejs = args.format;
+    let imported =
+        timelinejs::import_file(&args.root, &args.file, args.output.as_deref(), args.force);
+    let report = match imported {
+        Ok(report) => report,
+        Err(failure) => {
+            eprint!("{failure}");
+            return ExitCode::FAILURE;
+        }
+    };
+    for problem in report.grouped_problems() {
+        eprint!("{problem}");
+    }
+    match &report.events_file {
+        Some(file) => println!("Imported {} into {file}.", count(report.events, "event")),
+        None => println!("Imported no event."),
+    }
+    if report.eras_added + report.eras_already_there > 0 {
+        let mut line = format!(
+            "Added {} to content/eras.toml",
+            count(report.eras_added, "era")
+        );
+        if report.eras_already_there > 0 {
+            line.push_str(&format!(
+                " ({} already there)",
+                count(report.eras_already_there, "era")
+            ));
+        }
+        println!("{line}.");
+    }
+    for line in &report.title {
+        println!("{line}");
+    }
+    let skipped = report.skipped_rows();
+    if !skipped.is_empty() {
+        let rows: Vec<String> = skipped.iter().map(usize::to_string).collect();
+        eprintln!(
+            "Not imported: {} ({}). Correct them in the spreadsheet and import it again with --force, or add them by hand.",
+            count(skipped.len(), "row"),
+            rows.join(", ")
+        );
+    }
+    let diagnostics = explainer::check(&BuildOptions::new(&args.root));
+    if diagnostics.is_empty() {
+        println!("`explainer check` finds no problem.");
+    } else {
+        println!(
+            "`explainer check` now finds {}: run it to see where.",
+            explainer::diagnostics::summary(&diagnostics)
+        );
+    }
+    if skipped.is_empty() && report.events_file.is_some() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+/// "1 event", "2 events".
+fn count(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
 
 /// "Checked 12 links (3 from cache) in 1.4 s".
