@@ -23,41 +23,6 @@ use crate::BuildOptions;
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
 use crate::model::LinkSite;
 
-/// The command-line switches of `explainer check` for links.
-#[derive(clap::Args, Debug, Clone)]
-pub struct LinkArgs {
-    /// Also check every link to another website over HTTP (uses the network)
-    #[arg(long)]
-    pub links: bool,
-    /// The most time one link may take, redirects included
-    #[arg(
-        long,
-        value_name = "SECONDS",
-        default_value = "10",
-        value_parser = parse_seconds,
-        requires = "links"
-    )]
-    pub link_timeout: Duration,
-}
-
-impl LinkArgs {
-    pub fn options(&self) -> LinkOptions {
-        LinkOptions {
-            timeout: self.link_timeout,
-            ..LinkOptions::default()
-        }
-    }
-}
-
-fn parse_seconds(text: &str) -> Result<Duration, String> {
-    match text.trim().parse::<f64>() {
-        Ok(seconds) if seconds > 0.0 && seconds <= 3600.0 => Ok(Duration::from_secs_f64(seconds)),
-        _ => Err(format!(
-            "`{text}` is not a number of seconds: write one like 10 or 2.5"
-        )),
-    }
-}
-
 /// How links are checked.
 #[derive(Debug, Clone)]
 pub struct LinkOptions {
@@ -97,17 +62,6 @@ pub struct LinkReport {
 }
 
 impl LinkReport {
-    /// "Checked 12 links (3 from cache) in 1.4 s".
-    pub fn summary(&self) -> String {
-        let plural = if self.checked == 1 { "" } else { "s" };
-        format!(
-            "Checked {} link{plural} ({} from cache) in {:.1} s",
-            self.checked,
-            self.from_cache,
-            self.elapsed.as_secs_f64()
-        )
-    }
-
     /// `found` and the links' problems together, in the usual order.
     pub fn add_to(self, found: Vec<Diagnostic>) -> Vec<Diagnostic> {
         let mut all = Diagnostics::default();
@@ -714,8 +668,5 @@ mod tests {
     fn timeouts_print_as_whole_or_decimal_seconds() {
         assert_eq!(seconds(Duration::from_secs(1)), "1 s");
         assert_eq!(seconds(Duration::from_millis(2500)), "2.5 s");
-        assert!(parse_seconds("0").is_err());
-        assert!(parse_seconds("ten").is_err());
-        assert_eq!(parse_seconds("1.5"), Ok(Duration::from_millis(1500)));
     }
 }

@@ -5,15 +5,14 @@
 //! `new` derives a readable ASCII id from the title (transliterating
 //! Azerbaijani, Russian and any other script), makes it unique among the
 //! story's ids, writes a correctly formed file or appends an `[[event]]`
-//! table, and prints the path. The id and TOML helpers are shared with the
-//! TimelineJS importer.
+//! table, and returns its path with a line for the editor; the command line
+//! prints them. The id and TOML helpers are shared with the TimelineJS importer.
 
 use std::collections::HashSet;
 use std::fmt;
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 
 use crate::diagnostics::Diagnostics;
 use crate::load::{self, RawStory};
@@ -29,66 +28,23 @@ pub const PLACEHOLDER_SUBTITLE: &str =
 /// Ids longer than this are cut at a word: they end up in every URL.
 const MAX_ID_LEN: usize = 60;
 
-/// Options of `explainer init`.
-#[derive(Debug, Clone, clap::Args)]
-pub struct InitArgs {
-    /// The new story's folder; it must be empty or not exist
-    pub dir: PathBuf,
-    /// The story's title [default: a placeholder to replace]
-    #[arg(long)]
-    pub title: Option<String>,
-}
-
-/// Options of `explainer new`.
-#[derive(Debug, Clone, clap::Args)]
-#[command(after_help = "\
-Examples:
-  explainer new section \"What happened in Yekaterinburg\"
-  explainer new event \"Two brothers die in custody\" --date 2025-06
-  explainer new event \"Raids\" --date 2025-06-27 --file content/events/crisis.toml
-  explainer new actor \"Hüseyn Səfərov\" --kind person
-
-The id comes from the title, in lowercase ASCII (\"Hüseyn Səfərov\" -> huseyn-seferov),
-with -2, -3... when it is taken. The new file's path is printed on standard output.")]
-pub struct NewArgs {
-    #[command(subcommand)]
-    pub item: NewItem,
-    /// The story folder (the one holding content/)
-    #[arg(long, default_value = ".", global = true)]
-    pub root: PathBuf,
-}
-
-/// What `explainer new` adds.
-#[derive(Debug, Clone, clap::Subcommand)]
-pub enum NewItem {
-    /// A story section: content/story/NN-<id>.md, placed after the last section
-    Section {
-        /// The section's title
-        title: String,
-    },
-    /// A timeline event: an [[event]] table appended to a file in content/events/
+/// What `new` adds, as given on the command line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Item {
+    /// A story section: `content/story/NN-<id>.md`, after the last section.
+    Section { title: String },
+    /// A timeline event: an `[[event]]` table appended to an events file.
     Event {
-        /// The event's title
         title: String,
-        /// When it happened: "YYYY", "YYYY-MM" or "YYYY-MM-DD"
-        #[arg(long)]
+        /// `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, checked here.
         date: String,
-        /// When it ended, if it lasted: same forms as --date
-        #[arg(long)]
         end_date: Option<String>,
-        /// The events file to add it to, like content/events/crisis.toml
-        /// [default: the only events file, or content/events/events.toml when there is none]
-        #[arg(long)]
+        /// The events file to add it to; by default the only one, or
+        /// `content/events/events.toml` when there is none.
         file: Option<PathBuf>,
     },
-    /// An actor (person, state, organization...): content/actors/<id>.md
-    Actor {
-        /// The actor's name
-        name: String,
-        /// What kind of actor it is
-        #[arg(long, value_parser = ["person", "state", "organization", "group", "media"])]
-        kind: String,
-    },
+    /// An actor: `content/actors/<id>.md`.
+    Actor { name: String, kind: String },
 }
 
 /// A command that could not be done: what went wrong and what to do instead.
@@ -119,49 +75,6 @@ impl fmt::Display for Failure {
             writeln!(f, "  = help: {help}")?;
         }
         Ok(())
-    }
-}
-
-pub fn init(args: InitArgs) -> ExitCode {
-    match init_story(&args.dir, args.title.as_deref()) {
-        Ok(files) => {
-            println!("Started a new story in {}:", args.dir.display());
-            for file in files {
-                println!("  {file}");
-            }
-            let dir = args.dir.display();
-            println!(
-                "Next: replace the placeholders, then `explainer serve --root {dir}` to see it as you write."
-            );
-            ExitCode::SUCCESS
-        }
-        Err(failure) => {
-            eprint!("{failure}");
-            ExitCode::FAILURE
-        }
-    }
-}
-
-pub fn new(args: NewArgs) -> ExitCode {
-    match add(&args.root, &args.item) {
-        Ok(added) => {
-            println!("{}", shown_path(&args.root, &added.path));
-            eprintln!("{}", added.hint);
-            ExitCode::SUCCESS
-        }
-        Err(failure) => {
-            eprint!("{failure}");
-            ExitCode::FAILURE
-        }
-    }
-}
-
-/// `root/path` as the user can type it: without a leading `./`.
-fn shown_path(root: &Path, path: &str) -> String {
-    if root == Path::new(".") || root.as_os_str().is_empty() {
-        path.to_string()
-    } else {
-        root.join(path).display().to_string()
     }
 }
 
@@ -287,7 +200,7 @@ pub struct Added {
 }
 
 /// Adds a section, event or actor to the story at `root`.
-pub fn add(root: &Path, item: &NewItem) -> Result<Added, Failure> {
+pub fn add(root: &Path, item: &Item) -> Result<Added, Failure> {
     if !root.join("content").is_dir() {
         return Err(Failure::new(format!(
             "no content/ folder in {}: this is not a story folder",
@@ -299,8 +212,8 @@ pub fn add(root: &Path, item: &NewItem) -> Result<Added, Failure> {
     }
     let story = load::load(root, &mut Diagnostics::default());
     match item {
-        NewItem::Section { title } => add_section(root, &story, title),
-        NewItem::Event {
+        Item::Section { title } => add_section(root, &story, title),
+        Item::Event {
             title,
             date,
             end_date,
@@ -313,7 +226,7 @@ pub fn add(root: &Path, item: &NewItem) -> Result<Added, Failure> {
             end_date.as_deref(),
             file.as_deref(),
         ),
-        NewItem::Actor { name, kind } => add_actor(root, &story, name, kind),
+        Item::Actor { name, kind } => add_actor(root, &story, name, kind),
     }
 }
 

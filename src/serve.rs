@@ -9,7 +9,8 @@
 //! read them half-written). Readers hold an `Arc` to one snapshot, so they
 //! never see a half-made site, and nothing is written to disk. Open pages
 //! learn of each build over server-sent events and reload, or show the
-//! problems in an overlay.
+//! problems in an overlay. What happens along the way is told to the caller
+//! as [`Event`]s, which the command line puts into words.
 
 use std::collections::HashMap;
 use std::convert::Infallible;
@@ -17,49 +18,86 @@ use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::ops::ControlFlow;
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 use std::sync::Arc;
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::{HeaderName, Method, StatusCode, Uri, header};
-use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::sse::{self, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use futures_util::Stream;
 use serde::Serialize;
 use tokio::sync::watch;
 
-use crate::diagnostics::{Diagnostic, Severity, summary};
+use crate::diagnostics::{Diagnostic, Severity};
 use crate::render::RenderOptions;
 use crate::watch::{Change, Timing, Watcher};
 use crate::write;
 use crate::{BuildOptions, Cache, DataFiles, Site};
 
-/// Options of `explainer serve`.
-#[derive(Debug, Clone, clap::Args)]
-pub struct ServeArgs {
-    /// The story folder (the one holding content/)
-    #[arg(long, default_value = ".")]
+/// What to serve, and how.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    /// The story folder (holding `content/`).
     pub root: PathBuf,
-    /// Include sections marked `draft = true`
-    #[arg(long)]
     pub drafts: bool,
-    /// The interface to listen on; anything but 127.0.0.1 exposes the preview
-    #[arg(long, default_value = "127.0.0.1")]
+    /// The interface to listen on, as given (`--interface`); anything but a
+    /// loopback address exposes the preview.
     pub interface: String,
-    /// The port to listen on; 0 picks a free one
-    #[arg(long, default_value_t = 1111)]
+    /// 0 picks a free port.
     pub port: u16,
-    /// Open the site in the default browser
-    #[arg(long)]
-    pub open: bool,
-    /// Look for changes every 500 ms instead of asking the system (for network
-    /// or container file systems that report no changes)
-    #[arg(long)]
+    /// Look for changes every 500 ms instead of asking the system.
     pub poll: bool,
+}
+
+/// What `serve` tells its caller as it goes, in this order: [`Event::Exposed`]
+/// if it applies, the first [`Event::Built`], [`Event::Serving`], then one
+/// `Built` per burst of changes. Rebuilds are told from the watcher's thread.
+#[derive(Debug)]
+pub enum Event<'a> {
+    /// Listening on an interface other machines can reach: anyone there can
+    /// read the preview, drafts included.
+    Exposed(IpAddr),
+    /// A build finished.
+    Built(&'a BuildReport),
+    /// The first build is done and the site is served at `http://{address}/`.
+    Serving { root: &'a Path, address: SocketAddr },
+    /// The file watcher stopped for good: saves are no longer seen.
+    WatcherStopped,
+}
+
+/// One build, as [`Event::Built`] tells it.
+#[derive(Debug)]
+pub struct BuildReport {
+    /// What set it off, files that are still there first; empty for the first
+    /// build. [`Change::Lost`] means everything was rebuilt.
+    pub changes: Vec<Change>,
+    /// The build's problems, errors and warnings, in order.
+    pub diagnostics: Vec<Diagnostic>,
+    /// A good build whose warnings are those of the build told before, so
+    /// they need not be shown again.
+    pub same_warnings: bool,
+    pub elapsed: Duration,
+    pub result: BuildResult,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BuildResult {
+    /// The new site is served. The deferred data files count among the
+    /// pages, as `build` counts them.
+    Served { pages: usize, static_files: usize },
+    /// The browser shows the errors over the last good build, or on a page
+    /// of their own when no build has succeeded yet (`still_serving` false).
+    Failed { still_serving: bool },
+}
+
+impl BuildReport {
+    pub fn failed(&self) -> bool {
+        matches!(self.result, BuildResult::Failed { .. })
+    }
 }
 
 /// Where the server's own files live; no site has a page under it.
@@ -73,33 +111,33 @@ const SCRIPT: &str = "/__explainer/reload.js";
 const BUILD_STAND_IN: &str = "~build~";
 const EVENTS: &str = "/__explainer/events";
 
-pub fn run(args: ServeArgs) -> ExitCode {
-    match serve(args) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
-            eprintln!("error: {message}");
-            ExitCode::FAILURE
-        }
-    }
-}
-
-fn serve(args: ServeArgs) -> Result<(), String> {
-    let root = std::fs::canonicalize(&args.root)
-        .map_err(|e| format!("cannot open the story folder {}: {e}", args.root.display()))?;
+/// Serves the story until the server fails, telling `on_event` what happens.
+/// Errors are single messages, some with a `\n  = help: ` line.
+pub fn serve(
+    options: &ServeOptions,
+    on_event: impl Fn(Event<'_>) + Send + Sync + 'static,
+) -> Result<(), String> {
+    let on_event = Arc::new(on_event);
+    let root = std::fs::canonicalize(&options.root).map_err(|e| {
+        format!(
+            "cannot open the story folder {}: {e}",
+            options.root.display()
+        )
+    })?;
     if !root.join("content").is_dir() {
         return Err(format!(
             "no `content/` folder in {}\n  = help: run explainer in a story folder, point --root at one, or start one with `explainer init DIR`",
             root.display()
         ));
     }
-    let listener = bind(&args.interface, args.port)?;
+    let listener = bind(&options.interface, options.port)?;
     let address = listener
         .local_addr()
         .map_err(|e| format!("cannot read the address listened on: {e}"))?;
-    if let Some(warning) = exposure_warning(address.ip()) {
-        eprintln!("{warning}");
+    if exposed(address.ip()) {
+        on_event(Event::Exposed(address.ip()));
     }
-    let watcher = Watcher::new(&root, Timing::default(), args.poll)
+    let watcher = Watcher::new(&root, Timing::default(), options.poll)
         .map_err(|e| {
             format!(
                 "cannot watch {} for changes: {e}\n  = help: `--poll` looks for changes without the system's help",
@@ -108,12 +146,14 @@ fn serve(args: ServeArgs) -> Result<(), String> {
         })?;
 
     let mut builder = Builder::new(BuildOptions {
-        drafts: args.drafts,
+        drafts: options.drafts,
         ..BuildOptions::new(root.clone())
     });
     let first = builder.build(&Snapshot::empty(&builder.run), &[]);
-    builder.report(&first, &[]);
+    on_event(Event::Built(&first.report));
+    builder.told(&first.report);
     let (sender, snapshots) = watch::channel(Arc::new(first.snapshot));
+    let watcher_events = Arc::clone(&on_event);
     std::thread::spawn(move || {
         watcher.run(|saved| {
             // Clone the Arc: holding the borrow through a build would block readers.
@@ -121,23 +161,21 @@ fn serve(args: ServeArgs) -> Result<(), String> {
             let outcome = builder.build(&previous, &saved.changes);
             // A file saved again while this build ran may have been read half-written:
             // keep quiet about these errors, as the next build is on its way.
-            if outcome.failed && saved.changed_again() {
+            if outcome.report.failed() && saved.changed_again() {
                 return ControlFlow::Continue(());
             }
-            builder.report(&outcome, &saved.changes);
+            watcher_events(Event::Built(&outcome.report));
+            builder.told(&outcome.report);
             sender.send_replace(Arc::new(outcome.snapshot));
             ControlFlow::Continue(())
         });
-        eprintln!(
-            "warning: the file watcher stopped: saves are no longer seen; restart `explainer serve`"
-        );
+        watcher_events(Event::WatcherStopped);
     });
 
-    let url = format!("http://{address}/");
-    println!("Serving {} at {url} (Ctrl+C to stop)", root.display());
-    if args.open {
-        open_browser(&url);
-    }
+    on_event(Event::Serving {
+        root: &root,
+        address,
+    });
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -150,11 +188,9 @@ fn serve(args: ServeArgs) -> Result<(), String> {
         .map_err(|e| format!("the server stopped: {e}"))
 }
 
-/// A warning when other machines can reach the preview.
-fn exposure_warning(ip: IpAddr) -> Option<String> {
-    (!ip.is_loopback()).then(|| format!(
-        "warning: listening on {ip}: anyone who can reach this machine can read the preview, drafts included\n  = help: leave out --interface to keep it on this machine (127.0.0.1)"
-    ))
+/// Whether other machines can reach the preview.
+fn exposed(ip: IpAddr) -> bool {
+    !ip.is_loopback()
 }
 
 /// Binds `interface:port`; a taken port names a free one to use instead.
@@ -180,27 +216,6 @@ fn bind(interface: &str, port: u16) -> Result<TcpListener, String> {
         .set_nonblocking(true)
         .map_err(|e| format!("cannot set up the listener: {e}"))?;
     Ok(listener)
-}
-
-fn open_browser(url: &str) {
-    let mut command = if cfg!(target_os = "macos") {
-        std::process::Command::new("open")
-    } else if cfg!(windows) {
-        let mut command = std::process::Command::new("cmd");
-        command.args(["/C", "start", ""]);
-        command
-    } else {
-        std::process::Command::new("xdg-open")
-    };
-    let opened = command
-        .arg(url)
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn();
-    if let Err(error) = opened {
-        eprintln!("warning: cannot open a browser ({error}); open {url} yourself");
-    }
 }
 
 // ---- Building ----
@@ -295,22 +310,17 @@ impl Builder {
         };
         let (site, diagnostics) = make_site(&self.options, &render, &mut self.cache);
         let base_path = base_path(&self.options.root).unwrap_or_else(|| previous.base_path.clone());
-        let elapsed = started.elapsed().as_millis();
+        let elapsed = started.elapsed();
+        // Name files that are there first, not an editor's vanished temp file.
+        let mut changes = changes.to_vec();
+        changes
+            .sort_by_key(|c| matches!(c, Change::Source(p) if !self.options.root.join(p).exists()));
         let Some(site) = site else {
             let errors: Vec<Diagnostic> = diagnostics
                 .iter()
                 .filter(|d| d.is_error())
                 .cloned()
                 .collect();
-            let done = format!(
-                "Build failed: {}. {}",
-                summary(&errors),
-                if previous.files.is_empty() {
-                    "The browser shows the problems until they are fixed."
-                } else {
-                    "Still serving the last good build; the browser shows the problems."
-                }
-            );
             return Outcome {
                 snapshot: Snapshot {
                     build: previous.build.clone(),
@@ -318,27 +328,22 @@ impl Builder {
                     base_path,
                     event: event_json(&previous.build, &errors),
                 },
-                failed: true,
-                diagnostics,
-                done,
+                report: BuildReport {
+                    changes,
+                    diagnostics,
+                    same_warnings: false,
+                    elapsed,
+                    result: BuildResult::Failed {
+                        still_serving: !previous.files.is_empty(),
+                    },
+                },
             };
         };
-        let verb = if changes.is_empty() {
-            "Built"
-        } else {
-            "Rebuilt"
+        let result = BuildResult::Served {
+            pages: site.pages.len() + site.data.as_ref().map_or(0, |_| DataFiles::paths().len()),
+            static_files: site.statics.len(),
         };
-        // Name files that are there first, not an editor's vanished temp file.
-        let mut changes = changes.to_vec();
-        changes
-            .sort_by_key(|c| matches!(c, Change::Source(p) if !self.options.root.join(p).exists()));
-        let done = format!(
-            "{verb} {} pages and {} static files in {elapsed} ms{}",
-            // The deferred data files count, as `build` counts them.
-            site.pages.len() + site.data.as_ref().map_or(0, |_| DataFiles::paths().len()),
-            site.statics.len(),
-            describe(&changes)
-        );
+        let same_warnings = (self.warnings.iter()).eq(diagnostics.iter().filter(|d| !d.is_error()));
         Outcome {
             snapshot: Snapshot {
                 event: event_json(&build, &[]),
@@ -346,48 +351,32 @@ impl Builder {
                 build,
                 base_path,
             },
-            failed: false,
-            diagnostics,
-            done,
+            report: BuildReport {
+                changes,
+                diagnostics,
+                same_warnings,
+                elapsed,
+                result,
+            },
         }
     }
 
-    /// Prints a build's outcome as `build` and `check` would: every problem in
-    /// order, then a line saying what happened. Warnings of a good build are
-    /// printed again only when they changed.
-    fn report(&mut self, outcome: &Outcome, changes: &[Change]) {
-        for change in changes {
-            if let Change::Lost(reason) = change {
-                eprintln!("warning: {reason}; rebuilt everything");
-            }
-        }
-        let warnings: Vec<Diagnostic> = outcome
+    /// Remembers the warnings of a build just told, so that a later good
+    /// build with the same warnings need not show them again.
+    fn told(&mut self, report: &BuildReport) {
+        self.warnings = report
             .diagnostics
             .iter()
             .filter(|d| !d.is_error())
             .cloned()
             .collect();
-        if outcome.failed || warnings != self.warnings {
-            for diagnostic in &outcome.diagnostics {
-                eprintln!("{diagnostic}");
-            }
-        }
-        self.warnings = warnings;
-        if outcome.failed {
-            eprintln!("{}", outcome.done);
-        } else {
-            println!("{}", outcome.done);
-        }
     }
 }
 
-/// What one build made, before it is reported and published.
+/// What one build made, before it is told and published.
 struct Outcome {
     snapshot: Snapshot,
-    failed: bool,
-    diagnostics: Vec<Diagnostic>,
-    /// The line that says what happened.
-    done: String,
+    report: BuildReport,
 }
 
 /// [`crate::make_site_cached`], with a bug's panic turned into an error, so the
@@ -463,27 +452,6 @@ fn event_json(build: &str, errors: &[Diagnostic]) -> String {
     serde_json::to_string(&event).unwrap_or_default()
 }
 
-/// " after changes to content/a.md and 2 more files", for the terminal.
-fn describe(changes: &[Change]) -> String {
-    let paths: Vec<String> = changes
-        .iter()
-        .filter_map(|c| match c {
-            Change::Source(path) => Some(path.clone()),
-            Change::Folder(folder) => Some(format!("{folder}/")),
-            Change::Lost(_) => None,
-        })
-        .collect();
-    match paths.as_slice() {
-        [] => String::new(),
-        [one] => format!(" after a change to {one}"),
-        [first, rest @ ..] => format!(
-            " after changes to {first} and {} more file{}",
-            rest.len(),
-            if rest.len() == 1 { "" } else { "s" }
-        ),
-    }
-}
-
 /// The path of the story's `base_url`, where the 404 page's links start.
 fn base_path(root: &Path) -> Option<String> {
     let text = std::fs::read_to_string(root.join("content/site.toml")).ok()?;
@@ -531,14 +499,14 @@ async fn events(State(snapshots): State<Snapshots>) -> Response {
     ([(header::CACHE_CONTROL, "no-store")], sse).into_response()
 }
 
-fn build_events(snapshots: Snapshots) -> impl Stream<Item = Result<Event, Infallible>> {
+fn build_events(snapshots: Snapshots) -> impl Stream<Item = Result<sse::Event, Infallible>> {
     futures_util::stream::unfold((snapshots, true), |(mut snapshots, first)| async move {
         if !first {
             // Err: the builder is gone, so no build will ever come.
             snapshots.changed().await.ok()?;
         }
         let data = snapshots.borrow_and_update().event.clone();
-        let event = Event::default().event("build").data(data);
+        let event = sse::Event::default().event("build").data(data);
         Some((Ok(event), (snapshots, false)))
     })
 }
@@ -887,31 +855,12 @@ mod tests {
     }
 
     #[test]
-    fn only_loopback_interfaces_are_quiet() {
-        for quiet in ["127.0.0.1", "::1"] {
-            assert_eq!(exposure_warning(quiet.parse().expect("IP")), None);
+    fn only_loopback_interfaces_are_private() {
+        for private in ["127.0.0.1", "::1"] {
+            assert!(!exposed(private.parse().expect("IP")), "{private}");
         }
-        for exposed in ["0.0.0.0", "192.168.1.20", "::"] {
-            let warning = exposure_warning(exposed.parse().expect("IP")).expect("a warning");
-            assert!(warning.starts_with(&format!("warning: listening on {exposed}: ")));
+        for public in ["0.0.0.0", "192.168.1.20", "::"] {
+            assert!(exposed(public.parse().expect("IP")), "{public}");
         }
-    }
-
-    #[test]
-    fn the_terminal_names_what_changed() {
-        let source = |p: &str| Change::Source(p.to_string());
-        assert_eq!(describe(&[]), "");
-        assert_eq!(
-            describe(&[source("content/a.md")]),
-            " after a change to content/a.md"
-        );
-        assert_eq!(
-            describe(&[
-                source("content/a.md"),
-                Change::Folder("static".into()),
-                Change::Lost("x".into())
-            ]),
-            " after changes to content/a.md and 1 more file"
-        );
     }
 }

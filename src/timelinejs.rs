@@ -6,16 +6,17 @@
 //! or the title, and note every cell that cannot be kept with its spreadsheet
 //! row number (the header is row 1). Then write the events as TOML under
 //! `content/events/`, the eras into `content/eras.toml`, the title into
-//! `content/site.toml` when the story has none, and check the result.
+//! `content/site.toml` when the story has none, and say what was done in a
+//! [`Report`] (the command line prints it, then checks the story).
 
 mod html;
 mod media;
 mod sheet;
 
 use std::collections::HashSet;
+use std::fmt;
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::ExitCode;
+use std::path::Path;
 
 pub use html::plain_text;
 pub use media::is_image_path;
@@ -29,39 +30,6 @@ use crate::load::{self, RawStory};
 use crate::scaffold::{
     self, Failure, PLACEHOLDER_SUBTITLE, PLACEHOLDER_TITLE, id_from_title, toml_string, toml_text,
 };
-
-/// Options of `explainer import`.
-#[derive(Debug, Clone, clap::Args)]
-#[command(after_help = "\
-Reads the columns of TimelineJS's Google Sheets template (File > Download >
-Comma-separated values): Year, Month, Day, Time, End Year, End Month, End Day,
-End Time, Display Date, Headline, Text, Media, Media Credit, Media Caption,
-Media Thumbnail, Type, Group, Background, and Alt Text when the sheet has it.
-Each row becomes an [[event]]; a `title` row sets the site's title and dek if
-the story has none; `era` rows are added to content/eras.toml. Rows that cannot
-be converted are reported with their row number (the header is row 1).")]
-pub struct ImportArgs {
-    /// The format to import
-    #[arg(value_enum)]
-    pub format: ImportFormat,
-    /// The spreadsheet, saved as CSV
-    pub file: PathBuf,
-    /// The story folder (the one holding content/)
-    #[arg(long, default_value = ".")]
-    pub root: PathBuf,
-    /// The events file to write [default: content/events/<name of the CSV>.toml]
-    #[arg(long, short)]
-    pub output: Option<PathBuf>,
-    /// Replace the events file if it exists
-    #[arg(long)]
-    pub force: bool,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum ImportFormat {
-    /// A TimelineJS Google Sheets template saved as CSV
-    Timelinejs,
-}
 
 /// The events as a TOML file of `[[event]]` tables, each naming its row.
 pub fn events_toml(source_name: &str, events: &[ImportedEvent]) -> String {
@@ -161,66 +129,12 @@ impl Report {
         rows.dedup();
         rows
     }
-}
 
-pub fn import(args: ImportArgs) -> ExitCode {
-    let report = match import_file(&args.root, &args.file, args.output.as_deref(), args.force) {
-        Ok(report) => report,
-        Err(failure) => {
-            eprint!("{failure}");
-            return ExitCode::FAILURE;
-        }
-    };
-    for problem in sheet::grouped(&report.problems, &report.source) {
-        eprint!("{problem}");
+    /// The problems as the terminal shows them, each ending in a line break:
+    /// a note said of several rows comes once, naming them all.
+    pub fn grouped_problems(&self) -> Vec<impl fmt::Display + '_> {
+        sheet::grouped(&self.problems, &self.source)
     }
-    match &report.events_file {
-        Some(file) => println!("Imported {} into {file}.", count(report.events, "event")),
-        None => println!("Imported no event."),
-    }
-    if report.eras_added + report.eras_already_there > 0 {
-        let mut line = format!(
-            "Added {} to content/eras.toml",
-            count(report.eras_added, "era")
-        );
-        if report.eras_already_there > 0 {
-            line.push_str(&format!(
-                " ({} already there)",
-                count(report.eras_already_there, "era")
-            ));
-        }
-        println!("{line}.");
-    }
-    for line in &report.title {
-        println!("{line}");
-    }
-    let skipped = report.skipped_rows();
-    if !skipped.is_empty() {
-        let rows: Vec<String> = skipped.iter().map(usize::to_string).collect();
-        eprintln!(
-            "Not imported: {} ({}). Correct them in the spreadsheet and import it again with --force, or add them by hand.",
-            count(skipped.len(), "row"),
-            rows.join(", ")
-        );
-    }
-    let diagnostics = crate::check(&crate::BuildOptions::new(&args.root));
-    if diagnostics.is_empty() {
-        println!("`explainer check` finds no problem.");
-    } else {
-        println!(
-            "`explainer check` now finds {}: run it to see where.",
-            crate::diagnostics::summary(&diagnostics)
-        );
-    }
-    if skipped.is_empty() && report.events_file.is_some() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    }
-}
-
-fn count(n: usize, word: &str) -> String {
-    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
 
 /// Imports the sheet at `file` into the story at `root`.

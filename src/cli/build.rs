@@ -1,0 +1,63 @@
+//! `explainer build`: the site into the output folder, then one line saying so.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use explainer::BuildOptions;
+
+use super::{StoryArgs, print_diagnostics};
+
+/// Options of `explainer build`.
+#[derive(clap::Args)]
+pub(super) struct BuildArgs {
+    #[command(flatten)]
+    story: StoryArgs,
+    /// Where to write the site [default: ROOT/public]
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+    /// Override base_url from content/site.toml
+    #[arg(long)]
+    base_url: Option<String>,
+}
+
+/// Warnings and the line on success; problems on stderr and exit 1 on
+/// failure, when the output folder is left as it was.
+pub(super) fn run(args: BuildArgs) -> ExitCode {
+    let options = BuildOptions {
+        root: args.story.root,
+        output: args.output,
+        base_url: args.base_url,
+        drafts: args.story.drafts,
+    };
+    let output = options.output_dir();
+    match explainer::build(&options) {
+        Ok(built) => {
+            print_diagnostics(&built.warnings);
+            let warnings = if built.warnings.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    ", with {}",
+                    explainer::diagnostics::summary(&built.warnings)
+                )
+            };
+            println!(
+                "Built {} pages and {} static files into {} in {} ms{warnings}",
+                built.pages,
+                built.static_files,
+                output.display(),
+                built.elapsed.as_millis()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(diagnostics) => {
+            print_diagnostics(&diagnostics);
+            eprintln!(
+                "Build failed: {}. {} was left as it was.",
+                explainer::diagnostics::summary(&diagnostics),
+                output.display()
+            );
+            ExitCode::FAILURE
+        }
+    }
+}
