@@ -13,7 +13,7 @@ use std::path::Path;
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
 use crate::model::Story;
 use crate::plan::{self, Planned};
-use crate::render::{self, Page, RenderOptions, Templates};
+use crate::render::{self, BUILD_STAND_IN, Page, RenderOptions, Templates};
 use crate::resolve::{self, ResolveOptions};
 use crate::write::{Bytes, StaticFile};
 use crate::{BuildOptions, Cache, export, load, minify};
@@ -56,7 +56,7 @@ pub(crate) fn run<T: Send>(
         return Err(found);
     };
     let plan = plan::plan(&story);
-    let steps = Step::list(&story);
+    let steps = Step::list(&story, render_options);
     let emit = |mut page: Page| {
         for step in &steps {
             step.apply(&mut page);
@@ -114,25 +114,48 @@ pub(crate) fn cannot_write(error: io::Error) -> Diagnostic {
 enum Step {
     /// `minify = true` in site.toml: HTML pages lose the spaces readers do not need.
     MinifyHtml,
+    /// `serve`: each HTML page's live-reload URL names this build. `url` is
+    /// the URL as rendered, with [`BUILD_STAND_IN`], up to its closing quote.
+    NameBuild { url: String, name: String },
 }
 
 impl Step {
     /// The steps for this story's files.
-    fn list(story: &Story) -> Vec<Step> {
+    fn list(story: &Story, render_options: &RenderOptions) -> Vec<Step> {
         let mut steps = Vec::new();
         if story.site.minify {
             steps.push(Step::MinifyHtml);
+        }
+        if let (Some(url), Some(name)) = (&render_options.live_reload, &render_options.build_name) {
+            steps.push(Step::NameBuild {
+                url: format!("{url}\""),
+                name: name.clone(),
+            });
         }
         steps
     }
 
     fn apply(&self, page: &mut Page) {
+        if !page.path.ends_with(".html") {
+            return;
+        }
         match self {
             Step::MinifyHtml => {
-                if page.path.ends_with(".html")
-                    && let Ok(text) = std::str::from_utf8(&page.bytes)
-                {
+                if let Ok(text) = std::str::from_utf8(&page.bytes) {
                     page.bytes = minify::html(text).into_bytes();
+                }
+            }
+            Step::NameBuild { url, name } => {
+                // The script is the last thing in the body: look from the end.
+                let url = url.as_bytes();
+                let found = page.bytes.windows(url.len()).rposition(|w| w == url);
+                let stand_in = url
+                    .windows(BUILD_STAND_IN.len())
+                    .position(|w| w == BUILD_STAND_IN.as_bytes());
+                if let (Some(at), Some(offset)) = (found, stand_in) {
+                    let start = at + offset;
+                    page.bytes
+                        .splice(start..start + BUILD_STAND_IN.len(), name.bytes());
                 }
             }
         }

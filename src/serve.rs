@@ -33,7 +33,7 @@ use serde::Serialize;
 use tokio::sync::watch;
 
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::render::RenderOptions;
+use crate::render::{BUILD_STAND_IN, RenderOptions};
 use crate::watch::{Change, Timing, Watcher};
 use crate::write;
 use crate::{BuildOptions, Cache, DataFiles, Site};
@@ -104,11 +104,6 @@ impl BuildReport {
 const PREFIX: &str = "/__explainer/";
 const SCRIPT: &str = "/__explainer/reload.js";
 
-/// Pages are rendered with this in place of their build's name in the reload
-/// script's URL. It is the same in every build, so a page whose content did
-/// not change renders the same and is reused (see `RenderMemo`); the build's
-/// name is put in when the pages are taken into a snapshot.
-const BUILD_STAND_IN: &str = "~build~";
 const EVENTS: &str = "/__explainer/events";
 
 /// Serves the story until the server fails, telling `on_event` what happens.
@@ -306,6 +301,7 @@ impl Builder {
         let build = format!("{}-{}", self.run, self.count);
         let render = RenderOptions {
             live_reload: Some(format!("{SCRIPT}?build={BUILD_STAND_IN}")),
+            build_name: Some(build.clone()),
             defer_data: true,
         };
         let (site, diagnostics) = make_site(&self.options, &render, &mut self.cache);
@@ -347,7 +343,7 @@ impl Builder {
         Outcome {
             snapshot: Snapshot {
                 event: event_json(&build, &[]),
-                files: Arc::new(files(site, &build)),
+                files: Arc::new(files(site)),
                 build,
                 base_path,
             },
@@ -400,7 +396,7 @@ fn make_site(
     })
 }
 
-fn files(site: Site, build: &str) -> HashMap<String, Served> {
+fn files(site: Site) -> HashMap<String, Served> {
     let mut files = HashMap::with_capacity(site.pages.len() + site.statics.len());
     for file in site.statics {
         let served = match file.bytes {
@@ -409,11 +405,7 @@ fn files(site: Site, build: &str) -> HashMap<String, Served> {
         };
         files.insert(file.path, served);
     }
-    let stand_in = format!("{SCRIPT}?build={BUILD_STAND_IN}\"");
-    for mut page in site.pages {
-        if page.path.ends_with(".html") {
-            name_build(&mut page.bytes, stand_in.as_bytes(), build);
-        }
+    for page in site.pages {
         files.insert(page.path, Served::Memory(page.bytes.into()));
     }
     if let Some(data) = site.data {
@@ -422,16 +414,6 @@ fn files(site: Site, build: &str) -> HashMap<String, Served> {
         }
     }
     files
-}
-
-/// Puts the build's name in place of the stand-in in a page's reload script
-/// (`stand_in` is the script's URL up to its closing quote).
-fn name_build(page: &mut Vec<u8>, stand_in: &[u8], build: &str) {
-    // The script is the last thing in the body: look from the end.
-    if let Some(at) = page.windows(stand_in.len()).rposition(|w| w == stand_in) {
-        let start = at + stand_in.len() - BUILD_STAND_IN.len() - 1;
-        page.splice(start..start + BUILD_STAND_IN.len(), build.bytes());
-    }
 }
 
 fn event_json(build: &str, errors: &[Diagnostic]) -> String {

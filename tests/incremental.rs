@@ -188,6 +188,7 @@ proptest! {
             apply(&story, &original, edit, &mut live);
             let render = RenderOptions {
                 live_reload: Some(live.clone()),
+                build_name: None,
                 defer_data: true,
             };
             let (site, diagnostics) = make_site_cached(&options, &render, &mut cache);

@@ -251,11 +251,21 @@ pub struct Page {
     pub bytes: Vec<u8>,
 }
 
+/// Stands for the build's name in the live-reload URL while pages render.
+/// It is the same in every build, so a page whose content did not change
+/// renders the same and is reused (see [`RenderMemo`]); the pipeline puts the
+/// build's name in afterwards.
+pub const BUILD_STAND_IN: &str = "~build~";
+
 /// What differs between `build` and `serve`.
 #[derive(Debug, Clone, Default)]
 pub struct RenderOptions {
-    /// The live-reload script's URL, set only by `serve`.
+    /// The live-reload script's URL, set only by `serve`. It may hold
+    /// [`BUILD_STAND_IN`], which the pipeline replaces with `build_name`.
     pub live_reload: Option<String>,
+    /// The build's name, put into each HTML page's live-reload URL after
+    /// rendering (see [`BUILD_STAND_IN`]).
+    pub build_name: Option<String>,
     /// Make the data files (`data/`) only when first asked for ([`crate::DataFiles`]):
     /// `serve` does, since editors seldom open them.
     pub defer_data: bool,
