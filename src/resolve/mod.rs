@@ -16,6 +16,7 @@ use crate::load::{FileId, RawStory};
 use crate::markdown::Rendered;
 use crate::model::*;
 
+mod actors;
 mod dates;
 mod fields;
 mod ids;
@@ -82,7 +83,8 @@ pub fn resolve_cached(
     let sources = r.sources();
     let updates = r.updates();
     let eras = r.eras();
-    r.warn_unused();
+    r.warn_unused_actors();
+    r.warn_unused_sources();
     if r.diagnostics.has_errors() {
         return None;
     }
@@ -151,42 +153,6 @@ impl Resolve<'_> {
             updated,
             minify: raw.minify,
         })
-    }
-
-    fn actors(&mut self) -> Vec<Actor> {
-        let raw = self.raw;
-        let mut actors = Vec::new();
-        for (id, doc) in &raw.actors {
-            let front = &doc.front;
-            let kind = self.enumerated(
-                doc.file,
-                &front.kind,
-                &ActorKind::ALL,
-                ActorKind::name,
-                "a known actor kind",
-            );
-            let mut relations = Vec::new();
-            for relation in &front.relations {
-                if let Some(to) = self.reference(doc.file, &relation.to, Named::Actor) {
-                    relations.push(Relation {
-                        to,
-                        kind: relation.kind.clone(),
-                    });
-                }
-            }
-            let bio = self.markdown_body(doc, false).html;
-            actors.push(Actor {
-                id: id.clone(),
-                name: front.name.get_ref().clone(),
-                kind: kind.unwrap_or(ActorKind::Person),
-                role: front.role.clone(),
-                country: front.country.clone(),
-                aliases: front.aliases.clone(),
-                relations,
-                bio,
-            });
-        }
-        actors
     }
 
     /// A value from a fixed list (`kind`, `stance`, `status`), with the list in the help.
@@ -496,22 +462,9 @@ impl Resolve<'_> {
         eras
     }
 
-    fn warn_unused(&mut self) {
+    /// Warns about each source that nothing cites.
+    fn warn_unused_sources(&mut self) {
         let raw = self.raw;
-        for (index, (id, doc)) in raw.actors.iter().enumerate() {
-            // Actors whose id is invalid or taken were reported already.
-            let known = self.ids.actors.get(id) == Some(&index);
-            if known && self.actor_uses[index] == 0 {
-                let file = raw.file(doc.file);
-                let name = doc.front.name.get_ref();
-                self.diagnostics.warning_help(
-                    file,
-                    doc.front.name.span(),
-                    format!("actor `{id}` is referenced nowhere"),
-                    format!("name it in an event with actors = [\"{id}\"], or link it from a text with [{name}](actor:{id})"),
-                );
-            }
-        }
         for (index, (file, source)) in raw.sources.iter().enumerate() {
             let id = source.id.get_ref();
             let known = self.ids.sources.get(id) == Some(&index);
