@@ -1,10 +1,13 @@
 //! Raw content -> validated [`Story`]: ids, references, dates, ordering.
 //!
-//! Steps: read the site settings; give every section, event, actor and source
-//! its id (checking syntax and duplicates); then convert each item, resolving
-//! the ids it names and rendering its Markdown with cross-references; then
-//! warn about loose ends; then sort and build the derived indexes once.
+//! Steps: read the site settings (`site`); give every section, event, actor
+//! and source its id, checking syntax and duplicates (`ids`); render every
+//! Markdown field ahead, on all cores (`fields`); then convert each item,
+//! resolving the ids it names and checking its Markdown and dates
+//! (`sections`, `actors`, `events`, `sources`, `dates`); then warn about
+//! loose ends; then sort and build the derived indexes once (`assembly`).
 //! Every problem becomes a diagnostic; nothing stops at the first one.
+//! This module holds what every step shares: the run's state and helpers.
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -14,9 +17,10 @@ use toml::Spanned;
 use crate::diagnostics::{Diagnostics, Severity, SourceFile, closest};
 use crate::load::{FileId, RawStory};
 use crate::markdown::Rendered;
-use crate::model::*;
+use crate::model::{LinkSite, Story};
 
 mod actors;
+mod assembly;
 mod dates;
 mod events;
 mod fields;
@@ -30,6 +34,7 @@ pub use events::is_image_path;
 pub use fields::MarkdownCache;
 pub use ids::{section_slug, suggest_id};
 
+use assembly::assemble;
 use fields::{FieldKey, Place, prerender};
 use ids::Ids;
 
@@ -39,6 +44,7 @@ pub struct ResolveOptions {
     pub drafts: bool,
 }
 
+/// One run: the raw story, its ids, and what the steps gather on the way.
 struct Resolve<'a> {
     raw: &'a RawStory,
     ids: Ids,
@@ -157,136 +163,5 @@ impl Resolve<'_> {
             ),
         };
         self.error(file, span, format!("there is no file static/{path}"), help);
-    }
-}
-
-/// Orders everything and builds the derived indexes, each in one pass.
-fn assemble(
-    site: Site,
-    sections: Vec<(Section, bool)>,
-    events: Vec<Event>,
-    actors: Vec<Actor>,
-    sources: Vec<Source>,
-    mut updates: Vec<Update>,
-    mut eras: Vec<Era>,
-) -> Story {
-    let mut sections: Vec<Section> = sections.into_iter().map(|(s, _)| s).collect();
-    // Files were read in name order; a stable sort keeps it among equal weights.
-    sections.sort_by_key(|s| s.weight);
-
-    // Events are kept in load order (file name, then table order) among equal dates.
-    let mut order: Vec<usize> = (0..events.len()).collect();
-    order.sort_by_key(|&i| events[i].date);
-    let mut new_index = vec![0; events.len()];
-    for (new, &old) in order.iter().enumerate() {
-        new_index[old] = new;
-    }
-    let mut slots: Vec<Option<Event>> = events.into_iter().map(Some).collect();
-    let mut events: Vec<Event> = order
-        .iter()
-        .map(|&i| slots[i].take().expect("each event moved once"))
-        .collect();
-    for update in &mut updates {
-        for e in &mut update.events {
-            *e = new_index[*e];
-        }
-    }
-
-    // Actors are shown by name; remap every actor index to the new order.
-    let mut actor_order: Vec<usize> = (0..actors.len()).collect();
-    actor_order.sort_by(|&a, &b| {
-        actors[a]
-            .name
-            .to_lowercase()
-            .cmp(&actors[b].name.to_lowercase())
-    });
-    let mut actor_new = vec![0; actors.len()];
-    for (new, &old) in actor_order.iter().enumerate() {
-        actor_new[old] = new;
-    }
-    let mut actor_slots: Vec<Option<Actor>> = actors.into_iter().map(Some).collect();
-    let mut actors: Vec<Actor> = actor_order
-        .iter()
-        .map(|&i| actor_slots[i].take().expect("each actor moved once"))
-        .collect();
-    for actor in &mut actors {
-        for relation in &mut actor.relations {
-            relation.to = actor_new[relation.to];
-        }
-    }
-    for event in &mut events {
-        for a in &mut event.actors {
-            *a = actor_new[*a];
-        }
-        for account in &mut event.accounts {
-            account.actor = actor_new[account.actor];
-        }
-    }
-    for section in &mut sections {
-        for a in &mut section.mentions {
-            *a = actor_new[*a];
-        }
-        for embed in &mut section.embeds {
-            match embed {
-                Embed::Timeline { actor, .. } | Embed::Map { actor } => {
-                    if let Some(a) = actor {
-                        *a = actor_new[*a];
-                    }
-                }
-            }
-        }
-        section.mentions.sort_unstable();
-    }
-
-    updates.sort_by_key(|u| std::cmp::Reverse(u.date));
-    eras.sort_by_key(|e| e.start);
-
-    let mut index = Index {
-        actor_events: vec![Vec::new(); actors.len()],
-        actor_sections: vec![Vec::new(); actors.len()],
-        actor_accounts: vec![Vec::new(); actors.len()],
-        relations_to: vec![Vec::new(); actors.len()],
-        event_updates: vec![Vec::new(); events.len()],
-    };
-    for (e, event) in events.iter().enumerate() {
-        for &a in &event.actors {
-            index.actor_events[a].push(e);
-        }
-        for (n, account) in event.accounts.iter().enumerate() {
-            index.actor_accounts[account.actor].push((e, n));
-            if !event.actors.contains(&account.actor) {
-                index.actor_events[account.actor].push(e);
-            }
-        }
-    }
-    for (s, section) in sections.iter().enumerate() {
-        for &a in &section.mentions {
-            index.actor_sections[a].push(s);
-        }
-    }
-    for (a, actor) in actors.iter().enumerate() {
-        for (r, relation) in actor.relations.iter().enumerate() {
-            index.relations_to[relation.to].push((a, r));
-        }
-    }
-    for (u, update) in updates.iter().enumerate() {
-        for &e in &update.events {
-            index.event_updates[e].push(u);
-        }
-    }
-    for list in &mut index.actor_events {
-        list.dedup();
-    }
-
-    Story {
-        site,
-        sections,
-        events,
-        actors,
-        sources,
-        updates,
-        eras,
-        index,
-        links: Vec::new(),
     }
 }
