@@ -2,6 +2,7 @@
 //! resolved; and a warning for each actor that nothing names.
 
 use super::Resolve;
+use super::fields::Field;
 use super::ids::Named;
 use crate::model::{Actor, ActorKind, Relation};
 
@@ -9,7 +10,7 @@ impl Resolve<'_> {
     pub(super) fn actors(&mut self) -> Vec<Actor> {
         let raw = self.raw;
         let mut actors = Vec::new();
-        for (id, doc) in &raw.actors {
+        for (index, (id, doc)) in raw.actors.iter().enumerate() {
             let front = &doc.front;
             let kind = self.enumerated(
                 doc.file,
@@ -27,7 +28,8 @@ impl Resolve<'_> {
                     });
                 }
             }
-            let bio = self.markdown_body(doc, false).html;
+            let bio = self.markdown(Field::Bio(index)).map(|r| r.html);
+            let bio = bio.unwrap_or_default();
             actors.push(Actor {
                 id: id.clone(),
                 name: front.name.get_ref().clone(),

@@ -4,6 +4,7 @@
 use toml::Spanned;
 
 use super::Resolve;
+use super::fields::Field;
 use super::ids::Named;
 use crate::load::{FileId, RawMedia};
 use crate::model::{Account, Era, Event, Media, Stance, Status, Update, UpdateKind};
@@ -12,7 +13,7 @@ impl Resolve<'_> {
     pub(super) fn events(&mut self) -> Vec<Event> {
         let raw = self.raw;
         let mut events = Vec::new();
-        for (file, rawe) in &raw.events {
+        for (index, (file, rawe)) in raw.events.iter().enumerate() {
             let file = *file;
             let date = self.partial_date(file, &rawe.date);
             let end_date = rawe
@@ -31,13 +32,10 @@ impl Resolve<'_> {
             }
             let actors = self.references(file, &rawe.actors, Named::Actor);
             let sources = self.references(file, &rawe.sources, Named::Source);
-            let summary = rawe
-                .summary
-                .as_ref()
-                .map(|s| self.markdown_value(file, s, false));
-            let media = rawe.media.as_ref().and_then(|m| self.media(file, m));
+            let summary = self.markdown(Field::Summary(index));
+            let media = rawe.media.as_ref().and_then(|m| self.media(index, file, m));
             let mut accounts = Vec::new();
-            for account in &rawe.accounts {
+            for (n, account) in rawe.accounts.iter().enumerate() {
                 let account = account.get_ref();
                 let actor = self.reference(file, &account.actor, Named::Actor);
                 let stance = account.stance.as_ref().map_or(Some(Stance::Asserts), |s| {
@@ -50,11 +48,13 @@ impl Resolve<'_> {
                         self.enumerated(file, s, &Status::ALL, Status::name, "a status")
                     });
                 let sources = self.references(file, &account.sources, Named::Source);
-                let claim = self.markdown_value(file, &account.claim, true).html;
-                if let (Some(actor), Some(stance), Some(status)) = (actor, stance, status) {
+                let claim = self.markdown(Field::Claim(index, n));
+                if let (Some(actor), Some(stance), Some(status), Some(claim)) =
+                    (actor, stance, status, claim)
+                {
                     accounts.push(Account {
                         actor,
-                        claim,
+                        claim: claim.html,
                         stance,
                         status,
                         sources,
@@ -103,7 +103,8 @@ impl Resolve<'_> {
         events
     }
 
-    fn media(&mut self, file: FileId, media: &Spanned<RawMedia>) -> Option<Media> {
+    /// An event's media; `event` is the event's position, for its caption.
+    fn media(&mut self, event: usize, file: FileId, media: &Spanned<RawMedia>) -> Option<Media> {
         let raw = media.get_ref();
         let written = raw.src.get_ref().trim();
         let external = written.starts_with("http://") || written.starts_with("https://");
@@ -135,10 +136,7 @@ impl Resolve<'_> {
                 "add `alt = \"...\"`: a short description of the picture for readers who cannot see it".into(),
             );
         }
-        let caption = raw
-            .caption
-            .as_ref()
-            .map(|c| self.markdown_value(file, c, true).html);
+        let caption = self.markdown(Field::Caption(event)).map(|c| c.html);
         let mut srcset = Vec::new();
         for entry in &raw.srcset {
             let text = entry.get_ref().trim();
@@ -179,7 +177,7 @@ impl Resolve<'_> {
     pub(super) fn updates(&mut self) -> Vec<Update> {
         let raw = self.raw;
         let mut updates = Vec::new();
-        for (file, update) in &raw.updates {
+        for (index, (file, update)) in raw.updates.iter().enumerate() {
             let file = *file;
             let date = self.toml_date(file, &update.date);
             let kind = self.enumerated(
@@ -190,12 +188,12 @@ impl Resolve<'_> {
                 "an update kind",
             );
             let events = self.references(file, &update.events, Named::Event);
-            let note = self.markdown_value(file, &update.note, true).html;
-            if let (Some(date), Some(kind)) = (date, kind) {
+            let note = self.markdown(Field::Note(index));
+            if let (Some(date), Some(kind), Some(note)) = (date, kind, note) {
                 updates.push(Update {
                     date,
                     kind,
-                    note,
+                    note: note.html,
                     events,
                 });
             }

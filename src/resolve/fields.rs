@@ -1,7 +1,8 @@
-//! Markdown fields: every one is rendered ahead, on all cores (rendering
-//! needs only the ids); then each is checked where its converter reaches it,
-//! for unknown cross-references, images without alt text or missing files,
-//! and shortcodes outside story sections.
+//! Markdown fields: one list of every field in the story ([`fields`]), which
+//! [`prerender`] renders ahead on all cores (rendering needs only the ids);
+//! then each converter takes its fields back by [`Field`] and each is checked
+//! there, for unknown cross-references, images without alt text or missing
+//! files, and shortcodes outside story sections.
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -15,6 +16,112 @@ use crate::diagnostics::{SourceFile, closest};
 use crate::load::{Document, FileId, RawStory, StringMap};
 use crate::markdown::{self, RefKind, Rendered};
 
+/// A Markdown field, by the position in the raw story of what holds it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(super) enum Field {
+    /// A story section's body.
+    Section(usize),
+    /// An actor's biography: the body of its file.
+    Bio(usize),
+    /// An event's summary.
+    Summary(usize),
+    /// The claim of an event's account: (event, account).
+    Claim(usize, usize),
+    /// The caption of an event's media.
+    Caption(usize),
+    /// An update's note.
+    Note(usize),
+}
+
+/// How a field is rendered and checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// Paragraphs whose shortcodes embed pictures: a story section.
+    Story,
+    /// Paragraphs, lists, footnotes.
+    Block,
+    /// A line of text, without a paragraph around it.
+    Inline,
+}
+
+/// Every Markdown field of the story, with its text: the one list that
+/// [`prerender`] renders and the converters take back with
+/// [`Resolve::markdown`]. A new field is a variant of [`Field`] and a line here.
+fn fields(raw: &RawStory, options: ResolveOptions) -> Vec<(Field, Text<'_>)> {
+    let mut fields = Vec::new();
+    for (n, doc) in raw.sections.iter().enumerate() {
+        if options.drafts || !doc.front.draft {
+            fields.push((Field::Section(n), Text::body(raw, doc, Kind::Story)));
+        }
+    }
+    for (n, (_, doc)) in raw.actors.iter().enumerate() {
+        fields.push((Field::Bio(n), Text::body(raw, doc, Kind::Block)));
+    }
+    for (n, (file, event)) in raw.events.iter().enumerate() {
+        if let Some(summary) = &event.summary {
+            fields.push((Field::Summary(n), Text::value(*file, summary, Kind::Block)));
+        }
+        for (a, account) in event.accounts.iter().enumerate() {
+            let claim = &account.get_ref().claim;
+            fields.push((Field::Claim(n, a), Text::value(*file, claim, Kind::Inline)));
+        }
+        let media = event.media.as_ref().map(Spanned::get_ref);
+        if let Some(caption) = media.and_then(|m| m.caption.as_ref()) {
+            fields.push((Field::Caption(n), Text::value(*file, caption, Kind::Inline)));
+        }
+    }
+    for (n, (file, update)) in raw.updates.iter().enumerate() {
+        fields.push((
+            Field::Note(n),
+            Text::value(*file, &update.note, Kind::Inline),
+        ));
+    }
+    fields
+}
+
+/// A field's text, where it is and how it is rendered.
+struct Text<'r> {
+    file: FileId,
+    text: &'r str,
+    at: At<'r>,
+    kind: Kind,
+}
+
+/// Where a field's text is: a document's body from this offset, or a TOML
+/// string, whose offsets are mapped on a worker.
+enum At<'r> {
+    Body(usize),
+    Value(&'r Spanned<String>),
+}
+
+impl<'r> Text<'r> {
+    fn body<T>(raw: &'r RawStory, doc: &Document<T>, kind: Kind) -> Text<'r> {
+        Text {
+            file: doc.file,
+            text: &raw.file(doc.file).text[doc.body.clone()],
+            at: At::Body(doc.body.start),
+            kind,
+        }
+    }
+
+    fn value(file: FileId, value: &'r Spanned<String>, kind: Kind) -> Text<'r> {
+        Text {
+            file,
+            text: value.get_ref(),
+            at: At::Value(value),
+            kind,
+        }
+    }
+}
+
+/// A field rendered ahead, waiting for its converter to check it.
+pub(super) struct Prerendered {
+    file: FileId,
+    place: Place,
+    kind: Kind,
+    rendered: Rendered,
+}
+
 /// Rendered Markdown kept between builds (by `serve`): a field whose text,
 /// place and kind are unchanged is not rendered again while the story's ids
 /// are the same, since rendering depends on nothing else.
@@ -25,28 +132,19 @@ pub struct MarkdownCache {
 }
 
 impl Resolve<'_> {
-    /// Renders a Markdown field and reports the cross-references it cannot
-    /// resolve; shortcodes are an error unless `embeds` (story sections).
-    /// `place` maps the field's byte offsets to the file's, when known
-    /// exactly; it is asked for only when [`prerender`] did not find it.
-    pub(super) fn markdown_in(
-        &mut self,
-        file: FileId,
-        text: &str,
-        place: impl FnOnce() -> Place,
-        inline: bool,
-        embeds: bool,
-    ) -> Rendered {
-        let (place, rendered) = match self.prerendered.remove(&field_key(text, inline)) {
-            Some(prerendered) => prerendered,
-            None => {
-                let place = place();
-                let rendered = render_field(file, text, &place, inline, &self.ids);
-                (place, rendered)
-            }
-        };
+    /// A field's rendering, checked: unknown cross-references, images
+    /// without alt text or file, shortcodes outside story sections. `None`
+    /// when the story has no such field (an event without a summary, a draft
+    /// left out of this build).
+    pub(super) fn markdown(&mut self, field: Field) -> Option<Rendered> {
+        let Prerendered {
+            file,
+            place,
+            kind,
+            rendered,
+        } = self.prerendered.remove(&field)?;
         let to_file = |span: &Range<usize>| place.to_file(span);
-        if !embeds {
+        if kind != Kind::Story {
             for embed in &rendered.embeds {
                 self.error(
                     file,
@@ -126,31 +224,12 @@ impl Resolve<'_> {
             };
             self.error(file, span, message, help);
         }
-        rendered
-    }
-
-    /// A Markdown field held in a TOML string.
-    pub(super) fn markdown_value(
-        &mut self,
-        file: FileId,
-        value: &Spanned<String>,
-        inline: bool,
-    ) -> Rendered {
-        let raw = self.raw;
-        let place = || Place::of_value(raw.file(file), value);
-        self.markdown_in(file, value.get_ref(), place, inline, false)
-    }
-
-    /// A Markdown document's body.
-    pub(super) fn markdown_body<T>(&mut self, doc: &Document<T>, embeds: bool) -> Rendered {
-        let text = &self.raw.file(doc.file).text[doc.body.clone()];
-        let place = || Place::At(doc.body.start);
-        self.markdown_in(doc.file, text, place, false, embeds)
+        Some(rendered)
     }
 }
 
 /// Where a Markdown field's text sits in its file.
-pub(super) enum Place {
+enum Place {
     /// Verbatim from this offset (a document's body).
     At(usize),
     /// In a TOML string, through its escapes.
@@ -175,17 +254,10 @@ impl Place {
     }
 }
 
-/// A Markdown field by where its text lives in the raw story, and how it is rendered.
-pub(super) type FieldKey = (usize, usize, bool);
-
-fn field_key(text: &str, inline: bool) -> FieldKey {
-    (text.as_ptr() as usize, text.len(), inline)
-}
-
 /// Renders one Markdown field. Footnote ids are keyed by the field's place in
 /// its file, so they are unique on a page that shows several fields.
-fn render_field(file: FileId, text: &str, place: &Place, inline: bool, ids: &Ids) -> Rendered {
-    if inline {
+fn render_field(file: FileId, text: &str, place: &Place, kind: Kind, ids: &Ids) -> Rendered {
+    if kind == Kind::Inline {
         markdown::render_inline(text, ids)
     } else {
         markdown::render_keyed(text, ids, &footnote_key(file, place))
@@ -197,49 +269,13 @@ fn footnote_key(file: FileId, place: &Place) -> String {
 }
 
 /// Renders every Markdown field of the story at once, on all cores: rendering
-/// needs only the ids, and is most of resolving's work. What is not found here
-/// (nothing should be) is rendered when it is reached.
+/// needs only the ids, and is most of resolving's work.
 pub(super) fn prerender(
     raw: &RawStory,
     ids: &Ids,
     options: ResolveOptions,
     mut cache: Option<&mut MarkdownCache>,
-) -> HashMap<FieldKey, (Place, Rendered)> {
-    /// Where a field's text is: a document's body from this offset, or a
-    /// TOML string, whose offsets are mapped on a worker.
-    enum At<'r> {
-        Body(usize),
-        Value(&'r Spanned<String>),
-    }
-    /// A field: its file, text, where the text is and whether it is inline.
-    type Field<'r> = (FileId, &'r str, At<'r>, bool);
-    fn body<'r>(raw: &'r RawStory, file: FileId, range: &Range<usize>) -> Field<'r> {
-        let text = &raw.file(file).text[range.clone()];
-        (file, text, At::Body(range.start), false)
-    }
-    fn value(file: FileId, value: &Spanned<String>, inline: bool) -> Field<'_> {
-        (file, value.get_ref().as_str(), At::Value(value), inline)
-    }
-    let mut fields: Vec<Field<'_>> = Vec::new();
-    for doc in &raw.sections {
-        if options.drafts || !doc.front.draft {
-            fields.push(body(raw, doc.file, &doc.body));
-        }
-    }
-    for (_, doc) in &raw.actors {
-        fields.push(body(raw, doc.file, &doc.body));
-    }
-    for (file, event) in &raw.events {
-        fields.extend(event.summary.as_ref().map(|s| value(*file, s, false)));
-        let accounts = event.accounts.iter().map(Spanned::get_ref);
-        fields.extend(accounts.map(|a| value(*file, &a.claim, true)));
-        let media = event.media.as_ref().map(Spanned::get_ref);
-        let caption = media.and_then(|m| m.caption.as_ref());
-        fields.extend(caption.map(|c| value(*file, c, true)));
-    }
-    for (file, update) in &raw.updates {
-        fields.push(value(*file, &update.note, true));
-    }
+) -> HashMap<Field, Prerendered> {
     if let Some(cache) = cache.as_deref_mut() {
         let fingerprint = ids.fingerprint();
         if cache.ids != fingerprint {
@@ -248,31 +284,44 @@ pub(super) fn prerender(
         }
     }
     let seen = cache.as_deref().map(|cache| &cache.fields);
-    type Made = (FieldKey, Option<(String, String, bool)>, Place, Rendered);
-    let made: Vec<Made> = fields
+    type Made = (Field, Option<(String, String, bool)>, Prerendered);
+    let made: Vec<Made> = fields(raw, options)
         .into_par_iter()
-        .map(|(file, text, at, inline)| {
+        .map(|(field, text)| {
+            let Text {
+                file,
+                text,
+                at,
+                kind,
+            } = text;
             let place = match at {
                 At::Body(start) => Place::At(start),
                 At::Value(value) => Place::of_value(raw.file(file), value),
             };
+            let inline = kind == Kind::Inline;
             // Only a build that keeps its Markdown needs the owned key.
             let key = seen.map(|_| (text.to_string(), footnote_key(file, &place), inline));
             let reused = seen.zip(key.as_ref()).and_then(|(seen, key)| seen.get(key));
             let rendered = match reused {
                 Some(rendered) => rendered.clone(),
-                None => render_field(file, text, &place, inline, ids),
+                None => render_field(file, text, &place, kind, ids),
             };
-            (field_key(text, inline), key, place, rendered)
+            let prerendered = Prerendered {
+                file,
+                place,
+                kind,
+                rendered,
+            };
+            (field, key, prerendered)
         })
         .collect();
     let mut prerendered = HashMap::with_capacity(made.len());
     let mut kept = HashMap::new();
-    for (field, key, place, rendered) in made {
+    for (field, key, made) in made {
         if let Some(key) = key {
-            kept.insert(key, rendered.clone());
+            kept.insert(key, made.rendered.clone());
         }
-        prerendered.insert(field, (place, rendered));
+        prerendered.insert(field, made);
     }
     if let Some(cache) = cache {
         cache.fields = kept;

@@ -16,7 +16,6 @@ use toml::Spanned;
 
 use crate::diagnostics::{Diagnostics, Severity, SourceFile, closest};
 use crate::load::{FileId, RawStory};
-use crate::markdown::Rendered;
 use crate::model::{LinkSite, Story};
 
 mod actors;
@@ -35,7 +34,7 @@ pub use fields::MarkdownCache;
 pub use ids::{section_slug, suggest_id};
 
 use assembly::assemble;
-use fields::{FieldKey, Place, prerender};
+use fields::{Field, Prerendered, prerender};
 use ids::Ids;
 
 /// What the build was asked to include.
@@ -55,7 +54,7 @@ struct Resolve<'a> {
     /// Every link to another website, where it is written.
     links: Vec<LinkSite>,
     /// Markdown fields rendered ahead, in parallel: see [`prerender`].
-    prerendered: HashMap<FieldKey, (Place, Rendered)>,
+    prerendered: HashMap<Field, Prerendered>,
 }
 
 /// Validates the raw story. Returns `None` when any error was found.
@@ -87,7 +86,7 @@ pub fn resolve_cached(
     let site = r.site();
     r.collect_ids(options);
     r.prerendered = prerender(raw, &r.ids, options, cache);
-    let sections = r.sections(options);
+    let sections = r.sections();
     let actors = r.actors();
     let events = r.events();
     let sources = r.sources();

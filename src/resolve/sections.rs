@@ -1,8 +1,9 @@
 //! Story sections: each section's body with its cross-references, the
 //! actors it mentions, and its shortcodes checked into pictures to embed.
 
+use super::Resolve;
+use super::fields::Field;
 use super::ids::{Ids, section_slug};
-use super::{Resolve, ResolveOptions};
 use crate::diagnostics::closest;
 use crate::load::{Document, RawSection};
 use crate::markdown::{RefKind, Rendered};
@@ -97,15 +98,15 @@ impl Resolve<'_> {
         embeds
     }
 
-    pub(super) fn sections(&mut self, options: ResolveOptions) -> Vec<(Section, bool)> {
+    pub(super) fn sections(&mut self) -> Vec<(Section, bool)> {
         let raw = self.raw;
         let mut sections = Vec::new();
-        for doc in &raw.sections {
+        for (index, doc) in raw.sections.iter().enumerate() {
             let slug = section_slug(&raw.file(doc.file).path).to_string();
-            if doc.front.draft && !options.drafts {
+            // A draft left out of this build is not among the fields.
+            let Some(rendered) = self.markdown(Field::Section(index)) else {
                 continue;
-            }
-            let rendered = self.markdown_body(doc, true);
+            };
             let embeds = self.embeds(doc, &rendered);
             // A broken link is reported as an error: the warning would be noise.
             let has_refs = !rendered.refs.is_empty();
