@@ -8,9 +8,10 @@ use crate::model::{Actor, ActorKind, Relation};
 
 impl Resolve<'_> {
     pub(super) fn actors(&mut self) -> Vec<Actor> {
-        let raw = self.raw;
+        let (raw, order) = (self.raw, self.order);
         let mut actors = Vec::new();
-        for (index, (id, doc)) in raw.actors.iter().enumerate() {
+        for at in order.actors.raw() {
+            let (id, doc) = &raw.actors[at];
             let front = &doc.front;
             let kind = self.enumerated(
                 doc.file,
@@ -28,7 +29,7 @@ impl Resolve<'_> {
                     });
                 }
             }
-            let bio = self.markdown(Field::Bio(index)).map(|r| r.html);
+            let bio = self.markdown(Field::Bio(at)).map(|r| r.html);
             let bio = bio.unwrap_or_default();
             actors.push(Actor {
                 id: id.clone(),
@@ -47,7 +48,8 @@ impl Resolve<'_> {
     /// Warns about each actor that nothing names.
     pub(super) fn warn_unused_actors(&mut self) {
         let raw = self.raw;
-        for (index, (id, doc)) in raw.actors.iter().enumerate() {
+        for (at, (id, doc)) in raw.actors.iter().enumerate() {
+            let index = self.order.actors.index(at);
             // Actors whose id is invalid or taken were reported already.
             let known = self.ids.actors.get(id) == Some(&index);
             if known && self.actor_uses[index] == 0 {

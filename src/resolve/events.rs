@@ -11,9 +11,10 @@ use crate::model::{Account, Era, Event, Media, Stance, Status, Update, UpdateKin
 
 impl Resolve<'_> {
     pub(super) fn events(&mut self) -> Vec<Event> {
-        let raw = self.raw;
+        let (raw, order) = (self.raw, self.order);
         let mut events = Vec::new();
-        for (index, (file, rawe)) in raw.events.iter().enumerate() {
+        for at in order.events.raw() {
+            let (file, rawe) = &raw.events[at];
             let file = *file;
             let date = self.partial_date(file, &rawe.date);
             let end_date = rawe
@@ -32,8 +33,8 @@ impl Resolve<'_> {
             }
             let actors = self.references(file, &rawe.actors, Named::Actor);
             let sources = self.references(file, &rawe.sources, Named::Source);
-            let summary = self.markdown(Field::Summary(index));
-            let media = rawe.media.as_ref().and_then(|m| self.media(index, file, m));
+            let summary = self.markdown(Field::Summary(at));
+            let media = rawe.media.as_ref().and_then(|m| self.media(at, file, m));
             let mut accounts = Vec::new();
             for (n, account) in rawe.accounts.iter().enumerate() {
                 let account = account.get_ref();
@@ -48,7 +49,7 @@ impl Resolve<'_> {
                         self.enumerated(file, s, &Status::ALL, Status::name, "a status")
                     });
                 let sources = self.references(file, &account.sources, Named::Source);
-                let claim = self.markdown(Field::Claim(index, n));
+                let claim = self.markdown(Field::Claim(at, n));
                 if let (Some(actor), Some(stance), Some(status), Some(claim)) =
                     (actor, stance, status, claim)
                 {

@@ -158,7 +158,7 @@ impl Resolve<'_> {
                 self.ids.sections.insert(slug, index);
             }
         }
-        for (index, (id, doc)) in raw.actors.iter().enumerate() {
+        for (at, (id, doc)) in raw.actors.iter().enumerate() {
             let path = self.file(doc.file).path.clone();
             if !is_valid_id(id) {
                 self.diagnostics.push(
@@ -173,7 +173,8 @@ impl Resolve<'_> {
                     )),
                 );
             } else if let Some(&first) = self.ids.actors.get(id) {
-                let first = self.file(raw.actors[first].1.file).path.clone();
+                let first = raw.actors[self.order.actors.at(first)].1.file;
+                let first = self.file(first).path.clone();
                 self.diagnostics.push(
                     Diagnostic::whole_file(
                         Severity::Error,
@@ -185,11 +186,12 @@ impl Resolve<'_> {
                     )),
                 );
             } else {
+                let index = self.order.actors.index(at);
                 self.ids.actors.insert(id.clone(), index);
             }
         }
         let mut event_places: HashMap<String, (FileId, usize)> = HashMap::new();
-        for (index, (file, event)) in raw.events.iter().enumerate() {
+        for (at, (file, event)) in raw.events.iter().enumerate() {
             let id = event.id.get_ref();
             if !self.check_id(*file, event.id.span(), id, "event") {
                 continue;
@@ -210,6 +212,7 @@ impl Resolve<'_> {
                 continue;
             }
             event_places.insert(id.clone(), (*file, event.id.span().start));
+            let index = self.order.events.index(at);
             self.ids.events.insert(id.clone(), index);
         }
         for (index, (file, source)) in raw.sources.iter().enumerate() {

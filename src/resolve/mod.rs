@@ -1,12 +1,14 @@
 //! Raw content -> validated [`Story`]: ids, references, dates, ordering.
 //!
-//! Steps: read the site settings (`site`); give every section, event, actor
-//! and source its id, checking syntax and duplicates (`ids`); render every
-//! Markdown field ahead, on all cores (`fields`); then convert each item,
-//! resolving the ids it names and checking its Markdown and dates
-//! (`sections`, `actors`, `events`, `sources`, `dates`); then warn about
-//! loose ends; then sort and build the derived indexes once (`assembly`).
-//! Every problem becomes a diagnostic; nothing stops at the first one.
+//! Steps: read the site settings (`site`); put actors and events in the
+//! story's order (`order`), so that each id is given its final index; give
+//! every section, event, actor and source its id, checking syntax and
+//! duplicates (`ids`); render every Markdown field ahead, on all cores
+//! (`fields`); then convert each item, resolving the ids it names and
+//! checking its Markdown and dates (`sections`, `actors`, `events`,
+//! `sources`, `dates`); then warn about loose ends; then sort the rest and
+//! build the derived indexes once (`assembly`). Every problem becomes a
+//! diagnostic; nothing stops at the first one.
 //! This module holds what every step shares: the run's state and helpers.
 
 use std::collections::HashMap;
@@ -24,6 +26,7 @@ mod dates;
 mod events;
 mod fields;
 mod ids;
+mod order;
 mod sections;
 mod site;
 mod sources;
@@ -36,6 +39,7 @@ pub use ids::{section_slug, suggest_id};
 use assembly::assemble;
 use fields::{Field, Prerendered, prerender};
 use ids::Ids;
+use order::Order;
 
 /// What the build was asked to include.
 #[derive(Debug, Clone, Copy, Default)]
@@ -46,9 +50,11 @@ pub struct ResolveOptions {
 /// One run: the raw story, its ids, and what the steps gather on the way.
 struct Resolve<'a> {
     raw: &'a RawStory,
+    order: &'a Order,
     ids: Ids,
     diagnostics: &'a mut Diagnostics,
-    /// How often each actor and source is named anywhere, for warnings.
+    /// How often each actor (by story index) and source is named anywhere,
+    /// for warnings.
     actor_uses: Vec<usize>,
     source_uses: Vec<usize>,
     /// Every link to another website, where it is written.
@@ -74,8 +80,10 @@ pub fn resolve_cached(
     diagnostics: &mut Diagnostics,
     cache: Option<&mut MarkdownCache>,
 ) -> Option<Story> {
+    let order = Order::of(raw);
     let mut r = Resolve {
         raw,
+        order: &order,
         ids: Ids::default(),
         diagnostics,
         actor_uses: vec![0; raw.actors.len()],
