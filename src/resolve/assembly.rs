@@ -9,14 +9,13 @@ use crate::model::{Actor, Era, Event, Index, Section, Site, Source, Story, Updat
 /// each in one pass.
 pub(super) fn assemble(
     site: Site,
-    sections: Vec<(Section, bool)>,
+    mut sections: Vec<Section>,
     events: Vec<Event>,
     actors: Vec<Actor>,
     sources: Vec<Source>,
     mut updates: Vec<Update>,
     mut eras: Vec<Era>,
 ) -> Story {
-    let mut sections: Vec<Section> = sections.into_iter().map(|(s, _)| s).collect();
     // Files were read in name order; a stable sort keeps it among equal weights.
     sections.sort_by_key(|s| s.weight);
 

@@ -98,7 +98,7 @@ impl Resolve<'_> {
         embeds
     }
 
-    pub(super) fn sections(&mut self) -> Vec<(Section, bool)> {
+    pub(super) fn sections(&mut self) -> Vec<Section> {
         let raw = self.raw;
         let mut sections = Vec::new();
         for (index, doc) in raw.sections.iter().enumerate() {
@@ -112,19 +112,16 @@ impl Resolve<'_> {
             let has_refs = !rendered.refs.is_empty();
             let mentions = mentioned_actors(&rendered, &self.ids);
             let front = &doc.front;
-            sections.push((
-                Section {
-                    slug,
-                    title: front.title.get_ref().clone(),
-                    weight: front.weight.unwrap_or(0),
-                    summary: front.summary.clone(),
-                    draft: front.draft,
-                    body: rendered.html,
-                    mentions,
-                    embeds,
-                },
-                has_refs,
-            ));
+            sections.push(Section {
+                slug,
+                title: front.title.get_ref().clone(),
+                weight: front.weight.unwrap_or(0),
+                summary: front.summary.clone(),
+                draft: front.draft,
+                body: rendered.html,
+                mentions,
+                embeds,
+            });
             if !has_refs {
                 let file = raw.file(doc.file);
                 let (id, name) = raw
