@@ -1,0 +1,67 @@
+//! Actors: each actor file converted, its kind checked and its relations
+//! resolved; and a warning for each actor that nothing names.
+
+use super::Resolve;
+use super::fields::Field;
+use super::ids::Named;
+use crate::model::{Actor, ActorKind, Relation};
+
+impl Resolve<'_> {
+    pub(super) fn actors(&mut self) -> Vec<Actor> {
+        let (raw, order) = (self.raw, self.order);
+        let mut actors = Vec::new();
+        for at in order.actors.raw() {
+            let (id, doc) = &raw.actors[at];
+            let front = &doc.front;
+            let kind = self.enumerated(
+                doc.file,
+                &front.kind,
+                &ActorKind::ALL,
+                ActorKind::name,
+                "a known actor kind",
+            );
+            let mut relations = Vec::new();
+            for relation in &front.relations {
+                if let Some(to) = self.reference(doc.file, &relation.to, Named::Actor) {
+                    relations.push(Relation {
+                        to,
+                        kind: relation.kind.clone(),
+                    });
+                }
+            }
+            let bio = self.markdown(Field::Bio(at)).map(|r| r.html);
+            let bio = bio.unwrap_or_default();
+            actors.push(Actor {
+                id: id.clone(),
+                name: front.name.get_ref().clone(),
+                kind: kind.unwrap_or(ActorKind::Person),
+                role: front.role.clone(),
+                country: front.country.clone(),
+                aliases: front.aliases.clone(),
+                relations,
+                bio,
+            });
+        }
+        actors
+    }
+
+    /// Warns about each actor that nothing names.
+    pub(super) fn warn_unused_actors(&mut self) {
+        let raw = self.raw;
+        for (at, (id, doc)) in raw.actors.iter().enumerate() {
+            let index = self.order.actors.index(at);
+            // Actors whose id is invalid or taken were reported already.
+            let known = self.ids.actors.get(id) == Some(&index);
+            if known && self.actor_uses[index] == 0 {
+                let file = raw.file(doc.file);
+                let name = doc.front.name.get_ref();
+                self.diagnostics.warning_help(
+                    file,
+                    doc.front.name.span(),
+                    format!("actor `{id}` is referenced nowhere"),
+                    format!("name it in an event with actors = [\"{id}\"], or link it from a text with [{name}](actor:{id})"),
+                );
+            }
+        }
+    }
+}

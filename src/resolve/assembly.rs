@@ -1,0 +1,73 @@
+//! Assembly: the sections, updates and eras put in the story's order, and
+//! the derived indexes (actor -> events, sections, accounts; event ->
+//! updates) built, each in one pass. Actors and events come in their order
+//! already (see `order`).
+
+use crate::model::{Actor, Era, Event, Index, Section, Site, Source, Story, Update};
+
+/// Orders what no index points into yet and builds the derived indexes,
+/// each in one pass.
+pub(super) fn assemble(
+    site: Site,
+    mut sections: Vec<Section>,
+    events: Vec<Event>,
+    actors: Vec<Actor>,
+    sources: Vec<Source>,
+    mut updates: Vec<Update>,
+    mut eras: Vec<Era>,
+) -> Story {
+    // Files were read in name order; a stable sort keeps it among equal weights.
+    sections.sort_by_key(|s| s.weight);
+
+    updates.sort_by_key(|u| std::cmp::Reverse(u.date));
+    eras.sort_by_key(|e| e.start);
+
+    let mut index = Index {
+        actor_events: vec![Vec::new(); actors.len()],
+        actor_sections: vec![Vec::new(); actors.len()],
+        actor_accounts: vec![Vec::new(); actors.len()],
+        relations_to: vec![Vec::new(); actors.len()],
+        event_updates: vec![Vec::new(); events.len()],
+    };
+    for (e, event) in events.iter().enumerate() {
+        for &a in &event.actors {
+            index.actor_events[a].push(e);
+        }
+        for (n, account) in event.accounts.iter().enumerate() {
+            index.actor_accounts[account.actor].push((e, n));
+            if !event.actors.contains(&account.actor) {
+                index.actor_events[account.actor].push(e);
+            }
+        }
+    }
+    for (s, section) in sections.iter().enumerate() {
+        for &a in &section.mentions {
+            index.actor_sections[a].push(s);
+        }
+    }
+    for (a, actor) in actors.iter().enumerate() {
+        for (r, relation) in actor.relations.iter().enumerate() {
+            index.relations_to[relation.to].push((a, r));
+        }
+    }
+    for (u, update) in updates.iter().enumerate() {
+        for &e in &update.events {
+            index.event_updates[e].push(u);
+        }
+    }
+    for list in &mut index.actor_events {
+        list.dedup();
+    }
+
+    Story {
+        site,
+        sections,
+        events,
+        actors,
+        sources,
+        updates,
+        eras,
+        index,
+        links: Vec::new(),
+    }
+}

@@ -1,0 +1,240 @@
+//! Events: each event's dates, actors, sources, summary, media and accounts;
+//! then the updates, which name events, and the eras, which frame them.
+
+use toml::Spanned;
+
+use super::Resolve;
+use super::fields::Field;
+use super::ids::Named;
+use crate::load::{FileId, RawMedia};
+use crate::model::{Account, Era, Event, Media, Stance, Status, Update, UpdateKind};
+
+impl Resolve<'_> {
+    pub(super) fn events(&mut self) -> Vec<Event> {
+        let (raw, order) = (self.raw, self.order);
+        let mut events = Vec::new();
+        for at in order.events.raw() {
+            let (file, rawe) = &raw.events[at];
+            let file = *file;
+            let date = self.partial_date(file, &rawe.date);
+            let end_date = rawe
+                .end_date
+                .as_ref()
+                .and_then(|e| self.partial_date(file, e));
+            if let (Some(start), Some(end), Some(raw_end)) = (date, end_date, &rawe.end_date)
+                && end.entirely_before(&start)
+            {
+                self.error(
+                    file,
+                    raw_end.span(),
+                    format!("`end_date` ({end}) is before `date` ({start})"),
+                    "the end of a range cannot come before its start: swap the two dates or correct one".into(),
+                );
+            }
+            let actors = self.references(file, &rawe.actors, Named::Actor);
+            let sources = self.references(file, &rawe.sources, Named::Source);
+            let summary = self.markdown(Field::Summary(at));
+            let media = rawe.media.as_ref().and_then(|m| self.media(at, file, m));
+            let mut accounts = Vec::new();
+            for (n, account) in rawe.accounts.iter().enumerate() {
+                let account = account.get_ref();
+                let actor = self.reference(file, &account.actor, Named::Actor);
+                let stance = account.stance.as_ref().map_or(Some(Stance::Asserts), |s| {
+                    self.enumerated(file, s, &Stance::ALL, Stance::name, "a stance")
+                });
+                let status = account
+                    .status
+                    .as_ref()
+                    .map_or(Some(Status::Unverified), |s| {
+                        self.enumerated(file, s, &Status::ALL, Status::name, "a status")
+                    });
+                let sources = self.references(file, &account.sources, Named::Source);
+                let claim = self.markdown(Field::Claim(at, n));
+                if let (Some(actor), Some(stance), Some(status), Some(claim)) =
+                    (actor, stance, status, claim)
+                {
+                    accounts.push(Account {
+                        actor,
+                        claim: claim.html,
+                        stance,
+                        status,
+                        sources,
+                    });
+                }
+            }
+            if rawe.sources.is_empty() {
+                let help = match raw.sources.first() {
+                    Some((_, source)) => format!(
+                        "add a line sources = [\"{}\"] with the ids of the sources it comes from, declared in content/sources.toml",
+                        source.id.get_ref()
+                    ),
+                    None => "declare its source in content/sources.toml ([[source]] with an id and a title), then add a line sources = [\"that-id\"]".to_string(),
+                };
+                self.diagnostics.warning_help(
+                    raw.file(file),
+                    rawe.id.span(),
+                    format!("event `{}` cites no source", rawe.id.get_ref()),
+                    help,
+                );
+            }
+            if rawe.accounts.len() == 1 {
+                self.diagnostics.warning_help(
+                    raw.file(file),
+                    rawe.accounts[0].span().start..rawe.accounts[0].span().start + 18,
+                    format!("event `{}` has only one account", rawe.id.get_ref()),
+                    "a dispute has at least two sides: add the other [[event.accounts]], or state the fact in the summary with its source",
+                );
+            }
+            let Some(date) = date else { continue };
+            events.push(Event {
+                id: rawe.id.get_ref().clone(),
+                date,
+                end_date,
+                approximate: rawe.approximate,
+                title: rawe.title.get_ref().clone(),
+                summary: summary.map(|s| s.html),
+                actors,
+                place: rawe.place.clone(),
+                tags: rawe.tags.clone(),
+                sources,
+                media,
+                accounts,
+            });
+        }
+        events
+    }
+
+    /// An event's media; `event` is the event's position, for its caption.
+    fn media(&mut self, event: usize, file: FileId, media: &Spanned<RawMedia>) -> Option<Media> {
+        let raw = media.get_ref();
+        let written = raw.src.get_ref().trim();
+        let external = written.starts_with("http://") || written.starts_with("https://");
+        // Written from the site root or from static/: the same file either way.
+        let src = if external {
+            written
+        } else {
+            written.trim_start_matches('/')
+        };
+        let is_image = is_image_path(src);
+        if !external && (src.contains("://") || src.split('/').any(|p| p == ".." || p.is_empty())) {
+            self.error(
+                file,
+                raw.src.span(),
+                format!("`{written}` is neither a path under static/ nor an http(s) address"),
+                "write a path relative to static/, like \"images/photo.jpg\", or a full https:// address".into(),
+            );
+            return None;
+        }
+        if !external {
+            self.check_static(file, raw.src.span(), src);
+        }
+        if is_image && raw.alt.as_deref().is_none_or(|a| a.trim().is_empty()) {
+            let header = media.span().start..media.span().start + "[event.media]".len();
+            self.error(
+                file,
+                header,
+                "this image has no alt text".into(),
+                "add `alt = \"...\"`: a short description of the picture for readers who cannot see it".into(),
+            );
+        }
+        let caption = self.markdown(Field::Caption(event)).map(|c| c.html);
+        let mut srcset = Vec::new();
+        for entry in &raw.srcset {
+            let text = entry.get_ref().trim();
+            let parsed = text.rsplit_once(' ').and_then(|(path, width)| {
+                let width: u32 = width.strip_suffix('w')?.parse().ok()?;
+                Some((path.trim().trim_start_matches('/'), width))
+            });
+            match parsed {
+                Some((path, width)) if is_image && !external && width > 0 => {
+                    self.check_static(file, entry.span(), path);
+                    srcset.push((path.to_string(), width));
+                }
+                Some(_) if !is_image || external => self.error(
+                    file,
+                    entry.span(),
+                    "`srcset` gives other sizes of a picture in static/, and `src` is not one".into(),
+                    "remove `srcset`, or make `src` a picture under static/".into(),
+                ),
+                _ => self.error(
+                    file,
+                    entry.span(),
+                    format!("`{text}` is not a size of the picture"),
+                    "write the path and the picture's width in pixels, like \"images/photo-480.jpg 480w\"".into(),
+                ),
+            }
+        }
+        Some(Media {
+            src: src.to_string(),
+            is_image: is_image && !external,
+            external,
+            alt: raw.alt.clone(),
+            caption,
+            credit: raw.credit.clone(),
+            srcset,
+        })
+    }
+
+    pub(super) fn updates(&mut self) -> Vec<Update> {
+        let raw = self.raw;
+        let mut updates = Vec::new();
+        for (index, (file, update)) in raw.updates.iter().enumerate() {
+            let file = *file;
+            let date = self.toml_date(file, &update.date);
+            let kind = self.enumerated(
+                file,
+                &update.kind,
+                &UpdateKind::ALL,
+                UpdateKind::name,
+                "an update kind",
+            );
+            let events = self.references(file, &update.events, Named::Event);
+            let note = self.markdown(Field::Note(index));
+            if let (Some(date), Some(kind), Some(note)) = (date, kind, note) {
+                updates.push(Update {
+                    date,
+                    kind,
+                    note: note.html,
+                    events,
+                });
+            }
+        }
+        updates
+    }
+
+    pub(super) fn eras(&mut self) -> Vec<Era> {
+        let raw = self.raw;
+        let mut eras = Vec::new();
+        for (file, era) in &raw.eras {
+            let file = *file;
+            let start = self.partial_date(file, &era.start);
+            let end = era.end.as_ref().and_then(|e| self.partial_date(file, e));
+            if let (Some(s), Some(e), Some(raw_end)) = (start, end, &era.end)
+                && e.entirely_before(&s)
+            {
+                self.error(
+                    file,
+                    raw_end.span(),
+                    format!("the era ends ({e}) before it starts ({s})"),
+                    "swap `start` and `end`, or correct one of them".into(),
+                );
+            }
+            if let Some(start) = start {
+                eras.push(Era {
+                    title: era.title.clone(),
+                    start,
+                    end,
+                });
+            }
+        }
+        eras
+    }
+}
+
+pub fn is_image_path(src: &str) -> bool {
+    let lower = src.to_ascii_lowercase();
+    let path = lower.split(['?', '#']).next().unwrap_or("");
+    [".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".svg"]
+        .iter()
+        .any(|ext| path.ends_with(ext))
+}

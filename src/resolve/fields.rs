@@ -1,0 +1,330 @@
+//! Markdown fields: one list of every field in the story ([`fields`]), which
+//! [`prerender`] renders ahead on all cores (rendering needs only the ids);
+//! then each converter takes its fields back by [`Field`] and each is checked
+//! there, for unknown cross-references, images without alt text or missing
+//! files, and shortcodes outside story sections.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use rayon::prelude::*;
+use toml::Spanned;
+
+use super::ids::{Ids, listing};
+use super::{Resolve, ResolveOptions};
+use crate::diagnostics::{SourceFile, closest};
+use crate::load::{Document, FileId, RawStory, StringMap};
+use crate::markdown::{self, RefKind, Rendered};
+
+/// A Markdown field, by the position in the raw story of what holds it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(super) enum Field {
+    /// A story section's body.
+    Section(usize),
+    /// An actor's biography: the body of its file.
+    Bio(usize),
+    /// An event's summary.
+    Summary(usize),
+    /// The claim of an event's account: (event, account).
+    Claim(usize, usize),
+    /// The caption of an event's media.
+    Caption(usize),
+    /// An update's note.
+    Note(usize),
+}
+
+/// How a field is rendered and checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// Paragraphs whose shortcodes embed pictures: a story section.
+    Story,
+    /// Paragraphs, lists, footnotes.
+    Block,
+    /// A line of text, without a paragraph around it.
+    Inline,
+}
+
+/// Every Markdown field of the story, with its text: the one list that
+/// [`prerender`] renders and the converters take back with
+/// [`Resolve::markdown`]. A new field is a variant of [`Field`] and a line here.
+fn fields(raw: &RawStory, options: ResolveOptions) -> Vec<(Field, Text<'_>)> {
+    let mut fields = Vec::new();
+    for (n, doc) in raw.sections.iter().enumerate() {
+        if options.drafts || !doc.front.draft {
+            fields.push((Field::Section(n), Text::body(raw, doc, Kind::Story)));
+        }
+    }
+    for (n, (_, doc)) in raw.actors.iter().enumerate() {
+        fields.push((Field::Bio(n), Text::body(raw, doc, Kind::Block)));
+    }
+    for (n, (file, event)) in raw.events.iter().enumerate() {
+        if let Some(summary) = &event.summary {
+            fields.push((Field::Summary(n), Text::value(*file, summary, Kind::Block)));
+        }
+        for (a, account) in event.accounts.iter().enumerate() {
+            let claim = &account.get_ref().claim;
+            fields.push((Field::Claim(n, a), Text::value(*file, claim, Kind::Inline)));
+        }
+        let media = event.media.as_ref().map(Spanned::get_ref);
+        if let Some(caption) = media.and_then(|m| m.caption.as_ref()) {
+            fields.push((Field::Caption(n), Text::value(*file, caption, Kind::Inline)));
+        }
+    }
+    for (n, (file, update)) in raw.updates.iter().enumerate() {
+        fields.push((
+            Field::Note(n),
+            Text::value(*file, &update.note, Kind::Inline),
+        ));
+    }
+    fields
+}
+
+/// A field's text, where it is and how it is rendered.
+struct Text<'r> {
+    file: FileId,
+    text: &'r str,
+    at: At<'r>,
+    kind: Kind,
+}
+
+/// Where a field's text is: a document's body from this offset, or a TOML
+/// string, whose offsets are mapped on a worker.
+enum At<'r> {
+    Body(usize),
+    Value(&'r Spanned<String>),
+}
+
+impl<'r> Text<'r> {
+    fn body<T>(raw: &'r RawStory, doc: &Document<T>, kind: Kind) -> Text<'r> {
+        Text {
+            file: doc.file,
+            text: &raw.file(doc.file).text[doc.body.clone()],
+            at: At::Body(doc.body.start),
+            kind,
+        }
+    }
+
+    fn value(file: FileId, value: &'r Spanned<String>, kind: Kind) -> Text<'r> {
+        Text {
+            file,
+            text: value.get_ref(),
+            at: At::Value(value),
+            kind,
+        }
+    }
+}
+
+/// A field rendered ahead, waiting for its converter to check it.
+pub(super) struct Prerendered {
+    file: FileId,
+    place: Place,
+    kind: Kind,
+    rendered: Rendered,
+}
+
+/// Rendered Markdown kept between builds (by `serve`): a field whose text,
+/// place and kind are unchanged is not rendered again while the story's ids
+/// are the same, since rendering depends on nothing else.
+#[derive(Debug, Default)]
+pub struct MarkdownCache {
+    ids: u64,
+    fields: HashMap<(String, String, bool), Rendered>,
+}
+
+impl Resolve<'_> {
+    /// A field's rendering, checked: unknown cross-references, images
+    /// without alt text or file, shortcodes outside story sections. `None`
+    /// when the story has no such field (an event without a summary, a draft
+    /// left out of this build).
+    pub(super) fn markdown(&mut self, field: Field) -> Option<Rendered> {
+        let Prerendered {
+            file,
+            place,
+            kind,
+            rendered,
+        } = self.prerendered.remove(&field)?;
+        let to_file = |span: &Range<usize>| place.to_file(span);
+        if kind != Kind::Story {
+            for embed in &rendered.embeds {
+                self.error(
+                    file,
+                    to_file(&embed.span),
+                    "pictures can be embedded only in story sections".into(),
+                    "move the shortcode to a file in content/story/, or remove it".into(),
+                );
+            }
+        }
+        for (url, span) in &rendered.links {
+            self.link_site(file, to_file(span), url);
+        }
+        for image in &rendered.images {
+            let span = to_file(&image.span);
+            if !image.has_alt {
+                self.error(
+                    file,
+                    span.clone(),
+                    "this image has no alt text".into(),
+                    format!("describe the picture between the brackets, for readers who cannot see it: ![A map of ...]({})", image.path),
+                );
+            }
+            self.check_static(file, span, &image.path);
+        }
+        for reference in &rendered.refs {
+            let span = to_file(&reference.span);
+            let scheme = reference.kind.scheme();
+            let id = &reference.id;
+            if let Some(written) = &reference.misspelt {
+                self.error(
+                    file,
+                    span,
+                    format!("`{written}:` is not a kind of cross-reference"),
+                    format!(
+                        "write `{scheme}:{id}`: links to the story use actor:, event: or section:"
+                    ),
+                );
+                continue;
+            }
+            if self
+                .ids
+                .broken
+                .contains(&(reference.kind, reference.id.clone()))
+            {
+                continue;
+            }
+            if reference.resolved {
+                if reference.kind == RefKind::Actor
+                    && let Some(index) = self.ids.actors.get(&reference.id)
+                {
+                    self.actor_uses[*index] += 1;
+                }
+                continue;
+            }
+            let (message, help) = if reference.kind == RefKind::Section
+                && self.ids.draft_sections.contains_key(id)
+            {
+                (
+                    format!("section `{id}` is a draft and is left out of this build"),
+                    "publish the section (write draft = false), build with --drafts, or remove the link"
+                        .to_string(),
+                )
+            } else {
+                let candidates: Vec<&str> = match reference.kind {
+                    RefKind::Actor => self.ids.actors.keys().map(String::as_str).collect(),
+                    RefKind::Event => self.ids.events.keys().map(String::as_str).collect(),
+                    RefKind::Section => self.ids.sections.keys().map(String::as_str).collect(),
+                };
+                let help = match closest(id, candidates.iter().copied()) {
+                    Some(near) => format!("did you mean `{scheme}:{near}`?"),
+                    None => format!(
+                        "write the id of an existing {scheme}: {}",
+                        listing(candidates, scheme)
+                    ),
+                };
+                (format!("cross-reference to unknown {scheme} `{id}`"), help)
+            };
+            self.error(file, span, message, help);
+        }
+        Some(rendered)
+    }
+}
+
+/// Where a Markdown field's text sits in its file.
+enum Place {
+    /// Verbatim from this offset (a document's body).
+    At(usize),
+    /// In a TOML string, through its escapes.
+    Mapped(StringMap),
+    /// Somewhere in this span, when the string cannot be followed.
+    Around(Range<usize>),
+}
+
+impl Place {
+    /// Where a TOML string value's text is.
+    fn of_value(file: &SourceFile, value: &Spanned<String>) -> Place {
+        StringMap::new(file, value).map_or_else(|| Place::Around(value.span()), Place::Mapped)
+    }
+
+    /// A span of the field's text as a span of its file.
+    fn to_file(&self, span: &Range<usize>) -> Range<usize> {
+        match self {
+            Place::At(start) => start + span.start..start + span.end,
+            Place::Mapped(map) => map.to_file(span.start)..map.to_file(span.end),
+            Place::Around(fallback) => fallback.clone(),
+        }
+    }
+}
+
+/// Renders one Markdown field. Footnote ids are keyed by the field's place in
+/// its file, so they are unique on a page that shows several fields.
+fn render_field(file: FileId, text: &str, place: &Place, kind: Kind, ids: &Ids) -> Rendered {
+    if kind == Kind::Inline {
+        markdown::render_inline(text, ids)
+    } else {
+        markdown::render_keyed(text, ids, &footnote_key(file, place))
+    }
+}
+
+fn footnote_key(file: FileId, place: &Place) -> String {
+    format!("{file}-{}", place.to_file(&(0..0)).start)
+}
+
+/// Renders every Markdown field of the story at once, on all cores: rendering
+/// needs only the ids, and is most of resolving's work.
+pub(super) fn prerender(
+    raw: &RawStory,
+    ids: &Ids,
+    options: ResolveOptions,
+    mut cache: Option<&mut MarkdownCache>,
+) -> HashMap<Field, Prerendered> {
+    if let Some(cache) = cache.as_deref_mut() {
+        let fingerprint = ids.fingerprint();
+        if cache.ids != fingerprint {
+            cache.fields.clear();
+            cache.ids = fingerprint;
+        }
+    }
+    let seen = cache.as_deref().map(|cache| &cache.fields);
+    type Made = (Field, Option<(String, String, bool)>, Prerendered);
+    let made: Vec<Made> = fields(raw, options)
+        .into_par_iter()
+        .map(|(field, text)| {
+            let Text {
+                file,
+                text,
+                at,
+                kind,
+            } = text;
+            let place = match at {
+                At::Body(start) => Place::At(start),
+                At::Value(value) => Place::of_value(raw.file(file), value),
+            };
+            let inline = kind == Kind::Inline;
+            // Only a build that keeps its Markdown needs the owned key.
+            let key = seen.map(|_| (text.to_string(), footnote_key(file, &place), inline));
+            let reused = seen.zip(key.as_ref()).and_then(|(seen, key)| seen.get(key));
+            let rendered = match reused {
+                Some(rendered) => rendered.clone(),
+                None => render_field(file, text, &place, kind, ids),
+            };
+            let prerendered = Prerendered {
+                file,
+                place,
+                kind,
+                rendered,
+            };
+            (field, key, prerendered)
+        })
+        .collect();
+    let mut prerendered = HashMap::with_capacity(made.len());
+    let mut kept = HashMap::new();
+    for (field, key, made) in made {
+        if let Some(key) = key {
+            kept.insert(key, made.rendered.clone());
+        }
+        prerendered.insert(field, made);
+    }
+    if let Some(cache) = cache {
+        cache.fields = kept;
+    }
+    prerendered
+}

@@ -1,0 +1,352 @@
+//! Ids: every section, event, actor and source gets its id here, checked for
+//! its form and for duplicates; then the ids an item names are resolved,
+//! with "did you mean" when one is unknown.
+
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+
+use toml::Spanned;
+
+use super::{Resolve, ResolveOptions};
+use crate::diagnostics::{Diagnostic, Severity, closest};
+use crate::load::{FileId, file_stem};
+use crate::markdown::{RefKind, Resolver};
+
+/// Ids known in the story, for resolving references.
+#[derive(Default)]
+pub(super) struct Ids {
+    pub(super) events: HashMap<String, usize>,
+    pub(super) actors: HashMap<String, usize>,
+    pub(super) sections: HashMap<String, usize>,
+    pub(super) draft_sections: HashMap<String, usize>,
+    pub(super) sources: HashMap<String, usize>,
+    /// Ids of items whose own file has an error: naming them is not another error.
+    pub(super) broken: HashSet<(RefKind, String)>,
+    pub(super) broken_sources: HashSet<String>,
+}
+
+impl Ids {
+    /// Tells id sets apart: what Markdown rendering depends on besides the text.
+    pub(super) fn fingerprint(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        for map in [&self.actors, &self.events, &self.sections] {
+            let mut keys: Vec<&String> = map.keys().collect();
+            keys.sort_unstable();
+            keys.hash(&mut hasher);
+        }
+        hasher.finish()
+    }
+}
+
+impl Resolver for Ids {
+    fn path(&self, kind: RefKind, id: &str) -> Option<String> {
+        match kind {
+            RefKind::Actor => self
+                .actors
+                .contains_key(id)
+                .then(|| format!("actors/{id}/")),
+            RefKind::Event => self
+                .events
+                .contains_key(id)
+                .then(|| format!("events/{id}/")),
+            RefKind::Section => self.sections.contains_key(id).then(|| format!("#{id}")),
+        }
+    }
+}
+
+fn is_valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// A readable id from any text: "Ziyaddin Safarov!" -> "ziyaddin-safarov".
+pub fn suggest_id(text: &str) -> String {
+    let mut id = String::new();
+    for c in text.chars().flat_map(char::to_lowercase) {
+        if c.is_ascii_alphanumeric() {
+            id.push(c);
+        } else if !id.ends_with('-') && !id.is_empty() {
+            id.push('-');
+        }
+    }
+    id.trim_end_matches('-').to_string()
+}
+
+/// The section's slug: its file stem without a leading number and dash.
+pub fn section_slug(path: &str) -> &str {
+    let stem = file_stem(path);
+    match stem.split_once('-') {
+        Some((number, rest))
+            if !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit()) =>
+        {
+            rest
+        }
+        _ => stem,
+    }
+}
+
+impl Resolve<'_> {
+    pub(super) fn check_id(
+        &mut self,
+        file: FileId,
+        span: Range<usize>,
+        id: &str,
+        what: &str,
+    ) -> bool {
+        if is_valid_id(id) {
+            return true;
+        }
+        let suggestion = suggest_id(id);
+        self.error(
+            file,
+            span,
+            format!("`{id}` is not a valid {what} id"),
+            format!("ids use only lowercase letters a-z, digits and dashes, like \"{suggestion}\""),
+        );
+        false
+    }
+
+    pub(super) fn collect_ids(&mut self, options: ResolveOptions) {
+        let raw = self.raw;
+        let broken = &raw.broken;
+        let sections = broken
+            .sections
+            .iter()
+            .map(|p| (RefKind::Section, section_slug(p).to_string()));
+        let events = broken.events.iter().map(|id| (RefKind::Event, id.clone()));
+        let actors = broken.actors.iter().map(|id| (RefKind::Actor, id.clone()));
+        self.ids.broken = sections.chain(events).chain(actors).collect();
+        self.ids.broken_sources = broken.sources.iter().cloned().collect();
+        let mut seen: HashMap<String, FileId> = HashMap::new();
+        for (index, doc) in raw.sections.iter().enumerate() {
+            let path = &self.file(doc.file).path;
+            let slug = section_slug(path).to_string();
+            if !is_valid_id(&slug) {
+                let suggestion = suggest_id(&slug);
+                self.diagnostics.push(
+                    Diagnostic::whole_file(
+                        Severity::Error,
+                        path,
+                        format!("`{slug}` is not a valid section name"),
+                    )
+                    .help(format!(
+                        "rename the file to use only a-z, 0-9 and dashes, like \"{suggestion}.md\""
+                    )),
+                );
+                continue;
+            }
+            if let Some(first) = seen.insert(slug.clone(), doc.file) {
+                let first = self.file(first).path.clone();
+                self.diagnostics.push(
+                    Diagnostic::whole_file(
+                        Severity::Error,
+                        path,
+                        format!("two sections have the slug `{slug}`"),
+                    )
+                    .help(format!(
+                        "{first} has it too: a section's name is its file name without the leading number, so rename one of the two files"
+                    )),
+                );
+                continue;
+            }
+            if doc.front.draft && !options.drafts {
+                self.ids.draft_sections.insert(slug, index);
+            } else {
+                self.ids.sections.insert(slug, index);
+            }
+        }
+        for (at, (id, doc)) in raw.actors.iter().enumerate() {
+            let path = self.file(doc.file).path.clone();
+            if !is_valid_id(id) {
+                self.diagnostics.push(
+                    Diagnostic::whole_file(
+                        Severity::Error,
+                        &path,
+                        format!("`{id}` is not a valid actor id (the file name is the id)"),
+                    )
+                    .help(format!(
+                        "rename the file to use only a-z, 0-9 and dashes, like \"{}.md\"",
+                        suggest_id(id)
+                    )),
+                );
+            } else if let Some(&first) = self.ids.actors.get(id) {
+                let first = raw.actors[self.order.actors.at(first)].1.file;
+                let first = self.file(first).path.clone();
+                self.diagnostics.push(
+                    Diagnostic::whole_file(
+                        Severity::Error,
+                        &path,
+                        format!("two actor files have the id `{id}`"),
+                    )
+                    .help(format!(
+                        "{first} has it too: actor ids are file names, so rename one of the two files"
+                    )),
+                );
+            } else {
+                let index = self.order.actors.index(at);
+                self.ids.actors.insert(id.clone(), index);
+            }
+        }
+        let mut event_places: HashMap<String, (FileId, usize)> = HashMap::new();
+        for (at, (file, event)) in raw.events.iter().enumerate() {
+            let id = event.id.get_ref();
+            if !self.check_id(*file, event.id.span(), id, "event") {
+                continue;
+            }
+            if let Some((first_file, first_start)) = event_places.get(id).copied() {
+                let first = self.file(first_file);
+                let line = first.text[..first_start].matches('\n').count() + 1;
+                let help = format!(
+                    "it is already used at {}:{line}; give this event another id",
+                    first.path
+                );
+                self.error(
+                    *file,
+                    event.id.span(),
+                    format!("duplicate event id `{id}`"),
+                    help,
+                );
+                continue;
+            }
+            event_places.insert(id.clone(), (*file, event.id.span().start));
+            let index = self.order.events.index(at);
+            self.ids.events.insert(id.clone(), index);
+        }
+        for (index, (file, source)) in raw.sources.iter().enumerate() {
+            let id = source.id.get_ref();
+            if !self.check_id(*file, source.id.span(), id, "source") {
+                continue;
+            }
+            if let Some(&first) = self.ids.sources.get(id) {
+                let (first_file, first_source) = &raw.sources[first];
+                let first_file = self.file(*first_file);
+                let line = first_file.text[..first_source.id.span().start]
+                    .matches('\n')
+                    .count()
+                    + 1;
+                let help = format!(
+                    "it is already used at {}:{line}; give this source another id, or remove one of the two",
+                    first_file.path
+                );
+                self.error(
+                    *file,
+                    source.id.span(),
+                    format!("duplicate source id `{id}`"),
+                    help,
+                );
+                continue;
+            }
+            self.ids.sources.insert(id.clone(), index);
+        }
+    }
+
+    /// Resolves an id naming an actor, event or source, with "did you mean".
+    pub(super) fn reference(
+        &mut self,
+        file: FileId,
+        value: &Spanned<String>,
+        kind: Named,
+    ) -> Option<usize> {
+        let id = value.get_ref();
+        let (table, ref_kind) = match kind {
+            Named::Actor => (&self.ids.actors, Some(RefKind::Actor)),
+            Named::Event => (&self.ids.events, Some(RefKind::Event)),
+            Named::Source => (&self.ids.sources, None),
+        };
+        let is_broken = match ref_kind {
+            Some(k) => self.ids.broken.contains(&(k, id.clone())),
+            None => self.ids.broken_sources.contains(id),
+        };
+        if is_broken {
+            return None;
+        }
+        if let Some(index) = table.get(id) {
+            match kind {
+                Named::Actor => self.actor_uses[*index] += 1,
+                Named::Source => self.source_uses[*index] += 1,
+                Named::Event => {}
+            }
+            return Some(*index);
+        }
+        let (noun, create) = match kind {
+            Named::Actor => ("actor", format!("create content/actors/{id}.md")),
+            Named::Event => (
+                "event",
+                format!("add an [[event]] with id = \"{id}\" under content/events/"),
+            ),
+            Named::Source => (
+                "source",
+                format!("add a [[source]] with id = \"{id}\" to content/sources.toml"),
+            ),
+        };
+        let help = match closest(id, table.keys().map(String::as_str)) {
+            Some(near) => format!("did you mean `{near}`?"),
+            None => format!(
+                "write the id of an existing {noun} ({}), or {create}",
+                listing(table.keys().map(String::as_str).collect(), noun)
+            ),
+        };
+        self.error(file, value.span(), format!("unknown {noun} `{id}`"), help);
+        None
+    }
+
+    pub(super) fn references(
+        &mut self,
+        file: FileId,
+        values: &[Spanned<String>],
+        kind: Named,
+    ) -> Vec<usize> {
+        values
+            .iter()
+            .filter_map(|value| self.reference(file, value, kind))
+            .collect()
+    }
+}
+
+/// "like [text](actor:anna); the actors are anna, bob and club", for help lines.
+pub(super) fn listing(mut ids: Vec<&str>, scheme: &str) -> String {
+    ids.sort_unstable();
+    match ids.as_slice() {
+        [] => format!("there is no {scheme} yet"),
+        [one] => format!("the only one is `{one}`"),
+        few if few.len() <= 8 => format!(
+            "one of {}",
+            few.iter()
+                .map(|id| format!("`{id}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        many => format!("{} ids exist, like `{}`", many.len(), many[0]),
+    }
+}
+
+#[derive(Clone, Copy)]
+pub(super) enum Named {
+    Actor,
+    Event,
+    Source,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn section_slugs_drop_the_leading_number() {
+        assert_eq!(
+            section_slug("content/story/01-what-happened.md"),
+            "what-happened"
+        );
+        assert_eq!(section_slug("content/story/history.md"), "history");
+        assert_eq!(section_slug("content/story/2025-june.md"), "june");
+    }
+
+    #[test]
+    fn suggested_ids_are_valid() {
+        assert_eq!(suggest_id("Ziyaddin Safarov!"), "ziyaddin-safarov");
+        assert!(is_valid_id(&suggest_id("  Two -- words ")));
+    }
+}

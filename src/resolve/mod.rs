@@ -1,0 +1,174 @@
+//! Raw content -> validated [`Story`]: ids, references, dates, ordering.
+//!
+//! Steps: read the site settings (`site`); put actors and events in the
+//! story's order (`order`), so that each id is given its final index; give
+//! every section, event, actor and source its id, checking syntax and
+//! duplicates (`ids`); render every Markdown field ahead, on all cores
+//! (`fields`); then convert each item, resolving the ids it names and
+//! checking its Markdown and dates (`sections`, `actors`, `events`,
+//! `sources`, `dates`); then warn about loose ends; then sort the rest and
+//! build the derived indexes once (`assembly`). Every problem becomes a
+//! diagnostic; nothing stops at the first one.
+//! This module holds what every step shares: the run's state and helpers.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use toml::Spanned;
+
+use crate::diagnostics::{Diagnostics, Severity, SourceFile, closest};
+use crate::load::{FileId, RawStory};
+use crate::model::{LinkSite, Story};
+
+mod actors;
+mod assembly;
+mod dates;
+mod events;
+mod fields;
+mod ids;
+mod order;
+mod sections;
+mod site;
+mod sources;
+
+pub use dates::guess_date;
+pub use events::is_image_path;
+pub use fields::MarkdownCache;
+pub use ids::{section_slug, suggest_id};
+
+use assembly::assemble;
+use fields::{Field, Prerendered, prerender};
+use ids::Ids;
+use order::Order;
+
+/// What the build was asked to include.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ResolveOptions {
+    pub drafts: bool,
+}
+
+/// One run: the raw story, its ids, and what the steps gather on the way.
+struct Resolve<'a> {
+    raw: &'a RawStory,
+    order: &'a Order,
+    ids: Ids,
+    diagnostics: &'a mut Diagnostics,
+    /// How often each actor (by story index) and source is named anywhere,
+    /// for warnings.
+    actor_uses: Vec<usize>,
+    source_uses: Vec<usize>,
+    /// Every link to another website, where it is written.
+    links: Vec<LinkSite>,
+    /// Markdown fields rendered ahead, in parallel: see [`prerender`].
+    prerendered: HashMap<Field, Prerendered>,
+}
+
+/// Validates the raw story. Returns `None` when any error was found.
+pub fn resolve(
+    raw: &RawStory,
+    options: ResolveOptions,
+    diagnostics: &mut Diagnostics,
+) -> Option<Story> {
+    resolve_cached(raw, options, diagnostics, None)
+}
+
+/// [`resolve`], taking Markdown rendered by an earlier build from `cache`
+/// where it can, and leaving this build's in it.
+pub fn resolve_cached(
+    raw: &RawStory,
+    options: ResolveOptions,
+    diagnostics: &mut Diagnostics,
+    cache: Option<&mut MarkdownCache>,
+) -> Option<Story> {
+    let order = Order::of(raw);
+    let mut r = Resolve {
+        raw,
+        order: &order,
+        ids: Ids::default(),
+        diagnostics,
+        actor_uses: vec![0; raw.actors.len()],
+        source_uses: vec![0; raw.sources.len()],
+        links: Vec::new(),
+        prerendered: HashMap::new(),
+    };
+    let site = r.site();
+    r.collect_ids(options);
+    r.prerendered = prerender(raw, &r.ids, options, cache);
+    let sections = r.sections();
+    let actors = r.actors();
+    let events = r.events();
+    let sources = r.sources();
+    let updates = r.updates();
+    let eras = r.eras();
+    r.warn_unused_actors();
+    r.warn_unused_sources();
+    if r.diagnostics.has_errors() {
+        return None;
+    }
+    let mut story = assemble(site?, sections, events, actors, sources, updates, eras);
+    r.links.sort_by(|a, b| {
+        (&a.at.path, a.at.line, a.at.column).cmp(&(&b.at.path, b.at.line, b.at.column))
+    });
+    story.links = r.links;
+    Some(story)
+}
+
+impl Resolve<'_> {
+    fn file(&self, id: FileId) -> &SourceFile {
+        self.raw.file(id)
+    }
+
+    fn error(&mut self, file: FileId, span: Range<usize>, message: String, help: String) {
+        let file = self.raw.file(file);
+        self.diagnostics.error_help(file, span, message, help);
+    }
+
+    /// A value from a fixed list (`kind`, `stance`, `status`), with the list in the help.
+    fn enumerated<T: Copy>(
+        &mut self,
+        file: FileId,
+        value: &Spanned<String>,
+        all: &[T],
+        name: fn(T) -> &'static str,
+        what: &str,
+    ) -> Option<T> {
+        let text = value.get_ref();
+        if let Some(found) = all.iter().copied().find(|v| name(*v) == text) {
+            return Some(found);
+        }
+        let names: Vec<&str> = all.iter().map(|v| name(*v)).collect();
+        let help = match closest(&text.to_lowercase(), names.iter().copied()) {
+            Some(near) => format!(
+                "did you mean \"{near}\"? write one of: {}",
+                names.join(", ")
+            ),
+            None => format!("write one of: {}", names.join(", ")),
+        };
+        self.error(file, value.span(), format!("`{text}` is not {what}"), help);
+        None
+    }
+
+    /// Remembers where a link to another website is written, for `check --links`.
+    fn link_site(&mut self, file: FileId, span: Range<usize>, url: &str) {
+        let at = self.raw.file(file).diagnostic(Severity::Error, span, "");
+        self.links.push(LinkSite {
+            url: url.to_string(),
+            at,
+        });
+    }
+
+    /// A file the site shows from static/ must be there.
+    fn check_static(&mut self, file: FileId, span: Range<usize>, path: &str) {
+        let statics = &self.raw.static_paths;
+        if statics.contains(path) {
+            return;
+        }
+        let help = match closest(path, statics.iter().map(String::as_str)) {
+            Some(near) => format!("did you mean \"{near}\"? paths are relative to static/"),
+            None => format!(
+                "put the file at static/{path}, or correct the path (it is relative to static/)"
+            ),
+        };
+        self.error(file, span, format!("there is no file static/{path}"), help);
+    }
+}
