@@ -233,8 +233,8 @@ pub fn check_base_url(text: &str, name: &str) -> Result<String, BadBaseUrl> {
     Ok(url)
 }
 
-/// What to write for an address without its `https://`.
-fn web_address_help(text: &str) -> String {
+/// What to write for an address that is not http(s): "www.x.org" -> "https://www.x.org".
+pub fn web_address_help(text: &str) -> String {
     let bare = text.trim();
     if bare.contains("://") || bare.contains(':') || bare.contains(' ') || !bare.contains('.') {
         "write the full web address, starting with https://".to_string()

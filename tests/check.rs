@@ -214,6 +214,7 @@ cases!(assert_error_case:
     // Addresses and media
     a_source_url_without_https_suggests_the_full_address,
     a_javascript_archive_url_is_refused,
+    a_base_url_that_could_break_out_of_its_attribute_is_refused,
     an_image_without_alt_text_is_an_error,
     a_picture_missing_from_static_suggests_the_closest_file,
     // Templates

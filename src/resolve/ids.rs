@@ -2,6 +2,7 @@
 //! its form and for duplicates; then the ids an item names are resolved,
 //! with "did you mean" when one is unknown.
 
+use crate::plan::{Kind, Route};
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
@@ -45,12 +46,15 @@ impl Resolver for Ids {
             RefKind::Actor => self
                 .actors
                 .contains_key(id)
-                .then(|| format!("actors/{id}/")),
+                .then(|| Route::actor(id).href()),
             RefKind::Event => self
                 .events
                 .contains_key(id)
-                .then(|| format!("events/{id}/")),
-            RefKind::Section => self.sections.contains_key(id).then(|| format!("#{id}")),
+                .then(|| Route::event(id).href()),
+            RefKind::Section => self
+                .sections
+                .contains_key(id)
+                .then(|| Route::one(Kind::Story).anchor(id)),
         }
     }
 }

@@ -3,29 +3,20 @@
 
 use super::Resolve;
 use crate::model::Site;
+use crate::plan;
 
 impl Resolve<'_> {
     pub(super) fn site(&mut self) -> Option<Site> {
         let (file, raw) = self.raw.site.as_ref()?;
         let file = *file;
-        let mut base_url = raw.base_url.get_ref().trim().to_string();
-        if !(base_url.starts_with("https://") || base_url.starts_with("http://")) {
-            let help = if base_url.contains("://") || !base_url.contains('.') {
-                "write where the site will be published, like \"https://example.org/my-story/\""
-                    .to_string()
-            } else {
-                web_address_help(&base_url)
-            };
-            self.error(
-                file,
-                raw.base_url.span(),
-                "`base_url` must be a full http(s) address".into(),
-                help,
-            );
-        }
-        if !base_url.ends_with('/') {
-            base_url.push('/');
-        }
+        let given = raw.base_url.get_ref();
+        let base_url = match plan::check_base_url(given, "`base_url`") {
+            Ok(base_url) => base_url,
+            Err(bad) => {
+                self.error(file, raw.base_url.span(), bad.message, bad.help);
+                format!("{}/", given.trim().trim_end_matches('/'))
+            }
+        };
         let language = raw
             .language
             .as_ref()
@@ -52,19 +43,6 @@ impl Resolve<'_> {
             updated,
             minify: raw.minify,
         })
-    }
-}
-
-/// What to write for an address that is not http(s): "www.x.org" -> "https://www.x.org".
-pub(super) fn web_address_help(text: &str) -> String {
-    let bare = text.trim();
-    if bare.contains("://") || bare.contains(':') || bare.contains(' ') || !bare.contains('.') {
-        "write the full web address, starting with https://".to_string()
-    } else {
-        format!(
-            "write the full web address: \"https://{}\"",
-            bare.trim_start_matches('/')
-        )
     }
 }
 

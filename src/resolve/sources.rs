@@ -2,8 +2,8 @@
 //! date; and a warning for each source that nothing cites.
 
 use super::Resolve;
-use super::site::web_address_help;
 use crate::model::Source;
+use crate::plan::web_address_help;
 
 impl Resolve<'_> {
     pub(super) fn sources(&mut self) -> Vec<Source> {
