@@ -262,10 +262,16 @@ pub(super) fn deserialize<T: DeserializeOwned>(
     None
 }
 
+/// The unknown key and the keys allowed, from serde's "unknown field" message.
+fn unknown_field(message: &str) -> Option<(&str, Vec<&str>)> {
+    let (unknown, expected) = message.strip_prefix("unknown field `")?.split_once('`')?;
+    Some((unknown, expected.split('`').skip(1).step_by(2).collect()))
+}
+
 /// The allowed key closest to an unknown one, from serde's "unknown field" message.
 fn misspelt(message: &str) -> Option<&str> {
-    let (unknown, expected) = message.strip_prefix("unknown field `")?.split_once('`')?;
-    closest(unknown, expected.split('`').skip(1).step_by(2))
+    let (unknown, allowed) = unknown_field(message)?;
+    closest(unknown, allowed)
 }
 
 /// A diagnostic at `span`, or about the whole file when there is none.
@@ -476,12 +482,9 @@ fn explain_serde_error(
     let key = found
         .and_then(|f| f.path.last())
         .map_or("", |(name, _)| name.as_str());
-    if let Some(rest) = message.strip_prefix("unknown field `")
-        && let Some((unknown, expected)) = rest.split_once('`')
-    {
-        let allowed: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+    if let Some((unknown, allowed)) = unknown_field(message) {
         let listed = allowed.join(", ");
-        let help = match misspelt(message) {
+        let help = match closest(unknown, allowed) {
             Some(near) => format!("did you mean `{near}`? the keys allowed here are: {listed}"),
             None => format!("remove it, or use one of the keys allowed here: {listed}"),
         };
