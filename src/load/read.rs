@@ -106,11 +106,13 @@ fn ids_in(table: &DeTable<'_>, name: &str) -> Vec<String> {
     let Some(DeValue::Array(array)) = table.get(name).map(Spanned::get_ref) else {
         return Vec::new();
     };
-    array
-        .iter()
-        .filter_map(|element| element.get_ref().get("id"))
-        .filter_map(|id| id.get_ref().as_str().map(str::to_string))
-        .collect()
+    array.iter().filter_map(id_of).collect()
+}
+
+/// The `id` of one `[[name]]` table, when it is text.
+fn id_of(table: &Spanned<DeValue<'_>>) -> Option<String> {
+    let id = table.get_ref().get("id")?;
+    id.get_ref().as_str().map(str::to_string)
 }
 
 pub fn file_stem(path: &str) -> &str {
@@ -507,11 +509,7 @@ fn parse_tables<T: DeserializeOwned>(
         match value.into_inner() {
             DeValue::Array(array) => {
                 for element in array {
-                    let id = element
-                        .get_ref()
-                        .get("id")
-                        .and_then(|id| id.get_ref().as_str())
-                        .map(str::to_string);
+                    let id = id_of(&element);
                     let header = element.span();
                     match deserialize(file, element, name, Some(header), diagnostics) {
                         Some(item) => items.push(item),
