@@ -1,0 +1,459 @@
+//! Reads `content/` into raw structs that remember where each value came from.
+//!
+//! Steps: find the files, read each one (UTF-8, byte-order mark, empty files),
+//! split front matter from Markdown, and deserialize TOML strictly: every
+//! `[[event]]`, `[[source]]`... table on its own, so that one bad table does not
+//! hide the problems in the next. Nothing here knows whether an id exists;
+//! that is `resolve`'s job.
+//!
+//! This file: what a load gives (the `Raw*` structs, and [`StringMap`] for
+//! places inside their TOML strings), and putting the files together in a
+//! fixed order once each has been parsed on its own, in parallel. `read` finds,
+//! reads and parses each file; `explain` turns the TOML and serde libraries'
+//! errors into diagnostics an editor can act on.
+
+mod explain;
+mod read;
+
+use std::collections::HashMap;
+use std::fs;
+use std::ops::Range;
+use std::path::Path;
+
+use serde::Deserialize;
+use toml::Spanned;
+use toml::value::Datetime;
+
+use rayon::prelude::*;
+
+use crate::diagnostics::{Diagnostic, Diagnostics, Severity, SourceFile};
+use read::{list, parse_file, warn_about_unknown_entries};
+
+pub use read::{
+    FrontMatterError, file_stem, files_under, is_editor_litter, relative, split_front_matter,
+};
+
+/// Index of a file in [`RawStory::files`].
+pub type FileId = usize;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSite {
+    pub title: Spanned<String>,
+    pub subtitle: Option<String>,
+    pub description: Option<String>,
+    pub base_url: Spanned<String>,
+    pub language: Option<Spanned<String>>,
+    pub published: Option<Spanned<Datetime>>,
+    pub updated: Option<Spanned<Datetime>>,
+    /// Minify the HTML and CSS the build writes.
+    #[serde(default)]
+    pub minify: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSection {
+    pub title: Spanned<String>,
+    pub weight: Option<i64>,
+    pub summary: Option<String>,
+    #[serde(default)]
+    pub draft: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawMedia {
+    pub src: Spanned<String>,
+    pub alt: Option<String>,
+    pub caption: Option<Spanned<String>>,
+    pub credit: Option<String>,
+    /// Other sizes of the same picture: `["images/x-480.jpg 480w", ...]`.
+    #[serde(default)]
+    pub srcset: Vec<Spanned<String>>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAccount {
+    pub actor: Spanned<String>,
+    pub claim: Spanned<String>,
+    pub stance: Option<Spanned<String>>,
+    pub status: Option<Spanned<String>>,
+    #[serde(default)]
+    pub sources: Vec<Spanned<String>>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawEvent {
+    pub id: Spanned<String>,
+    pub date: Spanned<String>,
+    #[serde(default)]
+    pub approximate: bool,
+    pub end_date: Option<Spanned<String>>,
+    pub title: Spanned<String>,
+    pub summary: Option<Spanned<String>>,
+    #[serde(default)]
+    pub actors: Vec<Spanned<String>>,
+    pub place: Option<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    #[serde(default)]
+    pub sources: Vec<Spanned<String>>,
+    pub media: Option<Spanned<RawMedia>>,
+    #[serde(default)]
+    pub accounts: Vec<Spanned<RawAccount>>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRelation {
+    pub to: Spanned<String>,
+    pub kind: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawActor {
+    pub name: Spanned<String>,
+    pub kind: Spanned<String>,
+    pub role: Option<String>,
+    pub country: Option<String>,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    #[serde(default)]
+    pub relations: Vec<RawRelation>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSource {
+    pub id: Spanned<String>,
+    pub title: String,
+    pub publisher: Option<String>,
+    pub url: Option<Spanned<String>>,
+    pub accessed: Option<Spanned<Datetime>>,
+    pub archive_url: Option<Spanned<String>>,
+    pub language: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawUpdate {
+    pub date: Spanned<Datetime>,
+    pub kind: Spanned<String>,
+    pub note: Spanned<String>,
+    #[serde(default)]
+    pub events: Vec<Spanned<String>>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawEra {
+    pub title: String,
+    pub start: Spanned<String>,
+    pub end: Option<Spanned<String>>,
+}
+
+/// A Markdown file's parts: TOML front matter and the body, with the body's offset.
+#[derive(Debug, Clone)]
+pub struct Document<T> {
+    pub file: FileId,
+    pub front: T,
+    pub body: Range<usize>,
+}
+
+/// Everything read from `content/`, unvalidated.
+#[derive(Debug, Default)]
+pub struct RawStory {
+    pub files: Vec<SourceFile>,
+    pub site: Option<(FileId, RawSite)>,
+    pub sections: Vec<Document<RawSection>>,
+    pub events: Vec<(FileId, RawEvent)>,
+    /// Actor documents with their id, the file stem.
+    pub actors: Vec<(String, Document<RawActor>)>,
+    pub sources: Vec<(FileId, RawSource)>,
+    pub updates: Vec<(FileId, RawUpdate)>,
+    pub eras: Vec<(FileId, RawEra)>,
+    /// Ids of items that exist but could not be read (their error is reported),
+    /// so references to them do not pile up as more errors.
+    pub broken: BrokenIds,
+    /// Every file the site will have from static/ (built-in or the story's), by path.
+    pub static_paths: std::collections::BTreeSet<String>,
+}
+
+#[derive(Debug, Default)]
+pub struct BrokenIds {
+    pub sections: Vec<String>,
+    pub events: Vec<String>,
+    pub actors: Vec<String>,
+    pub sources: Vec<String>,
+}
+
+impl RawStory {
+    pub fn file(&self, id: FileId) -> &SourceFile {
+        &self.files[id]
+    }
+}
+
+/// Reads the story under `root`. Problems go to `diagnostics`; what could be read is returned.
+pub fn load(root: &Path, diagnostics: &mut Diagnostics) -> RawStory {
+    load_with(root, diagnostics, None)
+}
+
+/// [`load`], reusing what `cache` holds for files whose bytes have not
+/// changed since it was filled, and filling it with what was parsed now.
+pub fn load_cached(root: &Path, diagnostics: &mut Diagnostics, cache: &mut LoadCache) -> RawStory {
+    load_with(root, diagnostics, Some(cache))
+}
+
+/// Files are parsed in parallel, then put together in a fixed order.
+fn load_with(
+    root: &Path,
+    diagnostics: &mut Diagnostics,
+    cache: Option<&mut LoadCache>,
+) -> RawStory {
+    let mut story = RawStory::default();
+    let content = root.join("content");
+    if !content.is_dir() {
+        diagnostics.push(
+            Diagnostic::whole_file(Severity::Error, "content", "no `content/` folder here")
+                .help("run explainer in a story folder, point --root at one, or start one with `explainer init DIR`"),
+        );
+        return story;
+    }
+    warn_about_unknown_entries(&content, diagnostics);
+
+    let mut jobs: Vec<(String, Kind)> = Vec::new();
+    if !content.join("site.toml").exists() {
+        diagnostics.push(
+            Diagnostic::whole_file(Severity::Error, "content/site.toml", "the site file is missing")
+                .help("create content/site.toml with at least two lines:\ntitle = \"The story's title\"\nbase_url = \"https://example.org/my-story/\""),
+        );
+    } else {
+        jobs.push(("content/site.toml".into(), Kind::Site));
+    }
+    for (folder, ext, kind) in [
+        ("content/story", "md", Kind::Section),
+        ("content/events", "toml", Kind::Events),
+        ("content/actors", "md", Kind::Actor),
+    ] {
+        let paths = list(root, folder, ext, diagnostics);
+        jobs.extend(paths.into_iter().map(|path| (path, kind)));
+    }
+    for (name, kind) in [
+        ("sources.toml", Kind::Sources),
+        ("updates.toml", Kind::Updates),
+        ("eras.toml", Kind::Eras),
+    ] {
+        if content.join(name).exists() {
+            jobs.push((format!("content/{name}"), kind));
+        }
+    }
+
+    // A file's path says what kind it is, so its bytes alone decide reuse.
+    let seen = cache.as_deref().map(|c| &c.files);
+    let parsed: Vec<(String, Option<Vec<u8>>, Parsed)> = jobs
+        .into_par_iter()
+        .map(|(path, kind)| {
+            let bytes = fs::read(root.join(&path));
+            let parsed = match (&bytes, seen.and_then(|files| files.get(&path))) {
+                (Ok(bytes), Some((before, parsed))) if before == bytes => parsed.clone(),
+                _ => parse_file(&path, kind, bytes.as_deref()),
+            };
+            // The bytes are kept only for the cache.
+            let kept = seen.map(|_| bytes.unwrap_or_default());
+            (path, kept, parsed)
+        })
+        .collect();
+
+    let mut kept = HashMap::new();
+    for (path, bytes, parsed) in parsed {
+        match bytes {
+            Some(bytes) => {
+                story.add(&path, parsed.clone(), diagnostics);
+                kept.insert(path, (bytes, parsed));
+            }
+            None => story.add(&path, parsed, diagnostics),
+        }
+    }
+    if let Some(cache) = cache {
+        cache.files = kept;
+    }
+    story
+}
+
+/// What [`load_cached`] keeps between builds: each file's bytes and what they gave.
+#[derive(Debug, Default)]
+pub struct LoadCache {
+    files: HashMap<String, (Vec<u8>, Parsed)>,
+}
+
+/// Which kind of content a file holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Site,
+    Section,
+    Events,
+    Actor,
+    Sources,
+    Updates,
+    Eras,
+}
+
+/// What one file gave, before it has a [`FileId`].
+#[derive(Debug, Clone)]
+struct Parsed {
+    kind: Kind,
+    file: Option<SourceFile>,
+    items: Items,
+    /// Ids of the items it defines that could not be read.
+    broken: Vec<String>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+#[derive(Debug, Clone)]
+enum Items {
+    Site(Option<RawSite>),
+    Section(Option<Document<RawSection>>),
+    Events(Vec<RawEvent>),
+    Actor(Option<Document<RawActor>>),
+    Sources(Vec<RawSource>),
+    Updates(Vec<RawUpdate>),
+    Eras(Vec<RawEra>),
+}
+
+impl Items {
+    fn empty(kind: Kind) -> Items {
+        match kind {
+            Kind::Site => Items::Site(None),
+            Kind::Section => Items::Section(None),
+            Kind::Events => Items::Events(Vec::new()),
+            Kind::Actor => Items::Actor(None),
+            Kind::Sources => Items::Sources(Vec::new()),
+            Kind::Updates => Items::Updates(Vec::new()),
+            Kind::Eras => Items::Eras(Vec::new()),
+        }
+    }
+}
+
+impl RawStory {
+    /// Adds what one file gave, numbering the file.
+    fn add(&mut self, path: &str, parsed: Parsed, diagnostics: &mut Diagnostics) {
+        for diagnostic in parsed.diagnostics {
+            diagnostics.push(diagnostic);
+        }
+        let id = self.files.len();
+        if let Some(file) = parsed.file {
+            self.files.push(file);
+        }
+        match parsed.items {
+            Items::Site(site) => self.site = site.map(|site| (id, site)),
+            Items::Section(Some(doc)) => self.sections.push(Document { file: id, ..doc }),
+            Items::Actor(Some(doc)) => {
+                let stem = file_stem(path).to_string();
+                self.actors.push((stem, Document { file: id, ..doc }));
+            }
+            Items::Section(None) | Items::Actor(None) => {}
+            Items::Events(events) => self.events.extend(events.into_iter().map(|e| (id, e))),
+            Items::Sources(sources) => {
+                self.sources = sources.into_iter().map(|s| (id, s)).collect()
+            }
+            Items::Updates(updates) => {
+                self.updates = updates.into_iter().map(|u| (id, u)).collect()
+            }
+            Items::Eras(eras) => self.eras = eras.into_iter().map(|e| (id, e)).collect(),
+        }
+        let broken = parsed.broken;
+        match parsed.kind {
+            Kind::Section => self.broken.sections.extend(broken),
+            Kind::Events => self.broken.events.extend(broken),
+            Kind::Actor => self.broken.actors.extend(broken),
+            Kind::Sources => self.broken.sources = broken,
+            Kind::Site | Kind::Updates | Kind::Eras => {}
+        }
+    }
+}
+
+/// Maps byte offsets in a TOML string's value back to the file, across
+/// escapes (`\"`, `\u00e9`, a line-ending backslash) and CRLF line breaks, so
+/// a Markdown span inside the value points at its exact line and column.
+#[derive(Debug)]
+pub struct StringMap {
+    /// (offset in the value, offset in the file) at the start and after each
+    /// place where the two stop advancing together.
+    marks: Vec<(usize, usize)>,
+}
+
+impl StringMap {
+    /// `None` when the value's source is not a string literal the map can follow.
+    pub fn new(file: &SourceFile, value: &Spanned<String>) -> Option<StringMap> {
+        let span = value.span();
+        let raw = file.text.get(span.clone())?;
+        let quote = raw.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+        let multi = raw.starts_with("\"\"\"") || raw.starts_with("'''");
+        let open = if multi { 3 } else { 1 };
+        let mut inner = raw.get(open..raw.len().checked_sub(open)?)?;
+        let mut start = span.start + open;
+        if multi {
+            let trimmed = inner
+                .strip_prefix("\r\n")
+                .or_else(|| inner.strip_prefix('\n'))
+                .unwrap_or(inner);
+            start += inner.len() - trimmed.len();
+            inner = trimmed;
+        }
+        let decoded = value.get_ref().as_bytes();
+        let source = inner.as_bytes();
+        let (mut i, mut j) = (0, 0);
+        let mut marks = vec![(0, start)];
+        while i < source.len() {
+            if source[i..].starts_with(b"\r\n") && decoded[j..].starts_with(b"\n") {
+                i += 2;
+                j += 1;
+            } else if quote == '"' && source[i] == b'\\' {
+                let next = *source.get(i + 1)?;
+                if next.is_ascii_whitespace() {
+                    // A line-ending backslash drops the break and the spaces after it.
+                    i += 1;
+                    while i < source.len() && source[i].is_ascii_whitespace() {
+                        i += 1;
+                    }
+                } else {
+                    i += match next {
+                        b'u' => 6,
+                        b'U' => 10,
+                        b'x' => 4,
+                        _ => 2,
+                    };
+                    j += utf8_width(*decoded.get(j)?);
+                }
+            } else if source[i] == *decoded.get(j)? {
+                i += 1;
+                j += 1;
+                continue;
+            } else {
+                return None;
+            }
+            marks.push((j, start + i));
+        }
+        (i == source.len() && j == decoded.len()).then_some(StringMap { marks })
+    }
+
+    /// The file offset of byte `offset` of the value.
+    pub fn to_file(&self, offset: usize) -> usize {
+        let index = self.marks.partition_point(|&(at, _)| at <= offset);
+        let (at, file) = self.marks[index.saturating_sub(1)];
+        file + (offset - at)
+    }
+}
+
+fn utf8_width(first: u8) -> usize {
+    match first {
+        0xF0.. => 4,
+        0xE0.. => 3,
+        0xC0.. => 2,
+        _ => 1,
+    }
+}
