@@ -1,13 +1,209 @@
 //! The validated story: plain data that every later step reads.
 //!
 //! `resolve` builds it from the raw files; nothing downstream re-checks it.
-//! Ids are replaced by indices into the story's vectors, and the derived
-//! indexes (actor -> events, actor -> sections, ...) are built once here.
+//! Ids are replaced by typed indices into the story's collections
+//! ([`EventIx`] into [`Story::events`], [`ActorIx`] into [`Story::actors`],
+//! ...), and the derived indexes (actor -> events, actor -> sections, ...)
+//! are built once here.
 
 use std::cmp::Ordering;
 use std::fmt;
+use std::marker::PhantomData;
+use std::ops;
+
+use rayon::iter::{IndexedParallelIterator, IntoParallelIterator, ParallelIterator};
 
 use crate::markdown::Html;
+
+/// A position in one of the story's collections, typed by the collection,
+/// so that a source's index cannot look up an actor. `resolve` gives them
+/// out once it has put each collection in its order; [`IxVec`] reads them.
+pub trait Ix: Copy + Ord + Send + Sync {
+    /// The index of the item at `position` in its collection.
+    fn new(position: usize) -> Self;
+    /// The item's position in its collection.
+    fn position(self) -> usize;
+}
+
+/// Index types: plain `usize`s that only their own collection accepts.
+macro_rules! typed_indices {
+    ($($(#[$doc:meta])* $name:ident,)*) => {$(
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub struct $name(usize);
+
+        impl Ix for $name {
+            #[inline]
+            fn new(position: usize) -> Self {
+                $name(position)
+            }
+
+            #[inline]
+            fn position(self) -> usize {
+                self.0
+            }
+        }
+    )*};
+}
+
+/// Collections not typed yet: the next commits type them, then this goes.
+impl Ix for usize {
+    fn new(position: usize) -> Self {
+        position
+    }
+
+    fn position(self) -> usize {
+        self
+    }
+}
+
+typed_indices! {
+    /// An actor's index in [`Story::actors`].
+    ActorIx,
+    /// A source's index in [`Story::sources`].
+    SourceIx,
+}
+
+/// A vector that only its own index type can index: the story's collections,
+/// and the tables derived from them (for each actor, for each event).
+#[derive(Debug, Clone)]
+pub struct IxVec<I, T> {
+    items: Vec<T>,
+    ix: PhantomData<fn(I) -> I>,
+}
+
+impl<I, T> Default for IxVec<I, T> {
+    fn default() -> Self {
+        IxVec {
+            items: Vec::new(),
+            ix: PhantomData,
+        }
+    }
+}
+
+impl<I: Ix, T> IxVec<I, T> {
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    pub fn iter(&self) -> std::slice::Iter<'_, T> {
+        self.items.iter()
+    }
+
+    pub fn iter_mut(&mut self) -> std::slice::IterMut<'_, T> {
+        self.items.iter_mut()
+    }
+
+    /// Each item with its index, in order.
+    pub fn indexed(&self) -> impl DoubleEndedIterator<Item = (I, &T)> + ExactSizeIterator {
+        self.items
+            .iter()
+            .enumerate()
+            .map(|(at, item)| (I::new(at), item))
+    }
+
+    /// Every index, in order.
+    pub fn indices(&self) -> impl DoubleEndedIterator<Item = I> + ExactSizeIterator + use<I, T> {
+        (0..self.items.len()).map(I::new)
+    }
+
+    /// Every index, in order, for work spread over all cores.
+    pub fn par_indices(&self) -> impl IndexedParallelIterator<Item = I> + use<I, T> {
+        (0..self.items.len()).into_par_iter().map(I::new)
+    }
+
+    pub fn get(&self, ix: I) -> Option<&T> {
+        self.items.get(ix.position())
+    }
+
+    pub fn first(&self) -> Option<&T> {
+        self.items.first()
+    }
+
+    /// The index before `ix`, if there is one.
+    pub fn previous(&self, ix: I) -> Option<I> {
+        ix.position().checked_sub(1).map(I::new)
+    }
+
+    /// The index after `ix`, if there is one.
+    pub fn next(&self, ix: I) -> Option<I> {
+        let next = ix.position() + 1;
+        (next < self.items.len()).then(|| I::new(next))
+    }
+
+    /// The items after `ix`.
+    pub fn after(&self, ix: I) -> &[T] {
+        &self.items[ix.position() + 1..]
+    }
+
+    /// A table with an entry for each item, made from it.
+    pub fn map<U>(&self, f: impl FnMut(&T) -> U) -> IxVec<I, U> {
+        self.items.iter().map(f).collect()
+    }
+}
+
+impl<I: Ix, T> ops::Index<I> for IxVec<I, T> {
+    type Output = T;
+
+    #[inline]
+    fn index(&self, ix: I) -> &T {
+        &self.items[ix.position()]
+    }
+}
+
+impl<I: Ix, T> ops::IndexMut<I> for IxVec<I, T> {
+    #[inline]
+    fn index_mut(&mut self, ix: I) -> &mut T {
+        &mut self.items[ix.position()]
+    }
+}
+
+/// The items in the order they will be indexed in.
+impl<I, T> From<Vec<T>> for IxVec<I, T> {
+    fn from(items: Vec<T>) -> Self {
+        IxVec {
+            items,
+            ix: PhantomData,
+        }
+    }
+}
+
+impl<I, T> FromIterator<T> for IxVec<I, T> {
+    fn from_iter<It: IntoIterator<Item = T>>(items: It) -> Self {
+        IxVec::from(items.into_iter().collect::<Vec<T>>())
+    }
+}
+
+impl<'a, I, T> IntoIterator for &'a IxVec<I, T> {
+    type Item = &'a T;
+    type IntoIter = std::slice::Iter<'a, T>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.items.iter()
+    }
+}
+
+impl<'a, I, T> IntoIterator for &'a mut IxVec<I, T> {
+    type Item = &'a mut T;
+    type IntoIter = std::slice::IterMut<'a, T>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.items.iter_mut()
+    }
+}
+
+impl<I, T> IntoIterator for IxVec<I, T> {
+    type Item = T;
+    type IntoIter = std::vec::IntoIter<T>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.items.into_iter()
+    }
+}
 
 /// A date known to a year, a month or a day: "2025", "2025-06", "2025-06-27".
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -320,7 +516,7 @@ pub struct Section {
     pub draft: bool,
     pub body: Html,
     /// The actors its text cross-references, in actor order.
-    pub mentions: Vec<usize>,
+    pub mentions: Vec<ActorIx>,
     /// The pictures its shortcodes embed; picture `n` replaces `embed_marker(n)` in `body`.
     pub embeds: Vec<Embed>,
 }
@@ -331,10 +527,10 @@ pub enum Embed {
     /// The visual timeline of the events with this tag, or of this actor, or all.
     Timeline {
         tag: Option<String>,
-        actor: Option<usize>,
+        actor: Option<ActorIx>,
     },
     /// The map around one actor, or of all of them.
-    Map { actor: Option<usize> },
+    Map { actor: Option<ActorIx> },
 }
 
 #[derive(Debug, Clone)]
@@ -353,11 +549,11 @@ pub struct Media {
 
 #[derive(Debug, Clone)]
 pub struct Account {
-    pub actor: usize,
+    pub actor: ActorIx,
     pub claim: Html,
     pub stance: Stance,
     pub status: Status,
-    pub sources: Vec<usize>,
+    pub sources: Vec<SourceIx>,
 }
 
 #[derive(Debug, Clone)]
@@ -368,17 +564,17 @@ pub struct Event {
     pub approximate: bool,
     pub title: String,
     pub summary: Option<Html>,
-    pub actors: Vec<usize>,
+    pub actors: Vec<ActorIx>,
     pub place: Option<String>,
     pub tags: Vec<String>,
-    pub sources: Vec<usize>,
+    pub sources: Vec<SourceIx>,
     pub media: Option<Media>,
     pub accounts: Vec<Account>,
 }
 
 #[derive(Debug, Clone)]
 pub struct Relation {
-    pub to: usize,
+    pub to: ActorIx,
     pub kind: String,
 }
 
@@ -430,8 +626,8 @@ pub struct Story {
     /// keep the order they were written in (files by name, then tables).
     pub events: Vec<Event>,
     /// By name.
-    pub actors: Vec<Actor>,
-    pub sources: Vec<Source>,
+    pub actors: IxVec<ActorIx, Actor>,
+    pub sources: IxVec<SourceIx, Source>,
     /// Newest first.
     pub updates: Vec<Update>,
     pub eras: Vec<Era>,
@@ -452,13 +648,13 @@ pub struct LinkSite {
 #[derive(Debug, Clone, Default)]
 pub struct Index {
     /// For each actor, its events (indices into `events`, in date order).
-    pub actor_events: Vec<Vec<usize>>,
+    pub actor_events: IxVec<ActorIx, Vec<usize>>,
     /// For each actor, the sections that cross-reference it.
-    pub actor_sections: Vec<Vec<usize>>,
+    pub actor_sections: IxVec<ActorIx, Vec<usize>>,
     /// For each actor, the accounts it gave, as (event, account) indices.
-    pub actor_accounts: Vec<Vec<(usize, usize)>>,
+    pub actor_accounts: IxVec<ActorIx, Vec<(usize, usize)>>,
     /// For each actor, the relations other actors have to it, as (actor, relation).
-    pub relations_to: Vec<Vec<(usize, usize)>>,
+    pub relations_to: IxVec<ActorIx, Vec<(ActorIx, usize)>>,
     /// For each event, the updates that touched it, newest first.
     pub event_updates: Vec<Vec<usize>>,
 }

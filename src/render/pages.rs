@@ -17,7 +17,7 @@ use super::views::*;
 use crate::markdown::embed_marker;
 use crate::markdown::escape_html;
 use crate::model::*;
-use crate::plan::{self, Kind, Planned, Route};
+use crate::plan::{self, Item, Kind, Planned, Route};
 
 /// A page to render: its output path, template and context.
 pub(super) struct Job {
@@ -65,7 +65,7 @@ impl<'a> Pages<'a> {
     }
 
     /// An actor map, or the same map drawn by an earlier build from the same inputs.
-    fn draw(&self, center: Option<usize>, root: &str, id: &str) -> Drawn {
+    fn draw(&self, center: Option<ActorIx>, root: &str, id: &str) -> Drawn {
         let map = ActorMap {
             story: self.story,
             links: self.links(),
@@ -123,19 +123,23 @@ impl<'a> Pages<'a> {
     /// can be built and rendered in parallel.
     pub(super) fn make(&self, page: &Planned) -> Job {
         let route = &page.route;
-        match route.kind {
-            Kind::Story => self.story_page(route),
-            Kind::Timeline => self.timeline(route),
-            Kind::Event => self.event(route, page.item),
-            Kind::Actors => self.actors(route),
-            Kind::Actor => self.actor(route, page.item),
-            Kind::Accounts => self.accounts(route),
-            Kind::Sources => self.sources(route),
-            Kind::Changes => self.changes(route),
-            Kind::Feed => self.feed(route),
-            Kind::NotFound => self.not_found(route),
-            Kind::Sitemap => self.sitemap(route),
-            Kind::Robots => self.robots(route),
+        match page.item {
+            Some(Item::Event(e)) => self.event(route, e),
+            Some(Item::Actor(a)) => self.actor(route, a),
+            None => match route.kind {
+                Kind::Story => self.story_page(route),
+                Kind::Timeline => self.timeline(route),
+                Kind::Actors => self.actors(route),
+                Kind::Accounts => self.accounts(route),
+                Kind::Sources => self.sources(route),
+                Kind::Changes => self.changes(route),
+                Kind::Feed => self.feed(route),
+                Kind::NotFound => self.not_found(route),
+                Kind::Sitemap => self.sitemap(route),
+                Kind::Robots => self.robots(route),
+                // `plan` gives every event's and actor's page its item.
+                Kind::Event | Kind::Actor => self.not_found(route),
+            },
         }
     }
 
@@ -328,8 +332,7 @@ impl<'a> Pages<'a> {
                 label: kind.plural_label(),
                 actors: story
                     .actors
-                    .iter()
-                    .enumerate()
+                    .indexed()
                     .filter(|(_, a)| a.kind == kind)
                     .map(|(i, a)| ActorCard {
                         id: &a.id,
@@ -358,7 +361,7 @@ impl<'a> Pages<'a> {
         self.job(route, "actors.html", &page)
     }
 
-    fn actor(&self, route: &Route, index: usize) -> Job {
+    fn actor(&self, route: &Route, index: ActorIx) -> Job {
         let story = self.story;
         let actor = &story.actors[index];
         let v = self.views(route);
@@ -462,7 +465,9 @@ impl<'a> Pages<'a> {
     fn sources(&self, route: &Route) -> Job {
         let story = self.story;
         let v = self.views(route);
-        let mut entries: Vec<SourceEntry> = (0..story.sources.len())
+        let mut entries: IxVec<SourceIx, SourceEntry> = story
+            .sources
+            .indices()
             .map(|s| SourceEntry {
                 source: v.source_value(s),
                 events: Vec::new(),
@@ -489,7 +494,7 @@ impl<'a> Pages<'a> {
         );
         let page = SourcesPage {
             common: v.common(route, "Sources".into(), Some(&description), "sources"),
-            sources: entries,
+            sources: entries.into_iter().collect(),
         };
         self.job(route, "sources.html", &page)
     }
@@ -574,9 +579,12 @@ impl<'a> Pages<'a> {
             .filter_map(|page| {
                 let lastmod = match page.route.kind {
                     Kind::Story | Kind::Timeline | Kind::Changes => modified.clone(),
-                    Kind::Event => story.index.event_updates[page.item]
-                        .first()
-                        .map(|&u| story.updates[u].date.iso()),
+                    Kind::Event => match page.item {
+                        Some(Item::Event(e)) => story.index.event_updates[e]
+                            .first()
+                            .map(|&u| story.updates[u].date.iso()),
+                        _ => None,
+                    },
                     Kind::Actors | Kind::Actor | Kind::Accounts | Kind::Sources => None,
                     Kind::Feed | Kind::NotFound | Kind::Sitemap | Kind::Robots => return None,
                 };

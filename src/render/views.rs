@@ -392,8 +392,8 @@ pub(super) struct Shared {
     /// Views whose paths start from the root, the same on every page, by index.
     whens: Vec<OnceLock<Kept>>,
     event_links: Vec<OnceLock<Kept>>,
-    actor_links: Vec<OnceLock<Kept>>,
-    sources: Vec<OnceLock<Kept>>,
+    actor_links: IxVec<ActorIx, OnceLock<Kept>>,
+    sources: IxVec<SourceIx, OnceLock<Kept>>,
     /// Views with links from the page, for pages at the root, one folder
     /// down, two folders down... as deep as the plan's deepest page.
     depths: Vec<Depth>,
@@ -418,8 +418,8 @@ impl Shared {
             routes: OnceLock::new(),
             whens: cells(story.events.len()),
             event_links: cells(story.events.len()),
-            actor_links: cells(story.actors.len()),
-            sources: cells(story.sources.len()),
+            actor_links: story.actors.map(|_| OnceLock::new()),
+            sources: story.sources.map(|_| OnceLock::new()),
             depths: (0..=deepest).map(|_| depth()).collect(),
         }
     }
@@ -495,13 +495,13 @@ impl<'a> Views<'a> {
     }
 
     /// An actor's [`ActorLink`], made once for every page.
-    pub(super) fn actor_link_value(&self, index: usize) -> Kept {
+    pub(super) fn actor_link_value(&self, index: ActorIx) -> Kept {
         let make = || self.shared.keep(&self.actor_link(index));
         self.shared.actor_links[index].get_or_init(make).clone()
     }
 
     /// A [`SourceView`], made once for every page.
-    pub(super) fn source_value(&self, index: usize) -> Kept {
+    pub(super) fn source_value(&self, index: SourceIx) -> Kept {
         let make = || self.shared.keep(&self.source(index));
         self.shared.sources[index].get_or_init(make).clone()
     }
@@ -519,7 +519,7 @@ impl<'a> Views<'a> {
         self.kept(|depth| &depth.last_change, make)
     }
 
-    fn actor_link(&self, index: usize) -> ActorLink<'a> {
+    fn actor_link(&self, index: ActorIx) -> ActorLink<'a> {
         let actor = &self.story.actors[index];
         ActorLink {
             id: &actor.id,
@@ -529,7 +529,7 @@ impl<'a> Views<'a> {
         }
     }
 
-    fn source(&self, index: usize) -> SourceView<'a> {
+    fn source(&self, index: SourceIx) -> SourceView<'a> {
         let source = &self.story.sources[index];
         SourceView {
             id: &source.id,

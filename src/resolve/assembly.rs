@@ -3,7 +3,7 @@
 //! updates) built, each in one pass. Actors and events come in their order
 //! already (see `order`).
 
-use crate::model::{Actor, Era, Event, Index, Section, Site, Source, Story, Update};
+use crate::model::{Actor, Era, Event, Index, IxVec, Section, Site, Source, Story, Update};
 
 /// Orders what no index points into yet and builds the derived indexes,
 /// each in one pass.
@@ -22,11 +22,12 @@ pub(super) fn assemble(
     updates.sort_by_key(|u| std::cmp::Reverse(u.date));
     eras.sort_by_key(|e| e.start);
 
+    let actors = IxVec::from(actors);
     let mut index = Index {
-        actor_events: vec![Vec::new(); actors.len()],
-        actor_sections: vec![Vec::new(); actors.len()],
-        actor_accounts: vec![Vec::new(); actors.len()],
-        relations_to: vec![Vec::new(); actors.len()],
+        actor_events: actors.map(|_| Vec::new()),
+        actor_sections: actors.map(|_| Vec::new()),
+        actor_accounts: actors.map(|_| Vec::new()),
+        relations_to: actors.map(|_| Vec::new()),
         event_updates: vec![Vec::new(); events.len()],
     };
     for (e, event) in events.iter().enumerate() {
@@ -45,7 +46,7 @@ pub(super) fn assemble(
             index.actor_sections[a].push(s);
         }
     }
-    for (a, actor) in actors.iter().enumerate() {
+    for (a, actor) in actors.indexed() {
         for (r, relation) in actor.relations.iter().enumerate() {
             index.relations_to[relation.to].push((a, r));
         }
@@ -64,7 +65,7 @@ pub(super) fn assemble(
         sections,
         events,
         actors,
-        sources,
+        sources: sources.into(),
         updates,
         eras,
         index,
