@@ -46,18 +46,9 @@ macro_rules! typed_indices {
     )*};
 }
 
-/// Collections not typed yet: the next commits type them, then this goes.
-impl Ix for usize {
-    fn new(position: usize) -> Self {
-        position
-    }
-
-    fn position(self) -> usize {
-        self
-    }
-}
-
 typed_indices! {
+    /// An event's index in [`Story::events`].
+    EventIx,
     /// An actor's index in [`Story::actors`].
     ActorIx,
     /// A source's index in [`Story::sources`].
@@ -606,7 +597,7 @@ pub struct Update {
     pub date: PartialDate,
     pub kind: UpdateKind,
     pub note: Html,
-    pub events: Vec<usize>,
+    pub events: Vec<EventIx>,
 }
 
 #[derive(Debug, Clone)]
@@ -624,7 +615,7 @@ pub struct Story {
     pub sections: Vec<Section>,
     /// In date order (start of period, then less precise first); equal dates
     /// keep the order they were written in (files by name, then tables).
-    pub events: Vec<Event>,
+    pub events: IxVec<EventIx, Event>,
     /// By name.
     pub actors: IxVec<ActorIx, Actor>,
     pub sources: IxVec<SourceIx, Source>,
@@ -647,16 +638,29 @@ pub struct LinkSite {
 /// Who is linked to what, computed once in linear time.
 #[derive(Debug, Clone, Default)]
 pub struct Index {
-    /// For each actor, its events (indices into `events`, in date order).
-    pub actor_events: IxVec<ActorIx, Vec<usize>>,
+    /// For each actor, its events, in date order.
+    pub actor_events: IxVec<ActorIx, Vec<EventIx>>,
     /// For each actor, the sections that cross-reference it.
     pub actor_sections: IxVec<ActorIx, Vec<usize>>,
-    /// For each actor, the accounts it gave, as (event, account) indices.
-    pub actor_accounts: IxVec<ActorIx, Vec<(usize, usize)>>,
+    /// For each actor, the accounts it gave.
+    pub actor_accounts: IxVec<ActorIx, Vec<AccountIx>>,
     /// For each actor, the relations other actors have to it, as (actor, relation).
     pub relations_to: IxVec<ActorIx, Vec<(ActorIx, usize)>>,
     /// For each event, the updates that touched it, newest first.
-    pub event_updates: Vec<Vec<usize>>,
+    pub event_updates: IxVec<EventIx, Vec<usize>>,
+}
+
+/// An account of an event: the `n`th in its `accounts`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct AccountIx {
+    pub event: EventIx,
+    pub n: usize,
+}
+
+impl Story {
+    pub fn account(&self, ix: AccountIx) -> &Account {
+        &self.events[ix.event].accounts[ix.n]
+    }
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@
 //! SVG marks, JSON-LD, the sitemap, the feed and the data files all ask a
 //! route. [`plan`] lists the routes of one story in output order.
 
-use crate::model::{ActorIx, Story};
+use crate::model::{ActorIx, EventIx, Story};
 
 /// What a page shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -142,8 +142,7 @@ pub struct Planned<'a> {
 /// The one item of the story a page shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Item {
-    /// The event's position in the story.
-    Event(usize),
+    Event(EventIx),
     Actor(ActorIx),
 }
 
@@ -158,7 +157,7 @@ pub fn plan(story: &Story) -> Vec<Planned<'_>> {
     };
     let mut pages = Vec::with_capacity(story.events.len() + story.actors.len() + 10);
     pages.extend([one(Kind::Story), one(Kind::Timeline)]);
-    pages.extend(story.events.iter().enumerate().map(|(e, event)| Planned {
+    pages.extend(story.events.indexed().map(|(e, event)| Planned {
         route: Route::event(&event.id),
         item: Some(Item::Event(e)),
     }));

@@ -148,7 +148,6 @@ impl<'a> Pages<'a> {
         let v = self.views(route);
         let mut common = v.common(route, story.site.title.clone(), None, "story");
         common.json_ld = Some(script_json(&self.article_json_ld()));
-        let last = story.events.len().checked_sub(1);
         let page = StoryPage {
             common,
             sections: story
@@ -169,8 +168,12 @@ impl<'a> Pages<'a> {
                 .iter()
                 .filter(|e| e.accounts.len() >= 2)
                 .count(),
-            first_event: (!story.events.is_empty()).then(|| v.event_link_value(0)),
-            last_event: last.map(|i| v.event_link_value(i)),
+            first_event: story.events.indices().next().map(|e| v.event_link_value(e)),
+            last_event: story
+                .events
+                .indices()
+                .next_back()
+                .map(|e| v.event_link_value(e)),
         };
         self.job(route, "story.html", &page)
     }
@@ -192,8 +195,7 @@ impl<'a> Pages<'a> {
             Embed::Timeline { tag, actor } => {
                 let events: Vec<&Event> = story
                     .events
-                    .iter()
-                    .enumerate()
+                    .indexed()
                     .filter(|(_, e)| tag.as_ref().is_none_or(|t| e.tags.contains(t)))
                     .filter(|(i, _)| actor.is_none_or(|a| story.index.actor_events[a].contains(i)))
                     .map(|(_, e)| e)
@@ -255,9 +257,10 @@ impl<'a> Pages<'a> {
         let story = self.story;
         let v = self.views(route);
         // The longest page: its events are made on every core.
-        let events: Vec<Kept> = (0..story.events.len())
-            .into_par_iter()
-            .map(|i| v.event_value(i))
+        let events: Vec<Kept> = story
+            .events
+            .par_indices()
+            .map(|e| v.event_value(e))
             .collect();
         let mut years: Vec<Year> = Vec::new();
         for (event, value) in story.events.iter().zip(events) {
@@ -298,7 +301,7 @@ impl<'a> Pages<'a> {
         self.job(route, "timeline.html", &page)
     }
 
-    fn event(&self, route: &Route, index: usize) -> Job {
+    fn event(&self, route: &Route, index: EventIx) -> Job {
         let story = self.story;
         let event = &story.events[index];
         let v = self.views(route);
@@ -316,8 +319,8 @@ impl<'a> Pages<'a> {
         let page = EventPage {
             common,
             event: v.event(index),
-            previous: index.checked_sub(1).map(|i| v.event_link_value(i)),
-            next: (index + 1 < story.events.len()).then(|| v.event_link_value(index + 1)),
+            previous: story.events.previous(index).map(|e| v.event_link_value(e)),
+            next: story.events.next(index).map(|e| v.event_link_value(e)),
         };
         self.job(route, "event.html", &page)
     }
@@ -424,10 +427,10 @@ impl<'a> Pages<'a> {
                 .collect(),
             accounts: story.index.actor_accounts[index]
                 .iter()
-                .map(|&(e, n)| {
-                    let account = &story.events[e].accounts[n];
+                .map(|&given| {
+                    let account = story.account(given);
                     GivenAccount {
-                        event: v.event_link_value(e),
+                        event: v.event_link_value(given.event),
                         claim: v.html(&account.claim),
                         stance: account.stance.name(),
                         status: account.status.name(),
@@ -442,9 +445,11 @@ impl<'a> Pages<'a> {
     fn accounts(&self, route: &Route) -> Job {
         let story = self.story;
         let v = self.views(route);
-        let disputes: Vec<Kept> = (0..story.events.len())
-            .filter(|&i| story.events[i].accounts.len() >= 2)
-            .map(|i| v.event_value(i))
+        let disputes: Vec<Kept> = story
+            .events
+            .indexed()
+            .filter(|(_, event)| event.accounts.len() >= 2)
+            .map(|(e, _)| v.event_value(e))
             .collect();
         let description = format!(
             "The competing accounts of {} disputed events, side by side and attributed.",
@@ -475,7 +480,7 @@ impl<'a> Pages<'a> {
             })
             .collect();
         // One pass over the events builds every source's citations.
-        for (e, event) in story.events.iter().enumerate() {
+        for (e, event) in story.events.indexed() {
             for &s in &event.sources {
                 entries[s].events.push(v.event_link_value(e));
             }

@@ -390,8 +390,8 @@ pub(super) struct Shared {
     site: OnceLock<Kept>,
     routes: OnceLock<Kept>,
     /// Views whose paths start from the root, the same on every page, by index.
-    whens: Vec<OnceLock<Kept>>,
-    event_links: Vec<OnceLock<Kept>>,
+    whens: IxVec<EventIx, OnceLock<Kept>>,
+    event_links: IxVec<EventIx, OnceLock<Kept>>,
     actor_links: IxVec<ActorIx, OnceLock<Kept>>,
     sources: IxVec<SourceIx, OnceLock<Kept>>,
     /// Views with links from the page, for pages at the root, one folder
@@ -401,23 +401,22 @@ pub(super) struct Shared {
 
 struct Depth {
     last_change: OnceLock<Option<Kept>>,
-    events: Vec<OnceLock<Kept>>,
+    events: IxVec<EventIx, OnceLock<Kept>>,
 }
 
 impl Shared {
     /// Cells for the views of `story`'s pages, the deepest `deepest` folders down.
     pub(super) fn new(story: &Story, fingerprints: bool, deepest: usize) -> Shared {
-        let cells = |count: usize| (0..count).map(|_| OnceLock::new()).collect();
         let depth = || Depth {
             last_change: OnceLock::new(),
-            events: cells(story.events.len()),
+            events: story.events.map(|_| OnceLock::new()),
         };
         Shared {
             fingerprints,
             site: OnceLock::new(),
             routes: OnceLock::new(),
-            whens: cells(story.events.len()),
-            event_links: cells(story.events.len()),
+            whens: story.events.map(|_| OnceLock::new()),
+            event_links: story.events.map(|_| OnceLock::new()),
             actor_links: story.actors.map(|_| OnceLock::new()),
             sources: story.sources.map(|_| OnceLock::new()),
             depths: (0..=deepest).map(|_| depth()).collect(),
@@ -475,7 +474,7 @@ impl<'a> Views<'a> {
     }
 
     /// An event's [`EventLink`], made once for every page.
-    pub(super) fn event_link_value(&self, index: usize) -> Kept {
+    pub(super) fn event_link_value(&self, index: EventIx) -> Kept {
         let make = || {
             let event = &self.story.events[index];
             self.shared.keep(&EventLink {
@@ -489,7 +488,7 @@ impl<'a> Views<'a> {
     }
 
     /// An event's [`WhenView`], made once for every page.
-    fn when_value(&self, index: usize) -> Kept {
+    fn when_value(&self, index: EventIx) -> Kept {
         let make = || self.shared.keep(&WhenView::of(&self.story.events[index]));
         self.shared.whens[index].get_or_init(make).clone()
     }
@@ -507,7 +506,7 @@ impl<'a> Views<'a> {
     }
 
     /// [`Views::event`] as a shared value.
-    pub(super) fn event_value(&self, index: usize) -> Kept {
+    pub(super) fn event_value(&self, index: EventIx) -> Kept {
         self.kept(
             |depth| &depth.events[index],
             || self.shared.keep(&self.event(index)),
@@ -560,7 +559,7 @@ impl<'a> Views<'a> {
         }
     }
 
-    pub(super) fn event(&self, index: usize) -> EventView<'a> {
+    pub(super) fn event(&self, index: EventIx) -> EventView<'a> {
         let story = self.story;
         let event = &story.events[index];
         let accounts = event

@@ -3,7 +3,9 @@
 //! updates) built, each in one pass. Actors and events come in their order
 //! already (see `order`).
 
-use crate::model::{Actor, Era, Event, Index, IxVec, Section, Site, Source, Story, Update};
+use crate::model::{
+    AccountIx, Actor, Era, Event, Index, IxVec, Section, Site, Source, Story, Update,
+};
 
 /// Orders what no index points into yet and builds the derived indexes,
 /// each in one pass.
@@ -22,20 +24,21 @@ pub(super) fn assemble(
     updates.sort_by_key(|u| std::cmp::Reverse(u.date));
     eras.sort_by_key(|e| e.start);
 
+    let events = IxVec::from(events);
     let actors = IxVec::from(actors);
     let mut index = Index {
         actor_events: actors.map(|_| Vec::new()),
         actor_sections: actors.map(|_| Vec::new()),
         actor_accounts: actors.map(|_| Vec::new()),
         relations_to: actors.map(|_| Vec::new()),
-        event_updates: vec![Vec::new(); events.len()],
+        event_updates: events.map(|_| Vec::new()),
     };
-    for (e, event) in events.iter().enumerate() {
+    for (e, event) in events.indexed() {
         for &a in &event.actors {
             index.actor_events[a].push(e);
         }
         for (n, account) in event.accounts.iter().enumerate() {
-            index.actor_accounts[account.actor].push((e, n));
+            index.actor_accounts[account.actor].push(AccountIx { event: e, n });
             if !event.actors.contains(&account.actor) {
                 index.actor_events[account.actor].push(e);
             }

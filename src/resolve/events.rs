@@ -7,7 +7,7 @@ use super::Resolve;
 use super::fields::Field;
 use crate::load::{FileId, RawMedia};
 use crate::model::{
-    Account, ActorIx, Era, Event, Media, SourceIx, Stance, Status, Update, UpdateKind,
+    Account, ActorIx, Era, Event, EventIx, Media, SourceIx, Stance, Status, Update, UpdateKind,
 };
 
 impl Resolve<'_> {
@@ -189,7 +189,7 @@ impl Resolve<'_> {
                 UpdateKind::name,
                 "an update kind",
             );
-            let events = self.references::<usize>(file, &update.events);
+            let events = self.references::<EventIx>(file, &update.events);
             let note = self.markdown(Field::Note(index));
             if let (Some(date), Some(kind), Some(note)) = (date, kind, note) {
                 updates.push(Update {

@@ -12,12 +12,12 @@ use super::{Resolve, ResolveOptions};
 use crate::diagnostics::{Diagnostic, Severity, closest};
 use crate::load::{FileId, file_stem};
 use crate::markdown::{RefKind, Resolver};
-use crate::model::{ActorIx, Ix, SourceIx};
+use crate::model::{ActorIx, EventIx, Ix, SourceIx};
 
 /// Ids known in the story, for resolving references.
 #[derive(Default)]
 pub(super) struct Ids {
-    pub(super) events: HashMap<String, usize>,
+    pub(super) events: HashMap<String, EventIx>,
     pub(super) actors: HashMap<String, ActorIx>,
     pub(super) sections: HashMap<String, usize>,
     pub(super) draft_sections: HashMap<String, usize>,
@@ -364,8 +364,7 @@ impl NamedBy for ActorIx {
     }
 }
 
-/// Events, until they have their own index type.
-impl NamedBy for usize {
+impl NamedBy for EventIx {
     const NAMED: Named = Named::Event;
 
     fn table(ids: &Ids) -> &HashMap<String, Self> {

@@ -3,7 +3,7 @@
 //! is remapped after sorting.
 
 use crate::load::RawStory;
-use crate::model::{ActorIx, Ix, IxVec, PartialDate};
+use crate::model::{ActorIx, EventIx, Ix, IxVec, PartialDate};
 
 /// Where each actor and event stands in the story.
 pub(super) struct Order {
@@ -12,7 +12,7 @@ pub(super) struct Order {
     /// By date; equal dates keep the order they were written in (files by
     /// name, then tables). An event whose date cannot be read sorts first: it
     /// is an error, and a story with errors is not built.
-    pub(super) events: Sorted<usize>,
+    pub(super) events: Sorted<EventIx>,
 }
 
 impl Order {
