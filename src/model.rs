@@ -53,6 +53,10 @@ typed_indices! {
     ActorIx,
     /// A source's index in [`Story::sources`].
     SourceIx,
+    /// A section's index in [`Story::sections`].
+    SectionIx,
+    /// An update's index in [`Story::updates`].
+    UpdateIx,
 }
 
 /// A vector that only its own index type can index: the story's collections,
@@ -612,7 +616,7 @@ pub struct Era {
 pub struct Story {
     pub site: Site,
     /// In reading order (weight, then file name); drafts only with `--drafts`.
-    pub sections: Vec<Section>,
+    pub sections: IxVec<SectionIx, Section>,
     /// In date order (start of period, then less precise first); equal dates
     /// keep the order they were written in (files by name, then tables).
     pub events: IxVec<EventIx, Event>,
@@ -620,7 +624,7 @@ pub struct Story {
     pub actors: IxVec<ActorIx, Actor>,
     pub sources: IxVec<SourceIx, Source>,
     /// Newest first.
-    pub updates: Vec<Update>,
+    pub updates: IxVec<UpdateIx, Update>,
     pub eras: Vec<Era>,
     pub index: Index,
     /// Every link to another website (sources and Markdown), where it is written.
@@ -641,13 +645,13 @@ pub struct Index {
     /// For each actor, its events, in date order.
     pub actor_events: IxVec<ActorIx, Vec<EventIx>>,
     /// For each actor, the sections that cross-reference it.
-    pub actor_sections: IxVec<ActorIx, Vec<usize>>,
+    pub actor_sections: IxVec<ActorIx, Vec<SectionIx>>,
     /// For each actor, the accounts it gave.
     pub actor_accounts: IxVec<ActorIx, Vec<AccountIx>>,
-    /// For each actor, the relations other actors have to it, as (actor, relation).
-    pub relations_to: IxVec<ActorIx, Vec<(ActorIx, usize)>>,
+    /// For each actor, the relations other actors have to it.
+    pub relations_to: IxVec<ActorIx, Vec<RelationIx>>,
     /// For each event, the updates that touched it, newest first.
-    pub event_updates: IxVec<EventIx, Vec<usize>>,
+    pub event_updates: IxVec<EventIx, Vec<UpdateIx>>,
 }
 
 /// An account of an event: the `n`th in its `accounts`.
@@ -657,9 +661,20 @@ pub struct AccountIx {
     pub n: usize,
 }
 
+/// A relation of an actor: the `n`th in its `relations`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct RelationIx {
+    pub actor: ActorIx,
+    pub n: usize,
+}
+
 impl Story {
     pub fn account(&self, ix: AccountIx) -> &Account {
         &self.events[ix.event].accounts[ix.n]
+    }
+
+    pub fn relation(&self, ix: RelationIx) -> &Relation {
+        &self.actors[ix.actor].relations[ix.n]
     }
 }
 

@@ -380,10 +380,10 @@ impl<'a> Pages<'a> {
         relations.extend(
             story.index.relations_to[index]
                 .iter()
-                .map(|&(from, r)| RelationView {
+                .map(|&from| RelationView {
                     direction: "in",
-                    kind: &story.actors[from].relations[r].kind,
-                    actor: v.actor_link_value(from),
+                    kind: &story.relation(from).kind,
+                    actor: v.actor_link_value(from.actor),
                 }),
         );
         let description = actor
@@ -510,7 +510,7 @@ impl<'a> Pages<'a> {
         let description = "Every update, correction and clarification of this story, newest first.";
         let page = ChangesPage {
             common: v.common(route, "What changed".into(), Some(description), "changes"),
-            updates: (0..story.updates.len()).map(|u| v.update(u)).collect(),
+            updates: story.updates.indices().map(|u| v.update(u)).collect(),
         };
         self.job(route, "changes.html", &page)
     }
@@ -524,7 +524,9 @@ impl<'a> Pages<'a> {
             ..self.views(route)
         };
         let changes_url = Route::one(Kind::Changes).permalink(base);
-        let entries = (0..story.updates.len())
+        let entries = story
+            .updates
+            .indices()
             .map(|u| {
                 let update = v.update(u);
                 let kind = capitalized(update.kind);

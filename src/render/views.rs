@@ -514,7 +514,10 @@ impl<'a> Views<'a> {
     }
 
     fn last_change_value(&self) -> Option<Kept> {
-        let make = || (!self.story.updates.is_empty()).then(|| self.shared.keep(&self.update(0)));
+        let make = || {
+            let newest = self.story.updates.indices().next();
+            newest.map(|u| self.shared.keep(&self.update(u)))
+        };
         self.kept(|depth| &depth.last_change, make)
     }
 
@@ -544,7 +547,7 @@ impl<'a> Views<'a> {
         html.at(&self.root)
     }
 
-    pub(super) fn update(&self, index: usize) -> UpdateView<'a> {
+    pub(super) fn update(&self, index: UpdateIx) -> UpdateView<'a> {
         let update = &self.story.updates[index];
         UpdateView {
             anchor: update_anchor(self.story, index),
@@ -678,11 +681,13 @@ pub(super) fn last_modified(story: &Story) -> Option<PartialDate> {
 
 /// "2025-07-04-correction", with "-2", "-3" for repeats counted from the oldest,
 /// so adding a newer entry never changes an older entry's anchor (or feed id).
-pub(super) fn update_anchor(story: &Story, index: usize) -> String {
+pub(super) fn update_anchor(story: &Story, index: UpdateIx) -> String {
     let update = &story.updates[index];
     let base = format!("{}-{}", update.date.iso(), update.kind.name());
     // Updates are newest first: the same-day, same-kind entries after this one are older.
-    let older = story.updates[index + 1..]
+    let older = story
+        .updates
+        .after(index)
         .iter()
         .filter(|u| u.date == update.date && u.kind == update.kind)
         .count();

@@ -4,7 +4,7 @@
 //! already (see `order`).
 
 use crate::model::{
-    AccountIx, Actor, Era, Event, Index, IxVec, Section, Site, Source, Story, Update,
+    AccountIx, Actor, Era, Event, Index, IxVec, RelationIx, Section, Site, Source, Story, Update,
 };
 
 /// Orders what no index points into yet and builds the derived indexes,
@@ -23,9 +23,10 @@ pub(super) fn assemble(
 
     updates.sort_by_key(|u| std::cmp::Reverse(u.date));
     eras.sort_by_key(|e| e.start);
+    // Every collection is in its order: each item's position is its index.
+    let (sections, updates) = (IxVec::from(sections), IxVec::from(updates));
+    let (events, actors) = (IxVec::from(events), IxVec::from(actors));
 
-    let events = IxVec::from(events);
-    let actors = IxVec::from(actors);
     let mut index = Index {
         actor_events: actors.map(|_| Vec::new()),
         actor_sections: actors.map(|_| Vec::new()),
@@ -44,17 +45,17 @@ pub(super) fn assemble(
             }
         }
     }
-    for (s, section) in sections.iter().enumerate() {
+    for (s, section) in sections.indexed() {
         for &a in &section.mentions {
             index.actor_sections[a].push(s);
         }
     }
     for (a, actor) in actors.indexed() {
-        for (r, relation) in actor.relations.iter().enumerate() {
-            index.relations_to[relation.to].push((a, r));
+        for (n, relation) in actor.relations.iter().enumerate() {
+            index.relations_to[relation.to].push(RelationIx { actor: a, n });
         }
     }
-    for (u, update) in updates.iter().enumerate() {
+    for (u, update) in updates.indexed() {
         for &e in &update.events {
             index.event_updates[e].push(u);
         }
