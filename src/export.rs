@@ -13,7 +13,7 @@
 use serde::Serialize;
 
 use crate::markdown::escape_html;
-use crate::model::{Event, Media, PartialDate, Precision, Story, when_label};
+use crate::model::{ActorIx, Event, Media, PartialDate, Precision, SourceIx, Story, when_label};
 use crate::plan::{Kind, Route};
 use crate::render::Page;
 use crate::timelinejs::{Column, is_image_path};
@@ -196,8 +196,8 @@ fn events_file(story: &Story) -> EventsFile<'_> {
         base: &story.site.base_url,
     };
     let base = urls.base;
-    let actor_id = |i: &usize| story.actors[*i].id.as_str();
-    let source_id = |i: &usize| story.sources[*i].id.as_str();
+    let actor_id = |i: &ActorIx| story.actors[*i].id.as_str();
+    let source_id = |i: &SourceIx| story.sources[*i].id.as_str();
     let events = story
         .events
         .iter()
@@ -326,8 +326,7 @@ fn actors_file(story: &Story) -> ActorsFile<'_> {
     };
     let actors = story
         .actors
-        .iter()
-        .enumerate()
+        .indexed()
         .map(|(i, actor)| ActorData {
             id: &actor.id,
             url: urls.actor(&actor.id),

@@ -1,13 +1,19 @@
 //! The validated story: plain data that every later step reads.
 //!
 //! `resolve` builds it from the raw files; nothing downstream re-checks it.
-//! Ids are replaced by indices into the story's vectors, and the derived
-//! indexes (actor -> events, actor -> sections, ...) are built once here.
+//! Ids are replaced by typed indices into the story's collections
+//! ([`EventIx`] into [`Story::events`], [`ActorIx`] into [`Story::actors`],
+//! ...), and the derived indexes (actor -> events, actor -> sections, ...)
+//! are built once here.
 
 use std::cmp::Ordering;
 use std::fmt;
 
 use crate::markdown::Html;
+
+mod ix;
+
+pub use ix::{ActorIx, EventIx, Ix, IxVec, SectionIx, SourceIx, UpdateIx};
 
 /// A date known to a year, a month or a day: "2025", "2025-06", "2025-06-27".
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -320,7 +326,7 @@ pub struct Section {
     pub draft: bool,
     pub body: Html,
     /// The actors its text cross-references, in actor order.
-    pub mentions: Vec<usize>,
+    pub mentions: Vec<ActorIx>,
     /// The pictures its shortcodes embed; picture `n` replaces `embed_marker(n)` in `body`.
     pub embeds: Vec<Embed>,
 }
@@ -331,10 +337,10 @@ pub enum Embed {
     /// The visual timeline of the events with this tag, or of this actor, or all.
     Timeline {
         tag: Option<String>,
-        actor: Option<usize>,
+        actor: Option<ActorIx>,
     },
     /// The map around one actor, or of all of them.
-    Map { actor: Option<usize> },
+    Map { actor: Option<ActorIx> },
 }
 
 #[derive(Debug, Clone)]
@@ -353,11 +359,11 @@ pub struct Media {
 
 #[derive(Debug, Clone)]
 pub struct Account {
-    pub actor: usize,
+    pub actor: ActorIx,
     pub claim: Html,
     pub stance: Stance,
     pub status: Status,
-    pub sources: Vec<usize>,
+    pub sources: Vec<SourceIx>,
 }
 
 #[derive(Debug, Clone)]
@@ -368,17 +374,17 @@ pub struct Event {
     pub approximate: bool,
     pub title: String,
     pub summary: Option<Html>,
-    pub actors: Vec<usize>,
+    pub actors: Vec<ActorIx>,
     pub place: Option<String>,
     pub tags: Vec<String>,
-    pub sources: Vec<usize>,
+    pub sources: Vec<SourceIx>,
     pub media: Option<Media>,
     pub accounts: Vec<Account>,
 }
 
 #[derive(Debug, Clone)]
 pub struct Relation {
-    pub to: usize,
+    pub to: ActorIx,
     pub kind: String,
 }
 
@@ -410,7 +416,7 @@ pub struct Update {
     pub date: PartialDate,
     pub kind: UpdateKind,
     pub note: Html,
-    pub events: Vec<usize>,
+    pub events: Vec<EventIx>,
 }
 
 #[derive(Debug, Clone)]
@@ -425,15 +431,15 @@ pub struct Era {
 pub struct Story {
     pub site: Site,
     /// In reading order (weight, then file name); drafts only with `--drafts`.
-    pub sections: Vec<Section>,
+    pub sections: IxVec<SectionIx, Section>,
     /// In date order (start of period, then less precise first); equal dates
     /// keep the order they were written in (files by name, then tables).
-    pub events: Vec<Event>,
+    pub events: IxVec<EventIx, Event>,
     /// By name.
-    pub actors: Vec<Actor>,
-    pub sources: Vec<Source>,
+    pub actors: IxVec<ActorIx, Actor>,
+    pub sources: IxVec<SourceIx, Source>,
     /// Newest first.
-    pub updates: Vec<Update>,
+    pub updates: IxVec<UpdateIx, Update>,
     pub eras: Vec<Era>,
     pub index: Index,
     /// Every link to another website (sources and Markdown), where it is written.
@@ -451,16 +457,40 @@ pub struct LinkSite {
 /// Who is linked to what, computed once in linear time.
 #[derive(Debug, Clone, Default)]
 pub struct Index {
-    /// For each actor, its events (indices into `events`, in date order).
-    pub actor_events: Vec<Vec<usize>>,
+    /// For each actor, its events, in date order.
+    pub actor_events: IxVec<ActorIx, Vec<EventIx>>,
     /// For each actor, the sections that cross-reference it.
-    pub actor_sections: Vec<Vec<usize>>,
-    /// For each actor, the accounts it gave, as (event, account) indices.
-    pub actor_accounts: Vec<Vec<(usize, usize)>>,
-    /// For each actor, the relations other actors have to it, as (actor, relation).
-    pub relations_to: Vec<Vec<(usize, usize)>>,
+    pub actor_sections: IxVec<ActorIx, Vec<SectionIx>>,
+    /// For each actor, the accounts it gave.
+    pub actor_accounts: IxVec<ActorIx, Vec<AccountIx>>,
+    /// For each actor, the relations other actors have to it.
+    pub relations_to: IxVec<ActorIx, Vec<RelationIx>>,
     /// For each event, the updates that touched it, newest first.
-    pub event_updates: Vec<Vec<usize>>,
+    pub event_updates: IxVec<EventIx, Vec<UpdateIx>>,
+}
+
+/// An account of an event: the `n`th in its `accounts`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct AccountIx {
+    pub event: EventIx,
+    pub n: usize,
+}
+
+/// A relation of an actor: the `n`th in its `relations`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct RelationIx {
+    pub actor: ActorIx,
+    pub n: usize,
+}
+
+impl Story {
+    pub fn account(&self, ix: AccountIx) -> &Account {
+        &self.events[ix.event].accounts[ix.n]
+    }
+
+    pub fn relation(&self, ix: RelationIx) -> &Relation {
+        &self.actors[ix.actor].relations[ix.n]
+    }
 }
 
 #[cfg(test)]

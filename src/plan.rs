@@ -7,7 +7,7 @@
 //! SVG marks, JSON-LD, the sitemap, the feed and the data files all ask a
 //! route. [`plan`] lists the routes of one story in output order.
 
-use crate::model::Story;
+use crate::model::{ActorIx, EventIx, Story};
 
 /// What a page shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -130,12 +130,20 @@ impl<'a> Route<'a> {
     }
 }
 
-/// A route and the item it shows: the event's or actor's position in the story.
+/// A route and the item it shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Planned<'a> {
     pub route: Route<'a>,
-    /// The position of the event or actor in the story; 0 for other kinds.
-    pub item: usize,
+    /// The event or actor an event's or actor's page shows; `None` for the
+    /// kinds of which there is one page.
+    pub item: Option<Item>,
+}
+
+/// The one item of the story a page shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Item {
+    Event(EventIx),
+    Actor(ActorIx),
 }
 
 /// Every page of the story, in output order: the story, the timeline, each
@@ -145,18 +153,18 @@ pub struct Planned<'a> {
 pub fn plan(story: &Story) -> Vec<Planned<'_>> {
     let one = |kind| Planned {
         route: Route::one(kind),
-        item: 0,
+        item: None,
     };
     let mut pages = Vec::with_capacity(story.events.len() + story.actors.len() + 10);
     pages.extend([one(Kind::Story), one(Kind::Timeline)]);
-    pages.extend(story.events.iter().enumerate().map(|(item, e)| Planned {
-        route: Route::event(&e.id),
-        item,
+    pages.extend(story.events.indexed().map(|(e, event)| Planned {
+        route: Route::event(&event.id),
+        item: Some(Item::Event(e)),
     }));
     pages.push(one(Kind::Actors));
-    pages.extend(story.actors.iter().enumerate().map(|(item, a)| Planned {
-        route: Route::actor(&a.id),
-        item,
+    pages.extend(story.actors.indexed().map(|(a, actor)| Planned {
+        route: Route::actor(&actor.id),
+        item: Some(Item::Actor(a)),
     }));
     pages.extend([one(Kind::Accounts), one(Kind::Sources)]);
     if !story.updates.is_empty() {

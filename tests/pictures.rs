@@ -138,7 +138,7 @@ fn the_default_story_map_has_no_overlapping_labels() {
         story.actors.len()
     );
     assert_eq!(any_overlap(&map.labels), None);
-    for center in 0..story.actors.len() {
+    for center in story.actors.indices() {
         let map = ActorMap {
             story: &story,
             links: &links,

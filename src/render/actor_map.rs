@@ -15,7 +15,7 @@ use std::fmt::Write;
 use super::decimal::{d0, d1};
 
 use crate::markdown::escape_html;
-use crate::model::Story;
+use crate::model::{ActorIx, IxVec, Story};
 use crate::plan::Route;
 
 const CHAR: f64 = 6.6;
@@ -64,19 +64,20 @@ impl PlacedLabel {
 /// An edge between two actors: relations (with their wording) and shared events.
 #[derive(Default, Clone, Hash)]
 struct Link {
-    relations: Vec<(usize, String)>,
+    /// Who is related to the other, and how.
+    relations: Vec<(ActorIx, String)>,
     shared_events: usize,
 }
 
 /// Every pair of actors that share a relation or an event, and each actor's
 /// neighbours: computed once per story, shared by every map of the build.
 pub struct Links {
-    pairs: BTreeMap<(usize, usize), Link>,
-    neighbours: Vec<Vec<usize>>,
+    pairs: BTreeMap<(ActorIx, ActorIx), Link>,
+    neighbours: IxVec<ActorIx, Vec<ActorIx>>,
 }
 
 impl Links {
-    fn pair(&self, a: usize, b: usize) -> Option<(&(usize, usize), &Link)> {
+    fn pair(&self, a: ActorIx, b: ActorIx) -> Option<(&(ActorIx, ActorIx), &Link)> {
         self.pairs.get_key_value(&(a.min(b), a.max(b)))
     }
 
@@ -87,7 +88,7 @@ impl Links {
         use std::hash::{Hash, Hasher};
         let mut hasher = std::collections::hash_map::DefaultHasher::new();
         self.pairs.hash(&mut hasher);
-        for (a, actor) in story.actors.iter().enumerate() {
+        for (a, actor) in story.actors.indexed() {
             (&actor.id, &actor.name, actor.kind).hash(&mut hasher);
             story.index.actor_events[a].len().hash(&mut hasher);
         }
@@ -99,7 +100,7 @@ pub struct ActorMap<'a> {
     pub story: &'a Story,
     pub links: &'a Links,
     /// Draw only this actor and its neighbours, with the actor in the middle.
-    pub center: Option<usize>,
+    pub center: Option<ActorIx>,
     pub root: &'a str,
     pub id: &'a str,
 }
@@ -115,8 +116,8 @@ pub struct Drawn {
 /// Every pair of actors that share a relation or an event, with what they share.
 pub fn links(story: &Story) -> Links {
     {
-        let mut links: BTreeMap<(usize, usize), Link> = BTreeMap::new();
-        for (a, actor) in story.actors.iter().enumerate() {
+        let mut links: BTreeMap<(ActorIx, ActorIx), Link> = BTreeMap::new();
+        for (a, actor) in story.actors.indexed() {
             for relation in &actor.relations {
                 if relation.to == a {
                     continue;
@@ -130,7 +131,7 @@ pub fn links(story: &Story) -> Links {
             }
         }
         for event in &story.events {
-            let mut involved: Vec<usize> = event.actors.clone();
+            let mut involved: Vec<ActorIx> = event.actors.clone();
             involved.extend(event.accounts.iter().map(|a| a.actor));
             involved.sort_unstable();
             involved.dedup();
@@ -140,7 +141,7 @@ pub fn links(story: &Story) -> Links {
                 }
             }
         }
-        let mut neighbours = vec![Vec::new(); story.actors.len()];
+        let mut neighbours = story.actors.map(|_| Vec::new());
         for &(a, b) in links.keys() {
             neighbours[a].push(b);
             neighbours[b].push(a);
@@ -158,10 +159,10 @@ pub fn links(story: &Story) -> Links {
 impl ActorMap<'_> {
     pub fn render(&self) -> Drawn {
         let story = self.story;
-        let degree = |a: usize| self.links.neighbours[a].len();
-        let mut nodes: Vec<usize> = match self.center {
+        let degree = |a: ActorIx| self.links.neighbours[a].len();
+        let mut nodes: Vec<ActorIx> = match self.center {
             Some(center) => self.links.neighbours[center].clone(),
-            None => (0..story.actors.len()).collect(),
+            None => story.actors.indices().collect(),
         };
         let mut left_out = 0;
         if nodes.len() > MAX_NODES {
@@ -178,8 +179,8 @@ impl ActorMap<'_> {
             };
         }
         let ring = self.order(&nodes);
-        let count = |a: usize| story.index.actor_events[a].len();
-        let radius_of = |a: usize| 5.0 + (count(a) as f64).sqrt() * 2.0;
+        let count = |a: ActorIx| story.index.actor_events[a].len();
+        let radius_of = |a: ActorIx| 5.0 + (count(a) as f64).sqrt() * 2.0;
 
         // Grow the circle until the node labels stop overlapping.
         let mut radius =
@@ -215,7 +216,7 @@ impl ActorMap<'_> {
             }
             radius *= 1.12;
         }
-        let mut positions: BTreeMap<usize, (f64, f64, f64)> = placed
+        let mut positions: BTreeMap<ActorIx, (f64, f64, f64)> = placed
             .iter()
             .map(|&(a, x, y, angle)| (a, (x, y, angle)))
             .collect();
@@ -242,7 +243,7 @@ impl ActorMap<'_> {
                 }
             })
             .collect();
-        let links: Vec<(&(usize, usize), &Link)> = match self.center {
+        let links: Vec<(&(ActorIx, ActorIx), &Link)> = match self.center {
             // Around one actor, only that actor's own links: its neighbours' are on their pages.
             Some(c) => {
                 let mut own: Vec<_> = self.links.neighbours[c]
@@ -421,9 +422,9 @@ impl ActorMap<'_> {
     }
 
     /// Actors around the circle: by kind, then a few barycentre passes.
-    fn order(&self, nodes: &[usize]) -> Vec<usize> {
+    fn order(&self, nodes: &[ActorIx]) -> Vec<ActorIx> {
         let story = self.story;
-        let mut ring: Vec<usize> = nodes.to_vec();
+        let mut ring: Vec<ActorIx> = nodes.to_vec();
         ring.sort_by_key(|&a| (story.actors[a].kind, a));
         let n = ring.len();
         // Around one actor every line runs from the middle to the ring, so no
@@ -432,8 +433,8 @@ impl ActorMap<'_> {
             return ring;
         }
         // Each node's neighbours on the ring, with how strongly they are linked.
-        let members: std::collections::BTreeSet<usize> = ring.iter().copied().collect();
-        let adjacent: BTreeMap<usize, Vec<(usize, f64)>> = ring
+        let members: std::collections::BTreeSet<ActorIx> = ring.iter().copied().collect();
+        let adjacent: BTreeMap<ActorIx, Vec<(ActorIx, f64)>> = ring
             .iter()
             .map(|&a| {
                 let near = self.links.neighbours[a]
@@ -448,9 +449,9 @@ impl ActorMap<'_> {
             })
             .collect();
         for _ in 0..6 {
-            let slot: BTreeMap<usize, usize> =
+            let slot: BTreeMap<ActorIx, usize> =
                 ring.iter().enumerate().map(|(i, &a)| (a, i)).collect();
-            let mut keyed: Vec<(f64, usize)> = ring
+            let mut keyed: Vec<(f64, ActorIx)> = ring
                 .iter()
                 .enumerate()
                 .map(|(i, &a)| {
@@ -468,7 +469,7 @@ impl ActorMap<'_> {
                 })
                 .collect();
             keyed.sort_by(|p, q| p.0.total_cmp(&q.0).then(p.1.cmp(&q.1)));
-            let next: Vec<usize> = keyed.into_iter().map(|(_, a)| a).collect();
+            let next: Vec<ActorIx> = keyed.into_iter().map(|(_, a)| a).collect();
             if next == ring {
                 break;
             }

@@ -283,7 +283,7 @@ pub struct RenderMemo {
     maps: Mutex<HashMap<MapKey, actor_map::Drawn>>,
 }
 
-type MapKey = (u64, Option<usize>, String, String);
+type MapKey = (u64, Option<crate::model::ActorIx>, String, String);
 
 impl std::fmt::Debug for RenderMemo {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -17,7 +17,7 @@ use super::views::*;
 use crate::markdown::embed_marker;
 use crate::markdown::escape_html;
 use crate::model::*;
-use crate::plan::{self, Kind, Planned, Route};
+use crate::plan::{self, Item, Kind, Planned, Route};
 
 /// A page to render: its output path, template and context.
 pub(super) struct Job {
@@ -65,7 +65,7 @@ impl<'a> Pages<'a> {
     }
 
     /// An actor map, or the same map drawn by an earlier build from the same inputs.
-    fn draw(&self, center: Option<usize>, root: &str, id: &str) -> Drawn {
+    fn draw(&self, center: Option<ActorIx>, root: &str, id: &str) -> Drawn {
         let map = ActorMap {
             story: self.story,
             links: self.links(),
@@ -123,19 +123,23 @@ impl<'a> Pages<'a> {
     /// can be built and rendered in parallel.
     pub(super) fn make(&self, page: &Planned) -> Job {
         let route = &page.route;
-        match route.kind {
-            Kind::Story => self.story_page(route),
-            Kind::Timeline => self.timeline(route),
-            Kind::Event => self.event(route, page.item),
-            Kind::Actors => self.actors(route),
-            Kind::Actor => self.actor(route, page.item),
-            Kind::Accounts => self.accounts(route),
-            Kind::Sources => self.sources(route),
-            Kind::Changes => self.changes(route),
-            Kind::Feed => self.feed(route),
-            Kind::NotFound => self.not_found(route),
-            Kind::Sitemap => self.sitemap(route),
-            Kind::Robots => self.robots(route),
+        match page.item {
+            Some(Item::Event(e)) => self.event(route, e),
+            Some(Item::Actor(a)) => self.actor(route, a),
+            None => match route.kind {
+                Kind::Story => self.story_page(route),
+                Kind::Timeline => self.timeline(route),
+                Kind::Actors => self.actors(route),
+                Kind::Accounts => self.accounts(route),
+                Kind::Sources => self.sources(route),
+                Kind::Changes => self.changes(route),
+                Kind::Feed => self.feed(route),
+                Kind::NotFound => self.not_found(route),
+                Kind::Sitemap => self.sitemap(route),
+                Kind::Robots => self.robots(route),
+                // `plan` gives every event's and actor's page its item.
+                Kind::Event | Kind::Actor => self.not_found(route),
+            },
         }
     }
 
@@ -144,7 +148,6 @@ impl<'a> Pages<'a> {
         let v = self.views(route);
         let mut common = v.common(route, story.site.title.clone(), None, "story");
         common.json_ld = Some(script_json(&self.article_json_ld()));
-        let last = story.events.len().checked_sub(1);
         let page = StoryPage {
             common,
             sections: story
@@ -165,8 +168,12 @@ impl<'a> Pages<'a> {
                 .iter()
                 .filter(|e| e.accounts.len() >= 2)
                 .count(),
-            first_event: (!story.events.is_empty()).then(|| v.event_link_value(0)),
-            last_event: last.map(|i| v.event_link_value(i)),
+            first_event: story.events.indices().next().map(|e| v.event_link_value(e)),
+            last_event: story
+                .events
+                .indices()
+                .next_back()
+                .map(|e| v.event_link_value(e)),
         };
         self.job(route, "story.html", &page)
     }
@@ -188,8 +195,7 @@ impl<'a> Pages<'a> {
             Embed::Timeline { tag, actor } => {
                 let events: Vec<&Event> = story
                     .events
-                    .iter()
-                    .enumerate()
+                    .indexed()
                     .filter(|(_, e)| tag.as_ref().is_none_or(|t| e.tags.contains(t)))
                     .filter(|(i, _)| actor.is_none_or(|a| story.index.actor_events[a].contains(i)))
                     .map(|(_, e)| e)
@@ -251,9 +257,10 @@ impl<'a> Pages<'a> {
         let story = self.story;
         let v = self.views(route);
         // The longest page: its events are made on every core.
-        let events: Vec<Kept> = (0..story.events.len())
-            .into_par_iter()
-            .map(|i| v.event_value(i))
+        let events: Vec<Kept> = story
+            .events
+            .par_indices()
+            .map(|e| v.event_value(e))
             .collect();
         let mut years: Vec<Year> = Vec::new();
         for (event, value) in story.events.iter().zip(events) {
@@ -294,7 +301,7 @@ impl<'a> Pages<'a> {
         self.job(route, "timeline.html", &page)
     }
 
-    fn event(&self, route: &Route, index: usize) -> Job {
+    fn event(&self, route: &Route, index: EventIx) -> Job {
         let story = self.story;
         let event = &story.events[index];
         let v = self.views(route);
@@ -312,8 +319,8 @@ impl<'a> Pages<'a> {
         let page = EventPage {
             common,
             event: v.event(index),
-            previous: index.checked_sub(1).map(|i| v.event_link_value(i)),
-            next: (index + 1 < story.events.len()).then(|| v.event_link_value(index + 1)),
+            previous: story.events.previous(index).map(|e| v.event_link_value(e)),
+            next: story.events.next(index).map(|e| v.event_link_value(e)),
         };
         self.job(route, "event.html", &page)
     }
@@ -328,8 +335,7 @@ impl<'a> Pages<'a> {
                 label: kind.plural_label(),
                 actors: story
                     .actors
-                    .iter()
-                    .enumerate()
+                    .indexed()
                     .filter(|(_, a)| a.kind == kind)
                     .map(|(i, a)| ActorCard {
                         id: &a.id,
@@ -358,7 +364,7 @@ impl<'a> Pages<'a> {
         self.job(route, "actors.html", &page)
     }
 
-    fn actor(&self, route: &Route, index: usize) -> Job {
+    fn actor(&self, route: &Route, index: ActorIx) -> Job {
         let story = self.story;
         let actor = &story.actors[index];
         let v = self.views(route);
@@ -374,10 +380,10 @@ impl<'a> Pages<'a> {
         relations.extend(
             story.index.relations_to[index]
                 .iter()
-                .map(|&(from, r)| RelationView {
+                .map(|&from| RelationView {
                     direction: "in",
-                    kind: &story.actors[from].relations[r].kind,
-                    actor: v.actor_link_value(from),
+                    kind: &story.relation(from).kind,
+                    actor: v.actor_link_value(from.actor),
                 }),
         );
         let description = actor
@@ -421,10 +427,10 @@ impl<'a> Pages<'a> {
                 .collect(),
             accounts: story.index.actor_accounts[index]
                 .iter()
-                .map(|&(e, n)| {
-                    let account = &story.events[e].accounts[n];
+                .map(|&given| {
+                    let account = story.account(given);
                     GivenAccount {
-                        event: v.event_link_value(e),
+                        event: v.event_link_value(given.event),
                         claim: v.html(&account.claim),
                         stance: account.stance.name(),
                         status: account.status.name(),
@@ -439,9 +445,11 @@ impl<'a> Pages<'a> {
     fn accounts(&self, route: &Route) -> Job {
         let story = self.story;
         let v = self.views(route);
-        let disputes: Vec<Kept> = (0..story.events.len())
-            .filter(|&i| story.events[i].accounts.len() >= 2)
-            .map(|i| v.event_value(i))
+        let disputes: Vec<Kept> = story
+            .events
+            .indexed()
+            .filter(|(_, event)| event.accounts.len() >= 2)
+            .map(|(e, _)| v.event_value(e))
             .collect();
         let description = format!(
             "The competing accounts of {} disputed events, side by side and attributed.",
@@ -462,7 +470,9 @@ impl<'a> Pages<'a> {
     fn sources(&self, route: &Route) -> Job {
         let story = self.story;
         let v = self.views(route);
-        let mut entries: Vec<SourceEntry> = (0..story.sources.len())
+        let mut entries: IxVec<SourceIx, SourceEntry> = story
+            .sources
+            .indices()
             .map(|s| SourceEntry {
                 source: v.source_value(s),
                 events: Vec::new(),
@@ -470,7 +480,7 @@ impl<'a> Pages<'a> {
             })
             .collect();
         // One pass over the events builds every source's citations.
-        for (e, event) in story.events.iter().enumerate() {
+        for (e, event) in story.events.indexed() {
             for &s in &event.sources {
                 entries[s].events.push(v.event_link_value(e));
             }
@@ -489,7 +499,7 @@ impl<'a> Pages<'a> {
         );
         let page = SourcesPage {
             common: v.common(route, "Sources".into(), Some(&description), "sources"),
-            sources: entries,
+            sources: entries.into_iter().collect(),
         };
         self.job(route, "sources.html", &page)
     }
@@ -500,7 +510,7 @@ impl<'a> Pages<'a> {
         let description = "Every update, correction and clarification of this story, newest first.";
         let page = ChangesPage {
             common: v.common(route, "What changed".into(), Some(description), "changes"),
-            updates: (0..story.updates.len()).map(|u| v.update(u)).collect(),
+            updates: story.updates.indices().map(|u| v.update(u)).collect(),
         };
         self.job(route, "changes.html", &page)
     }
@@ -514,7 +524,9 @@ impl<'a> Pages<'a> {
             ..self.views(route)
         };
         let changes_url = Route::one(Kind::Changes).permalink(base);
-        let entries = (0..story.updates.len())
+        let entries = story
+            .updates
+            .indices()
             .map(|u| {
                 let update = v.update(u);
                 let kind = capitalized(update.kind);
@@ -574,9 +586,12 @@ impl<'a> Pages<'a> {
             .filter_map(|page| {
                 let lastmod = match page.route.kind {
                     Kind::Story | Kind::Timeline | Kind::Changes => modified.clone(),
-                    Kind::Event => story.index.event_updates[page.item]
-                        .first()
-                        .map(|&u| story.updates[u].date.iso()),
+                    Kind::Event => match page.item {
+                        Some(Item::Event(e)) => story.index.event_updates[e]
+                            .first()
+                            .map(|&u| story.updates[u].date.iso()),
+                        _ => None,
+                    },
                     Kind::Actors | Kind::Actor | Kind::Accounts | Kind::Sources => None,
                     Kind::Feed | Kind::NotFound | Kind::Sitemap | Kind::Robots => return None,
                 };

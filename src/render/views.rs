@@ -390,10 +390,10 @@ pub(super) struct Shared {
     site: OnceLock<Kept>,
     routes: OnceLock<Kept>,
     /// Views whose paths start from the root, the same on every page, by index.
-    whens: Vec<OnceLock<Kept>>,
-    event_links: Vec<OnceLock<Kept>>,
-    actor_links: Vec<OnceLock<Kept>>,
-    sources: Vec<OnceLock<Kept>>,
+    whens: IxVec<EventIx, OnceLock<Kept>>,
+    event_links: IxVec<EventIx, OnceLock<Kept>>,
+    actor_links: IxVec<ActorIx, OnceLock<Kept>>,
+    sources: IxVec<SourceIx, OnceLock<Kept>>,
     /// Views with links from the page, for pages at the root, one folder
     /// down, two folders down... as deep as the plan's deepest page.
     depths: Vec<Depth>,
@@ -401,25 +401,24 @@ pub(super) struct Shared {
 
 struct Depth {
     last_change: OnceLock<Option<Kept>>,
-    events: Vec<OnceLock<Kept>>,
+    events: IxVec<EventIx, OnceLock<Kept>>,
 }
 
 impl Shared {
     /// Cells for the views of `story`'s pages, the deepest `deepest` folders down.
     pub(super) fn new(story: &Story, fingerprints: bool, deepest: usize) -> Shared {
-        let cells = |count: usize| (0..count).map(|_| OnceLock::new()).collect();
         let depth = || Depth {
             last_change: OnceLock::new(),
-            events: cells(story.events.len()),
+            events: story.events.map(|_| OnceLock::new()),
         };
         Shared {
             fingerprints,
             site: OnceLock::new(),
             routes: OnceLock::new(),
-            whens: cells(story.events.len()),
-            event_links: cells(story.events.len()),
-            actor_links: cells(story.actors.len()),
-            sources: cells(story.sources.len()),
+            whens: story.events.map(|_| OnceLock::new()),
+            event_links: story.events.map(|_| OnceLock::new()),
+            actor_links: story.actors.map(|_| OnceLock::new()),
+            sources: story.sources.map(|_| OnceLock::new()),
             depths: (0..=deepest).map(|_| depth()).collect(),
         }
     }
@@ -475,7 +474,7 @@ impl<'a> Views<'a> {
     }
 
     /// An event's [`EventLink`], made once for every page.
-    pub(super) fn event_link_value(&self, index: usize) -> Kept {
+    pub(super) fn event_link_value(&self, index: EventIx) -> Kept {
         let make = || {
             let event = &self.story.events[index];
             self.shared.keep(&EventLink {
@@ -489,25 +488,25 @@ impl<'a> Views<'a> {
     }
 
     /// An event's [`WhenView`], made once for every page.
-    fn when_value(&self, index: usize) -> Kept {
+    fn when_value(&self, index: EventIx) -> Kept {
         let make = || self.shared.keep(&WhenView::of(&self.story.events[index]));
         self.shared.whens[index].get_or_init(make).clone()
     }
 
     /// An actor's [`ActorLink`], made once for every page.
-    pub(super) fn actor_link_value(&self, index: usize) -> Kept {
+    pub(super) fn actor_link_value(&self, index: ActorIx) -> Kept {
         let make = || self.shared.keep(&self.actor_link(index));
         self.shared.actor_links[index].get_or_init(make).clone()
     }
 
     /// A [`SourceView`], made once for every page.
-    pub(super) fn source_value(&self, index: usize) -> Kept {
+    pub(super) fn source_value(&self, index: SourceIx) -> Kept {
         let make = || self.shared.keep(&self.source(index));
         self.shared.sources[index].get_or_init(make).clone()
     }
 
     /// [`Views::event`] as a shared value.
-    pub(super) fn event_value(&self, index: usize) -> Kept {
+    pub(super) fn event_value(&self, index: EventIx) -> Kept {
         self.kept(
             |depth| &depth.events[index],
             || self.shared.keep(&self.event(index)),
@@ -515,11 +514,14 @@ impl<'a> Views<'a> {
     }
 
     fn last_change_value(&self) -> Option<Kept> {
-        let make = || (!self.story.updates.is_empty()).then(|| self.shared.keep(&self.update(0)));
+        let make = || {
+            let newest = self.story.updates.indices().next();
+            newest.map(|u| self.shared.keep(&self.update(u)))
+        };
         self.kept(|depth| &depth.last_change, make)
     }
 
-    fn actor_link(&self, index: usize) -> ActorLink<'a> {
+    fn actor_link(&self, index: ActorIx) -> ActorLink<'a> {
         let actor = &self.story.actors[index];
         ActorLink {
             id: &actor.id,
@@ -529,7 +531,7 @@ impl<'a> Views<'a> {
         }
     }
 
-    fn source(&self, index: usize) -> SourceView<'a> {
+    fn source(&self, index: SourceIx) -> SourceView<'a> {
         let source = &self.story.sources[index];
         SourceView {
             id: &source.id,
@@ -545,7 +547,7 @@ impl<'a> Views<'a> {
         html.at(&self.root)
     }
 
-    pub(super) fn update(&self, index: usize) -> UpdateView<'a> {
+    pub(super) fn update(&self, index: UpdateIx) -> UpdateView<'a> {
         let update = &self.story.updates[index];
         UpdateView {
             anchor: update_anchor(self.story, index),
@@ -560,7 +562,7 @@ impl<'a> Views<'a> {
         }
     }
 
-    pub(super) fn event(&self, index: usize) -> EventView<'a> {
+    pub(super) fn event(&self, index: EventIx) -> EventView<'a> {
         let story = self.story;
         let event = &story.events[index];
         let accounts = event
@@ -679,11 +681,13 @@ pub(super) fn last_modified(story: &Story) -> Option<PartialDate> {
 
 /// "2025-07-04-correction", with "-2", "-3" for repeats counted from the oldest,
 /// so adding a newer entry never changes an older entry's anchor (or feed id).
-pub(super) fn update_anchor(story: &Story, index: usize) -> String {
+pub(super) fn update_anchor(story: &Story, index: UpdateIx) -> String {
     let update = &story.updates[index];
     let base = format!("{}-{}", update.date.iso(), update.kind.name());
     // Updates are newest first: the same-day, same-kind entries after this one are older.
-    let older = story.updates[index + 1..]
+    let older = story
+        .updates
+        .after(index)
         .iter()
         .filter(|u| u.date == update.date && u.kind == update.kind)
         .count();

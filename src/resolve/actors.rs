@@ -3,8 +3,7 @@
 
 use super::Resolve;
 use super::fields::Field;
-use super::ids::Named;
-use crate::model::{Actor, ActorKind, Relation};
+use crate::model::{Actor, ActorIx, ActorKind, Relation};
 
 impl Resolve<'_> {
     pub(super) fn actors(&mut self) -> Vec<Actor> {
@@ -22,7 +21,7 @@ impl Resolve<'_> {
             );
             let mut relations = Vec::new();
             for relation in &front.relations {
-                if let Some(to) = self.reference(doc.file, &relation.to, Named::Actor) {
+                if let Some(to) = self.reference::<ActorIx>(doc.file, &relation.to) {
                     relations.push(Relation {
                         to,
                         kind: relation.kind.clone(),

@@ -3,7 +3,9 @@
 //! updates) built, each in one pass. Actors and events come in their order
 //! already (see `order`).
 
-use crate::model::{Actor, Era, Event, Index, Section, Site, Source, Story, Update};
+use crate::model::{
+    AccountIx, Actor, Era, Event, Index, IxVec, RelationIx, Section, Site, Source, Story, Update,
+};
 
 /// Orders what no index points into yet and builds the derived indexes,
 /// each in one pass.
@@ -21,36 +23,39 @@ pub(super) fn assemble(
 
     updates.sort_by_key(|u| std::cmp::Reverse(u.date));
     eras.sort_by_key(|e| e.start);
+    // Every collection is in its order: each item's position is its index.
+    let (sections, updates) = (IxVec::from(sections), IxVec::from(updates));
+    let (events, actors) = (IxVec::from(events), IxVec::from(actors));
 
     let mut index = Index {
-        actor_events: vec![Vec::new(); actors.len()],
-        actor_sections: vec![Vec::new(); actors.len()],
-        actor_accounts: vec![Vec::new(); actors.len()],
-        relations_to: vec![Vec::new(); actors.len()],
-        event_updates: vec![Vec::new(); events.len()],
+        actor_events: actors.map(|_| Vec::new()),
+        actor_sections: actors.map(|_| Vec::new()),
+        actor_accounts: actors.map(|_| Vec::new()),
+        relations_to: actors.map(|_| Vec::new()),
+        event_updates: events.map(|_| Vec::new()),
     };
-    for (e, event) in events.iter().enumerate() {
+    for (e, event) in events.indexed() {
         for &a in &event.actors {
             index.actor_events[a].push(e);
         }
         for (n, account) in event.accounts.iter().enumerate() {
-            index.actor_accounts[account.actor].push((e, n));
+            index.actor_accounts[account.actor].push(AccountIx { event: e, n });
             if !event.actors.contains(&account.actor) {
                 index.actor_events[account.actor].push(e);
             }
         }
     }
-    for (s, section) in sections.iter().enumerate() {
+    for (s, section) in sections.indexed() {
         for &a in &section.mentions {
             index.actor_sections[a].push(s);
         }
     }
-    for (a, actor) in actors.iter().enumerate() {
-        for (r, relation) in actor.relations.iter().enumerate() {
-            index.relations_to[relation.to].push((a, r));
+    for (a, actor) in actors.indexed() {
+        for (n, relation) in actor.relations.iter().enumerate() {
+            index.relations_to[relation.to].push(RelationIx { actor: a, n });
         }
     }
-    for (u, update) in updates.iter().enumerate() {
+    for (u, update) in updates.indexed() {
         for &e in &update.events {
             index.event_updates[e].push(u);
         }
@@ -64,7 +69,7 @@ pub(super) fn assemble(
         sections,
         events,
         actors,
-        sources,
+        sources: sources.into(),
         updates,
         eras,
         index,

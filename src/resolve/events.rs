@@ -5,9 +5,10 @@ use toml::Spanned;
 
 use super::Resolve;
 use super::fields::Field;
-use super::ids::Named;
 use crate::load::{FileId, RawMedia};
-use crate::model::{Account, Era, Event, Media, Stance, Status, Update, UpdateKind};
+use crate::model::{
+    Account, ActorIx, Era, Event, EventIx, Media, SourceIx, Stance, Status, Update, UpdateKind,
+};
 
 impl Resolve<'_> {
     pub(super) fn events(&mut self) -> Vec<Event> {
@@ -31,14 +32,14 @@ impl Resolve<'_> {
                     "the end of a range cannot come before its start: swap the two dates or correct one".into(),
                 );
             }
-            let actors = self.references(file, &rawe.actors, Named::Actor);
-            let sources = self.references(file, &rawe.sources, Named::Source);
+            let actors = self.references::<ActorIx>(file, &rawe.actors);
+            let sources = self.references::<SourceIx>(file, &rawe.sources);
             let summary = self.markdown(Field::Summary(at));
             let media = rawe.media.as_ref().and_then(|m| self.media(at, file, m));
             let mut accounts = Vec::new();
             for (n, account) in rawe.accounts.iter().enumerate() {
                 let account = account.get_ref();
-                let actor = self.reference(file, &account.actor, Named::Actor);
+                let actor = self.reference::<ActorIx>(file, &account.actor);
                 let stance = account.stance.as_ref().map_or(Some(Stance::Asserts), |s| {
                     self.enumerated(file, s, &Stance::ALL, Stance::name, "a stance")
                 });
@@ -48,7 +49,7 @@ impl Resolve<'_> {
                     .map_or(Some(Status::Unverified), |s| {
                         self.enumerated(file, s, &Status::ALL, Status::name, "a status")
                     });
-                let sources = self.references(file, &account.sources, Named::Source);
+                let sources = self.references::<SourceIx>(file, &account.sources);
                 let claim = self.markdown(Field::Claim(at, n));
                 if let (Some(actor), Some(stance), Some(status), Some(claim)) =
                     (actor, stance, status, claim)
@@ -188,7 +189,7 @@ impl Resolve<'_> {
                 UpdateKind::name,
                 "an update kind",
             );
-            let events = self.references(file, &update.events, Named::Event);
+            let events = self.references::<EventIx>(file, &update.events);
             let note = self.markdown(Field::Note(index));
             if let (Some(date), Some(kind), Some(note)) = (date, kind, note) {
                 updates.push(Update {

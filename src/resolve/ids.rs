@@ -12,15 +12,16 @@ use super::{Resolve, ResolveOptions};
 use crate::diagnostics::{Diagnostic, Severity, closest};
 use crate::load::{FileId, file_stem};
 use crate::markdown::{RefKind, Resolver};
+use crate::model::{ActorIx, EventIx, Ix, SourceIx};
 
 /// Ids known in the story, for resolving references.
 #[derive(Default)]
 pub(super) struct Ids {
-    pub(super) events: HashMap<String, usize>,
-    pub(super) actors: HashMap<String, usize>,
+    pub(super) events: HashMap<String, EventIx>,
+    pub(super) actors: HashMap<String, ActorIx>,
     pub(super) sections: HashMap<String, usize>,
     pub(super) draft_sections: HashMap<String, usize>,
-    pub(super) sources: HashMap<String, usize>,
+    pub(super) sources: HashMap<String, SourceIx>,
     /// Ids of items whose own file has an error: naming them is not another error.
     pub(super) broken: HashSet<(RefKind, String)>,
     pub(super) broken_sources: HashSet<String>,
@@ -31,9 +32,16 @@ impl Ids {
     pub(super) fn fingerprint(&self) -> u64 {
         use std::hash::{Hash, Hasher};
         let mut hasher = std::collections::hash_map::DefaultHasher::new();
-        for map in [&self.actors, &self.events, &self.sections] {
+        fn sorted<V>(map: &HashMap<String, V>) -> Vec<&String> {
             let mut keys: Vec<&String> = map.keys().collect();
             keys.sort_unstable();
+            keys
+        }
+        for keys in [
+            sorted(&self.actors),
+            sorted(&self.events),
+            sorted(&self.sections),
+        ] {
             keys.hash(&mut hasher);
         }
         hasher.finish()
@@ -225,7 +233,7 @@ impl Resolve<'_> {
                 continue;
             }
             if let Some(&first) = self.ids.sources.get(id) {
-                let (first_file, first_source) = &raw.sources[first];
+                let (first_file, first_source) = &raw.sources[first.position()];
                 let first_file = self.file(*first_file);
                 let line = first_file.text[..first_source.id.span().start]
                     .matches('\n')
@@ -243,22 +251,25 @@ impl Resolve<'_> {
                 );
                 continue;
             }
-            self.ids.sources.insert(id.clone(), index);
+            // Sources keep the order of content/sources.toml.
+            self.ids.sources.insert(id.clone(), SourceIx::new(index));
         }
     }
 
-    /// Resolves an id naming an actor, event or source, with "did you mean".
-    pub(super) fn reference(
+    /// Resolves an id naming an actor, event or source (by the index type
+    /// `I` it resolves to), with "did you mean".
+    pub(super) fn reference<I: NamedBy>(
         &mut self,
         file: FileId,
         value: &Spanned<String>,
-        kind: Named,
-    ) -> Option<usize> {
+    ) -> Option<I> {
         let id = value.get_ref();
-        let (table, ref_kind) = match kind {
-            Named::Actor => (&self.ids.actors, Some(RefKind::Actor)),
-            Named::Event => (&self.ids.events, Some(RefKind::Event)),
-            Named::Source => (&self.ids.sources, None),
+        let kind = I::NAMED;
+        let table = I::table(&self.ids);
+        let ref_kind = match kind {
+            Named::Actor => Some(RefKind::Actor),
+            Named::Event => Some(RefKind::Event),
+            Named::Source => None,
         };
         let is_broken = match ref_kind {
             Some(k) => self.ids.broken.contains(&(k, id.clone())),
@@ -267,13 +278,9 @@ impl Resolve<'_> {
         if is_broken {
             return None;
         }
-        if let Some(index) = table.get(id) {
-            match kind {
-                Named::Actor => self.actor_uses[*index] += 1,
-                Named::Source => self.source_uses[*index] += 1,
-                Named::Event => {}
-            }
-            return Some(*index);
+        if let Some(&index) = table.get(id) {
+            index.count_use(self);
+            return Some(index);
         }
         let (noun, create) = match kind {
             Named::Actor => ("actor", format!("create content/actors/{id}.md")),
@@ -297,15 +304,14 @@ impl Resolve<'_> {
         None
     }
 
-    pub(super) fn references(
+    pub(super) fn references<I: NamedBy>(
         &mut self,
         file: FileId,
         values: &[Spanned<String>],
-        kind: Named,
-    ) -> Vec<usize> {
+    ) -> Vec<I> {
         values
             .iter()
-            .filter_map(|value| self.reference(file, value, kind))
+            .filter_map(|value| self.reference(file, value))
             .collect()
     }
 }
@@ -327,11 +333,55 @@ pub(super) fn listing(mut ids: Vec<&str>, scheme: &str) -> String {
     }
 }
 
+/// What a list of ids names.
 #[derive(Clone, Copy)]
 pub(super) enum Named {
     Actor,
     Event,
     Source,
+}
+
+/// An index type that ids in lists resolve to, by [`Resolve::reference`].
+pub(super) trait NamedBy: Copy {
+    const NAMED: Named;
+
+    /// The ids of its kind, with the index each names.
+    fn table(ids: &Ids) -> &HashMap<String, Self>;
+
+    /// Counts a use, for the warnings about what nothing names.
+    fn count_use(self, _resolve: &mut Resolve) {}
+}
+
+impl NamedBy for ActorIx {
+    const NAMED: Named = Named::Actor;
+
+    fn table(ids: &Ids) -> &HashMap<String, Self> {
+        &ids.actors
+    }
+
+    fn count_use(self, resolve: &mut Resolve) {
+        resolve.actor_uses[self] += 1;
+    }
+}
+
+impl NamedBy for EventIx {
+    const NAMED: Named = Named::Event;
+
+    fn table(ids: &Ids) -> &HashMap<String, Self> {
+        &ids.events
+    }
+}
+
+impl NamedBy for SourceIx {
+    const NAMED: Named = Named::Source;
+
+    fn table(ids: &Ids) -> &HashMap<String, Self> {
+        &ids.sources
+    }
+
+    fn count_use(self, resolve: &mut Resolve) {
+        resolve.source_uses[self] += 1;
+    }
 }
 
 #[cfg(test)]

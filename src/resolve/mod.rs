@@ -18,7 +18,7 @@ use toml::Spanned;
 
 use crate::diagnostics::{Diagnostics, Severity, SourceFile, closest};
 use crate::load::{FileId, RawStory};
-use crate::model::{LinkSite, Story};
+use crate::model::{ActorIx, IxVec, LinkSite, SourceIx, Story};
 
 mod actors;
 mod assembly;
@@ -55,8 +55,8 @@ struct Resolve<'a> {
     diagnostics: &'a mut Diagnostics,
     /// How often each actor (by story index) and source is named anywhere,
     /// for warnings.
-    actor_uses: Vec<usize>,
-    source_uses: Vec<usize>,
+    actor_uses: IxVec<ActorIx, usize>,
+    source_uses: IxVec<SourceIx, usize>,
     /// Every link to another website, where it is written.
     links: Vec<LinkSite>,
     /// Markdown fields rendered ahead, in parallel: see [`prerender`].
@@ -86,8 +86,8 @@ pub fn resolve_cached(
         order: &order,
         ids: Ids::default(),
         diagnostics,
-        actor_uses: vec![0; raw.actors.len()],
-        source_uses: vec![0; raw.sources.len()],
+        actor_uses: vec![0; raw.actors.len()].into(),
+        source_uses: vec![0; raw.sources.len()].into(),
         links: Vec::new(),
         prerendered: HashMap::new(),
     };

@@ -3,16 +3,16 @@
 //! is remapped after sorting.
 
 use crate::load::RawStory;
-use crate::model::PartialDate;
+use crate::model::{ActorIx, EventIx, Ix, IxVec, PartialDate};
 
 /// Where each actor and event stands in the story.
 pub(super) struct Order {
     /// By name, ignoring case; equal names keep the order of their files.
-    pub(super) actors: Sorted,
+    pub(super) actors: Sorted<ActorIx>,
     /// By date; equal dates keep the order they were written in (files by
     /// name, then tables). An event whose date cannot be read sorts first: it
     /// is an error, and a story with errors is not built.
-    pub(super) events: Sorted,
+    pub(super) events: Sorted<EventIx>,
 }
 
 impl Order {
@@ -30,27 +30,29 @@ impl Order {
 
 /// Items of one kind in story order: for each index in the story, the
 /// position in the raw story it comes from, and back.
-pub(super) struct Sorted {
-    raw: Vec<usize>,
-    index: Vec<usize>,
+pub(super) struct Sorted<I> {
+    raw: IxVec<I, usize>,
+    index: Vec<I>,
 }
 
-impl Sorted {
-    fn new(raw: Vec<usize>) -> Sorted {
-        let mut index = vec![0; raw.len()];
-        for (story, &at) in raw.iter().enumerate() {
+impl<I: Ix> Sorted<I> {
+    fn new(raw: Vec<usize>) -> Sorted<I> {
+        let raw = IxVec::from(raw);
+        // `raw` is a permutation: every slot is written.
+        let mut index = vec![I::new(0); raw.len()];
+        for (story, &at) in raw.indexed() {
             index[at] = story;
         }
         Sorted { raw, index }
     }
 
     /// The story index of the item at raw position `at`.
-    pub(super) fn index(&self, at: usize) -> usize {
+    pub(super) fn index(&self, at: usize) -> I {
         self.index[at]
     }
 
     /// The raw position of the item at story index `index`.
-    pub(super) fn at(&self, index: usize) -> usize {
+    pub(super) fn at(&self, index: I) -> usize {
         self.raw[index]
     }
 

@@ -7,7 +7,7 @@ use super::ids::{Ids, section_slug};
 use crate::diagnostics::closest;
 use crate::load::{Document, RawSection};
 use crate::markdown::{RefKind, Rendered};
-use crate::model::{Embed, Section};
+use crate::model::{ActorIx, Embed, Section};
 
 impl Resolve<'_> {
     /// A section's shortcodes as pictures to draw, each checked.
@@ -144,8 +144,8 @@ impl Resolve<'_> {
     }
 }
 
-fn mentioned_actors(rendered: &Rendered, ids: &Ids) -> Vec<usize> {
-    let mut mentions: Vec<usize> = rendered
+fn mentioned_actors(rendered: &Rendered, ids: &Ids) -> Vec<ActorIx> {
+    let mut mentions: Vec<ActorIx> = rendered
         .refs
         .iter()
         .filter(|r| r.kind == RefKind::Actor)

@@ -2,7 +2,7 @@
 //! date; and a warning for each source that nothing cites.
 
 use super::Resolve;
-use crate::model::Source;
+use crate::model::{Ix, Source, SourceIx};
 use crate::plan::web_address_help;
 
 impl Resolve<'_> {
@@ -45,7 +45,9 @@ impl Resolve<'_> {
     /// Warns about each source that nothing cites.
     pub(super) fn warn_unused_sources(&mut self) {
         let raw = self.raw;
-        for (index, (file, source)) in raw.sources.iter().enumerate() {
+        for (at, (file, source)) in raw.sources.iter().enumerate() {
+            // Sources keep the order of content/sources.toml.
+            let index = SourceIx::new(at);
             let id = source.id.get_ref();
             let known = self.ids.sources.get(id) == Some(&index);
             if known && self.source_uses[index] == 0 {
