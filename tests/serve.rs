@@ -910,3 +910,54 @@ fn polling_sees_saves_where_the_system_reports_none() {
     events.next_good_build(&build);
     server.wait_for_page("/", "Seen by polling");
 }
+
+/// Asserts that no reply to `path`, for a while, gives away `secret`.
+fn assert_never_leaks(server: &Server, path: &str, secret: &str, tries: usize) {
+    for _ in 0..tries {
+        let reply = server.get(path);
+        let body = String::from_utf8_lossy(&reply.body);
+        assert!(
+            !body.contains(secret),
+            "GET {path} ({}) served what a link points to outside the story:\n{body}",
+            reply.status
+        );
+        assert_ne!(reply.status, 200, "GET {path}");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn links_out_of_the_story_folder_are_never_followed() {
+    use std::os::unix::fs::symlink;
+    let outside = tempfile::tempdir().expect("temp dir");
+    let secret = outside.path().join("secret.txt");
+    fs::write(&secret, "secret outside the story\n").expect("secret");
+    fs::create_dir(outside.path().join("folder")).expect("folder");
+    fs::write(
+        outside.path().join("folder/inner.txt"),
+        "secret in a linked folder\n",
+    )
+    .expect("inner secret");
+    let story = Story::small().file("static/ok.txt", "ok\n");
+    let statics = story.root().join("static");
+    symlink(&secret, statics.join("secret.txt")).expect("link to a file");
+    symlink("/etc/passwd", statics.join("passwd.txt")).expect("link to /etc/passwd");
+    symlink(outside.path().join("folder"), statics.join("folder")).expect("link to a folder");
+    let server = Server::start(&story);
+    for (path, secret) in [
+        ("/secret.txt", "secret outside"),
+        ("/passwd.txt", "root:"),
+        ("/folder/inner.txt", "secret in a linked folder"),
+    ] {
+        assert_never_leaks(&server, path, secret, 1);
+    }
+
+    // A file served as the build found it, then swapped for a link: read at
+    // once, before or after the rebuild the swap sets off.
+    let events = server.events();
+    events.next();
+    assert_eq!(server.page("/ok.txt"), "ok\n");
+    fs::remove_file(statics.join("ok.txt")).expect("remove ok.txt");
+    symlink(&secret, statics.join("ok.txt")).expect("swap in a link");
+    assert_never_leaks(&server, "/ok.txt", "secret outside", 20);
+}

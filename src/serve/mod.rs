@@ -29,9 +29,11 @@ use crate::watch::{Change, Timing, Watcher};
 use crate::write;
 use crate::{BuildOptions, Cache, DataFiles, Site};
 
+mod files;
 mod site;
 
-use site::{Served, router};
+use files::{Served, StoryFile};
+use site::router;
 
 /// What to serve, and how.
 #[derive(Debug, Clone)]
@@ -327,7 +329,7 @@ impl Builder {
         Outcome {
             snapshot: Snapshot {
                 event: event_json(&build, &[]),
-                files: Arc::new(files(site)),
+                files: Arc::new(files(site, &self.options.root)),
                 build,
                 base_path,
             },
@@ -380,12 +382,18 @@ fn make_site(
     })
 }
 
-fn files(site: Site) -> HashMap<String, Served> {
+/// The site's files by path. Static files stay on disk, read from the story
+/// folder `root` when asked for.
+fn files(site: Site, root: &Path) -> HashMap<String, Served> {
+    let root: Arc<Path> = Arc::from(root);
     let mut files = HashMap::with_capacity(site.pages.len() + site.statics.len());
     for file in site.statics {
         let served = match file.bytes {
             write::Bytes::BuiltIn(bytes) => Served::BuiltIn(bytes),
-            write::Bytes::File(path) => Served::File(path),
+            write::Bytes::File(full) => match StoryFile::new(&root, &full) {
+                Some(file) => Served::File(file),
+                None => continue,
+            },
         };
         files.insert(file.path, served);
     }

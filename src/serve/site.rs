@@ -2,11 +2,10 @@
 //! build, the live-reload script, and the stream of build events it listens to.
 
 use std::convert::Infallible;
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::body::{Body, Bytes};
+use axum::body::Body;
 use axum::extract::State;
 use axum::http::{HeaderName, Method, StatusCode, Uri, header};
 use axum::response::sse::{self, KeepAlive, Sse};
@@ -16,18 +15,6 @@ use futures_util::Stream;
 use tokio::sync::watch;
 
 use super::{EVENTS, PREFIX, SCRIPT, Snapshot};
-use crate::DataFiles;
-
-/// One file of the served site.
-#[derive(Debug, Clone)]
-pub(super) enum Served {
-    Memory(Bytes),
-    BuiltIn(&'static [u8]),
-    /// A static file, read when asked for, like `build` copies it.
-    File(PathBuf),
-    /// A data file, made when first asked for.
-    Data(Arc<DataFiles>, &'static str),
-}
 
 pub(super) type Snapshots = watch::Receiver<Arc<Snapshot>>;
 
@@ -90,7 +77,7 @@ async fn site(State(snapshots): State<Snapshots>, method: Method, uri: Uri) -> R
     }
     let has = |path: &str| snapshot.files.contains_key(path);
     match locate(uri.path(), &snapshot.base_path, has) {
-        Located::File(path) => match read(&snapshot.files[&path]).await {
+        Located::File(path) => match snapshot.files[&path].read().await {
             Some(bytes) => respond(StatusCode::OK, content_type(&path), bytes),
             None => not_found(&snapshot).await,
         },
@@ -116,24 +103,10 @@ async fn site(State(snapshots): State<Snapshots>, method: Method, uri: Uri) -> R
     }
 }
 
-async fn read(served: &Served) -> Option<Bytes> {
-    match served {
-        Served::Memory(bytes) => Some(bytes.clone()),
-        Served::BuiltIn(bytes) => Some(Bytes::from_static(bytes)),
-        Served::File(path) => tokio::fs::read(path).await.ok().map(Bytes::from),
-        Served::Data(data, path) => {
-            let (data, path) = (Arc::clone(data), *path);
-            let made =
-                tokio::task::spawn_blocking(move || data.get(path).map(Bytes::copy_from_slice));
-            made.await.ok().flatten()
-        }
-    }
-}
-
 /// The site's own 404 page where it has one.
 async fn not_found(snapshot: &Snapshot) -> Response {
     if let Some(page) = snapshot.files.get("404.html")
-        && let Some(bytes) = read(page).await
+        && let Some(bytes) = page.read().await
     {
         return respond(StatusCode::NOT_FOUND, "text/html; charset=utf-8", bytes);
     }
