@@ -961,3 +961,75 @@ fn links_out_of_the_story_folder_are_never_followed() {
     symlink(&secret, statics.join("ok.txt")).expect("swap in a link");
     assert_never_leaks(&server, "/ok.txt", "secret outside", 20);
 }
+
+/// The server's resident memory, in bytes.
+#[cfg(target_os = "linux")]
+fn resident_memory(server: &Server) -> u64 {
+    let status = fs::read_to_string(format!("/proc/{}/status", server.child.id()))
+        .expect("the server's /proc status");
+    let line = status
+        .lines()
+        .find(|l| l.starts_with("VmRSS:"))
+        .expect("VmRSS");
+    let kb: u64 = line
+        .split_whitespace()
+        .nth(1)
+        .and_then(|n| n.parse().ok())
+        .expect("VmRSS in kB");
+    kb * 1024
+}
+
+/// Opens `count` requests for `path` that read the status line and then
+/// nothing more, as slow readers do, so the server holds every response.
+fn slow_readers(server: &Server, path: &str, count: usize) -> Vec<BufReader<TcpStream>> {
+    (0..count)
+        .map(|_| {
+            let mut stream = TcpStream::connect(server.address).expect("connect");
+            stream.set_read_timeout(Some(PATIENCE)).expect("timeout");
+            write!(
+                stream,
+                "GET {path} HTTP/1.1\r\nHost: {}\r\n\r\n",
+                server.address
+            )
+            .expect("send");
+            let mut reader = BufReader::new(stream);
+            let mut status = String::new();
+            reader.read_line(&mut status).expect("a status line");
+            assert!(status.contains(" 200 "), "GET {path}: {status}");
+            reader
+        })
+        .collect()
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn many_slow_readers_of_a_large_file_do_not_multiply_the_servers_memory() {
+    const MB: usize = 1024 * 1024;
+    const READERS: usize = 24;
+    let summary = "A long summary that goes on. ".repeat(8 * MB / 29);
+    let events = format!(
+        "[[event]]\nid = \"long\"\ndate = \"2024-07\"\ntitle = \"A long event\"\nsummary = \"{summary}\"\nactors = [\"anna\"]\nsources = [\"report\"]\n"
+    );
+    let story = Story::small()
+        .file("content/events/long.toml", &events)
+        .file("static/large.bin", &"0123456789abcdef".repeat(8 * MB / 16));
+    let server = Server::start(&story);
+    for path in ["/data/events.json", "/large.bin"] {
+        // Once whole, so that what a build makes on demand is made.
+        let whole = server.get(path);
+        assert_eq!(whole.status, 200, "GET {path}");
+        let size = whole.body.len();
+        assert!(size >= 8 * MB, "{path} is only {size} bytes");
+        let before = resident_memory(&server);
+        let readers = slow_readers(&server, path, READERS);
+        thread::sleep(Duration::from_millis(500));
+        let grown = resident_memory(&server).saturating_sub(before);
+        drop(readers);
+        assert!(
+            grown < 4 * size as u64,
+            "{READERS} readers of {path} ({} MB) grew the server by {} MB",
+            size / MB,
+            grown / MB as u64
+        );
+    }
+}

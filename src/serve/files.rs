@@ -6,11 +6,13 @@
 //! made as the file is opened, not trusted from the build.
 
 use std::fs::File;
-use std::io::{self, Read};
+use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
-use axum::body::Bytes;
+use axum::body::{Body, Bytes};
+use futures_util::stream::try_unfold;
+use tokio::io::AsyncReadExt;
 
 use crate::DataFiles;
 
@@ -22,30 +24,100 @@ pub(super) enum Served {
     /// A static file, read when asked for, like `build` copies it.
     File(StoryFile),
     /// A data file, made when first asked for.
-    Data(Arc<DataFiles>, &'static str),
+    Data(Arc<DataFile>),
 }
 
+/// A file as it goes out: its length, and its bytes or where to read them.
+pub(super) struct Opened {
+    pub(super) len: u64,
+    pub(super) body: Body,
+}
+
+/// How much of a static file one read takes, and one response holds at a time.
+const CHUNK: usize = 64 * 1024;
+
 impl Served {
-    /// The file's bytes; `None` when it can no longer be read, or is refused.
-    pub(super) async fn read(&self) -> Option<Bytes> {
-        match self {
-            Served::Memory(bytes) => Some(bytes.clone()),
-            Served::BuiltIn(bytes) => Some(Bytes::from_static(bytes)),
+    /// The file, ready to send; `None` when it can no longer be read, or is
+    /// refused. Pages and data files are shared bytes, never copied per
+    /// request; static files are streamed, so a hundred readers of a large
+    /// file hold a chunk each, not the whole file.
+    pub(super) async fn open(&self) -> Option<Opened> {
+        let bytes = match self {
+            Served::Memory(bytes) => bytes.clone(),
+            Served::BuiltIn(bytes) => Bytes::from_static(bytes),
+            Served::Data(data) => data.bytes().await?,
             Served::File(file) => {
                 let file = file.clone();
-                let read = tokio::task::spawn_blocking(move || {
-                    let mut bytes = Vec::new();
-                    file.open()?.read_to_end(&mut bytes).map(|_| bytes)
+                let opened = tokio::task::spawn_blocking(move || {
+                    let file = file.open()?;
+                    Ok::<_, io::Error>((file.metadata()?.len(), file))
                 });
-                read.await.ok()?.ok().map(Bytes::from)
+                let (len, file) = opened.await.ok()?.ok()?;
+                let chunks = try_unfold(tokio::fs::File::from_std(file), |mut file| async move {
+                    let mut chunk = vec![0; CHUNK];
+                    let read = file.read(&mut chunk).await?;
+                    chunk.truncate(read);
+                    Ok::<_, io::Error>((read > 0).then(|| (Bytes::from(chunk), file)))
+                });
+                let body = Body::from_stream(chunks);
+                return Some(Opened { len, body });
             }
-            Served::Data(data, path) => {
-                let (data, path) = (Arc::clone(data), *path);
-                let made =
-                    tokio::task::spawn_blocking(move || data.get(path).map(Bytes::copy_from_slice));
-                made.await.ok().flatten()
-            }
+        };
+        Some(Opened {
+            len: bytes.len() as u64,
+            body: Body::from(bytes),
+        })
+    }
+}
+
+/// One data file of a build, made with the others when one is first asked
+/// for, then lent to every response.
+#[derive(Debug)]
+pub(super) struct DataFile {
+    files: Arc<DataFiles>,
+    path: &'static str,
+    bytes: OnceLock<Option<Bytes>>,
+}
+
+impl DataFile {
+    pub(super) fn new(files: &Arc<DataFiles>, path: &'static str) -> DataFile {
+        DataFile {
+            files: Arc::clone(files),
+            path,
+            bytes: OnceLock::new(),
         }
+    }
+
+    async fn bytes(self: &Arc<DataFile>) -> Option<Bytes> {
+        if let Some(made) = self.bytes.get() {
+            return made.clone();
+        }
+        // Making them takes a while on a large story: off the server's thread.
+        let file = Arc::clone(self);
+        let made = tokio::task::spawn_blocking(move || {
+            let made = file.files.get(file.path).map(|_| {
+                Bytes::from_owner(Lent {
+                    files: Arc::clone(&file.files),
+                    path: file.path,
+                })
+            });
+            file.bytes.get_or_init(|| made).clone()
+        });
+        made.await.ok().flatten()
+    }
+}
+
+/// A data file's bytes where the build made them, kept alive by whoever
+/// holds a response.
+struct Lent {
+    files: Arc<DataFiles>,
+    path: &'static str,
+}
+
+impl AsRef<[u8]> for Lent {
+    fn as_ref(&self) -> &[u8] {
+        // Lent only for paths that have bytes.
+        self.files.get(self.path).unwrap_or_default()
     }
 }
 

@@ -32,7 +32,7 @@ use crate::{BuildOptions, Cache, DataFiles, Site};
 mod files;
 mod site;
 
-use files::{Served, StoryFile};
+use files::{DataFile, Served, StoryFile};
 use site::router;
 
 /// What to serve, and how.
@@ -402,7 +402,10 @@ fn files(site: Site, root: &Path) -> HashMap<String, Served> {
     }
     if let Some(data) = site.data {
         for path in DataFiles::paths() {
-            files.insert(path.to_string(), Served::Data(Arc::clone(&data), path));
+            files.insert(
+                path.to_string(),
+                Served::Data(Arc::new(DataFile::new(&data, path))),
+            );
         }
     }
     files

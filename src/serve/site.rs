@@ -7,13 +7,14 @@ use std::sync::Arc;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::State;
-use axum::http::{HeaderName, Method, StatusCode, Uri, header};
+use axum::http::{HeaderName, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::sse::{self, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use futures_util::Stream;
 use tokio::sync::watch;
 
+use super::files::Opened;
 use super::{EVENTS, PREFIX, SCRIPT, Snapshot};
 
 pub(super) type Snapshots = watch::Receiver<Arc<Snapshot>>;
@@ -34,6 +35,13 @@ fn respond(status: StatusCode, content_type: &str, body: impl Into<Body>) -> Res
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
     ];
     (status, headers, body.into()).into_response()
+}
+
+/// A file of the site, with its length: a streamed one has none of its own.
+fn send(status: StatusCode, content_type: &str, file: Opened) -> Response {
+    let mut response = respond(status, content_type, file.body);
+    (response.headers_mut()).insert(header::CONTENT_LENGTH, HeaderValue::from(file.len));
+    response
 }
 
 async fn script() -> Response {
@@ -68,7 +76,7 @@ async fn site(State(snapshots): State<Snapshots>, method: Method, uri: Uri) -> R
         );
         response
             .headers_mut()
-            .insert(header::ALLOW, header::HeaderValue::from_static("GET, HEAD"));
+            .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
         return response;
     }
     let snapshot = snapshots.borrow().clone();
@@ -77,8 +85,8 @@ async fn site(State(snapshots): State<Snapshots>, method: Method, uri: Uri) -> R
     }
     let has = |path: &str| snapshot.files.contains_key(path);
     match locate(uri.path(), &snapshot.base_path, has) {
-        Located::File(path) => match snapshot.files[&path].read().await {
-            Some(bytes) => respond(StatusCode::OK, content_type(&path), bytes),
+        Located::File(path) => match snapshot.files[&path].open().await {
+            Some(file) => send(StatusCode::OK, content_type(&path), file),
             None => not_found(&snapshot).await,
         },
         Located::Folder => {
@@ -89,7 +97,7 @@ async fn site(State(snapshots): State<Snapshots>, method: Method, uri: Uri) -> R
                 "",
             );
             let location = format!("{}/{query}", uri.path());
-            if let Ok(value) = header::HeaderValue::from_str(&location) {
+            if let Ok(value) = HeaderValue::from_str(&location) {
                 response.headers_mut().insert(header::LOCATION, value);
             }
             response
@@ -106,9 +114,9 @@ async fn site(State(snapshots): State<Snapshots>, method: Method, uri: Uri) -> R
 /// The site's own 404 page where it has one.
 async fn not_found(snapshot: &Snapshot) -> Response {
     if let Some(page) = snapshot.files.get("404.html")
-        && let Some(bytes) = page.read().await
+        && let Some(file) = page.open().await
     {
-        return respond(StatusCode::NOT_FOUND, "text/html; charset=utf-8", bytes);
+        return send(StatusCode::NOT_FOUND, "text/html; charset=utf-8", file);
     }
     respond(
         StatusCode::NOT_FOUND,
