@@ -1033,3 +1033,128 @@ fn many_slow_readers_of_a_large_file_do_not_multiply_the_servers_memory() {
         );
     }
 }
+
+/// `count` events that each name an actor who does not exist: `count` errors.
+fn events_with_unknown_actors(count: usize) -> String {
+    (0..count)
+        .map(|n| {
+            format!(
+                "[[event]]\nid = \"bad-{n}\"\ndate = \"2024-01-01\"\ntitle = \"Bad {n}\"\nactors = [\"nobody\"]\n\n"
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_file_with_thousands_of_errors_sends_the_overlay_fifty_and_a_count() {
+    let story = Story::small();
+    let server = Server::start(&story);
+    let events = sse::subscribe(server.address);
+    let (_, first) = events.recv_timeout(PATIENCE).expect("the first event");
+    assert!(first.contains("\"errors\":[]"), "{first}");
+    write(
+        &story,
+        "content/events/bad.toml",
+        &events_with_unknown_actors(2000),
+    );
+    let deadline = Instant::now() + PATIENCE;
+    let data = loop {
+        let wait = deadline.saturating_duration_since(Instant::now());
+        let (_, data) = events.recv_timeout(wait).expect("the failed build's event");
+        if !data.contains("\"errors\":[]") {
+            break data;
+        }
+    };
+    assert!(
+        data.len() < 64 * 1024,
+        "each open tab gets {} KB for one build",
+        data.len() / 1024
+    );
+    let event: Value = serde_json::from_str(&data).expect("JSON");
+    let errors = event["errors"].as_array().expect("errors");
+    assert_eq!(errors.len(), 50);
+    assert!(
+        errors
+            .iter()
+            .all(|e| e["path"] == "content/events/bad.toml" && e["message"].is_string()),
+        "{event}"
+    );
+    assert_eq!(event["more"], 1950, "the errors not listed are counted");
+    // The terminal still lists every one.
+    assert!(
+        wait_for(|| server
+            .stderr()
+            .contains("Build failed: 2000 errors.")
+            .then_some(()))
+        .is_some(),
+        "{}",
+        server.stderr()
+    );
+}
+
+/// Runs [`BROWSER_SCRIPT`] against `server`: opens /timeline/, writes `broken`
+/// to `file`, reads the overlay, writes `fixed`. `None` when the browser
+/// tools are missing (outside CI).
+fn browser_report(
+    test: &str,
+    server: &Server,
+    file: &Path,
+    broken: &str,
+    fixed: &str,
+) -> Option<Value> {
+    let browser = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    let playwright = browser.join("node_modules/playwright-core/package.json");
+    let node = Command::new("node").arg("--version").output();
+    if !Path::new(&chromium).is_file() || !playwright.is_file() || node.is_err() {
+        let why = "needs node, chromium and `npm ci --ignore-scripts --prefix tests/browser`";
+        assert!(std::env::var_os("CI").is_none(), "{test}: {why}");
+        eprintln!("SKIPPED {test}: {why}");
+        return None;
+    }
+    let output = Command::new("node")
+        .arg("-e")
+        .arg(BROWSER_SCRIPT)
+        .arg(browser.join("package.json"))
+        .arg(&chromium)
+        .arg(format!("http://{}/timeline/", server.address))
+        .arg(file)
+        .arg(broken)
+        .arg(fixed)
+        .output()
+        .expect("run node");
+    assert!(
+        output.status.success(),
+        "{}\nserver:\n{}",
+        String::from_utf8_lossy(&output.stderr),
+        server.stderr()
+    );
+    Some(serde_json::from_slice(&output.stdout).expect("a JSON report"))
+}
+
+#[test]
+fn the_overlay_counts_the_errors_it_does_not_list() {
+    let story = Story::small();
+    let server = Server::start(&story);
+    let file = story.root().join("content/events/all.toml");
+    let text = fs::read_to_string(&file).expect("events");
+    let broken = format!("{text}\n{}", events_with_unknown_actors(120));
+    let fixed = text.replace("The club votes", "The club votes again");
+    let test = "the_overlay_counts_the_errors_it_does_not_list";
+    let Some(report) = browser_report(test, &server, &file, &broken, &fixed) else {
+        return;
+    };
+    let overlay = report["overlay"].as_str().expect("overlay text");
+    assert!(overlay.contains("The story has 120 errors"), "{report}");
+    assert!(
+        overlay.contains("and 70 more: run explainer check"),
+        "{report}"
+    );
+    assert_eq!(
+        report["overlayWhere"].as_array().map(Vec::len),
+        Some(50),
+        "{report}"
+    );
+    assert_eq!(report["overlayAfterFix"], 0, "{report}");
+    assert_eq!(report["consoleErrors"], serde_json::json!([]), "{report}");
+}

@@ -12,6 +12,7 @@
 //! problems in an overlay. What happens along the way is told to the caller
 //! as [`Event`]s, which the command line puts into words.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::ops::ControlFlow;
@@ -240,7 +241,10 @@ impl Snapshot {
 #[derive(Serialize)]
 struct ReloadEvent<'a> {
     build: &'a str,
+    /// The first [`OVERLAY_PROBLEMS`] errors.
     errors: Vec<Problem<'a>>,
+    /// How many errors are not in `errors`.
+    more: usize,
 }
 
 /// An error as the overlay shows it.
@@ -249,10 +253,19 @@ struct Problem<'a> {
     path: &'a str,
     line: usize,
     column: usize,
-    message: &'a str,
+    message: Cow<'a, str>,
     /// As the terminal and `check` print it: place, source line, caret, help.
     text: String,
 }
+
+/// How many errors the overlay lists. Every open tab gets the whole event on
+/// every build: a file with 20,000 errors made it 7 MB a tab. The terminal
+/// and `explainer check` list them all.
+const OVERLAY_PROBLEMS: usize = 50;
+
+/// The most characters of one error's message, or text, that the overlay
+/// shows: the source line quoted can be a whole minified file.
+const OVERLAY_CHARS: usize = 2_000;
 
 /// Makes snapshots: runs `make_site` and numbers the builds.
 struct Builder {
@@ -416,17 +429,27 @@ fn event_json(build: &str, errors: &[Diagnostic]) -> String {
         build,
         errors: errors
             .iter()
+            .take(OVERLAY_PROBLEMS)
             .map(|d| Problem {
                 path: &d.path,
                 line: d.line,
                 column: d.column,
-                message: &d.message,
-                text: d.to_string(),
+                message: clip(&d.message),
+                text: clip(&d.to_string()).into_owned(),
             })
             .collect(),
+        more: errors.len().saturating_sub(OVERLAY_PROBLEMS),
     };
     // Plain strings and numbers always serialize.
     serde_json::to_string(&event).unwrap_or_default()
+}
+
+/// `text`, cut to [`OVERLAY_CHARS`] characters with an ellipsis if longer.
+fn clip(text: &str) -> Cow<'_, str> {
+    match text.char_indices().nth(OVERLAY_CHARS) {
+        None => Cow::Borrowed(text),
+        Some((at, _)) => Cow::Owned(format!("{}…", &text[..at])),
+    }
 }
 
 /// The path of the story's `base_url`, where the 404 page's links start.
@@ -446,6 +469,34 @@ fn base_path(root: &Path) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_overlay_gets_the_first_errors_and_a_count_of_the_rest() {
+        let long = "x".repeat(OVERLAY_CHARS * 10);
+        let errors: Vec<Diagnostic> = (0..OVERLAY_PROBLEMS + 7)
+            .map(|n| Diagnostic::whole_file(Severity::Error, &format!("content/{n}.md"), &long))
+            .collect();
+        let event: serde_json::Value =
+            serde_json::from_str(&event_json("b-1", &errors)).expect("JSON");
+        let shown = event["errors"].as_array().expect("errors");
+        assert_eq!(shown.len(), OVERLAY_PROBLEMS);
+        assert_eq!(shown[0]["path"], "content/0.md");
+        assert_eq!(event["more"], 7);
+        let message = shown[0]["message"].as_str().expect("message");
+        assert_eq!(message.chars().count(), OVERLAY_CHARS + 1);
+        assert!(message.ends_with('…'));
+        let text = shown[0]["text"].as_str().expect("text");
+        assert!(text.chars().count() <= OVERLAY_CHARS + 1, "{}", text.len());
+
+        let few = [Diagnostic::whole_file(
+            Severity::Error,
+            "content/a.md",
+            "short",
+        )];
+        let few: serde_json::Value = serde_json::from_str(&event_json("b-1", &few)).expect("JSON");
+        assert_eq!(few["more"], 0);
+        assert_eq!(few["errors"][0]["message"], "short");
+    }
 
     #[test]
     fn only_loopback_interfaces_are_private() {

@@ -25,7 +25,7 @@
         location.reload();
         return;
       }
-      if (state.errors.length > 0) show(state.errors); else hide();
+      if (state.errors.length > 0) show(state.errors, state.more || 0); else hide();
     });
   };
   // Browsers allow few connections per host: let go of this one when leaving.
@@ -35,7 +35,8 @@
 
   const HOST_ID = "explainer-serve-problems";
   const hide = () => { const host = document.getElementById(HOST_ID); if (host) host.remove(); };
-  const show = (errors) => {
+  // `errors` are the first few; `more` counts the rest, which only the terminal lists.
+  const show = (errors, more) => {
     hide();
     const host = document.createElement("div");
     host.id = HOST_ID;
@@ -50,6 +51,7 @@
       ol { margin: 0; padding: 0 0 0 1.25rem; }
       li { margin: 0 0 .75rem; }
       .where { font-weight: 600; color: #ffb3b5; }
+      code { font: 13px/1.4 ui-monospace, Menlo, Consolas, monospace; }
       pre { margin: .35rem 0 0; padding: .5rem .75rem; overflow-x: auto; background: #000; color: #f5f5f7;
         font: 13px/1.4 ui-monospace, Menlo, Consolas, monospace; white-space: pre; }
       button { position: absolute; top: .75rem; right: 1rem; font: inherit; color: inherit; background: #3a3a3c;
@@ -60,8 +62,8 @@
     section.setAttribute("aria-labelledby", "title");
     const title = document.createElement("h2");
     title.id = "title";
-    title.textContent = errors.length === 1
-      ? "The story has an error" : "The story has " + errors.length + " errors";
+    const count = errors.length + more;
+    title.textContent = count === 1 ? "The story has an error" : "The story has " + count + " errors";
     const note = document.createElement("p");
     note.textContent = "This page is the last good build. Fix the problem and save: the page reloads by itself.";
     const list = document.createElement("ol");
@@ -81,7 +83,15 @@
     close.textContent = "Hide";
     close.setAttribute("aria-label", "Hide the errors");
     close.addEventListener("click", hide);
-    section.append(title, note, list, close);
+    section.append(title, note, list);
+    if (more > 0) {
+      const rest = document.createElement("p");
+      const command = document.createElement("code");
+      command.textContent = "explainer check";
+      rest.append("and " + more + " more: run ", command);
+      section.append(rest);
+    }
+    section.append(close);
     root.append(style, section);
     document.body.append(host);
   };
