@@ -1158,3 +1158,82 @@ fn the_overlay_counts_the_errors_it_does_not_list() {
     assert_eq!(report["overlayAfterFix"], 0, "{report}");
     assert_eq!(report["consoleErrors"], serde_json::json!([]), "{report}");
 }
+
+/// Whether the server has closed `stream`: it reads the end (or a reset)
+/// within `wait`. Replies the server sends first are skipped.
+fn closed_within(stream: &mut TcpStream, wait: Duration) -> bool {
+    let deadline = Instant::now() + wait;
+    let mut buffer = [0; 1024];
+    while Instant::now() < deadline {
+        stream
+            .set_read_timeout(Some(Duration::from_millis(200)))
+            .expect("read timeout");
+        match stream.read(&mut buffer) {
+            Ok(0) => return true,
+            Ok(_) => {}
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) => {}
+            Err(_) => return true,
+        }
+    }
+    false
+}
+
+#[test]
+fn slow_and_idle_connections_are_closed_after_ten_seconds_but_event_streams_stay() {
+    const SLOW: usize = 50;
+    let story = Story::small();
+    let server = Server::start(&story);
+    let events = server.events();
+    let first = events.next()["build"].as_str().expect("id").to_string();
+    let opened = Instant::now();
+    // Slowloris: a request's headers, a line every second, never the end.
+    let mut slow: Vec<TcpStream> = (0..SLOW)
+        .map(|_| {
+            let mut stream = TcpStream::connect(server.address).expect("connect");
+            write!(stream, "GET / HTTP/1.1\r\nHost: {}\r\n", server.address).expect("send");
+            stream
+        })
+        .collect();
+    // A kept-alive connection, idle after one request.
+    let mut idle = TcpStream::connect(server.address).expect("connect");
+    write!(idle, "HEAD / HTTP/1.1\r\nHost: {}\r\n\r\n", server.address).expect("send");
+    let mut head = [0; 12];
+    idle.set_read_timeout(Some(PATIENCE)).expect("timeout");
+    idle.read_exact(&mut head).expect("a reply");
+    assert_eq!(&head, b"HTTP/1.1 200");
+
+    let mut open = SLOW;
+    let mut line = 0;
+    while open > 0 && opened.elapsed() < Duration::from_secs(16) {
+        line += 1;
+        open = 0;
+        for stream in &mut slow {
+            if write!(stream, "X-Slow-{line}: still sending\r\n").is_ok()
+                && !closed_within(stream, Duration::from_millis(1))
+            {
+                open += 1;
+            }
+        }
+        // Others are still served meanwhile.
+        assert_eq!(server.get("/").status, 200);
+        thread::sleep(Duration::from_secs(1));
+    }
+    let took = opened.elapsed();
+    assert_eq!(
+        open, 0,
+        "{open} of {SLOW} slow connections still open after {took:?}"
+    );
+    assert!(took < Duration::from_secs(14), "closed only after {took:?}");
+    assert!(
+        closed_within(&mut idle, Duration::from_secs(2)),
+        "an idle kept-alive connection still open after {:?}",
+        opened.elapsed()
+    );
+    // The event stream, open all along, still tells of the next build.
+    write(&story, SECTION, &section("After the slow clients"));
+    events.next_good_build(&first);
+}

@@ -31,6 +31,7 @@ use crate::write;
 use crate::{BuildOptions, Cache, DataFiles, Site};
 
 mod files;
+mod guard;
 mod site;
 
 use files::{DataFile, Served, StoryFile};
@@ -176,7 +177,7 @@ pub fn serve(
     runtime
         .block_on(async move {
             let listener = tokio::net::TcpListener::from_std(listener)?;
-            axum::serve(listener, router(snapshots)).await
+            guard::run(listener, router(snapshots)).await
         })
         .map_err(|e| format!("the server stopped: {e}"))
 }
