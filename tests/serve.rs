@@ -1092,16 +1092,9 @@ fn a_file_with_thousands_of_errors_sends_the_overlay_fifty_and_a_count() {
     );
 }
 
-/// Runs [`BROWSER_SCRIPT`] against `server`: opens /timeline/, writes `broken`
-/// to `file`, reads the overlay, writes `fixed`. `None` when the browser
-/// tools are missing (outside CI).
-fn browser_report(
-    test: &str,
-    server: &Server,
-    file: &Path,
-    broken: &str,
-    fixed: &str,
-) -> Option<Value> {
+/// The tests/browser folder and Chromium's path, or `None` (and a note) when
+/// node, Chromium or playwright-core is missing, which only CI forbids.
+fn browser_tools(test: &str) -> Option<(std::path::PathBuf, String)> {
     let browser = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
     let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
     let playwright = browser.join("node_modules/playwright-core/package.json");
@@ -1112,6 +1105,20 @@ fn browser_report(
         eprintln!("SKIPPED {test}: {why}");
         return None;
     }
+    Some((browser, chromium))
+}
+
+/// Runs [`BROWSER_SCRIPT`] against `server`: opens /timeline/, writes `broken`
+/// to `file`, reads the overlay, writes `fixed`. `None` when the browser
+/// tools are missing (outside CI).
+fn browser_report(
+    test: &str,
+    server: &Server,
+    file: &Path,
+    broken: &str,
+    fixed: &str,
+) -> Option<Value> {
+    let (browser, chromium) = browser_tools(test)?;
     let output = Command::new("node")
         .arg("-e")
         .arg(BROWSER_SCRIPT)
@@ -1157,6 +1164,144 @@ fn the_overlay_counts_the_errors_it_does_not_list() {
     );
     assert_eq!(report["overlayAfterFix"], 0, "{report}");
     assert_eq!(report["consoleErrors"], serde_json::json!([]), "{report}");
+}
+
+impl Server {
+    /// Sends `head` (a request line and headers, without the blank line that
+    /// ends them) as it is, and reads the whole reply.
+    fn raw(&self, head: &str) -> Reply {
+        let mut stream = TcpStream::connect(self.address).expect("connect");
+        stream
+            .set_read_timeout(Some(PATIENCE))
+            .expect("read timeout");
+        write!(stream, "{head}\r\nConnection: close\r\n\r\n").expect("send request");
+        let mut raw = Vec::new();
+        stream.read_to_end(&mut raw).expect("read reply");
+        Reply::parse(&raw)
+    }
+}
+
+#[test]
+fn requests_for_other_hosts_are_refused_so_rebound_names_read_nothing() {
+    let story = Story::small();
+    let server = Server::start(&story);
+    let port = server.address.port();
+    for host in [
+        format!("localhost:{port}"),
+        "localhost".to_string(),
+        format!("LOCALHOST:{port}"),
+        format!("127.0.0.1:{port}"),
+        format!("[::1]:{port}"),
+    ] {
+        let reply = server.raw(&format!("GET / HTTP/1.1\r\nHost: {host}"));
+        assert_eq!(reply.status, 200, "Host: {host}");
+    }
+    for head in [
+        format!("GET / HTTP/1.1\r\nHost: rebound.example:{port}"),
+        format!("GET /data/events.json HTTP/1.1\r\nHost: rebound.example:{port}"),
+        format!("GET /__explainer/events HTTP/1.1\r\nHost: rebound.example:{port}"),
+        format!("GET / HTTP/1.1\r\nHost: localhost.rebound.example:{port}"),
+        format!("GET / HTTP/1.1\r\nHost: 127.0.0.1.nip.io:{port}"),
+        format!("GET http://rebound.example:{port}/ HTTP/1.1\r\nHost: localhost:{port}"),
+        "GET / HTTP/1.0".to_string(),
+    ] {
+        let reply = server.raw(&head);
+        assert_eq!(reply.status, 421, "{head}");
+        let body = String::from_utf8_lossy(&reply.body);
+        assert!(body.contains("answers only"), "{head}: {body}");
+        assert!(!body.contains("<html"), "{head}: {body}");
+        assert_eq!(
+            reply.header("content-type"),
+            Some("text/plain; charset=utf-8")
+        );
+    }
+}
+
+#[test]
+fn a_name_of_this_machine_can_be_given_as_the_interface() {
+    let story = Story::small();
+    let server = Server::start_with(&story, &["--interface", "localhost"]);
+    assert!(server.address.ip().is_loopback(), "{}", server.address);
+    let port = server.address.port();
+    let reply = server.raw(&format!("GET / HTTP/1.1\r\nHost: localhost:{port}"));
+    assert_eq!(reply.status, 200);
+    let reply = server.raw(&format!("GET / HTTP/1.1\r\nHost: other.example:{port}"));
+    assert_eq!(reply.status, 421);
+}
+
+#[test]
+fn every_response_forbids_framing_sniffing_referrers_and_foreign_scripts() {
+    let story = Story::small();
+    let server = Server::start(&story);
+    let port = server.address.port();
+    let mut replies = vec![
+        ("GET /".to_string(), server.get("/")),
+        ("GET /timeline".to_string(), server.get("/timeline")),
+        ("GET /style.css".to_string(), server.get("/style.css")),
+        ("GET /favicon.svg".to_string(), server.get("/favicon.svg")),
+        (
+            "GET /data/events.json".to_string(),
+            server.get("/data/events.json"),
+        ),
+        (
+            "GET reload.js".to_string(),
+            server.get("/__explainer/reload.js"),
+        ),
+        ("GET missing".to_string(), server.get("/no/such/page/")),
+        (
+            "GET refused".to_string(),
+            server.get("/%2e%2e/content/site.toml"),
+        ),
+        ("POST /".to_string(), server.request("POST", "/")),
+        (
+            "POST reload.js".to_string(),
+            server.request("POST", "/__explainer/reload.js"),
+        ),
+    ];
+    replies.push((
+        "other host".to_string(),
+        server.raw(&format!("GET / HTTP/1.1\r\nHost: rebound.example:{port}")),
+    ));
+    let statuses: Vec<u16> = replies.iter().map(|(_, r)| r.status).collect();
+    for status in [200, 308, 404, 400, 405, 421] {
+        assert!(statuses.contains(&status), "no {status} among {statuses:?}");
+    }
+    let events = server.get_head_of_events();
+    for (what, reply) in &replies {
+        let policy = reply.header("content-security-policy").unwrap_or_default();
+        for directive in [
+            "default-src 'none'",
+            "script-src 'self';",
+            "frame-ancestors 'none'",
+            "object-src 'none'",
+            "base-uri 'none'",
+        ] {
+            assert!(policy.contains(directive), "{what}: {policy:?}");
+        }
+        assert_eq!(reply.header("x-frame-options"), Some("DENY"), "{what}");
+        assert_eq!(
+            reply.header("referrer-policy"),
+            Some("no-referrer"),
+            "{what}"
+        );
+        assert_eq!(
+            reply.header("x-content-type-options"),
+            Some("nosniff"),
+            "{what}"
+        );
+        let policy_line = format!("content-security-policy: {}", policy.to_ascii_lowercase());
+        assert!(events.contains(&policy_line), "the event stream:\n{events}");
+    }
+    for header in [
+        "x-frame-options: deny",
+        "referrer-policy: no-referrer",
+        "x-content-type-options: nosniff",
+    ] {
+        assert!(
+            events.contains(header),
+            "the event stream lacks {header}:\n{events}"
+        );
+    }
 }
 
 /// Whether the server has closed `stream`: it reads the end (or a reset)
@@ -1236,4 +1381,74 @@ fn slow_and_idle_connections_are_closed_after_ten_seconds_but_event_streams_stay
     // The event stream, open all along, still tells of the next build.
     write(&story, SECTION, &section("After the slow clients"));
     events.next_good_build(&first);
+}
+
+/// Opens a page in Chromium and reports what ran in it.
+const BROWSER_CSP_SCRIPT: &str = r#"
+const { createRequire } = require('node:module');
+const [packageJson, chromiumPath, url] = process.argv.slice(1);
+const { chromium } = createRequire(packageJson)('playwright-core');
+(async () => {
+  const browser = await chromium.launch({
+    executablePath: chromiumPath,
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+  });
+  const report = { console: [] };
+  try {
+    const page = await browser.newPage();
+    page.on('console', (m) => report.console.push(m.text()));
+    await page.goto(url, { waitUntil: 'load' });
+    await page.waitForTimeout(500);
+    report.inline = await page.evaluate(() => window.ranInline === true);
+    report.handler = await page.evaluate(() => window.ranHandler === true);
+    report.reloadScript = await page.evaluate(() =>
+      performance.getEntriesByType('resource').some((e) => e.name.includes('/__explainer/reload.js')));
+  } finally {
+    await browser.close();
+  }
+  console.log(JSON.stringify(report));
+})().catch((e) => { console.error(e); process.exit(1); });
+"#;
+
+#[test]
+fn the_preview_runs_no_script_but_its_own_and_the_sites_files() {
+    let test = "the_preview_runs_no_script_but_its_own_and_the_sites_files";
+    let Some((browser, chromium)) = browser_tools(test) else {
+        return;
+    };
+    // Templates are the editor's own HTML: nothing cleans them.
+    let base = include_str!("../templates/base.html").replace(
+        "</head>",
+        "<script>window.ranInline = true</script>\n</head>",
+    );
+    let base = base.replace(
+        "<main id=\"main\" tabindex=\"-1\">",
+        "<main id=\"main\" tabindex=\"-1\"><img src=\"/no-such.png\" alt=\"\" onerror=\"window.ranHandler = true\">",
+    );
+    let story = Story::small().file("templates/base.html", &base);
+    let server = Server::start(&story);
+    assert!(server.page("/").contains("window.ranInline"));
+    let output = Command::new("node")
+        .arg("-e")
+        .arg(BROWSER_CSP_SCRIPT)
+        .arg(browser.join("package.json"))
+        .arg(&chromium)
+        .arg(format!("http://{}/", server.address))
+        .output()
+        .expect("run node");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report: Value = serde_json::from_slice(&output.stdout).expect("a JSON report");
+    assert_eq!(report["inline"], false, "an inline script ran: {report}");
+    assert_eq!(report["handler"], false, "an onerror handler ran: {report}");
+    assert_eq!(
+        report["reloadScript"], true,
+        "the reload script was loaded: {report}"
+    );
+    let console = report["console"].to_string();
+    assert!(console.contains("Content Security Policy"), "{report}");
 }

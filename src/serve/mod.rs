@@ -14,7 +14,7 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::net::{IpAddr, SocketAddr, TcpListener};
+use std::net::{IpAddr, SocketAddr, TcpListener, ToSocketAddrs};
 use std::ops::ControlFlow;
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
@@ -35,6 +35,7 @@ mod guard;
 mod site;
 
 use files::{DataFile, Served, StoryFile};
+use guard::Hosts;
 use site::router;
 
 /// What to serve, and how.
@@ -131,6 +132,7 @@ pub fn serve(
     if exposed(address.ip()) {
         on_event(Event::Exposed(address.ip()));
     }
+    let hosts = Hosts::new(&options.interface, address);
     let watcher = Watcher::new(&root, Timing::default(), options.poll)
         .map_err(|e| {
             format!(
@@ -177,7 +179,7 @@ pub fn serve(
     runtime
         .block_on(async move {
             let listener = tokio::net::TcpListener::from_std(listener)?;
-            guard::run(listener, router(snapshots)).await
+            guard::run(listener, router(snapshots), hosts).await
         })
         .map_err(|e| format!("the server stopped: {e}"))
 }
@@ -187,10 +189,19 @@ fn exposed(ip: IpAddr) -> bool {
     !ip.is_loopback()
 }
 
-/// Binds `interface:port`; a taken port names a free one to use instead.
+/// Binds `interface:port`, `interface` an IP address or a name of this
+/// machine; a taken port names a free one to use instead.
 fn bind(interface: &str, port: u16) -> Result<TcpListener, String> {
-    let ip: IpAddr = interface.parse().map_err(|_| {
-        format!("--interface {interface} is not an IP address\n  = help: write one like 127.0.0.1 (this machine only) or 0.0.0.0 (every network)")
+    let resolved = match interface.parse::<IpAddr>() {
+        Ok(ip) => Some(ip),
+        Err(_) => (interface, port)
+            .to_socket_addrs()
+            .ok()
+            .and_then(|mut found| found.next())
+            .map(|address| address.ip()),
+    };
+    let ip = resolved.ok_or_else(|| {
+        format!("--interface {interface} is neither an IP address nor a name of this machine\n  = help: write one like 127.0.0.1 (this machine only) or 0.0.0.0 (every network)")
     })?;
     let listener = TcpListener::bind(SocketAddr::new(ip, port)).map_err(|error| {
         if error.kind() != std::io::ErrorKind::AddrInUse {
