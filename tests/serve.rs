@@ -910,3 +910,545 @@ fn polling_sees_saves_where_the_system_reports_none() {
     events.next_good_build(&build);
     server.wait_for_page("/", "Seen by polling");
 }
+
+/// Asserts that no reply to `path`, for a while, gives away `secret`.
+fn assert_never_leaks(server: &Server, path: &str, secret: &str, tries: usize) {
+    for _ in 0..tries {
+        let reply = server.get(path);
+        let body = String::from_utf8_lossy(&reply.body);
+        assert!(
+            !body.contains(secret),
+            "GET {path} ({}) served what a link points to outside the story:\n{body}",
+            reply.status
+        );
+        assert_ne!(reply.status, 200, "GET {path}");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn links_out_of_the_story_folder_are_never_followed() {
+    use std::os::unix::fs::symlink;
+    let outside = tempfile::tempdir().expect("temp dir");
+    let secret = outside.path().join("secret.txt");
+    fs::write(&secret, "secret outside the story\n").expect("secret");
+    fs::create_dir(outside.path().join("folder")).expect("folder");
+    fs::write(
+        outside.path().join("folder/inner.txt"),
+        "secret in a linked folder\n",
+    )
+    .expect("inner secret");
+    let story = Story::small().file("static/ok.txt", "ok\n");
+    let statics = story.root().join("static");
+    symlink(&secret, statics.join("secret.txt")).expect("link to a file");
+    symlink("/etc/passwd", statics.join("passwd.txt")).expect("link to /etc/passwd");
+    symlink(outside.path().join("folder"), statics.join("folder")).expect("link to a folder");
+    let server = Server::start(&story);
+    for (path, secret) in [
+        ("/secret.txt", "secret outside"),
+        ("/passwd.txt", "root:"),
+        ("/folder/inner.txt", "secret in a linked folder"),
+    ] {
+        assert_never_leaks(&server, path, secret, 1);
+    }
+
+    // A file served as the build found it, then swapped for a link: read at
+    // once, before or after the rebuild the swap sets off.
+    let events = server.events();
+    events.next();
+    assert_eq!(server.page("/ok.txt"), "ok\n");
+    fs::remove_file(statics.join("ok.txt")).expect("remove ok.txt");
+    symlink(&secret, statics.join("ok.txt")).expect("swap in a link");
+    assert_never_leaks(&server, "/ok.txt", "secret outside", 20);
+}
+
+/// The server's resident memory, in bytes.
+#[cfg(target_os = "linux")]
+fn resident_memory(server: &Server) -> u64 {
+    let status = fs::read_to_string(format!("/proc/{}/status", server.child.id()))
+        .expect("the server's /proc status");
+    let line = status
+        .lines()
+        .find(|l| l.starts_with("VmRSS:"))
+        .expect("VmRSS");
+    let kb: u64 = line
+        .split_whitespace()
+        .nth(1)
+        .and_then(|n| n.parse().ok())
+        .expect("VmRSS in kB");
+    kb * 1024
+}
+
+/// Opens `count` requests for `path` that read the status line and then
+/// nothing more, as slow readers do, so the server holds every response.
+fn slow_readers(server: &Server, path: &str, count: usize) -> Vec<BufReader<TcpStream>> {
+    (0..count)
+        .map(|_| {
+            let mut stream = TcpStream::connect(server.address).expect("connect");
+            stream.set_read_timeout(Some(PATIENCE)).expect("timeout");
+            write!(
+                stream,
+                "GET {path} HTTP/1.1\r\nHost: {}\r\n\r\n",
+                server.address
+            )
+            .expect("send");
+            let mut reader = BufReader::new(stream);
+            let mut status = String::new();
+            reader.read_line(&mut status).expect("a status line");
+            assert!(status.contains(" 200 "), "GET {path}: {status}");
+            reader
+        })
+        .collect()
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn many_slow_readers_of_a_large_file_do_not_multiply_the_servers_memory() {
+    const MB: usize = 1024 * 1024;
+    const READERS: usize = 24;
+    let summary = "A long summary that goes on. ".repeat(8 * MB / 29);
+    let events = format!(
+        "[[event]]\nid = \"long\"\ndate = \"2024-07\"\ntitle = \"A long event\"\nsummary = \"{summary}\"\nactors = [\"anna\"]\nsources = [\"report\"]\n"
+    );
+    let story = Story::small()
+        .file("content/events/long.toml", &events)
+        .file("static/large.bin", &"0123456789abcdef".repeat(8 * MB / 16));
+    let server = Server::start(&story);
+    for path in ["/data/events.json", "/large.bin"] {
+        // Once whole, so that what a build makes on demand is made.
+        let whole = server.get(path);
+        assert_eq!(whole.status, 200, "GET {path}");
+        let size = whole.body.len();
+        assert!(size >= 8 * MB, "{path} is only {size} bytes");
+        let before = resident_memory(&server);
+        let readers = slow_readers(&server, path, READERS);
+        thread::sleep(Duration::from_millis(500));
+        let grown = resident_memory(&server).saturating_sub(before);
+        drop(readers);
+        assert!(
+            grown < 4 * size as u64,
+            "{READERS} readers of {path} ({} MB) grew the server by {} MB",
+            size / MB,
+            grown / MB as u64
+        );
+    }
+}
+
+/// `count` events that each name an actor who does not exist: `count` errors.
+fn events_with_unknown_actors(count: usize) -> String {
+    (0..count)
+        .map(|n| {
+            format!(
+                "[[event]]\nid = \"bad-{n}\"\ndate = \"2024-01-01\"\ntitle = \"Bad {n}\"\nactors = [\"nobody\"]\n\n"
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_file_with_thousands_of_errors_sends_the_overlay_fifty_and_a_count() {
+    let story = Story::small();
+    let server = Server::start(&story);
+    let events = sse::subscribe(server.address);
+    let (_, first) = events.recv_timeout(PATIENCE).expect("the first event");
+    assert!(first.contains("\"errors\":[]"), "{first}");
+    write(
+        &story,
+        "content/events/bad.toml",
+        &events_with_unknown_actors(2000),
+    );
+    let deadline = Instant::now() + PATIENCE;
+    let data = loop {
+        let wait = deadline.saturating_duration_since(Instant::now());
+        let (_, data) = events.recv_timeout(wait).expect("the failed build's event");
+        if !data.contains("\"errors\":[]") {
+            break data;
+        }
+    };
+    assert!(
+        data.len() < 64 * 1024,
+        "each open tab gets {} KB for one build",
+        data.len() / 1024
+    );
+    let event: Value = serde_json::from_str(&data).expect("JSON");
+    let errors = event["errors"].as_array().expect("errors");
+    assert_eq!(errors.len(), 50);
+    assert!(
+        errors
+            .iter()
+            .all(|e| e["path"] == "content/events/bad.toml" && e["message"].is_string()),
+        "{event}"
+    );
+    assert_eq!(event["more"], 1950, "the errors not listed are counted");
+    // The terminal still lists every one.
+    assert!(
+        wait_for(|| server
+            .stderr()
+            .contains("Build failed: 2000 errors.")
+            .then_some(()))
+        .is_some(),
+        "{}",
+        server.stderr()
+    );
+}
+
+/// The tests/browser folder and Chromium's path, or `None` (and a note) when
+/// node, Chromium or playwright-core is missing, which only CI forbids.
+fn browser_tools(test: &str) -> Option<(std::path::PathBuf, String)> {
+    let browser = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    let playwright = browser.join("node_modules/playwright-core/package.json");
+    let node = Command::new("node").arg("--version").output();
+    if !Path::new(&chromium).is_file() || !playwright.is_file() || node.is_err() {
+        let why = "needs node, chromium and `npm ci --ignore-scripts --prefix tests/browser`";
+        assert!(std::env::var_os("CI").is_none(), "{test}: {why}");
+        eprintln!("SKIPPED {test}: {why}");
+        return None;
+    }
+    Some((browser, chromium))
+}
+
+/// Runs [`BROWSER_SCRIPT`] against `server`: opens /timeline/, writes `broken`
+/// to `file`, reads the overlay, writes `fixed`. `None` when the browser
+/// tools are missing (outside CI).
+fn browser_report(
+    test: &str,
+    server: &Server,
+    file: &Path,
+    broken: &str,
+    fixed: &str,
+) -> Option<Value> {
+    let (browser, chromium) = browser_tools(test)?;
+    let output = Command::new("node")
+        .arg("-e")
+        .arg(BROWSER_SCRIPT)
+        .arg(browser.join("package.json"))
+        .arg(&chromium)
+        .arg(format!("http://{}/timeline/", server.address))
+        .arg(file)
+        .arg(broken)
+        .arg(fixed)
+        .output()
+        .expect("run node");
+    assert!(
+        output.status.success(),
+        "{}\nserver:\n{}",
+        String::from_utf8_lossy(&output.stderr),
+        server.stderr()
+    );
+    Some(serde_json::from_slice(&output.stdout).expect("a JSON report"))
+}
+
+#[test]
+fn the_overlay_counts_the_errors_it_does_not_list() {
+    let story = Story::small();
+    let server = Server::start(&story);
+    let file = story.root().join("content/events/all.toml");
+    let text = fs::read_to_string(&file).expect("events");
+    let broken = format!("{text}\n{}", events_with_unknown_actors(120));
+    let fixed = text.replace("The club votes", "The club votes again");
+    let test = "the_overlay_counts_the_errors_it_does_not_list";
+    let Some(report) = browser_report(test, &server, &file, &broken, &fixed) else {
+        return;
+    };
+    let overlay = report["overlay"].as_str().expect("overlay text");
+    assert!(overlay.contains("The story has 120 errors"), "{report}");
+    assert!(
+        overlay.contains("and 70 more: run explainer check"),
+        "{report}"
+    );
+    assert_eq!(
+        report["overlayWhere"].as_array().map(Vec::len),
+        Some(50),
+        "{report}"
+    );
+    assert_eq!(report["overlayAfterFix"], 0, "{report}");
+    assert_eq!(report["consoleErrors"], serde_json::json!([]), "{report}");
+}
+
+impl Server {
+    /// Sends `head` (a request line and headers, without the blank line that
+    /// ends them) as it is, and reads the whole reply.
+    fn raw(&self, head: &str) -> Reply {
+        let mut stream = TcpStream::connect(self.address).expect("connect");
+        stream
+            .set_read_timeout(Some(PATIENCE))
+            .expect("read timeout");
+        write!(stream, "{head}\r\nConnection: close\r\n\r\n").expect("send request");
+        let mut raw = Vec::new();
+        stream.read_to_end(&mut raw).expect("read reply");
+        Reply::parse(&raw)
+    }
+}
+
+#[test]
+fn requests_for_other_hosts_are_refused_so_rebound_names_read_nothing() {
+    let story = Story::small();
+    let server = Server::start(&story);
+    let port = server.address.port();
+    for host in [
+        format!("localhost:{port}"),
+        "localhost".to_string(),
+        format!("LOCALHOST:{port}"),
+        format!("127.0.0.1:{port}"),
+        format!("[::1]:{port}"),
+    ] {
+        let reply = server.raw(&format!("GET / HTTP/1.1\r\nHost: {host}"));
+        assert_eq!(reply.status, 200, "Host: {host}");
+    }
+    for head in [
+        format!("GET / HTTP/1.1\r\nHost: rebound.example:{port}"),
+        format!("GET /data/events.json HTTP/1.1\r\nHost: rebound.example:{port}"),
+        format!("GET /__explainer/events HTTP/1.1\r\nHost: rebound.example:{port}"),
+        format!("GET / HTTP/1.1\r\nHost: localhost.rebound.example:{port}"),
+        format!("GET / HTTP/1.1\r\nHost: 127.0.0.1.nip.io:{port}"),
+        format!("GET http://rebound.example:{port}/ HTTP/1.1\r\nHost: localhost:{port}"),
+        "GET / HTTP/1.0".to_string(),
+    ] {
+        let reply = server.raw(&head);
+        assert_eq!(reply.status, 421, "{head}");
+        let body = String::from_utf8_lossy(&reply.body);
+        assert!(body.contains("answers only"), "{head}: {body}");
+        assert!(!body.contains("<html"), "{head}: {body}");
+        assert_eq!(
+            reply.header("content-type"),
+            Some("text/plain; charset=utf-8")
+        );
+    }
+}
+
+#[test]
+fn a_name_of_this_machine_can_be_given_as_the_interface() {
+    let story = Story::small();
+    let server = Server::start_with(&story, &["--interface", "localhost"]);
+    assert!(server.address.ip().is_loopback(), "{}", server.address);
+    let port = server.address.port();
+    let reply = server.raw(&format!("GET / HTTP/1.1\r\nHost: localhost:{port}"));
+    assert_eq!(reply.status, 200);
+    let reply = server.raw(&format!("GET / HTTP/1.1\r\nHost: other.example:{port}"));
+    assert_eq!(reply.status, 421);
+}
+
+#[test]
+fn every_response_forbids_framing_sniffing_referrers_and_foreign_scripts() {
+    let story = Story::small();
+    let server = Server::start(&story);
+    let port = server.address.port();
+    let mut replies = vec![
+        ("GET /".to_string(), server.get("/")),
+        ("GET /timeline".to_string(), server.get("/timeline")),
+        ("GET /style.css".to_string(), server.get("/style.css")),
+        ("GET /favicon.svg".to_string(), server.get("/favicon.svg")),
+        (
+            "GET /data/events.json".to_string(),
+            server.get("/data/events.json"),
+        ),
+        (
+            "GET reload.js".to_string(),
+            server.get("/__explainer/reload.js"),
+        ),
+        ("GET missing".to_string(), server.get("/no/such/page/")),
+        (
+            "GET refused".to_string(),
+            server.get("/%2e%2e/content/site.toml"),
+        ),
+        ("POST /".to_string(), server.request("POST", "/")),
+        (
+            "POST reload.js".to_string(),
+            server.request("POST", "/__explainer/reload.js"),
+        ),
+    ];
+    replies.push((
+        "other host".to_string(),
+        server.raw(&format!("GET / HTTP/1.1\r\nHost: rebound.example:{port}")),
+    ));
+    let statuses: Vec<u16> = replies.iter().map(|(_, r)| r.status).collect();
+    for status in [200, 308, 404, 400, 405, 421] {
+        assert!(statuses.contains(&status), "no {status} among {statuses:?}");
+    }
+    let events = server.get_head_of_events();
+    for (what, reply) in &replies {
+        let policy = reply.header("content-security-policy").unwrap_or_default();
+        for directive in [
+            "default-src 'none'",
+            "script-src 'self';",
+            "frame-ancestors 'none'",
+            "object-src 'none'",
+            "base-uri 'none'",
+        ] {
+            assert!(policy.contains(directive), "{what}: {policy:?}");
+        }
+        assert_eq!(reply.header("x-frame-options"), Some("DENY"), "{what}");
+        assert_eq!(
+            reply.header("referrer-policy"),
+            Some("no-referrer"),
+            "{what}"
+        );
+        assert_eq!(
+            reply.header("x-content-type-options"),
+            Some("nosniff"),
+            "{what}"
+        );
+        let policy_line = format!("content-security-policy: {}", policy.to_ascii_lowercase());
+        assert!(events.contains(&policy_line), "the event stream:\n{events}");
+    }
+    for header in [
+        "x-frame-options: deny",
+        "referrer-policy: no-referrer",
+        "x-content-type-options: nosniff",
+    ] {
+        assert!(
+            events.contains(header),
+            "the event stream lacks {header}:\n{events}"
+        );
+    }
+}
+
+/// Whether the server has closed `stream`: it reads the end (or a reset)
+/// within `wait`. Replies the server sends first are skipped.
+fn closed_within(stream: &mut TcpStream, wait: Duration) -> bool {
+    let deadline = Instant::now() + wait;
+    let mut buffer = [0; 1024];
+    while Instant::now() < deadline {
+        stream
+            .set_read_timeout(Some(Duration::from_millis(200)))
+            .expect("read timeout");
+        match stream.read(&mut buffer) {
+            Ok(0) => return true,
+            Ok(_) => {}
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) => {}
+            Err(_) => return true,
+        }
+    }
+    false
+}
+
+#[test]
+fn slow_and_idle_connections_are_closed_after_ten_seconds_but_event_streams_stay() {
+    const SLOW: usize = 50;
+    let story = Story::small();
+    let server = Server::start(&story);
+    let events = server.events();
+    let first = events.next()["build"].as_str().expect("id").to_string();
+    let opened = Instant::now();
+    // Slowloris: a request's headers, a line every second, never the end.
+    let mut slow: Vec<TcpStream> = (0..SLOW)
+        .map(|_| {
+            let mut stream = TcpStream::connect(server.address).expect("connect");
+            write!(stream, "GET / HTTP/1.1\r\nHost: {}\r\n", server.address).expect("send");
+            stream
+        })
+        .collect();
+    // A kept-alive connection, idle after one request.
+    let mut idle = TcpStream::connect(server.address).expect("connect");
+    write!(idle, "HEAD / HTTP/1.1\r\nHost: {}\r\n\r\n", server.address).expect("send");
+    let mut head = [0; 12];
+    idle.set_read_timeout(Some(PATIENCE)).expect("timeout");
+    idle.read_exact(&mut head).expect("a reply");
+    assert_eq!(&head, b"HTTP/1.1 200");
+
+    let mut open = SLOW;
+    let mut line = 0;
+    while open > 0 && opened.elapsed() < Duration::from_secs(16) {
+        line += 1;
+        open = 0;
+        for stream in &mut slow {
+            if write!(stream, "X-Slow-{line}: still sending\r\n").is_ok()
+                && !closed_within(stream, Duration::from_millis(1))
+            {
+                open += 1;
+            }
+        }
+        // Others are still served meanwhile.
+        assert_eq!(server.get("/").status, 200);
+        thread::sleep(Duration::from_secs(1));
+    }
+    let took = opened.elapsed();
+    assert_eq!(
+        open, 0,
+        "{open} of {SLOW} slow connections still open after {took:?}"
+    );
+    assert!(took < Duration::from_secs(14), "closed only after {took:?}");
+    assert!(
+        closed_within(&mut idle, Duration::from_secs(2)),
+        "an idle kept-alive connection still open after {:?}",
+        opened.elapsed()
+    );
+    // The event stream, open all along, still tells of the next build.
+    write(&story, SECTION, &section("After the slow clients"));
+    events.next_good_build(&first);
+}
+
+/// Opens a page in Chromium and reports what ran in it.
+const BROWSER_CSP_SCRIPT: &str = r#"
+const { createRequire } = require('node:module');
+const [packageJson, chromiumPath, url] = process.argv.slice(1);
+const { chromium } = createRequire(packageJson)('playwright-core');
+(async () => {
+  const browser = await chromium.launch({
+    executablePath: chromiumPath,
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+  });
+  const report = { console: [] };
+  try {
+    const page = await browser.newPage();
+    page.on('console', (m) => report.console.push(m.text()));
+    await page.goto(url, { waitUntil: 'load' });
+    await page.waitForTimeout(500);
+    report.inline = await page.evaluate(() => window.ranInline === true);
+    report.handler = await page.evaluate(() => window.ranHandler === true);
+    report.reloadScript = await page.evaluate(() =>
+      performance.getEntriesByType('resource').some((e) => e.name.includes('/__explainer/reload.js')));
+  } finally {
+    await browser.close();
+  }
+  console.log(JSON.stringify(report));
+})().catch((e) => { console.error(e); process.exit(1); });
+"#;
+
+#[test]
+fn the_preview_runs_no_script_but_its_own_and_the_sites_files() {
+    let test = "the_preview_runs_no_script_but_its_own_and_the_sites_files";
+    let Some((browser, chromium)) = browser_tools(test) else {
+        return;
+    };
+    // Templates are the editor's own HTML: nothing cleans them.
+    let base = include_str!("../templates/base.html").replace(
+        "</head>",
+        "<script>window.ranInline = true</script>\n</head>",
+    );
+    let base = base.replace(
+        "<main id=\"main\" tabindex=\"-1\">",
+        "<main id=\"main\" tabindex=\"-1\"><img src=\"/no-such.png\" alt=\"\" onerror=\"window.ranHandler = true\">",
+    );
+    let story = Story::small().file("templates/base.html", &base);
+    let server = Server::start(&story);
+    assert!(server.page("/").contains("window.ranInline"));
+    let output = Command::new("node")
+        .arg("-e")
+        .arg(BROWSER_CSP_SCRIPT)
+        .arg(browser.join("package.json"))
+        .arg(&chromium)
+        .arg(format!("http://{}/", server.address))
+        .output()
+        .expect("run node");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report: Value = serde_json::from_slice(&output.stdout).expect("a JSON report");
+    assert_eq!(report["inline"], false, "an inline script ran: {report}");
+    assert_eq!(report["handler"], false, "an onerror handler ran: {report}");
+    assert_eq!(
+        report["reloadScript"], true,
+        "the reload script was loaded: {report}"
+    );
+    let console = report["console"].to_string();
+    assert!(console.contains("Content Security Policy"), "{report}");
+}

@@ -19,7 +19,8 @@ pub(super) struct ServeArgs {
     /// Include sections marked `draft = true`
     #[arg(long)]
     drafts: bool,
-    /// The interface to listen on; anything but 127.0.0.1 exposes the preview
+    /// The interface to listen on, an IP address or a name of this machine
+    /// (the preview answers to that name); anything but 127.0.0.1 exposes it
     #[arg(long, default_value = "127.0.0.1")]
     interface: String,
     /// The port to listen on; 0 picks a free one
