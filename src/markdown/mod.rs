@@ -6,11 +6,26 @@
 //! their byte span so the caller can point at the exact line. Internal links are
 //! written relative to the site root behind a marker that [`Html::at`] replaces
 //! with each page's way back to the root, so one rendering serves every page.
+//!
+//! Links and pictures whose addresses run code or are of no known kind keep
+//! only their text, and each is reported as a [`Problem`] at its span. What
+//! the caller must check against the story is listed, not judged: pictures
+//! from other sites ([`Remote`]) and links to paths on the site
+//! ([`InternalLink`]).
+
+mod address;
+#[cfg(test)]
+mod published_tests;
+mod rewrite;
 
 use std::borrow::Cow;
 use std::ops::Range;
 
-use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag};
+use pulldown_cmark::{Options, Parser};
+
+use crate::diagnostics::Severity;
+use address::Address;
+use rewrite::{Place, State, dest_span};
 
 /// Stands for "the site root, relative to this page" until the page is known.
 /// Made of characters that link escaping leaves alone, so it survives into `href`.
@@ -120,6 +135,52 @@ pub fn embed_marker(n: usize) -> String {
     format!("<!--explainer-embed:{n}-->")
 }
 
+/// Something in a field that is not published as the editor wrote it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// A warning for raw HTML the sanitizer drops: it was most likely pasted,
+    /// and the text still reads right without it. An error for a Markdown link
+    /// or picture whose address is never published (`javascript:`, `person:`):
+    /// the editor typed it, and readers would lose the link or the picture.
+    pub severity: Severity,
+    /// Where it is in the field's Markdown: the element, the attribute or the
+    /// address. The caller adds the field's offset in its file.
+    pub span: Range<usize>,
+    /// What is left out: "the <script> element is not published".
+    pub message: String,
+    /// What to write instead.
+    pub help: String,
+}
+
+/// Something a reader's browser would load from another site to show the
+/// field: a picture. Whether its host is allowed is the caller's to check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Remote {
+    /// The address as written, references decoded: `https://cdn.example.org/a.png`.
+    pub url: String,
+    /// Its host, lowercased, without user or port: `cdn.example.org`.
+    pub host: String,
+    /// The address in the field's Markdown.
+    pub span: Range<usize>,
+}
+
+/// A link written as a path on the site (`/timeline/`, `../actors/`,
+/// `files/report.pdf`). Whether a page or file is there is the caller's to
+/// check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InternalLink {
+    /// From the site root (a field is rendered from it), with `.` and `..`
+    /// resolved, escapes decoded and no query or fragment: `timeline/`,
+    /// `files/my report.pdf`, `""` for the root.
+    pub path: String,
+    /// What follows `#`, if anything: `bio` in `/actors/russia/#bio`.
+    pub fragment: Option<String>,
+    /// The address as written.
+    pub written: String,
+    /// The address in the field's Markdown.
+    pub span: Range<usize>,
+}
+
 #[derive(Debug, Clone)]
 pub struct Rendered {
     pub html: Html,
@@ -132,6 +193,13 @@ pub struct Rendered {
     /// Links to other websites (http and https), with the span of each address,
     /// for `explainer check --links`.
     pub links: Vec<(String, Range<usize>)>,
+    /// What is not published as written (links and pictures whose
+    /// addresses are never published), in order.
+    pub problems: Vec<Problem>,
+    /// Everything a reader's browser would load from other sites, in order.
+    pub remote: Vec<Remote>,
+    /// Every link to a path on the site, in order.
+    pub internal: Vec<InternalLink>,
 }
 
 fn options() -> Options {
@@ -182,331 +250,34 @@ pub fn render(markdown: &str, resolver: &dyn Resolver) -> Rendered {
 /// [`render`], with footnote ids made unique by `key`: several fields share a
 /// page, and each would otherwise number its footnotes `1`, `2`...
 pub fn render_keyed(markdown: &str, resolver: &dyn Resolver, key: &str) -> Rendered {
-    let mut refs = Vec::new();
-    let mut images = Vec::new();
-    let mut html = String::with_capacity(markdown.len() * 3 / 2);
     let parser = Parser::new_ext(markdown, options()).into_offset_iter();
     // A reference-style link (`[text][label]`) is reported at its definition.
     let definitions: Vec<(String, Range<usize>)> = parser
         .reference_definitions()
         .iter()
-        .filter(|(_, def)| parse_ref(&def.dest).is_some() || misspelt_ref(&def.dest).is_some())
+        .filter(|(_, def)| {
+            !matches!(
+                address::classify(&def.dest),
+                Address::Web | Address::Contact | Address::Fragment | Address::Empty
+            )
+        })
         .map(|(label, def)| {
             let span = dest_span(markdown, def.span.clone(), &def.dest);
             (label.to_lowercase(), span)
         })
         .collect();
-    let mut state = State {
-        key,
-        image: None,
-        footnotes: Vec::new(),
-        embeds: Vec::new(),
-        in_embed: false,
-        links: Vec::new(),
-    };
+    let mut html = String::with_capacity(markdown.len() * 3 / 2);
+    let mut state = State::new(key);
     let events = parser.map(|(event, range)| {
         let place = Place {
             markdown,
             range,
             definitions: &definitions,
         };
-        if let Some(event) = state.image_or_footnote(&event, &place, &mut images) {
-            return event;
-        }
-        rewrite(event, place, resolver, &mut refs)
+        state.event(event, place, resolver)
     });
     pulldown_cmark::html::push_html(&mut html, events);
-    Rendered {
-        html: Html::new(html),
-        refs,
-        images,
-        embeds: state.embeds,
-        links: state.links,
-    }
-}
-
-/// What the rewriting remembers between events.
-struct State<'k> {
-    key: &'k str,
-    /// The image being read: its `<img>` is written at its end, once its alt text is known.
-    image: Option<ImageInProgress>,
-    /// Footnote names, numbered in order of first appearance.
-    footnotes: Vec<String>,
-    embeds: Vec<Embed>,
-    /// Inside a paragraph that is a shortcode: its text is not written.
-    in_embed: bool,
-    links: Vec<(String, Range<usize>)>,
-}
-
-struct ImageInProgress {
-    src: String,
-    title: String,
-    alt: String,
-    /// Its entry in the field's local images, when it is one of the site's files.
-    local: Option<usize>,
-}
-
-impl State<'_> {
-    /// Images get their alt text checked and load lazily; footnotes get ids
-    /// unique on the page. Returns the event to write, or `None` to go on.
-    fn image_or_footnote<'a>(
-        &mut self,
-        event: &Event<'a>,
-        place: &Place<'_>,
-        images: &mut Vec<LocalImage>,
-    ) -> Option<Event<'a>> {
-        if self.in_embed {
-            if matches!(event, Event::End(pulldown_cmark::TagEnd::Paragraph)) {
-                self.in_embed = false;
-            }
-            return Some(Event::Text(CowStr::from("")));
-        }
-        if let Event::Start(Tag::Paragraph) = event
-            && let Some(embed) = parse_embed(place.markdown, place.range.clone())
-        {
-            self.in_embed = true;
-            self.embeds.push(embed);
-            let marker = embed_marker(self.embeds.len() - 1);
-            return Some(Event::Html(CowStr::from(marker)));
-        }
-        if let Some(image) = &mut self.image {
-            return Some(match event {
-                Event::End(pulldown_cmark::TagEnd::Image) => {
-                    let done = self.image.take()?;
-                    if let Some(local) = done.local.and_then(|i| images.get_mut(i)) {
-                        local.has_alt = !done.alt.trim().is_empty();
-                    }
-                    Event::InlineHtml(CowStr::from(img(&done)))
-                }
-                Event::Text(text) | Event::Code(text) => {
-                    image.alt.push_str(text);
-                    Event::Text(CowStr::from(""))
-                }
-                Event::SoftBreak | Event::HardBreak => {
-                    image.alt.push(' ');
-                    Event::Text(CowStr::from(""))
-                }
-                _ => Event::Text(CowStr::from("")),
-            });
-        }
-        match event {
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                id,
-                ..
-            }) if dest_url.starts_with("https://") || dest_url.starts_with("http://") => {
-                let span = place.of_link(*link_type, id, dest_url);
-                self.links.push((dest_url.to_string(), span));
-                None
-            }
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let src = rooted(dest_url.clone(), *link_type != LinkType::Email);
-                let local = src.strip_prefix(ROOT).map(|path| {
-                    images.push(LocalImage {
-                        path: path.to_string(),
-                        span: place.of_link(*link_type, id, dest_url),
-                        has_alt: false,
-                    });
-                    images.len() - 1
-                });
-                self.image = Some(ImageInProgress {
-                    src: src.to_string(),
-                    title: title.to_string(),
-                    alt: String::new(),
-                    local,
-                });
-                Some(Event::Text(CowStr::from("")))
-            }
-            Event::FootnoteReference(name) => {
-                let n = self.footnote_number(name);
-                let id = self.footnote_id(name);
-                Some(Event::InlineHtml(CowStr::from(format!(
-                    "<sup class=\"footnote-reference\" id=\"{id}-ref\"><a href=\"#{id}\">{n}</a></sup>"
-                ))))
-            }
-            Event::Start(Tag::FootnoteDefinition(name)) => {
-                let n = self.footnote_number(name);
-                let id = self.footnote_id(name);
-                Some(Event::Html(CowStr::from(format!(
-                    "<div class=\"footnote-definition\" id=\"{id}\"><sup class=\"footnote-definition-label\">{n}</sup>"
-                ))))
-            }
-            Event::End(pulldown_cmark::TagEnd::FootnoteDefinition) => {
-                Some(Event::Html(CowStr::from("</div>\n")))
-            }
-            _ => None,
-        }
-    }
-
-    fn footnote_number(&mut self, name: &str) -> usize {
-        match self.footnotes.iter().position(|n| n == name) {
-            Some(i) => i + 1,
-            None => {
-                self.footnotes.push(name.to_string());
-                self.footnotes.len()
-            }
-        }
-    }
-
-    fn footnote_id(&self, name: &str) -> String {
-        let name: String = name
-            .chars()
-            .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-            .collect();
-        if self.key.is_empty() {
-            format!("fn-{name}")
-        } else {
-            format!("fn-{}-{name}", self.key)
-        }
-    }
-}
-
-/// Reads `{{ name(key="value", ...) }}` when it is the whole paragraph.
-fn parse_embed(markdown: &str, range: Range<usize>) -> Option<Embed> {
-    let raw = &markdown[range.clone()];
-    let text = raw.trim();
-    let inner = text.strip_prefix("{{")?.strip_suffix("}}")?.trim();
-    let start = range.start + (raw.len() - raw.trim_start().len());
-    let span = start..start + text.len();
-    let (name, rest) = inner.split_once('(').unwrap_or((inner, ""));
-    let name = name.trim().to_string();
-    let mut embed = Embed {
-        name,
-        args: Vec::new(),
-        span,
-        problem: None,
-    };
-    let Some(args) = rest.trim_end().strip_suffix(')') else {
-        embed.problem =
-            Some("a shortcode is written name(...), with its arguments in parentheses".into());
-        return Some(embed);
-    };
-    for part in args.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-        let value = part
-            .split_once('=')
-            .map(|(k, v)| (k.trim(), v.trim()))
-            .and_then(|(k, v)| Some((k, v.strip_prefix('"')?.strip_suffix('"')?)));
-        match value {
-            Some((key, value)) => embed.args.push((key.to_string(), value.to_string())),
-            None => {
-                embed.problem = Some(format!("`{part}` is not an argument: write key=\"value\""));
-                return Some(embed);
-            }
-        }
-    }
-    Some(embed)
-}
-
-/// An `<img>` that loads when scrolled near: Markdown images sit in running text.
-fn img(image: &ImageInProgress) -> String {
-    let mut html = String::from("<img src=\"");
-    pulldown_cmark_escape::escape_href(&mut html, &image.src).ok();
-    html.push_str("\" alt=\"");
-    pulldown_cmark_escape::escape_html(&mut html, &image.alt).ok();
-    html.push('"');
-    if !image.title.is_empty() {
-        html.push_str(" title=\"");
-        pulldown_cmark_escape::escape_html(&mut html, &image.title).ok();
-        html.push('"');
-    }
-    html.push_str(" loading=\"lazy\" decoding=\"async\">");
-    html
-}
-
-/// Where an event sits: its range in the text, and the text's link definitions.
-struct Place<'t> {
-    markdown: &'t str,
-    range: Range<usize>,
-    definitions: &'t [(String, Range<usize>)],
-}
-
-impl Place<'_> {
-    /// The span of a link's destination: inside the link, or at its definition.
-    fn of_link(&self, link_type: LinkType, label: &str, dest: &str) -> Range<usize> {
-        let by_reference = matches!(
-            link_type,
-            LinkType::Reference
-                | LinkType::ReferenceUnknown
-                | LinkType::Collapsed
-                | LinkType::CollapsedUnknown
-                | LinkType::Shortcut
-                | LinkType::ShortcutUnknown
-        );
-        let defined = || {
-            let label = label.to_lowercase();
-            self.definitions.iter().find(|(l, _)| *l == label)
-        };
-        match by_reference.then(defined).flatten() {
-            Some((_, span)) => span.clone(),
-            None => dest_span(self.markdown, self.range.clone(), dest),
-        }
-    }
-}
-
-/// One event with cross-references resolved, links rooted and headings shifted.
-fn rewrite<'a>(
-    event: Event<'a>,
-    place: Place<'_>,
-    resolver: &dyn Resolver,
-    refs: &mut Vec<CrossRef>,
-) -> Event<'a> {
-    match event {
-        Event::Start(Tag::Link {
-            link_type,
-            dest_url,
-            title,
-            id,
-        }) => {
-            if let Some((kind, target)) = parse_ref(&dest_url) {
-                let path = resolver.path(kind, target);
-                refs.push(CrossRef {
-                    kind,
-                    id: target.to_string(),
-                    span: place.of_link(link_type, &id, &dest_url),
-                    resolved: path.is_some(),
-                    misspelt: None,
-                });
-                let href = format!("{ROOT}{}", path.unwrap_or_default());
-                return Event::InlineHtml(CowStr::from(anchor(&href, &title)));
-            }
-            if let Some((kind, scheme, target)) = misspelt_ref(&dest_url) {
-                refs.push(CrossRef {
-                    kind,
-                    id: target.to_string(),
-                    span: place.of_link(link_type, &id, &dest_url),
-                    resolved: false,
-                    misspelt: Some(scheme.to_string()),
-                });
-            }
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url: rooted(dest_url, false),
-                title,
-                id,
-            })
-        }
-        Event::Start(Tag::Heading {
-            level,
-            id,
-            classes,
-            attrs,
-        }) => Event::Start(Tag::Heading {
-            level: level.max(HeadingLevel::H3),
-            id,
-            classes,
-            attrs,
-        }),
-        Event::End(pulldown_cmark::TagEnd::Heading(level)) => {
-            Event::End(pulldown_cmark::TagEnd::Heading(level.max(HeadingLevel::H3)))
-        }
-        other => other,
-    }
+    state.finish(html)
 }
 
 /// Renders a one-line Markdown field (a caption, a claim) without the wrapping `<p>`.
@@ -522,53 +293,6 @@ pub fn render_inline(markdown: &str, resolver: &dyn Resolver) -> Rendered {
         rendered.html = Html::new(inner.to_string());
     }
     rendered
-}
-
-fn anchor(href: &str, title: &str) -> String {
-    let mut html = String::from("<a href=\"");
-    pulldown_cmark_escape::escape_href(&mut html, href).ok();
-    html.push('"');
-    if !title.is_empty() {
-        html.push_str(" title=\"");
-        pulldown_cmark_escape::escape_html(&mut html, title).ok();
-        html.push('"');
-    }
-    html.push('>');
-    html
-}
-
-/// Links written from the site root (`/images/x.jpg`) and relative images
-/// (`images/x.jpg`, meaning `static/images/x.jpg`) are made to work at any depth.
-fn rooted(dest: CowStr<'_>, relative_too: bool) -> CowStr<'_> {
-    let is_external = dest.contains("://")
-        || dest.starts_with("//")
-        || dest.starts_with('#')
-        || dest.starts_with("mailto:")
-        || dest.starts_with("data:");
-    if is_external || dest.is_empty() {
-        return dest;
-    }
-    match dest.strip_prefix('/') {
-        Some(rest) => CowStr::from(format!("{ROOT}{rest}")),
-        None if relative_too => CowStr::from(format!("{ROOT}{dest}")),
-        None => dest,
-    }
-}
-
-/// The span of the link destination inside the link's source range.
-fn dest_span(markdown: &str, range: Range<usize>, dest: &str) -> Range<usize> {
-    // A link's source is short: trying each place from the end is quicker
-    // than setting up `rfind`'s searcher for every link.
-    let source = &markdown.as_bytes()[range.clone()];
-    let last = source.len().checked_sub(dest.len());
-    last.and_then(|last| {
-        (0..=last)
-            .rev()
-            .find(|&at| source[at..].starts_with(dest.as_bytes()))
-    })
-    .map_or(range.clone(), |at| {
-        range.start + at..range.start + at + dest.len()
-    })
 }
 
 #[cfg(test)]

@@ -1,0 +1,510 @@
+//! One field's Markdown events, rewritten on their way to HTML.
+//!
+//! Cross-references become links to their pages; links and pictures whose
+//! addresses must not be published keep only their text; pictures load
+//! lazily and report their alt text; footnotes get ids unique on the page;
+//! shortcodes leave a marker; headings move below the page's own.
+
+use std::ops::Range;
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Tag, TagEnd};
+
+use super::address::{self, Address};
+use super::{
+    CrossRef, Embed, Html, InternalLink, LocalImage, Problem, ROOT, Remote, Rendered, Resolver,
+    embed_marker,
+};
+use crate::diagnostics::Severity;
+
+/// What the rewriting remembers between events, and what it finds.
+pub(super) struct State<'k> {
+    key: &'k str,
+    /// The image being read: its `<img>` is written at its end, once its alt text is known.
+    image: Option<ImageInProgress>,
+    /// Footnote names, numbered in order of first appearance.
+    footnotes: Vec<String>,
+    embeds: Vec<Embed>,
+    /// Inside a paragraph that is a shortcode: its text is not written.
+    in_embed: bool,
+    /// Inside a link of which only the text is published (links do not nest).
+    in_hidden_link: bool,
+    refs: Vec<CrossRef>,
+    images: Vec<LocalImage>,
+    links: Vec<(String, Range<usize>)>,
+    problems: Vec<Problem>,
+    remote: Vec<Remote>,
+    internal: Vec<InternalLink>,
+}
+
+struct ImageInProgress {
+    src: String,
+    title: String,
+    alt: String,
+    /// Its entry in the field's local images, when it is one of the site's files.
+    local: Option<usize>,
+    /// Its address is never published: the alt text is written instead.
+    blocked: bool,
+}
+
+impl<'k> State<'k> {
+    pub(super) fn new(key: &'k str) -> Self {
+        State {
+            key,
+            image: None,
+            footnotes: Vec::new(),
+            embeds: Vec::new(),
+            in_embed: false,
+            in_hidden_link: false,
+            refs: Vec::new(),
+            images: Vec::new(),
+            links: Vec::new(),
+            problems: Vec::new(),
+            remote: Vec::new(),
+            internal: Vec::new(),
+        }
+    }
+
+    /// The event to write for `event`.
+    pub(super) fn event<'a>(
+        &mut self,
+        event: Event<'a>,
+        place: Place<'_>,
+        resolver: &dyn Resolver,
+    ) -> Event<'a> {
+        match self.image_or_footnote(&event, &place) {
+            Some(event) => event,
+            None => self.rewrite(event, place, resolver),
+        }
+    }
+
+    /// The field's HTML and what was found in it, once every event is written.
+    pub(super) fn finish(self, html: String) -> Rendered {
+        Rendered {
+            html: Html::new(html),
+            refs: self.refs,
+            images: self.images,
+            embeds: self.embeds,
+            links: self.links,
+            problems: self.problems,
+            remote: self.remote,
+            internal: self.internal,
+        }
+    }
+
+    /// Images get their alt text checked and load lazily; footnotes get ids
+    /// unique on the page. Returns the event to write, or `None` to go on.
+    fn image_or_footnote<'a>(&mut self, event: &Event<'a>, place: &Place<'_>) -> Option<Event<'a>> {
+        if self.in_embed {
+            if matches!(event, Event::End(TagEnd::Paragraph)) {
+                self.in_embed = false;
+            }
+            return Some(Event::Text(CowStr::from("")));
+        }
+        if let Event::Start(Tag::Paragraph) = event
+            && let Some(embed) = parse_embed(place.markdown, place.range.clone())
+        {
+            self.in_embed = true;
+            self.embeds.push(embed);
+            let marker = embed_marker(self.embeds.len() - 1);
+            return Some(Event::Html(CowStr::from(marker)));
+        }
+        if let Some(image) = &mut self.image {
+            return Some(match event {
+                Event::End(TagEnd::Image) => {
+                    let done = self.image.take()?;
+                    if done.blocked {
+                        return Some(Event::Text(CowStr::from(done.alt)));
+                    }
+                    if let Some(local) = done.local.and_then(|i| self.images.get_mut(i)) {
+                        local.has_alt = !done.alt.trim().is_empty();
+                    }
+                    Event::InlineHtml(CowStr::from(img(&done)))
+                }
+                Event::Text(text) | Event::Code(text) => {
+                    image.alt.push_str(text);
+                    Event::Text(CowStr::from(""))
+                }
+                Event::SoftBreak | Event::HardBreak => {
+                    image.alt.push(' ');
+                    Event::Text(CowStr::from(""))
+                }
+                _ => Event::Text(CowStr::from("")),
+            });
+        }
+        match event {
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let span = place.of_link(*link_type, id, dest_url);
+                Some(self.start_image(*link_type, dest_url, title, span))
+            }
+            Event::FootnoteReference(name) => {
+                let n = self.footnote_number(name);
+                let id = self.footnote_id(name);
+                Some(Event::InlineHtml(CowStr::from(format!(
+                    "<sup class=\"footnote-reference\" id=\"{id}-ref\"><a href=\"#{id}\">{n}</a></sup>"
+                ))))
+            }
+            Event::Start(Tag::FootnoteDefinition(name)) => {
+                let n = self.footnote_number(name);
+                let id = self.footnote_id(name);
+                Some(Event::Html(CowStr::from(format!(
+                    "<div class=\"footnote-definition\" id=\"{id}\"><sup class=\"footnote-definition-label\">{n}</sup>"
+                ))))
+            }
+            Event::End(TagEnd::FootnoteDefinition) => Some(Event::Html(CowStr::from("</div>\n"))),
+            _ => None,
+        }
+    }
+
+    /// A picture starts: it is listed by where it loads from, and refused
+    /// (its alt text written instead) when its address is never published.
+    fn start_image<'a>(
+        &mut self,
+        link_type: LinkType,
+        dest: &str,
+        title: &str,
+        span: Range<usize>,
+    ) -> Event<'a> {
+        let refused = match address::classify(dest) {
+            Address::Web => {
+                self.remote.push(Remote {
+                    url: dest.to_string(),
+                    host: address::host(dest),
+                    span: span.clone(),
+                });
+                None
+            }
+            Address::Path | Address::Empty | Address::Fragment => None,
+            Address::Script(scheme) => Some((
+                format!("pictures from {scheme}: addresses are not published"),
+                if scheme == "data" {
+                    "save the picture in static/images/ and write its path: ![what it shows](images/name.png)"
+                } else {
+                    "the site runs no scripts: show a picture from the site's files (images/name.png) or a web address (https://…)"
+                },
+            )),
+            Address::Ref(..) | Address::Misspelt(..) | Address::Unknown(_) | Address::Contact => {
+                Some((
+                    format!(
+                        "`{}:` is not an address a picture can be shown from",
+                        address::scheme(dest).unwrap_or_default()
+                    ),
+                    "show a picture from the site's files (images/name.png) or a web address (https://…)",
+                ))
+            }
+        };
+        let blocked = refused.is_some();
+        if let Some((message, help)) = refused {
+            self.error(span.clone(), message, help.into());
+        }
+        let src = rooted(CowStr::from(dest), link_type != LinkType::Email);
+        let local = src.strip_prefix(ROOT).filter(|_| !blocked).map(|path| {
+            self.images.push(LocalImage {
+                path: path.to_string(),
+                span,
+                has_alt: false,
+            });
+            self.images.len() - 1
+        });
+        self.image = Some(ImageInProgress {
+            src: src.to_string(),
+            title: title.to_string(),
+            alt: String::new(),
+            local,
+            blocked,
+        });
+        Event::Text(CowStr::from(""))
+    }
+
+    fn footnote_number(&mut self, name: &str) -> usize {
+        match self.footnotes.iter().position(|n| n == name) {
+            Some(i) => i + 1,
+            None => {
+                self.footnotes.push(name.to_string());
+                self.footnotes.len()
+            }
+        }
+    }
+
+    fn footnote_id(&self, name: &str) -> String {
+        let name: String = name
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+            .collect();
+        if self.key.is_empty() {
+            format!("fn-{name}")
+        } else {
+            format!("fn-{}-{name}", self.key)
+        }
+    }
+
+    /// One event with links sorted and headings shifted.
+    fn rewrite<'a>(
+        &mut self,
+        event: Event<'a>,
+        place: Place<'_>,
+        resolver: &dyn Resolver,
+    ) -> Event<'a> {
+        match event {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let span = place.of_link(link_type, &id, &dest_url);
+                match self.instead_of_link(&dest_url, &title, span, resolver) {
+                    Some(instead) => instead,
+                    None => Event::Start(Tag::Link {
+                        link_type,
+                        dest_url: rooted(dest_url, false),
+                        title,
+                        id,
+                    }),
+                }
+            }
+            Event::End(TagEnd::Link) if self.in_hidden_link => {
+                self.in_hidden_link = false;
+                Event::Text(CowStr::from(""))
+            }
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => Event::Start(Tag::Heading {
+                level: level.max(HeadingLevel::H3),
+                id,
+                classes,
+                attrs,
+            }),
+            Event::End(TagEnd::Heading(level)) => {
+                Event::End(TagEnd::Heading(level.max(HeadingLevel::H3)))
+            }
+            other => other,
+        }
+    }
+
+    /// A link starts: what to write instead of it (the anchor of a
+    /// cross-reference, or nothing when only its text is published), or
+    /// `None` to write it as it is.
+    fn instead_of_link<'a>(
+        &mut self,
+        dest: &str,
+        title: &str,
+        span: Range<usize>,
+        resolver: &dyn Resolver,
+    ) -> Option<Event<'a>> {
+        let published = match address::classify(dest) {
+            Address::Ref(kind, target) => {
+                let path = resolver.path(kind, target);
+                self.refs.push(CrossRef {
+                    kind,
+                    id: target.to_string(),
+                    span,
+                    resolved: path.is_some(),
+                    misspelt: None,
+                });
+                let href = format!("{ROOT}{}", path.unwrap_or_default());
+                return Some(Event::InlineHtml(CowStr::from(anchor(&href, title))));
+            }
+            // Reported by the caller, which knows the ids.
+            Address::Misspelt(kind, scheme, target) => {
+                self.refs.push(CrossRef {
+                    kind,
+                    id: target.to_string(),
+                    span,
+                    resolved: false,
+                    misspelt: Some(scheme.to_string()),
+                });
+                false
+            }
+            Address::Script(scheme) => {
+                let help = if scheme == "data" {
+                    "link to a web page (https://…), or put the file in static/ and link to its path"
+                } else {
+                    "the site runs no scripts: link to a web page (https://…) or to a page of the story"
+                };
+                let message = format!("links to {scheme}: addresses are not published");
+                self.error(span, message, help.into());
+                false
+            }
+            Address::Unknown(scheme) => {
+                let rest = dest.split_once(':').map_or("", |(_, rest)| rest);
+                let help = match address::meant(&scheme) {
+                    Some(kind) => format!("did you mean `{}:{rest}`?", kind.scheme()),
+                    None => "write a web address (https://…), a path on the site (/timeline/), mailto:, tel:, or a link to the story (actor:, event:, section:)".into(),
+                };
+                let message =
+                    format!("`{scheme}:` is not a kind of link, so this one is not published");
+                self.error(span, message, help);
+                false
+            }
+            Address::Web => {
+                if dest.starts_with("https://") || dest.starts_with("http://") {
+                    self.links.push((dest.to_string(), span));
+                }
+                true
+            }
+            Address::Path => {
+                self.internal(dest, span);
+                true
+            }
+            Address::Contact | Address::Fragment | Address::Empty => true,
+        };
+        self.in_hidden_link = !published;
+        (!published).then(|| Event::Text(CowStr::from("")))
+    }
+
+    fn error(&mut self, span: Range<usize>, message: String, help: String) {
+        self.problems.push(Problem {
+            severity: Severity::Error,
+            span,
+            message,
+            help,
+        });
+    }
+
+    fn internal(&mut self, written: &str, span: Range<usize>) {
+        let (path, fragment) = address::from_root(written);
+        self.internal.push(InternalLink {
+            path,
+            fragment,
+            written: written.to_string(),
+            span,
+        });
+    }
+}
+
+/// Reads `{{ name(key="value", ...) }}` when it is the whole paragraph.
+fn parse_embed(markdown: &str, range: Range<usize>) -> Option<Embed> {
+    let raw = &markdown[range.clone()];
+    let text = raw.trim();
+    let inner = text.strip_prefix("{{")?.strip_suffix("}}")?.trim();
+    let start = range.start + (raw.len() - raw.trim_start().len());
+    let span = start..start + text.len();
+    let (name, rest) = inner.split_once('(').unwrap_or((inner, ""));
+    let name = name.trim().to_string();
+    let mut embed = Embed {
+        name,
+        args: Vec::new(),
+        span,
+        problem: None,
+    };
+    let Some(args) = rest.trim_end().strip_suffix(')') else {
+        embed.problem =
+            Some("a shortcode is written name(...), with its arguments in parentheses".into());
+        return Some(embed);
+    };
+    for part in args.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let value = part
+            .split_once('=')
+            .map(|(k, v)| (k.trim(), v.trim()))
+            .and_then(|(k, v)| Some((k, v.strip_prefix('"')?.strip_suffix('"')?)));
+        match value {
+            Some((key, value)) => embed.args.push((key.to_string(), value.to_string())),
+            None => {
+                embed.problem = Some(format!("`{part}` is not an argument: write key=\"value\""));
+                return Some(embed);
+            }
+        }
+    }
+    Some(embed)
+}
+
+/// An `<img>` that loads when scrolled near: Markdown images sit in running text.
+fn img(image: &ImageInProgress) -> String {
+    let mut html = String::from("<img src=\"");
+    pulldown_cmark_escape::escape_href(&mut html, &image.src).ok();
+    html.push_str("\" alt=\"");
+    pulldown_cmark_escape::escape_html(&mut html, &image.alt).ok();
+    html.push('"');
+    if !image.title.is_empty() {
+        html.push_str(" title=\"");
+        pulldown_cmark_escape::escape_html(&mut html, &image.title).ok();
+        html.push('"');
+    }
+    html.push_str(" loading=\"lazy\" decoding=\"async\">");
+    html
+}
+
+/// Where an event sits: its range in the text, and the text's link definitions.
+pub(super) struct Place<'t> {
+    pub markdown: &'t str,
+    pub range: Range<usize>,
+    pub definitions: &'t [(String, Range<usize>)],
+}
+
+impl Place<'_> {
+    /// The span of a link's destination: inside the link, or at its definition.
+    fn of_link(&self, link_type: LinkType, label: &str, dest: &str) -> Range<usize> {
+        let by_reference = matches!(
+            link_type,
+            LinkType::Reference
+                | LinkType::ReferenceUnknown
+                | LinkType::Collapsed
+                | LinkType::CollapsedUnknown
+                | LinkType::Shortcut
+                | LinkType::ShortcutUnknown
+        );
+        let defined = || {
+            let label = label.to_lowercase();
+            self.definitions.iter().find(|(l, _)| *l == label)
+        };
+        match by_reference.then(defined).flatten() {
+            Some((_, span)) => span.clone(),
+            None => dest_span(self.markdown, self.range.clone(), dest),
+        }
+    }
+}
+
+fn anchor(href: &str, title: &str) -> String {
+    let mut html = String::from("<a href=\"");
+    pulldown_cmark_escape::escape_href(&mut html, href).ok();
+    html.push('"');
+    if !title.is_empty() {
+        html.push_str(" title=\"");
+        pulldown_cmark_escape::escape_html(&mut html, title).ok();
+        html.push('"');
+    }
+    html.push('>');
+    html
+}
+
+/// Links written from the site root (`/images/x.jpg`) and relative images
+/// (`images/x.jpg`, meaning `static/images/x.jpg`) are made to work at any depth.
+fn rooted(dest: CowStr<'_>, relative_too: bool) -> CowStr<'_> {
+    let is_external = dest.contains("://")
+        || address::is_other_site(&dest)
+        || dest.starts_with('#')
+        || dest.starts_with("mailto:")
+        || dest.starts_with("data:");
+    if is_external || dest.is_empty() {
+        return dest;
+    }
+    match dest.strip_prefix('/') {
+        Some(rest) => CowStr::from(format!("{ROOT}{rest}")),
+        None if relative_too => CowStr::from(format!("{ROOT}{dest}")),
+        None => dest,
+    }
+}
+
+/// The span of the link destination inside the link's source range.
+pub(super) fn dest_span(markdown: &str, range: Range<usize>, dest: &str) -> Range<usize> {
+    // A link's source is short: trying each place from the end is quicker
+    // than setting up `rfind`'s searcher for every link.
+    let source = &markdown.as_bytes()[range.clone()];
+    let last = source.len().checked_sub(dest.len());
+    last.and_then(|last| {
+        (0..=last)
+            .rev()
+            .find(|&at| source[at..].starts_with(dest.as_bytes()))
+    })
+    .map_or(range.clone(), |at| {
+        range.start + at..range.start + at + dest.len()
+    })
+}
