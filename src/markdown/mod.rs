@@ -10,8 +10,8 @@
 //! Nothing reaches readers that the editor did not mean: raw HTML goes
 //! through an allow-list sanitizer (`sanitize`), links and pictures whose
 //! addresses run code or are of no known kind keep only their text, and each
-//! of those is reported as a [`Problem`] at its span. What the caller must
-//! check against the story is listed, not judged: pictures from other sites
+//! is reported as a [`Problem`] at its span. What the caller must check
+//! against the story is listed, not judged: pictures from other sites
 //! ([`Remote`]) and links to paths on the site ([`InternalLink`]).
 
 mod address;
@@ -19,6 +19,7 @@ mod address;
 mod published_tests;
 mod rewrite;
 mod sanitize;
+mod scan;
 
 use std::borrow::Cow;
 use std::cell::Cell;
@@ -156,8 +157,8 @@ pub struct Problem {
 }
 
 /// Something a reader's browser would load from another site to show the
-/// field: a Markdown picture. Whether its host is allowed is the caller's to
-/// check.
+/// field (today only pictures: the sanitizer keeps no other element that
+/// loads anything). Whether its host is allowed is the caller's to check.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Remote {
     /// The address as written, references decoded: `https://cdn.example.org/a.png`.
@@ -169,8 +170,8 @@ pub struct Remote {
 }
 
 /// A link written as a path on the site (`/timeline/`, `../actors/`,
-/// `files/report.pdf`). Whether a page or file is there is the caller's to
-/// check.
+/// `files/report.pdf`), in Markdown or in raw HTML. Whether a page or file
+/// is there is the caller's to check.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InternalLink {
     /// From the site root (a field is rendered from it), with `.` and `..`
@@ -179,7 +180,7 @@ pub struct InternalLink {
     pub path: String,
     /// What follows `#`, if anything: `bio` in `/actors/russia/#bio`.
     pub fragment: Option<String>,
-    /// The address as written.
+    /// The address as written (references decoded, in raw HTML).
     pub written: String,
     /// The address in the field's Markdown.
     pub span: Range<usize>,
@@ -190,15 +191,16 @@ pub struct Rendered {
     pub html: Html,
     /// Every cross-reference in the field, in order.
     pub refs: Vec<CrossRef>,
-    /// Every image of the site's own (not an http(s) address), in order.
+    /// Every image of the site's own (not an http(s) address), in order:
+    /// Markdown pictures and raw `<img>` alike.
     pub images: Vec<LocalImage>,
     /// Shortcodes, in order; embed `n` is at [`embed_marker`]`(n)` in the HTML.
     pub embeds: Vec<Embed>,
     /// Links to other websites (http and https), with the span of each address,
     /// for `explainer check --links`.
     pub links: Vec<(String, Range<usize>)>,
-    /// What is not published as written (links and pictures whose
-    /// addresses are never published), in order.
+    /// What is not published as written (dropped raw HTML, links and pictures
+    /// whose addresses are never published), in order.
     pub problems: Vec<Problem>,
     /// Everything a reader's browser would load from other sites, in order.
     pub remote: Vec<Remote>,

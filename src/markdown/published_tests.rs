@@ -10,6 +10,7 @@ use html5ever::tokenizer::{
     BufferQueue, CommentToken, StartTag, TagToken, Token, TokenSink, TokenSinkResult, Tokenizer,
     TokenizerOpts, states::RawKind,
 };
+use percent_encoding::percent_decode_str;
 use proptest::prelude::*;
 
 use super::*;
@@ -46,7 +47,7 @@ fn fields_without_raw_html_keep_pulldown_cmarks_bytes() {
 }
 
 #[test]
-fn raw_html_is_sanitized() {
+fn raw_html_is_sanitized_and_every_dropped_piece_is_reported_where_it_is() {
     let text = "Intro <script>alert(1)</script> and \
         <img src=\"images/a.png\" alt=\"A map\" onclick=\"steal()\" style=\"border:0\">.\n\n\
         <iframe src=\"https://video.example/embed/1\"></iframe>\n\n\
@@ -60,6 +61,64 @@ fn raw_html_is_sanitized() {
         "<p>Intro  and <img src=\"../images/a.png\" alt=\"A map\">.</p>\n\n<p></p>\n\n\n\
          <p>A <a title=\"t\">link</a>.</p>\n"
     );
+    use Severity::Warning;
+    assert_eq!(
+        problems(text, &out),
+        [
+            (
+                Warning,
+                "<script>",
+                "the <script> element is not published".into()
+            ),
+            (
+                Warning,
+                "onclick=\"steal()\"",
+                "the onclick attribute of <img> is not published".into()
+            ),
+            (
+                Warning,
+                "style=\"border:0\"",
+                "the style attribute of <img> is not published".into()
+            ),
+            (
+                Warning,
+                "<iframe src=\"https://video.example/embed/1\">",
+                "the <iframe> element is not published".into()
+            ),
+            (
+                Warning,
+                "<svg onload=alert(1)>",
+                "the <svg> element is not published".into()
+            ),
+            (
+                Warning,
+                "<form action=\"https://evil.example/\">",
+                "the <form> element is not published".into()
+            ),
+            (
+                Warning,
+                "<input name=q>",
+                "the <input> element is not published".into()
+            ),
+            (
+                Warning,
+                "<meta http-equiv=\"refresh\" content=\"0;url=javascript:alert(1)\">",
+                "the <meta> element is not published".into()
+            ),
+            (
+                Warning,
+                "href=\"JaVa&#x09;ScRiPt:alert(1)\"",
+                "the href attribute of <a> is not published: it is a javascript: address".into()
+            ),
+        ]
+    );
+    let help = |n: usize| out.problems[n].help.as_str();
+    assert_eq!(help(3), "embed it with a shortcode from an allowed host");
+    assert_eq!(help(1), "the site runs no scripts: remove it");
+    // The picture the raw HTML keeps is the site's own, and checked like Markdown's.
+    assert_eq!(out.images.len(), 1);
+    assert_eq!(out.images[0].path, "images/a.png");
+    assert!(out.images[0].has_alt);
 }
 
 #[test]
@@ -161,8 +220,9 @@ fn links_of_unknown_kinds_are_errors_with_the_kind_meant() {
 
 #[test]
 fn pictures_from_other_sites_are_listed_with_their_host() {
-    let text = "![Chart](https://cdn.example.org/c.png) ![Local](images/a.png) \
-        ![Pixel](//Pixel.Example:8080/x.gif)";
+    let text = "![Chart](https://cdn.example.org/c.png) \
+        <img src=\"https://tracker.example/p.gif?u=1&amp;v=2\" srcset=\"https://other.example/2x.png 2x\" alt=\"\">\n\n\
+        ![Local](images/a.png) <img src=\"//Pixel.Example:8080/x.gif\" alt=\"x\">";
     let out = render(text, &Ids);
     let remote: Vec<(&str, &str, &str)> = out
         .remote
@@ -178,18 +238,25 @@ fn pictures_from_other_sites_are_listed_with_their_host() {
                 "https://cdn.example.org/c.png"
             ),
             (
+                "https://tracker.example/p.gif?u=1&v=2",
+                "tracker.example",
+                "https://tracker.example/p.gif?u=1&amp;v=2"
+            ),
+            (
                 "//Pixel.Example:8080/x.gif",
                 "pixel.example",
                 "//Pixel.Example:8080/x.gif"
             ),
         ]
     );
+    let html = out.html.at("./");
+    assert!(!html.contains("other.example"), "{html}");
 }
 
 #[test]
 fn links_to_paths_on_the_site_are_listed_from_the_root() {
     let text = "[a](/timelin/) [b](../no-such-page/) [c](timeline/) [d](#notes) \
-        [e](https://example.org/) [f](/actors/russia/#bio) [g](/files/r%20a.pdf)";
+        [e](https://example.org/) [f](/actors/russia/#bio) <a href=\"/files/r%20a.pdf\">g</a>";
     let out = render(text, &Ids);
     let internal: Vec<(&str, Option<&str>, &str)> = out
         .internal
@@ -213,6 +280,12 @@ fn links_to_paths_on_the_site_are_listed_from_the_root() {
         ]
     );
     assert_eq!(out.internal[1].written, "../no-such-page/");
+    // Raw HTML links from the root work from every page, like Markdown's.
+    assert!(
+        out.html
+            .at("../../")
+            .contains("<a href=\"../../files/r%20a.pdf\">g</a>")
+    );
 }
 
 #[test]
@@ -409,6 +482,13 @@ proptest! {
                         if matches!(attr.as_str(), "href" | "src") {
                             prop_assert!(!runs_code(&value), "{}={} in {}", attr, value, html);
                         }
+                        if name == "img" && attr == "src" && address::classify(&value) == Address::Web {
+                            let decoded = |url: &str| percent_decode_str(url).decode_utf8_lossy().into_owned();
+                            prop_assert!(
+                                out.remote.iter().any(|r| decoded(&r.url) == decoded(&value)),
+                                "{} is not listed in {:?}", value, out.remote
+                            );
+                        }
                     }
                 }
                 Read::Comment(text) => markers.push(text),
@@ -418,4 +498,65 @@ proptest! {
         prop_assert_eq!(markers, expected, "{}", html);
         prop_assert!(!html.to_ascii_lowercase().contains("<script"), "{}", html);
     }
+}
+
+#[test]
+fn raw_html_in_quotes_and_lists_is_reported_at_its_own_lines() {
+    let text = "> <img\n> src=\"https://t.example/p.gif\" onerror=x>\n\n\
+        - <div onclick=\"x\">\n  <img src=\"https://u.example/a.gif\" alt=\"a\">\n  </div>\n";
+    let out = render(text, &Ids);
+    let places: Vec<&str> = out.problems.iter().map(|p| &text[p.span.clone()]).collect();
+    assert_eq!(places, ["onerror=x", "onclick=\"x\""]);
+    let remote: Vec<&str> = out.remote.iter().map(|r| &text[r.span.clone()]).collect();
+    assert_eq!(
+        remote,
+        ["https://t.example/p.gif", "https://u.example/a.gif"]
+    );
+}
+
+#[test]
+fn pasted_markup_is_named_with_what_to_do_instead() {
+    let text = "<p align=center class=lead>Hi <font color=red>red</font> \
+        <a href=\"person:dana\" target=_blank>Dana</a> <span class=\"x\">kept</span></p>";
+    let out = render(text, &Ids);
+    assert_eq!(
+        out.html.at("./"),
+        "<p>Hi red <a>Dana</a> <span class=\"x\">kept</span></p>"
+    );
+    let found: Vec<(&str, &str, &str)> = out
+        .problems
+        .iter()
+        .map(|p| (&text[p.span.clone()], p.message.as_str(), p.help.as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                "align=center",
+                "the align attribute of <p> is not published",
+                "remove it: <p> keeps no attributes"
+            ),
+            (
+                "class=lead",
+                "the class attribute of <p> is not published",
+                "the site's look comes from its templates: remove it"
+            ),
+            (
+                "<font color=red>",
+                "the <font> element is not published",
+                "its text is kept: format with Markdown instead (*emphasis*, **strong**, lists, tables)"
+            ),
+            (
+                "href=\"person:dana\"",
+                "the href attribute of <a> is not published: it is a person: address",
+                "to link to the story, write the link in Markdown: [text](actor:id)"
+            ),
+            (
+                "target=_blank",
+                "the target attribute of <a> is not published",
+                "remove it: <a> keeps only href and title"
+            ),
+        ]
+    );
+    assert!(out.problems.iter().all(|p| p.severity == Severity::Warning));
 }

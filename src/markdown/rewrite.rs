@@ -3,18 +3,20 @@
 //! Cross-references become links to their pages; links and pictures whose
 //! addresses must not be published keep only their text; pictures load
 //! lazily and report their alt text; footnotes get ids unique on the page;
-//! shortcodes leave a marker; headings move below the page's own. A field
-//! with raw HTML is sanitized once written.
+//! shortcodes leave a marker; raw HTML is reviewed piece by piece (what the
+//! sanitizer will drop is reported, what it keeps is listed); headings move
+//! below the page's own. A field with raw HTML is sanitized once written.
 
 use std::cell::Cell;
 use std::ops::Range;
 
+use percent_encoding::percent_decode_str;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Tag, TagEnd};
 
 use super::address::{self, Address};
 use super::{
     CrossRef, Embed, Html, InternalLink, LocalImage, Problem, ROOT, Remote, Rendered, Resolver,
-    embed_marker, sanitize,
+    embed_marker, sanitize, scan,
 };
 use crate::diagnostics::Severity;
 
@@ -33,14 +35,72 @@ pub(super) struct State<'k> {
     markers: Vec<usize>,
     /// Inside a link of which only the text is published (links do not nest).
     in_hidden_link: bool,
-    /// Whether the field has raw HTML.
-    raw: bool,
+    /// The HTML block being read, when in one.
+    block: Option<RawBlock>,
+    /// The span of the field's first raw HTML, if it has any.
+    raw: Option<Range<usize>>,
+    /// Reads the raw HTML, piece after piece.
+    scanner: scan::Scanner,
     refs: Vec<CrossRef>,
     images: Vec<LocalImage>,
     links: Vec<(String, Range<usize>)>,
     problems: Vec<Problem>,
     remote: Vec<Remote>,
     internal: Vec<InternalLink>,
+}
+
+/// Raw HTML read in pieces (an HTML block comes one line at a time), with
+/// where each piece starts in the text and in the Markdown.
+#[derive(Default)]
+struct RawBlock {
+    text: String,
+    pieces: Vec<(usize, usize)>,
+}
+
+impl RawBlock {
+    /// Adds the text of a raw HTML event at `place`. In a list or a quote,
+    /// its lines come without the container's marks that its source has:
+    /// each line is placed at the end of its line in the source.
+    fn push(&mut self, text: &str, place: &Place<'_>) {
+        let source = &place.markdown[place.range.clone()];
+        let first = self.pieces.len();
+        let mut offset = self.text.len();
+        let mut at = place.range.start;
+        let mut sources = source.split_inclusive('\n');
+        for line in text.split_inclusive('\n') {
+            match sources.next() {
+                Some(from) if from.ends_with(line) => {
+                    self.pieces.push((offset, at + from.len() - line.len()));
+                    offset += line.len();
+                    at += from.len();
+                }
+                _ => {
+                    // Laid out some other way: all of it at the start.
+                    self.pieces.truncate(first);
+                    self.pieces.push((self.text.len(), place.range.start));
+                    break;
+                }
+            }
+        }
+        self.text.push_str(text);
+    }
+
+    /// The span in the Markdown of a span in the text.
+    fn source(&self, span: &Range<usize>) -> Range<usize> {
+        let at = |offset: usize| {
+            let piece = self.pieces.partition_point(|&(start, _)| start <= offset);
+            let (start, source) = self.pieces[piece.saturating_sub(1)];
+            source + (offset - start)
+        };
+        let start = at(span.start);
+        // The end of the last byte, not the start of the next piece.
+        let end = if span.end > span.start {
+            at(span.end - 1) + 1
+        } else {
+            start
+        };
+        start..end
+    }
 }
 
 struct ImageInProgress {
@@ -64,7 +124,9 @@ impl<'k> State<'k> {
             written,
             markers: Vec::new(),
             in_hidden_link: false,
-            raw: false,
+            block: None,
+            raw: None,
+            scanner: scan::Scanner::default(),
             refs: Vec::new(),
             images: Vec::new(),
             links: Vec::new(),
@@ -88,10 +150,14 @@ impl<'k> State<'k> {
     }
 
     /// The field's HTML and what was found in it, once every event is written.
-    pub(super) fn finish(self, html: String) -> Rendered {
-        let html = match self.raw {
-            true => sanitize_pieces(&html, &self.markers),
-            false => html,
+    pub(super) fn finish(mut self, html: String) -> Rendered {
+        let html = match self.raw.clone() {
+            Some(first) => {
+                let clean = sanitize_pieces(&html, &self.markers);
+                self.list_what_loads(&clean, first);
+                clean
+            }
+            None => html,
         };
         Rendered {
             html: Html::new(html),
@@ -257,7 +323,7 @@ impl<'k> State<'k> {
         }
     }
 
-    /// One event with links sorted, raw HTML noted and headings shifted.
+    /// One event with links sorted, raw HTML reviewed and headings shifted.
     fn rewrite<'a>(
         &mut self,
         event: Event<'a>,
@@ -286,8 +352,31 @@ impl<'k> State<'k> {
                 self.in_hidden_link = false;
                 Event::Text(CowStr::from(""))
             }
-            Event::InlineHtml(_) | Event::Html(_) => {
-                self.raw = true;
+            Event::InlineHtml(ref html) => {
+                let mut raw = RawBlock::default();
+                raw.push(html, &place);
+                self.review(&raw);
+                event
+            }
+            Event::Start(Tag::HtmlBlock) => {
+                self.block = Some(RawBlock::default());
+                event
+            }
+            Event::Html(ref html) => {
+                match &mut self.block {
+                    Some(block) => block.push(html, &place),
+                    None => {
+                        let mut raw = RawBlock::default();
+                        raw.push(html, &place);
+                        self.review(&raw);
+                    }
+                }
+                event
+            }
+            Event::End(TagEnd::HtmlBlock) => {
+                if let Some(block) = self.block.take() {
+                    self.review(&block);
+                }
                 event
             }
             Event::Start(Tag::Heading {
@@ -388,6 +477,15 @@ impl<'k> State<'k> {
         });
     }
 
+    fn warning(&mut self, span: Range<usize>, message: String, help: String) {
+        self.problems.push(Problem {
+            severity: Severity::Warning,
+            span,
+            message,
+            help,
+        });
+    }
+
     fn internal(&mut self, written: &str, span: Range<usize>) {
         let (path, fragment) = address::from_root(written);
         self.internal.push(InternalLink {
@@ -396,6 +494,87 @@ impl<'k> State<'k> {
             written: written.to_string(),
             span,
         });
+    }
+
+    /// Reports what the sanitizer will drop from raw HTML, and lists the
+    /// addresses it keeps.
+    fn review(&mut self, raw: &RawBlock) {
+        if raw.text.is_empty() {
+            return;
+        }
+        if self.raw.is_none() {
+            self.raw = Some(raw.source(&(0..raw.text.len())));
+        }
+        for tag in self.scanner.scan(&raw.text) {
+            let attrs = match sanitize::review(&tag) {
+                sanitize::Review::Dropped { help } => {
+                    let message = format!("the <{}> element is not published", tag.name);
+                    self.warning(raw.source(&tag.span), message, help.into());
+                    continue;
+                }
+                sanitize::Review::Kept { dropped, address } => {
+                    for attr in dropped {
+                        self.warning(raw.source(&attr.attr.span), attr.message, attr.help);
+                    }
+                    address
+                }
+            };
+            let Some(attr) = attrs else { continue };
+            let span = raw.source(&attr.value_span);
+            let value = attr.value.trim();
+            match (tag.name.as_str(), address::classify(value)) {
+                ("img", Address::Web) => self.remote.push(Remote {
+                    url: value.to_string(),
+                    host: address::host(value),
+                    span,
+                }),
+                ("img", Address::Path) => {
+                    let has_alt = tag
+                        .get("alt")
+                        .is_some_and(|alt| !alt.value.trim().is_empty());
+                    self.images.push(LocalImage {
+                        path: value.strip_prefix('/').unwrap_or(value).to_string(),
+                        span,
+                        has_alt,
+                    });
+                }
+                ("a", Address::Web) => {
+                    let lower = value.get(..8).unwrap_or(value).to_ascii_lowercase();
+                    if lower.starts_with("https://") || lower.starts_with("http://") {
+                        self.links.push((value.to_string(), span));
+                    }
+                }
+                ("a", Address::Path) => self.internal(value, span),
+                _ => {}
+            }
+        }
+    }
+
+    /// Makes sure every picture from another site in the sanitized `html` is
+    /// listed, even one the scanner did not see where the parser did (a tag
+    /// left open in one raw piece and closed by the next): it is listed at
+    /// the field's first raw HTML, `first`.
+    fn list_what_loads(&mut self, html: &str, first: Range<usize>) {
+        let decoded = |url: &str| percent_decode_str(url).decode_utf8_lossy().into_owned();
+        let mut listed: Vec<String> = self.remote.iter().map(|r| decoded(&r.url)).collect();
+        for tag in scan::start_tags(html) {
+            let Some(src) = tag.get("src").filter(|_| tag.name == "img") else {
+                continue;
+            };
+            if !matches!(address::classify(&src.value), Address::Web) {
+                continue;
+            }
+            match listed.iter().position(|url| *url == decoded(&src.value)) {
+                Some(found) => {
+                    listed.swap_remove(found);
+                }
+                None => self.remote.push(Remote {
+                    url: src.value.to_string(),
+                    host: address::host(&src.value),
+                    span: first.clone(),
+                }),
+            }
+        }
     }
 }
 

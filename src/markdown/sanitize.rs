@@ -1,7 +1,8 @@
 //! What raw HTML in a field may publish, and the sanitizer that enforces it.
 //!
-//! Ammonia applies the allow-list to the HTML of every field that has raw
-//! HTML in it. Kept: the elements editors
+//! One allow-list serves two jobs: ammonia applies it to the HTML of every
+//! field that has raw HTML in it (the security), and [`review`] explains it
+//! for each tag an editor wrote (the messages). Kept: the elements editors
 //! format with, links and pictures with web, mail and phone addresses or
 //! paths, the classes and ids our own footnotes use, and classes on `<span>`
 //! and `<div>`. Dropped: scripts, styles, frames, forms, head elements, SVG
@@ -11,8 +12,11 @@ use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
+use ammonia::url::{ParseError, Url};
+
 use super::ROOT;
 use super::address::{self, Address};
+use super::scan::{Attr, StartTag};
 
 /// The elements published as they are (their attributes are checked).
 #[rustfmt::skip]
@@ -141,6 +145,155 @@ pub(super) fn clean(html: &str) -> String {
     SANITIZER.clean(html).to_string()
 }
 
+/// What the sanitizer does to one tag an editor wrote.
+#[derive(Debug)]
+pub(super) enum Review<'t, 'a> {
+    /// The element is dropped (its text kept unless said otherwise in `help`).
+    Dropped { help: &'static str },
+    /// The element is kept, without the attributes listed.
+    Kept {
+        dropped: Vec<Dropped<'t, 'a>>,
+        /// `href` or `src` as published (before rooting), if it has one kept.
+        address: Option<&'t Attr<'a>>,
+    },
+}
+
+/// An attribute left out, and why.
+#[derive(Debug)]
+pub(super) struct Dropped<'t, 'a> {
+    pub attr: &'t Attr<'a>,
+    pub message: String,
+    pub help: String,
+}
+
+/// Explains the fate of `tag` under the allow-list.
+pub(super) fn review<'t, 'a>(tag: &'t StartTag<'a>) -> Review<'t, 'a> {
+    let name = tag.name.as_str();
+    if !TAGS.contains(&name) {
+        return Review::Dropped {
+            help: element_help(name),
+        };
+    }
+    let allowed = attributes(name);
+    let mut dropped = Vec::new();
+    let mut address = None;
+    for attr in &tag.attrs {
+        let drop = |why: Option<String>, help: String| {
+            let message = match why {
+                Some(why) => format!(
+                    "the {} attribute of <{name}> is not published: {why}",
+                    attr.name
+                ),
+                None => format!("the {} attribute of <{name}> is not published", attr.name),
+            };
+            Dropped {
+                attr,
+                message,
+                help,
+            }
+        };
+        if !allowed.contains(&attr.name.as_str()) {
+            dropped.push(drop(None, attribute_help(name, &attr.name, allowed)));
+        } else if matches!(attr.name.as_str(), "href" | "src") {
+            match refused_address(name, &attr.value) {
+                Some((why, help)) => dropped.push(drop(Some(why), help)),
+                None => address = Some(attr),
+            }
+        } else if filter(name, &attr.name, &attr.value).is_none() {
+            dropped.push(drop(None, attribute_help(name, &attr.name, allowed)));
+        }
+    }
+    Review::Kept { dropped, address }
+}
+
+/// Why ammonia refuses an address (the same test: the `url` crate's parse and
+/// the scheme list), and what to write instead; `None` when it keeps it.
+fn refused_address(tag: &str, value: &str) -> Option<(String, String)> {
+    let scheme = match Url::parse(value) {
+        Ok(url) if SCHEMES.contains(&url.scheme()) => return None,
+        Ok(url) => url.scheme().to_string(),
+        Err(ParseError::RelativeUrlWithoutBase) => return None,
+        Err(_) => {
+            return Some((
+                "it is not a valid address".into(),
+                "correct the address, or write the link in Markdown: [text](https://…)".into(),
+            ));
+        }
+    };
+    let picture = tag == "img";
+    let help = match scheme.as_str() {
+        "javascript" | "vbscript" => "the site runs no scripts: link to a web page (https://…) or to a page of the story".to_string(),
+        "data" if picture => "save the picture in static/images/ and write its path: images/name.png".to_string(),
+        _ => match address::meant(&scheme) {
+            Some(kind) if !picture => format!(
+                "to link to the story, write the link in Markdown: [text]({}:id)",
+                kind.scheme()
+            ),
+            _ if picture => "show a picture from the site's files (images/name.png) or a web address (https://…)".to_string(),
+            _ => "write a web address (https://…), a path on the site (/timeline/), mailto: or tel:".to_string(),
+        },
+    };
+    Some((format!("it is a {scheme}: address"), help))
+}
+
+/// What to do instead of a dropped element.
+fn element_help(tag: &str) -> &'static str {
+    match tag {
+        "script" | "noscript" => {
+            "the site runs no scripts: remove it (what is inside is not published either)"
+        }
+        "style" => {
+            "the site's look comes from its templates: remove it (what is inside is not published either)"
+        }
+        "link" => "the site's look comes from its templates: remove it",
+        "iframe" | "video" | "audio" | "source" | "track" | "object" | "embed" | "frame"
+        | "frameset" | "canvas" | "applet" | "portal" | "picture" | "noembed" | "noframes" => {
+            "embed it with a shortcode from an allowed host"
+        }
+        "form" | "input" | "button" | "select" | "option" | "optgroup" | "textarea" | "label"
+        | "fieldset" | "legend" | "datalist" | "output" => {
+            "the site publishes no forms: link to the form's page instead"
+        }
+        "meta" | "base" | "title" | "head" | "html" | "body" => {
+            "the templates write every page's head: remove it"
+        }
+        "svg" => {
+            "save the picture as a file in static/images/ and show it with ![what it shows](images/name.svg)"
+        }
+        "math" => "write the formula as text, or show it as a picture from static/images/",
+        "template" | "slot" => "remove it (what is inside is not published either)",
+        _ => {
+            "its text is kept: format with Markdown instead (*emphasis*, **strong**, lists, tables)"
+        }
+    }
+}
+
+/// What to do instead of a dropped attribute.
+fn attribute_help(tag: &str, attr: &str, allowed: &[&str]) -> String {
+    if attr.starts_with("on") {
+        return "the site runs no scripts: remove it".into();
+    }
+    match attr {
+        "style" if allowed.contains(&"style") => {
+            return "a table cell keeps only text-align: left, center or right".into();
+        }
+        "style" | "class" => {
+            return "the site's look comes from its templates: remove it".into();
+        }
+        "id" => return "link to a section with [text](section:id) instead".into(),
+        "srcset" | "sizes" => return "publish one picture, with src".into(),
+        _ => {}
+    }
+    match allowed {
+        [] => format!("remove it: <{tag}> keeps no attributes"),
+        [one] => format!("remove it: <{tag}> keeps only {one}"),
+        [first @ .., last] => format!(
+            "remove it: <{tag}> keeps only {} and {last}",
+            first.join(", ")
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -195,5 +348,33 @@ mod tests {
             ),
             "<a href=\"~~explainer-root~~timeline/\">t</a><a href=\"timeline/\">u</a><img src=\"~~explainer-root~~images/a.png\" alt=\"\">"
         );
+    }
+
+    #[test]
+    fn the_review_names_what_is_dropped() {
+        let tags = super::super::scan::start_tags(
+            "<img src=\"x.png\" onclick=\"a()\" srcset=\"https://t.example/p.gif 2x\"><a href=\"vbscript:x\" target=_blank>",
+        );
+        let Review::Kept { dropped, address } = review(&tags[0]) else {
+            panic!("img is kept")
+        };
+        let messages: Vec<&str> = dropped.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "the onclick attribute of <img> is not published",
+                "the srcset attribute of <img> is not published"
+            ]
+        );
+        assert_eq!(address.map(|a| &*a.value), Some("x.png"));
+        let Review::Kept { dropped, address } = review(&tags[1]) else {
+            panic!("a is kept")
+        };
+        assert!(address.is_none());
+        assert_eq!(
+            dropped[0].message,
+            "the href attribute of <a> is not published: it is a vbscript: address"
+        );
+        assert_eq!(dropped[1].help, "remove it: <a> keeps only href and title");
     }
 }
