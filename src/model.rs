@@ -315,6 +315,28 @@ pub struct Site {
     pub updated: Option<PartialDate>,
     /// Minify the HTML and CSS the build writes (`minify = true`).
     pub minify: bool,
+    /// Hosts readers' browsers may load pictures from, lowercased:
+    /// `cdn.example.org`, or `*.example.org` for any of its subdomains.
+    pub allowed_hosts: Vec<String>,
+}
+
+impl Site {
+    /// Whether readers' browsers may load a picture from `host` (lowercased).
+    pub fn allows(&self, host: &str) -> bool {
+        host_allowed(&self.allowed_hosts, host)
+    }
+}
+
+/// Whether `host` (lowercased) is one of `allowed`, or a subdomain of a `*.` entry.
+pub fn host_allowed(allowed: &[String], host: &str) -> bool {
+    allowed
+        .iter()
+        .any(|allowed| match allowed.strip_prefix("*.") {
+            Some(domain) => host
+                .strip_suffix(domain)
+                .is_some_and(|sub| sub.ends_with('.') && sub.len() > 1),
+            None => allowed == host,
+        })
 }
 
 #[derive(Debug, Clone)]

@@ -91,6 +91,37 @@ impl<'a> Route<'a> {
         }
     }
 
+    /// The route at an address from the site root, the inverse of
+    /// [`Route::href`]: `events/raids/` is the event `raids`'s page. The
+    /// address may also name the page's file (`timeline/index.html`) or leave
+    /// out a folder's last slash (`timeline`), as links written by hand do.
+    /// Whether the story has that event, actor or changes page is the caller's to know.
+    pub fn from_href(href: &'a str) -> Option<Route<'a>> {
+        let href = href.strip_suffix("index.html").unwrap_or(href);
+        let folder = href.strip_suffix('/').unwrap_or(href);
+        let kind = match folder {
+            "" => Kind::Story,
+            "timeline" => Kind::Timeline,
+            "actors" => Kind::Actors,
+            "accounts" => Kind::Accounts,
+            "sources" => Kind::Sources,
+            "changes" => Kind::Changes,
+            "feed.xml" => Kind::Feed,
+            "404.html" => Kind::NotFound,
+            "sitemap.xml" => Kind::Sitemap,
+            "robots.txt" => Kind::Robots,
+            _ => {
+                let (kind, key) = match folder.split_once('/') {
+                    Some(("events", key)) => (Kind::Event, key),
+                    Some(("actors", key)) => (Kind::Actor, key),
+                    _ => return None,
+                };
+                return (!key.is_empty() && !key.contains('/')).then_some(Route { kind, key });
+            }
+        };
+        Some(Route::one(kind))
+    }
+
     /// Its file in the output folder: `index.html`, `events/ID/index.html`, `feed.xml`.
     pub fn file(&self) -> String {
         let mut file = self.href();
@@ -321,6 +352,42 @@ mod tests {
         ];
         for (route, href, file) in cases {
             assert_eq!((route.href().as_str(), route.file().as_str()), (href, file));
+        }
+    }
+
+    #[test]
+    fn every_address_leads_back_to_its_route() {
+        for route in [
+            Route::one(Kind::Story),
+            Route::one(Kind::Timeline),
+            Route::event("raids"),
+            Route::one(Kind::Actors),
+            Route::actor("russia"),
+            Route::one(Kind::Changes),
+            Route::one(Kind::Feed),
+            Route::one(Kind::Robots),
+        ] {
+            let href = route.href();
+            assert_eq!(Route::from_href(&href), Some(route), "{href}");
+            let file = route.file();
+            assert_eq!(Route::from_href(&file), Some(route), "{file}");
+        }
+        assert_eq!(
+            Route::from_href("timeline"),
+            Some(Route::one(Kind::Timeline))
+        );
+        assert_eq!(
+            Route::from_href("events/raids"),
+            Some(Route::event("raids"))
+        );
+        for nowhere in [
+            "timelin/",
+            "events/",
+            "events/a/b/",
+            "people/dana/",
+            "style.css",
+        ] {
+            assert_eq!(Route::from_href(nowhere), None, "{nowhere}");
         }
     }
 

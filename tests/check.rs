@@ -215,6 +215,7 @@ cases!(assert_error_case:
     a_source_url_without_https_suggests_the_full_address,
     a_javascript_archive_url_is_refused,
     a_base_url_that_could_break_out_of_its_attribute_is_refused,
+    links_that_lead_nowhere_or_run_scripts_are_refused,
     an_image_without_alt_text_is_an_error,
     a_picture_missing_from_static_suggests_the_closest_file,
     // Templates
@@ -239,7 +240,41 @@ cases!(assert_warning_case:
     an_event_with_one_account_is_a_warning,
     a_source_nothing_cites_is_a_warning,
     stray_files_in_content_are_warnings,
+    raw_html_and_pictures_from_other_sites_are_dropped_with_a_warning,
 );
+
+#[test]
+fn hostile_html_in_every_kind_of_markdown_field_never_reaches_readers() {
+    let dir = story("raw_html_and_pictures_from_other_sites_are_dropped_with_a_warning");
+    let build = explainer(&["build"], dir.path());
+    assert_eq!(code(&build), Some(0), "{}", stderr(&build));
+    let site = Site::read(&dir.path().join("public"));
+    let mut pages = 0;
+    for (path, html) in site.html_pages() {
+        pages += 1;
+        let lower = html.to_lowercase();
+        let scripts = lower.matches("<script").count();
+        let structured = lower
+            .matches("<script type=\"application/ld+json\">")
+            .count();
+        assert_eq!(scripts, structured, "{path} runs a script:\n{html}");
+        for bad in [
+            "javascript:",
+            "onclick",
+            "onload",
+            "<iframe",
+            "<svg onload",
+            "steal()",
+        ] {
+            assert!(!lower.contains(bad), "{path} publishes {bad}:\n{html}");
+        }
+    }
+    assert!(pages > 5, "the fixture builds its pages");
+    let story = site.page("index.html");
+    assert!(story.contains("They were <b>very</b> clear."), "{story}");
+    let anna = site.page("actors/anna/index.html");
+    assert!(anna.contains("Anna chairs"), "{anna}");
+}
 
 #[test]
 fn a_story_with_a_bom_and_crlf_line_endings_checks_clean() {

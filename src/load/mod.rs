@@ -49,6 +49,9 @@ pub struct RawSite {
     /// Minify the HTML and CSS the build writes.
     #[serde(default)]
     pub minify: bool,
+    /// Other sites readers' browsers may load pictures from.
+    #[serde(default)]
+    pub allowed_hosts: Vec<Spanned<String>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

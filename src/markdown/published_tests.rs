@@ -113,7 +113,10 @@ fn raw_html_is_sanitized_and_every_dropped_piece_is_reported_where_it_is() {
         ]
     );
     let help = |n: usize| out.problems[n].help.as_str();
-    assert_eq!(help(3), "embed it with a shortcode from an allowed host");
+    assert_eq!(
+        help(3),
+        "link to it instead, like [Watch the video](https://…): the site embeds nothing from other sites"
+    );
     assert_eq!(help(1), "the site runs no scripts: remove it");
     // The picture the raw HTML keeps is the site's own, and checked like Markdown's.
     assert_eq!(out.images.len(), 1);

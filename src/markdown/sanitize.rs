@@ -248,7 +248,7 @@ fn element_help(tag: &str) -> &'static str {
         "link" => "the site's look comes from its templates: remove it",
         "iframe" | "video" | "audio" | "source" | "track" | "object" | "embed" | "frame"
         | "frameset" | "canvas" | "applet" | "portal" | "picture" | "noembed" | "noframes" => {
-            "embed it with a shortcode from an allowed host"
+            "link to it instead, like [Watch the video](https://…): the site embeds nothing from other sites"
         }
         "form" | "input" | "button" | "select" | "option" | "optgroup" | "textarea" | "label"
         | "fieldset" | "legend" | "datalist" | "output" => {

@@ -11,10 +11,11 @@ use rayon::prelude::*;
 use toml::Spanned;
 
 use super::ids::{Ids, listing};
-use super::{Resolve, ResolveOptions};
-use crate::diagnostics::{SourceFile, closest};
+use super::{InternalSite, Resolve, ResolveOptions};
+use crate::diagnostics::{Severity, SourceFile, closest};
 use crate::load::{Document, FileId, RawStory, StringMap};
 use crate::markdown::{self, RefKind, Rendered};
+use crate::model::host_allowed;
 
 /// A Markdown field, by the position in the raw story of what holds it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -156,6 +157,41 @@ impl Resolve<'_> {
         }
         for (url, span) in &rendered.links {
             self.link_site(file, to_file(span), url);
+        }
+        for problem in &rendered.problems {
+            let diagnostic = self
+                .file(file)
+                .diagnostic(
+                    problem.severity,
+                    to_file(&problem.span),
+                    problem.message.clone(),
+                )
+                .help(problem.help.clone());
+            self.diagnostics.push(diagnostic);
+        }
+        for remote in &rendered.remote {
+            if !host_allowed(&self.allowed_hosts, &remote.host) {
+                let host = &remote.host;
+                let diagnostic = self
+                    .file(file)
+                    .diagnostic(
+                        Severity::Warning,
+                        to_file(&remote.span),
+                        format!("this picture is loaded from {host}, another site, which learns of every reader who opens the page"),
+                    )
+                    .help(format!(
+                        "save it in static/images/ and write its path, or trust the host in content/site.toml: allowed_hosts = [\"{host}\"]"
+                    ));
+                self.diagnostics.push(diagnostic);
+            }
+        }
+        for link in &rendered.internal {
+            self.internal.push(InternalSite {
+                file,
+                span: to_file(&link.span),
+                path: link.path.clone(),
+                written: link.written.clone(),
+            });
         }
         for image in &rendered.images {
             let span = to_file(&image.span);

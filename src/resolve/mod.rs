@@ -19,6 +19,7 @@ use toml::Spanned;
 use crate::diagnostics::{Diagnostics, Severity, SourceFile, closest};
 use crate::load::{FileId, RawStory};
 use crate::model::{ActorIx, IxVec, LinkSite, SourceIx, Story};
+use crate::plan::{DATA_FILES, Kind, Route};
 
 mod actors;
 mod assembly;
@@ -61,6 +62,20 @@ struct Resolve<'a> {
     links: Vec<LinkSite>,
     /// Markdown fields rendered ahead, in parallel: see [`prerender`].
     prerendered: HashMap<Field, Prerendered>,
+    /// site.toml's `allowed_hosts`: other sites pictures may come from.
+    allowed_hosts: Vec<String>,
+    /// Links written as paths on the site, checked once every page is known.
+    internal: Vec<InternalSite>,
+}
+
+/// A link written as a path on the site, and where it is written.
+struct InternalSite {
+    file: FileId,
+    span: Range<usize>,
+    /// From the site root, without query or fragment.
+    path: String,
+    /// As the editor wrote it.
+    written: String,
 }
 
 /// Validates the raw story. Returns `None` when any error was found.
@@ -90,8 +105,13 @@ pub fn resolve_cached(
         source_uses: vec![0; raw.sources.len()].into(),
         links: Vec::new(),
         prerendered: HashMap::new(),
+        allowed_hosts: Vec::new(),
+        internal: Vec::new(),
     };
     let site = r.site();
+    if let Some(site) = &site {
+        r.allowed_hosts = site.allowed_hosts.clone();
+    }
     r.collect_ids(options);
     r.prerendered = prerender(raw, &r.ids, options, cache);
     let sections = r.sections();
@@ -100,6 +120,7 @@ pub fn resolve_cached(
     let sources = r.sources();
     let updates = r.updates();
     let eras = r.eras();
+    r.check_internal_links();
     r.warn_unused_actors();
     r.warn_unused_sources();
     if r.diagnostics.has_errors() {
@@ -155,6 +176,68 @@ impl Resolve<'_> {
             url: url.to_string(),
             at,
         });
+    }
+
+    /// Every link written as a path on the site must lead to a page of the
+    /// plan or a file: the routes say which addresses there are.
+    fn check_internal_links(&mut self) {
+        let links = std::mem::take(&mut self.internal);
+        if links.is_empty() {
+            return;
+        }
+        let statics = &self.raw.static_paths;
+        let has_updates = !self.raw.updates.is_empty();
+        let exists = |path: &str| {
+            if statics.contains(path)
+                || statics.contains(&format!("{path}index.html"))
+                || DATA_FILES.contains(&path)
+            {
+                return true;
+            }
+            match Route::from_href(path) {
+                Some(route) => match route.kind {
+                    Kind::Event => self.ids.events.contains_key(route.key),
+                    Kind::Actor => self.ids.actors.contains_key(route.key),
+                    Kind::Changes | Kind::Feed => has_updates,
+                    _ => true,
+                },
+                None => false,
+            }
+        };
+        let broken: Vec<InternalSite> = links.into_iter().filter(|l| !exists(&l.path)).collect();
+        if broken.is_empty() {
+            return;
+        }
+        let mut known: Vec<String> = [
+            Kind::Story,
+            Kind::Timeline,
+            Kind::Actors,
+            Kind::Accounts,
+            Kind::Sources,
+        ]
+        .into_iter()
+        .map(|kind| Route::one(kind).href())
+        .collect();
+        if has_updates {
+            known.push(Route::one(Kind::Changes).href());
+        }
+        known.extend(self.ids.events.keys().map(|id| Route::event(id).href()));
+        known.extend(self.ids.actors.keys().map(|id| Route::actor(id).href()));
+        known.extend(statics.iter().cloned());
+        for link in broken {
+            let near = closest(&link.path, known.iter().map(String::as_str))
+                .filter(|near| !near.is_empty() || link.path.len() < 4);
+            let help = match near {
+                Some(near) => format!("did you mean `/{near}`?"),
+                None => "link to a page of the story, like `/timeline/`, or a file in static/; for an event or an actor write `event:ID` or `actor:ID`".to_string(),
+            };
+            self.error(
+                link.file,
+                link.span,
+                format!("`{}` leads to no page or file of this site", link.written),
+                help,
+            );
+        }
     }
 
     /// A file the site shows from static/ must be there.

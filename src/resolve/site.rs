@@ -31,6 +31,29 @@ impl Resolve<'_> {
                 "write a tag like \"en\", \"az\", \"ru\" or \"en-GB\"".into(),
             );
         }
+        let mut allowed_hosts = Vec::new();
+        for host in &raw.allowed_hosts {
+            let text = host.get_ref().trim().to_ascii_lowercase();
+            let name = text.strip_prefix("*.").unwrap_or(&text);
+            let valid = name.contains('.')
+                && name.split('.').all(|label| {
+                    !label.is_empty()
+                        && !label.starts_with('-')
+                        && label
+                            .bytes()
+                            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                });
+            if valid {
+                allowed_hosts.push(text);
+            } else {
+                self.error(
+                    file,
+                    host.span(),
+                    format!("`{}` is not a host name", host.get_ref()),
+                    "write the host alone, like \"cdn.example.org\", or \"*.example.org\" for all of its subdomains".into(),
+                );
+            }
+        }
         let published = raw.published.as_ref().and_then(|d| self.toml_date(file, d));
         let updated = raw.updated.as_ref().and_then(|d| self.toml_date(file, d));
         Some(Site {
@@ -42,6 +65,7 @@ impl Resolve<'_> {
             published,
             updated,
             minify: raw.minify,
+            allowed_hosts,
         })
     }
 }
