@@ -9,6 +9,7 @@
 //! `content/site.toml` when the story has none, and say what was done in a
 //! [`Report`] (the command line prints it, then checks the story).
 
+pub mod cell;
 mod html;
 mod media;
 mod sheet;
@@ -18,7 +19,7 @@ use std::fmt;
 use std::fs;
 use std::path::Path;
 
-pub use html::plain_text;
+pub use html::{html_text, plain_text};
 pub use media::is_image_path;
 pub use sheet::{
     Column, ConvertOptions, ImportedEra, ImportedEvent, ImportedMedia, Problem, Sheet, TitleRow,

@@ -5,6 +5,7 @@
 use std::collections::HashSet;
 use std::fmt;
 
+use super::cell;
 use super::html::plain_text;
 use super::media::media;
 use crate::model::{DateError, PartialDate, when_label};
@@ -251,7 +252,8 @@ pub struct ConvertOptions<'a> {
     pub events_file: &'a str,
 }
 
-/// One data row: its cells by column, trimmed, with line breaks as `\n`.
+/// One data row: its cells by column, trimmed, with line breaks as `\n`, and
+/// without the `'` that kept a formula-like cell from running (see [`cell`]).
 pub(super) struct Row {
     pub(super) number: usize,
     cells: Vec<(Column, String)>,
@@ -343,7 +345,9 @@ pub fn convert(text: &str, options: &ConvertOptions) -> Result<Sheet, Failure> {
             cells: columns
                 .iter()
                 .zip(record.iter())
-                .filter_map(|(column, value)| column.map(|c| (c, value.trim().to_string())))
+                .filter_map(|(column, value)| {
+                    column.map(|c| (c, cell::unprotect(value.trim()).to_string()))
+                })
                 .collect(),
         };
         index += 1;
