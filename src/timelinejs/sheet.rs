@@ -5,9 +5,11 @@
 use std::collections::HashSet;
 use std::fmt;
 
-use super::cell;
 use super::html::plain_text;
 use super::media::media;
+use super::quotes::{StrayQuote, stray_quotes};
+use super::{ImportError, cell};
+use crate::diagnostics::{Diagnostic, Severity, SourceFile};
 use crate::model::{DateError, PartialDate, when_label};
 use crate::scaffold::{Failure, id_from_title, unique_id};
 
@@ -250,6 +252,8 @@ pub struct ConvertOptions<'a> {
     pub base_url: Option<&'a str>,
     /// Where the events will be written, for the notes.
     pub events_file: &'a str,
+    /// The sheet's path as the editor gave it, for diagnostics.
+    pub sheet: &'a str,
 }
 
 /// One data row: its cells by column, trimmed, with line breaks as `\n`, and
@@ -273,8 +277,9 @@ impl Row {
 }
 
 /// Converts a TimelineJS sheet. Fails only when the file as a whole cannot
-/// be read as one; each bad row becomes a [`Problem`].
-pub fn convert(text: &str, options: &ConvertOptions) -> Result<Sheet, Failure> {
+/// be read as one (then with every stray quote that keeps its cells apart);
+/// each bad row becomes a [`Problem`].
+pub fn convert(text: &str, options: &ConvertOptions) -> Result<Sheet, ImportError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     // One line break everywhere: rows are counted by line breaks, and cells keep `\n`.
     let text = &text.replace("\r\n", "\n");
@@ -288,6 +293,17 @@ pub fn convert(text: &str, options: &ConvertOptions) -> Result<Sheet, Failure> {
         .flexible(true)
         .has_headers(true)
         .from_reader(text.as_bytes());
+    let stray = stray_quotes(text, delimiter);
+    if !stray.is_empty() {
+        let names = reader.headers().cloned().unwrap_or_default();
+        let file = SourceFile::new(options.sheet, text.as_str());
+        return Err(ImportError::Unreadable(
+            stray
+                .iter()
+                .map(|quote| stray_quote(&file, quote, &names, delimiter))
+                .collect(),
+        ));
+    }
     let headers = reader
         .headers()
         .map_err(|e| Failure::new(format!("cannot read the CSV: {e}")))?
@@ -296,13 +312,13 @@ pub fn convert(text: &str, options: &ConvertOptions) -> Result<Sheet, Failure> {
     let mut sheet = Sheet::default();
     if !columns.contains(&Some(Column::Year)) || !columns.contains(&Some(Column::Headline)) {
         let names: Vec<&str> = Column::ALL[..18].iter().map(|c| c.name()).collect();
-        return Err(Failure::new(
+        return Err(ImportError::from(Failure::new(
             "the first row does not hold the TimelineJS template's column names (it needs at least Year and Headline)",
         )
         .help(format!(
             "export the sheet made from TimelineJS's template as CSV; its first row is: {}",
             names.join(", ")
-        )));
+        ))));
     }
     for (name, column) in headers.iter().zip(&columns) {
         if column.is_none() && !name.trim().is_empty() {
@@ -327,7 +343,7 @@ pub fn convert(text: &str, options: &ConvertOptions) -> Result<Sheet, Failure> {
         match reader.read_record(&mut record) {
             Ok(true) => {}
             Ok(false) => break,
-            Err(e) => return Err(Failure::new(format!("cannot read the CSV: {e}"))),
+            Err(e) => return Err(Failure::new(format!("cannot read the CSV: {e}")).into()),
         }
         // The CSV reader skips empty lines; a spreadsheet counts them as rows.
         if let Some(position) = record.position() {
@@ -358,6 +374,52 @@ pub fn convert(text: &str, options: &ConvertOptions) -> Result<Sheet, Failure> {
     }
     sheet.problems.sort_by_key(|p| (p.row, !p.skipped));
     Ok(sheet)
+}
+
+/// Where a stray quote is, and what it does to the rows after it.
+fn stray_quote(
+    file: &SourceFile,
+    quote: &StrayQuote,
+    names: &csv::StringRecord,
+    delimiter: u8,
+) -> Diagnostic {
+    let column = names
+        .get(quote.field)
+        .map(str::trim)
+        .filter(|name| quote.row > 1 && !name.is_empty())
+        .map_or_else(
+            || format!("column {}", quote.field + 1),
+            |name| format!("column {name}"),
+        );
+    let cell = format!("row {}, {column}", quote.row);
+    let mut diagnostic = file.diagnostic(Severity::Error, quote.at..quote.at + 1, "");
+    diagnostic.message = match quote.closed {
+        None => format!(
+            "the quote that opens this cell ({cell}) is never closed, so the rest of the sheet would be read into this one cell"
+        ),
+        Some((close, next)) => {
+            let closing = file.diagnostic(Severity::Error, close..close + 1, "");
+            let (line, column) = (closing.line, closing.column);
+            if line == diagnostic.line {
+                format!(
+                    "the quote that opens this cell ({cell}) is closed at column {column}, but `{next}` follows it, not the end of the cell"
+                )
+            } else {
+                format!(
+                    "the quote that opens this cell ({cell}) is closed only at line {line}, column {column}, before `{next}`, so lines {} to {line} would be read into this one cell",
+                    diagnostic.line
+                )
+            }
+        }
+    };
+    let separator = match delimiter {
+        b'\t' => "a tab",
+        b';' => "a semicolon",
+        _ => "a comma",
+    };
+    diagnostic.help(format!(
+        "a cell that starts with a quote ends at the next quote, which must come before {separator} or the end of the line: add the closing quote, or write each quote inside the text twice (\"\")"
+    ))
 }
 
 fn convert_row(
@@ -645,6 +707,7 @@ mod tests {
             taken_ids: &taken,
             base_url: Some("https://example.org/story/"),
             events_file: "content/events/x.toml",
+            sheet: "x.csv",
         };
         convert(&format!("{header}\n{rows}"), &options).expect("a sheet")
     }
