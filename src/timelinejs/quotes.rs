@@ -8,7 +8,9 @@
 //! a cell, find the quote that closes it (`""` is a quote inside the text).
 //! When none does, or text other than spaces follows the closing quote, note
 //! the opening quote, then read on as if it were a plain character, so the
-//! next stray quote is found too.
+//! next stray quote is found too. Each becomes a diagnostic at the quote.
+
+use crate::diagnostics::{Diagnostic, Severity, SourceFile};
 
 /// A quote that opens a cell which does not close where a cell ends.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -102,6 +104,52 @@ fn spaces(bytes: &[u8], from: usize, delimiter: u8) -> usize {
         .iter()
         .take_while(|b| (**b == b' ' || **b == b'\t') && **b != delimiter)
         .count()
+}
+
+/// Where a stray quote is, and what it does to the rows after it.
+pub(super) fn diagnostic(
+    file: &SourceFile,
+    quote: &StrayQuote,
+    names: &csv::StringRecord,
+    delimiter: u8,
+) -> Diagnostic {
+    let column = names
+        .get(quote.field)
+        .map(str::trim)
+        .filter(|name| quote.row > 1 && !name.is_empty())
+        .map_or_else(
+            || format!("column {}", quote.field + 1),
+            |name| format!("column {name}"),
+        );
+    let cell = format!("row {}, {column}", quote.row);
+    let mut diagnostic = file.diagnostic(Severity::Error, quote.at..quote.at + 1, "");
+    diagnostic.message = match quote.closed {
+        None => format!(
+            "the quote that opens this cell ({cell}) is never closed, so the rest of the sheet would be read into this one cell"
+        ),
+        Some((close, next)) => {
+            let closing = file.diagnostic(Severity::Error, close..close + 1, "");
+            let (line, column) = (closing.line, closing.column);
+            if line == diagnostic.line {
+                format!(
+                    "the quote that opens this cell ({cell}) is closed at column {column}, but `{next}` follows it, not the end of the cell"
+                )
+            } else {
+                format!(
+                    "the quote that opens this cell ({cell}) is closed only at line {line}, column {column}, before `{next}`, so lines {} to {line} would be read into this one cell",
+                    diagnostic.line
+                )
+            }
+        }
+    };
+    let separator = match delimiter {
+        b'\t' => "a tab",
+        b';' => "a semicolon",
+        _ => "a comma",
+    };
+    diagnostic.help(format!(
+        "a cell that starts with a quote ends at the next quote, which must come before {separator} or the end of the line: add the closing quote, or write each quote inside the text twice (\"\")"
+    ))
 }
 
 #[cfg(test)]

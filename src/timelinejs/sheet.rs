@@ -7,9 +7,9 @@ use std::fmt;
 
 use super::html::plain_text;
 use super::media::media;
-use super::quotes::{StrayQuote, stray_quotes};
+use super::quotes::{self, stray_quotes};
 use super::{ImportError, cell};
-use crate::diagnostics::{Diagnostic, Severity, SourceFile};
+use crate::diagnostics::SourceFile;
 use crate::model::{DateError, PartialDate, when_label};
 use crate::scaffold::{Failure, id_from_title, unique_id};
 
@@ -300,7 +300,7 @@ pub fn convert(text: &str, options: &ConvertOptions) -> Result<Sheet, ImportErro
         return Err(ImportError::Unreadable(
             stray
                 .iter()
-                .map(|quote| stray_quote(&file, quote, &names, delimiter))
+                .map(|quote| quotes::diagnostic(&file, quote, &names, delimiter))
                 .collect(),
         ));
     }
@@ -374,52 +374,6 @@ pub fn convert(text: &str, options: &ConvertOptions) -> Result<Sheet, ImportErro
     }
     sheet.problems.sort_by_key(|p| (p.row, !p.skipped));
     Ok(sheet)
-}
-
-/// Where a stray quote is, and what it does to the rows after it.
-fn stray_quote(
-    file: &SourceFile,
-    quote: &StrayQuote,
-    names: &csv::StringRecord,
-    delimiter: u8,
-) -> Diagnostic {
-    let column = names
-        .get(quote.field)
-        .map(str::trim)
-        .filter(|name| quote.row > 1 && !name.is_empty())
-        .map_or_else(
-            || format!("column {}", quote.field + 1),
-            |name| format!("column {name}"),
-        );
-    let cell = format!("row {}, {column}", quote.row);
-    let mut diagnostic = file.diagnostic(Severity::Error, quote.at..quote.at + 1, "");
-    diagnostic.message = match quote.closed {
-        None => format!(
-            "the quote that opens this cell ({cell}) is never closed, so the rest of the sheet would be read into this one cell"
-        ),
-        Some((close, next)) => {
-            let closing = file.diagnostic(Severity::Error, close..close + 1, "");
-            let (line, column) = (closing.line, closing.column);
-            if line == diagnostic.line {
-                format!(
-                    "the quote that opens this cell ({cell}) is closed at column {column}, but `{next}` follows it, not the end of the cell"
-                )
-            } else {
-                format!(
-                    "the quote that opens this cell ({cell}) is closed only at line {line}, column {column}, before `{next}`, so lines {} to {line} would be read into this one cell",
-                    diagnostic.line
-                )
-            }
-        }
-    };
-    let separator = match delimiter {
-        b'\t' => "a tab",
-        b';' => "a semicolon",
-        _ => "a comma",
-    };
-    diagnostic.help(format!(
-        "a cell that starts with a quote ends at the next quote, which must come before {separator} or the end of the line: add the closing quote, or write each quote inside the text twice (\"\")"
-    ))
 }
 
 fn convert_row(
