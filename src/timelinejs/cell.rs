@@ -1,8 +1,9 @@
 //! Spreadsheet cells that must not run: a cell starting with `=`, `+`, `-`,
 //! `@`, a tab or a carriage return is read as a formula by Excel, LibreOffice
 //! and Google Sheets (`=HYPERLINK(…)`, `+cmd|' /C calc'!A0`), so
-//! `data/events.csv` writes it behind a `'`, OWASP's advice, which the
-//! spreadsheets show as text. The import takes that `'` off again.
+//! `data/events.csv` writes it behind a `'`, OWASP's advice: the cell is then
+//! text to every spreadsheet (some show the `'`, some take it as the mark of
+//! a text cell). The import takes that `'` off again.
 //!
 //! The pair is lossless for every text: a cell that already starts with
 //! quotes before one of those characters (`'=`, `''+`) gets one more, and the
