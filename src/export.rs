@@ -16,7 +16,7 @@ use crate::markdown::escape_html;
 use crate::model::{ActorIx, Event, Media, PartialDate, Precision, SourceIx, Story, when_label};
 use crate::plan::{Kind, Route};
 use crate::render::Page;
-use crate::timelinejs::{Column, is_image_path};
+use crate::timelinejs::{Column, cell, html_text, is_image_path};
 
 pub const EVENTS_SCHEMA: &str = "explainer/events@1";
 pub const ACTORS_SCHEMA: &str = "explainer/actors@1";
@@ -584,18 +584,20 @@ fn slide_text(story: &Story, event: &Event, urls: &Urls) -> String {
 // data/events.csv: TimelineJS's spreadsheet template, then Alt Text
 
 /// The timeline as rows of the spreadsheet template: the title row, the
-/// eras, then the events. Cells that hold HTML in TimelineJS hold HTML here.
+/// eras, then the events. Markdown fields are HTML, as TimelineJS reads them;
+/// titles, credits and alt text are plain text, as spreadsheets show them
+/// (see [`html_text`]). No cell starts as a formula (see [`cell::protect`]).
 fn events_csv(story: &Story) -> Vec<u8> {
     let urls = Urls {
         base: &story.site.base_url,
     };
     let mut rows: Vec<Vec<(Column, String)>> = Vec::new();
     let mut title = vec![
-        (Column::Headline, escape_html(&story.site.title)),
+        (Column::Headline, html_text(&story.site.title).into_owned()),
         (Column::Type, "title".to_string()),
     ];
     if let Some(subtitle) = &story.site.subtitle {
-        title.push((Column::Text, escape_html(subtitle)));
+        title.push((Column::Text, html_text(subtitle).into_owned()));
     }
     rows.push(title);
     for era in &story.eras {
@@ -606,7 +608,7 @@ fn events_csv(story: &Story) -> Vec<u8> {
                 [Column::EndYear, Column::EndMonth, Column::EndDay],
             ));
         }
-        row.push((Column::Headline, escape_html(&era.title)));
+        row.push((Column::Headline, html_text(&era.title).into_owned()));
         row.push((Column::Type, "era".to_string()));
         rows.push(row);
     }
@@ -622,14 +624,14 @@ fn events_csv(story: &Story) -> Vec<u8> {
             Column::DisplayDate,
             when_label(&event.date, event.end_date.as_ref(), event.approximate),
         ));
-        row.push((Column::Headline, escape_html(&event.title)));
+        row.push((Column::Headline, html_text(&event.title).into_owned()));
         if let Some(summary) = &event.summary {
             row.push((Column::Text, summary.at(urls.base).trim_end().to_string()));
         }
         if let Some(media) = &event.media {
             row.push((Column::Media, urls.media(&media.src)));
             if let Some(credit) = &media.credit {
-                row.push((Column::MediaCredit, escape_html(credit)));
+                row.push((Column::MediaCredit, html_text(credit).into_owned()));
             }
             if let Some(caption) = &media.caption {
                 row.push((
@@ -638,7 +640,7 @@ fn events_csv(story: &Story) -> Vec<u8> {
                 ));
             }
             if let Some(alt) = &media.alt {
-                row.push((Column::AltText, alt.clone()));
+                row.push((Column::AltText, html_text(alt).into_owned()));
             }
         }
         if let Some(group) = event.tags.first() {
@@ -654,12 +656,15 @@ fn events_csv(story: &Story) -> Vec<u8> {
         .write_record(Column::ALL.iter().map(|c| c.name()))
         .ok();
     for row in rows {
-        let cells = Column::ALL.iter().map(|column| {
-            row.iter()
-                .find(|(c, _)| c == column)
-                .map_or("", |(_, v)| v.as_str())
-        });
-        writer.write_record(cells).ok();
+        for column in Column::ALL {
+            let value = row
+                .iter()
+                .find(|(c, _)| *c == column)
+                .map_or("", |(_, v)| v.as_str());
+            writer.write_field(cell::protect(value).as_bytes()).ok();
+        }
+        // An empty record ends the row of fields written one by one.
+        writer.write_record(None::<&[u8]>).ok();
     }
     writer.into_inner().unwrap_or_default()
 }

@@ -27,7 +27,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
-use diagnostics::{Diagnostic, Severity};
+use diagnostics::Diagnostic;
 use model::Story;
 use pipeline::Made;
 use render::{Page, RenderOptions};
@@ -43,6 +43,8 @@ pub struct BuildOptions {
     /// Overrides `base_url` from `site.toml`.
     pub base_url: Option<String>,
     pub drafts: bool,
+    /// Replace an output folder that explainer did not make.
+    pub force: bool,
 }
 
 impl BuildOptions {
@@ -52,6 +54,7 @@ impl BuildOptions {
             output: None,
             base_url: None,
             drafts: false,
+            force: false,
         }
     }
 
@@ -178,11 +181,8 @@ pub fn check(options: &BuildOptions) -> Vec<Diagnostic> {
 pub fn build(options: &BuildOptions) -> Result<Built, Vec<Diagnostic>> {
     let started = Instant::now();
     let output = options.output_dir();
-    if let Some(reason) = write::refuse_output(&options.root, &output) {
-        return Err(vec![
-            Diagnostic::whole_file(Severity::Error, "", reason)
-                .help("choose another folder with --output, like `public`"),
-        ]);
+    if let Some(refusal) = write::refuse_output(&options.root, &output, options.force) {
+        return Err(vec![refusal]);
     }
     let staging = OnceLock::new();
     let write_page = |page: Page| {

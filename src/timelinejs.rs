@@ -9,8 +9,10 @@
 //! `content/site.toml` when the story has none, and say what was done in a
 //! [`Report`] (the command line prints it, then checks the story).
 
+pub mod cell;
 mod html;
 mod media;
+mod quotes;
 mod sheet;
 
 use std::collections::HashSet;
@@ -18,14 +20,14 @@ use std::fmt;
 use std::fs;
 use std::path::Path;
 
-pub use html::plain_text;
+pub use html::{html_text, plain_text};
 pub use media::is_image_path;
 pub use sheet::{
     Column, ConvertOptions, ImportedEra, ImportedEvent, ImportedMedia, Problem, Sheet, TitleRow,
     convert,
 };
 
-use crate::diagnostics::Diagnostics;
+use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::{self, RawStory};
 use crate::scaffold::{
     self, Failure, PLACEHOLDER_SUBTITLE, PLACEHOLDER_TITLE, id_from_title, toml_string, toml_text,
@@ -137,19 +139,36 @@ impl Report {
     }
 }
 
-/// Imports the sheet at `file` into the story at `root`.
+/// Why an import wrote nothing.
+#[derive(Debug)]
+pub enum ImportError {
+    /// It cannot start or finish: no story, a file that is not a sheet, a write that failed.
+    Failure(Failure),
+    /// The sheet's text cannot be split into cells: every place that keeps it from it.
+    Unreadable(Vec<Diagnostic>),
+}
+
+impl From<Failure> for ImportError {
+    fn from(failure: Failure) -> ImportError {
+        ImportError::Failure(failure)
+    }
+}
+
+/// Imports the sheet at `file` into the story at `root`. Nothing is written
+/// unless the whole sheet could be read.
 pub fn import_file(
     root: &Path,
     file: &Path,
     output: Option<&Path>,
     force: bool,
-) -> Result<Report, Failure> {
+) -> Result<Report, ImportError> {
     if !root.join("content").is_dir() {
         return Err(Failure::new(format!(
             "no content/ folder in {}: this is not a story folder",
             root.display()
         ))
-        .help("start a story with `explainer init DIR`, then import into it with --root DIR"));
+        .help("start a story with `explainer init DIR`, then import into it with --root DIR")
+        .into());
     }
     let source = file.file_name().map_or_else(
         || file.display().to_string(),
@@ -172,9 +191,9 @@ pub fn import_file(
     };
     let target = root.join(&events_file);
     if target.exists() && !force {
-        return Err(Failure::new(format!("{events_file} already exists")).help(
-            "import again with --force to replace it, or choose another file with --output",
-        ));
+        return Err(Failure::new(format!("{events_file} already exists"))
+            .help("import again with --force to replace it, or choose another file with --output")
+            .into());
     }
     let story = load::load(root, &mut Diagnostics::default());
     // The events of the file being replaced give up their ids.
@@ -193,10 +212,12 @@ pub fn import_file(
             format!("{url}/")
         }
     });
+    let sheet_path = file.display().to_string();
     let options = ConvertOptions {
         taken_ids: &taken,
         base_url: base_url.as_deref(),
         events_file: &events_file,
+        sheet: &sheet_path,
     };
     let sheet = convert(&text, &options)?;
     let mut report = Report {

@@ -1,7 +1,8 @@
 //! The only module that writes output: a sibling temp folder, then a swap.
 //!
 //! Steps: refuse output folders that would destroy the story or someone's
-//! files; clear what builds killed half-way left beside the output (putting a
+//! files (a folder is ours when it holds the [`MARKER`] a build writes);
+//! clear what builds killed half-way left beside the output (putting a
 //! site they had moved aside back first); write every page and static file
 //! into a new folder beside the output; when all of it is written, put it in
 //! place of the old output as a whole. If anything fails, the new folder is
@@ -16,6 +17,8 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
+
+use crate::diagnostics::{Diagnostic, Severity};
 
 /// Where a static file's bytes come from.
 #[derive(Debug, Clone)]
@@ -35,41 +38,116 @@ pub struct StaticFile {
 /// The story's own folders, which the output may neither be nor sit inside.
 const INPUTS: [&str; 3] = ["content", "templates", "static"];
 
-/// Why an output folder may not be written, if it may not.
-pub fn refuse_output(root: &Path, output: &Path) -> Option<String> {
+/// The file every build writes at the top of the site, so that a later
+/// build knows the folder is one explainer made and may replace it whole.
+/// It is published with the site: it says nothing the data files do not.
+pub const MARKER: &str = ".explainer-output";
+
+const MARKER_TEXT: &str = "This folder is a site built by explainer. \
+The next `explainer build` into it replaces everything in it.\n";
+
+/// Files that file managers leave in any folder they show: a folder holding
+/// only these is empty to an editor.
+const LITTER: [&str; 3] = [".DS_Store", "Thumbs.db", "desktop.ini"];
+
+/// How many of a folder's entries a refusal names.
+const NAMED: usize = 5;
+
+/// Why an output folder may not be written, if it may not. `force` allows a
+/// folder explainer did not make (never the story, its folders or a repository).
+pub fn refuse_output(root: &Path, output: &Path, force: bool) -> Option<Diagnostic> {
+    let refuse = |message: String| {
+        Some(
+            Diagnostic::whole_file(Severity::Error, "", message)
+                .help("choose another folder with --output, like `public`"),
+        )
+    };
     let root = fs::canonicalize(root).ok()?;
     let output = absolute(output);
     let shown = output.display();
     if root.starts_with(&output) {
-        return Some(format!(
+        return refuse(format!(
             "the output folder {shown} is the story folder or contains it: building would replace the story"
         ));
     }
     for input in INPUTS {
         if output.starts_with(root.join(input)) {
-            return Some(format!(
+            return refuse(format!(
                 "the output folder {shown} is the story's {input}/ folder or inside it: building would replace what is written there"
             ));
         }
     }
     for guarded in ["content", ".git"] {
         if output.join(guarded).exists() {
-            return Some(format!(
+            return refuse(format!(
                 "the output folder {shown} holds a `{guarded}/` folder: it looks like a story or a repository, not a built site"
             ));
         }
     }
     if output.exists() && !output.is_dir() {
-        return Some(format!("the output {shown} is a file, not a folder"));
+        return refuse(format!("the output {shown} is a file, not a folder"));
     }
-    // A folder that is neither empty nor a built site is someone's files.
-    let holds_files = fs::read_dir(&output).is_ok_and(|mut entries| entries.next().is_some());
-    if holds_files && !output.join("index.html").is_file() {
-        return Some(format!(
-            "the output folder {shown} holds files but no index.html, so it is not a site explainer built: building would delete those files"
-        ));
+    if force || made_by_explainer(&output) {
+        return None;
     }
-    None
+    let theirs = entries(&output);
+    if theirs.is_empty() {
+        return None;
+    }
+    let mut named: Vec<String> = theirs.iter().take(NAMED).cloned().collect();
+    if theirs.len() > NAMED {
+        named.push(format!("{} more", theirs.len() - NAMED));
+    }
+    let named = match named.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => named.join(""),
+    };
+    Some(
+        Diagnostic::whole_file(
+            Severity::Error,
+            "",
+            format!(
+                "the output folder {shown} was not made by explainer (it has no {MARKER} file) and holds {named}: building would delete {}",
+                if theirs.len() == 1 { "it" } else { "them" }
+            ),
+        )
+        .help(format!(
+            "choose another folder with --output (a new or empty one), or, if everything in {shown} may be deleted, build again with --force"
+        )),
+    )
+}
+
+/// True for a folder a build wrote: it has the [`MARKER`], or it is a site
+/// built before the marker existed (an `index.html` and explainer's own
+/// `data/events.json`), which the next build marks.
+fn made_by_explainer(output: &Path) -> bool {
+    if output.join(MARKER).is_file() {
+        return true;
+    }
+    let mut start = Vec::with_capacity(64);
+    let events = fs::File::open(output.join("data/events.json"))
+        .and_then(|file| io::Read::read_to_end(&mut io::Read::take(file, 64), &mut start));
+    output.join("index.html").is_file()
+        && events.is_ok()
+        && start.starts_with(b"{\n  \"schema\": \"explainer/events@1\"")
+}
+
+/// The names in a folder, sorted, folders ending with `/`, file managers'
+/// litter left out.
+fn entries(folder: &Path) -> Vec<String> {
+    let Ok(read) = fs::read_dir(folder) else {
+        return Vec::new();
+    };
+    let mut names: Vec<String> = read
+        .filter_map(Result::ok)
+        .filter_map(|entry| {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+            (!LITTER.contains(&name.as_str())).then(|| if is_dir { name + "/" } else { name })
+        })
+        .collect();
+    names.sort();
+    names
 }
 
 /// The path made absolute and canonical as far as it exists (a link to a
@@ -156,8 +234,10 @@ impl Staging {
         }
     }
 
-    /// Puts the new site in the output's place, then removes the old one.
+    /// Marks the new site as explainer's (see [`MARKER`]), puts it in the
+    /// output's place, then removes the old one.
     pub fn publish(self) -> io::Result<()> {
+        self.write(MARKER, MARKER_TEXT.as_bytes())?;
         swap_in(self.folder, &self.output, &self.parent, &self.name)
     }
 }
@@ -376,7 +456,7 @@ mod tests {
         )
         .unwrap();
         publish(&output, &[page("index.html", "two")], &[]).unwrap();
-        assert_eq!(names(&output), ["index.html"]);
+        assert_eq!(names(&output), [MARKER, "index.html"]);
         assert_eq!(
             fs::read_to_string(output.join("index.html")).unwrap(),
             "two"
@@ -424,12 +504,63 @@ mod tests {
         // `a` is a file, so `a/b.html` cannot be written.
         let pages = [page("a", "file"), page("a/b.html", "x")];
         assert!(publish(&output, &pages, &[]).is_err());
-        assert_eq!(names(&output), ["index.html"]);
+        assert_eq!(names(&output), [MARKER, "index.html"]);
         assert_eq!(
             fs::read_to_string(output.join("index.html")).unwrap(),
             "one"
         );
         assert_eq!(names(dir.path()), ["public"]);
+    }
+
+    #[test]
+    fn only_folders_explainer_marked_or_built_are_replaced_without_force() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("story");
+        fs::create_dir_all(root.join("content")).unwrap();
+        let refused =
+            |output: &Path, force: bool| refuse_output(&root, output, force).map(|d| d.message);
+        // Missing, empty, or holding only a file manager's litter: nothing to lose.
+        let output = dir.path().join("site");
+        assert_eq!(refused(&output, false), None);
+        fs::create_dir_all(&output).unwrap();
+        fs::write(output.join(".DS_Store"), "x").unwrap();
+        assert_eq!(refused(&output, false), None);
+        // Someone's files: named, and replaced only with force.
+        for name in ["a.txt", "b.txt", "c.txt", "d.txt", "e.txt", "f.txt"] {
+            fs::write(output.join(name), "x").unwrap();
+        }
+        fs::create_dir_all(output.join("notes")).unwrap();
+        let message = refused(&output, false).expect("refused");
+        assert!(
+            message.ends_with(
+                " holds a.txt, b.txt, c.txt, d.txt, e.txt and 2 more: building would delete them"
+            ),
+            "{message}"
+        );
+        assert_eq!(refused(&output, true), None);
+        // A site an older explainer built has no marker, but its own data.
+        fs::write(output.join("index.html"), "x").unwrap();
+        assert!(
+            refused(&output, false).is_some(),
+            "index.html alone is not enough"
+        );
+        fs::create_dir_all(output.join("data")).unwrap();
+        fs::write(
+            output.join("data/events.json"),
+            "{\n  \"schema\": \"explainer/events@1\",\n",
+        )
+        .unwrap();
+        assert_eq!(refused(&output, false), None);
+        // A marked folder is ours.
+        let marked = dir.path().join("marked");
+        fs::create_dir_all(&marked).unwrap();
+        fs::write(marked.join(MARKER), MARKER_TEXT).unwrap();
+        fs::write(marked.join("stale.html"), "x").unwrap();
+        assert_eq!(refused(&marked, false), None);
+        // Force never allows the story or a repository.
+        fs::create_dir_all(marked.join(".git")).unwrap();
+        assert!(refused(&marked, true).is_some());
+        assert!(refused(&root.join("content"), true).is_some());
     }
 
     #[cfg(target_os = "linux")]

@@ -444,3 +444,54 @@ fn the_rendered_pages_of_a_small_story_are_pinned() {
         .expect("the year list")..];
     insta::assert_snapshot!("timeline_list", list);
 }
+
+/// `build --output ~/Documents/site` replaced a folder holding an index.html
+/// whole, deleting an editor's thesis.docx without a word. A folder explainer did not make is
+/// now refused, naming what it holds, unless `--force` says it may go; a
+/// folder a build made carries `.explainer-output` and is replaced freely.
+#[test]
+fn an_output_folder_explainer_did_not_make_is_replaced_only_with_force() {
+    let story = Story::small();
+    let documents = tempfile::tempdir().expect("temp dir");
+    let site = documents.path().join("site");
+    fs::create_dir_all(site.join("notes")).expect("folder");
+    fs::write(site.join("thesis.docx"), "four years").expect("file");
+    fs::write(site.join("notes/todo.txt"), "submit").expect("file");
+    // A page of the editor's own: an index.html was all the old check asked for.
+    fs::write(site.join("index.html"), "<h1>My thesis</h1>").expect("file");
+    let before = Site::read(&site);
+    let given = site.to_str().expect("UTF-8 path");
+    let shown = fs::canonicalize(&site).expect("canonical path");
+    let shown = shown.display();
+
+    let refused = story.run(&["build", "--output", given]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert_eq!(
+        stderr(&refused),
+        format!(
+            "error: the output folder {shown} was not made by explainer (it has no .explainer-output file) and holds index.html, notes/ and thesis.docx: building would delete them\n  \
+             = help: choose another folder with --output (a new or empty one), or, if everything in {shown} may be deleted, build again with --force\n\n\
+             Build failed: 1 error. {given} was left as it was.\n"
+        )
+    );
+    assert_eq!(Site::read(&site).files, before.files, "nothing was touched");
+
+    // Told, the build replaces the folder and marks it as its own.
+    let forced = story.run(&["build", "--output", given, "--force"]);
+    assert!(forced.status.success(), "{}", stderr(&forced));
+    let built = Site::read(&site);
+    assert!(!built.has("thesis.docx") && built.has("index.html"));
+    assert_eq!(
+        built.page(".explainer-output"),
+        "This folder is a site built by explainer. The next `explainer build` into it replaces everything in it.\n"
+    );
+    let again = story.run(&["build", "--output", given]);
+    assert!(again.status.success(), "{}", stderr(&again));
+
+    // A site built before the marker existed is recognised by its own data
+    // files, so editors who upgrade are not asked for --force; it is marked.
+    fs::remove_file(site.join(".explainer-output")).expect("remove the marker");
+    let upgraded = story.run(&["build", "--output", given]);
+    assert!(upgraded.status.success(), "{}", stderr(&upgraded));
+    assert!(site.join(".explainer-output").is_file());
+}

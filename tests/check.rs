@@ -428,7 +428,10 @@ fn the_build_refuses_output_folders_that_would_destroy_the_story() {
         ),
         ("static", "is the story's static/ folder or inside it"),
         ("templates", "is the story's templates/ folder or inside it"),
-        ("notes", "holds files but no index.html"),
+        (
+            "notes",
+            "was not made by explainer (it has no .explainer-output file) and holds todo.txt: building would delete it",
+        ),
         ("repo", "holds a `.git/` folder"),
     ];
     for (output, reason) in cases {

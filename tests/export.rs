@@ -407,3 +407,138 @@ fn a_csv_export_imported_again_keeps_every_field_both_formats_have() {
         exported.page("data/events.csv")
     );
 }
+
+/// A story whose plain-text fields start the way spreadsheet formulas do, or
+/// hold what would read as HTML.
+fn hostile_story() -> Story {
+    Story::new()
+        .file(
+            "content/site.toml",
+            "title = \"@Fixture story\"\nsubtitle = \"-1 dek\"\nbase_url = \"https://example.org/fixture/\"\n",
+        )
+        .file(
+            "content/events/all.toml",
+            r#"[[event]]
+id = "formula"
+date = "2024-06"
+title = "=1+2"
+tags = ["+cmd|' /C calc'!A0"]
+
+[event.media]
+src = "images/x.jpg"
+alt = "@SUM(7+8)"
+credit = "-2+3"
+
+[[event]]
+id = "quoted"
+date = "2024-07"
+title = "'=already quoted"
+
+[[event]]
+id = "nineties"
+date = "2024-08"
+title = "'90s revival"
+
+[[event]]
+id = "riverton"
+date = "2024-09"
+title = "Riverton's budget: AT&T, Q&A and 1 < 2"
+
+[[event]]
+id = "markup"
+date = "2024-10"
+title = "How <b> and &amp; are written"
+"#,
+        )
+        .file(
+            "content/eras.toml",
+            "[[era]]\ntitle = \"=HYPERLINK(\\\"https://evil.example\\\")\"\nstart = \"2024\"\n",
+        )
+        .file("static/images/x.jpg", "not really a JPEG")
+}
+
+/// The CSV's rows as cells, without the header.
+fn csv_rows(text: &str) -> Vec<Vec<String>> {
+    csv::Reader::from_reader(text.as_bytes())
+        .records()
+        .map(|r| r.expect("a CSV row").iter().map(String::from).collect())
+        .collect()
+}
+
+#[test]
+fn csv_cells_never_start_as_formulas_hold_no_entities_and_come_back_as_they_were() {
+    let exported = hostile_story().build(&[]);
+    let csv = exported.page("data/events.csv");
+    let rows = csv_rows(&csv);
+    // Year, ..., Headline (9), Text (10), Media Credit (12), Group (16), Alt Text (18).
+    let cells = |row: &Vec<String>| [9, 10, 12, 16, 18].map(|i| row[i].clone());
+    assert_eq!(
+        rows.iter().map(cells).collect::<Vec<_>>(),
+        [
+            ["'@Fixture story", "'-1 dek", "", "", ""],
+            ["'=HYPERLINK(\"https://evil.example\")", "", "", "", ""],
+            ["'=1+2", "", "'-2+3", "'+cmd|' /C calc'!A0", "'@SUM(7+8)"],
+            ["''=already quoted", "", "", "", ""],
+            ["'90s revival", "", "", "", ""],
+            ["Riverton's budget: AT&T, Q&A and 1 < 2", "", "", "", ""],
+            ["How &lt;b&gt; and &amp;amp; are written", "", "", "", ""],
+        ]
+        .map(|row| row.map(String::from))
+    );
+    for cell in rows.iter().flatten() {
+        assert!(
+            !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+            "a spreadsheet runs {cell:?}"
+        );
+    }
+
+    // The import takes the quotes off again: the round trip loses nothing.
+    let copy = Story::new()
+        .file(
+            "content/site.toml",
+            "title = \"Working title\"\nbase_url = \"https://example.org/fixture/\"\n",
+        )
+        .file("static/images/x.jpg", "not really a JPEG");
+    let sheet = copy.root().join("events.csv");
+    fs::write(&sheet, &csv).expect("write the CSV");
+    let import = explainer(&[
+        "import",
+        "timelinejs",
+        path(&sheet),
+        "--root",
+        path(copy.root()),
+    ]);
+    assert!(import.status.success(), "{}", stderr(&import));
+    let imported = copy.build(&[]);
+    let before = json(&exported, "data/events.json");
+    let after = json(&imported, "data/events.json");
+    let fields = |data: &Value| -> Vec<Value> {
+        data["events"]
+            .as_array()
+            .expect("events")
+            .iter()
+            .map(shared_fields)
+            .collect()
+    };
+    assert_eq!(fields(&after), fields(&before));
+    let titles: Vec<&str> = after["events"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .map(|e| e["title"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(
+        titles,
+        [
+            "=1+2",
+            "'=already quoted",
+            "'90s revival",
+            "Riverton's budget: AT&T, Q&A and 1 < 2",
+            "How <b> and &amp; are written"
+        ]
+    );
+    assert_eq!(after["eras"], before["eras"]);
+    assert_eq!(after["story"]["title"], "@Fixture story");
+    assert_eq!(after["story"]["subtitle"], "-1 dek");
+    assert_eq!(imported.page("data/events.csv"), csv);
+}

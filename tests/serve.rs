@@ -159,6 +159,10 @@ impl Server {
             built.files.keys()
         );
         for (path, bytes) in &built.files {
+            if path == ".explainer-output" {
+                // The mark of a folder a build wrote: the preview writes none.
+                continue;
+            }
             let url = format!("/{}", path.strip_suffix("index.html").unwrap_or(path));
             let reply = self.get(&url);
             let expected_status = if path == "404.html" { 404 } else { 200 };

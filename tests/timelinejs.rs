@@ -8,7 +8,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use support::{Story, stderr};
+use support::{Site, Story, stderr};
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -350,4 +350,53 @@ fn semicolon_separated_sheets_with_a_byte_order_mark_and_alt_text_are_read() {
         "{events}"
     );
     assert_eq!(stderr(&output), "", "nothing to report");
+}
+
+/// A stray quote made the lenient CSV reader run every later row into one
+/// cell and import what was left with exit 0. Every stray quote is now
+/// reported where it opens its cell, and nothing is written.
+#[test]
+fn a_stray_quote_is_reported_where_its_cell_starts_and_nothing_is_imported() {
+    let story = fresh_story();
+    let root = story.root().join("story");
+    let before = Site::read(&root);
+    let output = Command::new(env!("CARGO_BIN_EXE_explainer"))
+        .args(["import", "timelinejs", "stray-quotes.csv", "--root"])
+        .arg(&root)
+        .current_dir(fixture(""))
+        .output()
+        .expect("run explainer import");
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert_eq!(stdout(&output), "");
+    let help = "a cell that starts with a quote ends at the next quote, which must come before a comma or the end of the line: add the closing quote, or write each quote inside the text twice (\"\")";
+    assert_eq!(
+        stderr(&output),
+        format!(
+            "\
+error: the quote that opens this cell (row 4, column Headline) is closed only at line 7, column 24, before `H`, so lines 5 to 7 would be read into this one cell
+ --> stray-quotes.csv:5:16
+  |
+5 | 2025,6,2,,,,,,,\"Talks stall,,,,,,,,
+  |                ^
+  = help: {help}
+
+error: the quote that opens this cell (row 8, column Headline) is closed at column 24, but `i` follows it, not the end of the cell
+ --> stray-quotes.csv:9:16
+  |
+9 | 2025,6,6,,,,,,,\"Protest\" in Baku,,,,,,,,
+  |                ^
+  = help: {help}
+
+error: the quote that opens this cell (row 9, column Text) is never closed, so the rest of the sheet would be read into this one cell
+  --> stray-quotes.csv:10:24
+   |
+10 | 2025,6,7,,,,,,,Arrests,\"<p>Six arrested.,,,,,,,
+   |                        ^
+   = help: {help}
+
+Nothing was imported: 3 errors in stray-quotes.csv. Correct the sheet and import it again.
+"
+        )
+    );
+    assert_eq!(Site::read(&root).files, before.files, "nothing was written");
 }

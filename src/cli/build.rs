@@ -18,6 +18,9 @@ pub(super) struct BuildArgs {
     /// Override base_url from content/site.toml
     #[arg(long)]
     base_url: Option<String>,
+    /// Replace the output folder even if explainer did not make it, deleting what it holds
+    #[arg(long)]
+    force: bool,
 }
 
 /// Warnings and the line on success; problems on stderr and exit 1 on
@@ -28,6 +31,7 @@ pub(super) fn run(args: BuildArgs) -> ExitCode {
         output: args.output,
         base_url: args.base_url,
         drafts: args.story.drafts,
+        force: args.force,
     };
     let output = options.output_dir();
     match explainer::build(&options) {

@@ -7,7 +7,9 @@ use std::process::ExitCode;
 use clap::ValueEnum;
 
 use explainer::BuildOptions;
-use explainer::timelinejs;
+use explainer::timelinejs::{self, ImportError};
+
+use super::print_diagnostics;
 
 /// Options of `explainer import`.
 #[derive(clap::Args)]
@@ -18,7 +20,9 @@ End Time, Display Date, Headline, Text, Media, Media Credit, Media Caption,
 Media Thumbnail, Type, Group, Background, and Alt Text when the sheet has it.
 Each row becomes an [[event]]; a `title` row sets the site's title and dek if
 the story has none; `era` rows are added to content/eras.toml. Rows that cannot
-be converted are reported with their row number (the header is row 1).")]
+be converted are reported with their row number (the header is row 1). A quote
+that opens a cell and is not closed where the cell ends is reported at its line
+and column, and nothing is imported.")]
 pub(super) struct ImportArgs {
     /// The format to import
     #[arg(value_enum)]
@@ -50,8 +54,17 @@ pub(super) fn run(args: ImportArgs) -> ExitCode {
         timelinejs::import_file(&args.root, &args.file, args.output.as_deref(), args.force);
     let report = match imported {
         Ok(report) => report,
-        Err(failure) => {
+        Err(ImportError::Failure(failure)) => {
             eprint!("{failure}");
+            return ExitCode::FAILURE;
+        }
+        Err(ImportError::Unreadable(diagnostics)) => {
+            print_diagnostics(&diagnostics);
+            eprintln!(
+                "Nothing was imported: {} in {}. Correct the sheet and import it again.",
+                explainer::diagnostics::summary(&diagnostics),
+                args.file.display()
+            );
             return ExitCode::FAILURE;
         }
     };

@@ -1,6 +1,9 @@
 //! Just enough HTML for spreadsheet cells: plain text from a cell's markup
-//! (for titles and credits, which explainer shows as text) and an attribute's
-//! value (the address inside an embed code).
+//! (for titles and credits, which explainer shows as text), its inverse for
+//! the cells explainer writes, and an attribute's value (the address inside
+//! an embed code).
+
+use std::borrow::Cow;
 
 /// HTML to plain text: tags dropped, common entities decoded, spaces collapsed.
 pub fn plain_text(html: &str) -> String {
@@ -29,6 +32,21 @@ pub fn plain_text(html: &str) -> String {
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// Plain text for a cell that TimelineJS reads as HTML (Headline, Media
+/// Credit): as it is, so spreadsheets show `Riverton's`, not `Riverton&#39;s`.
+/// Only text that [`plain_text`] would read as markup (`<b>`, `&amp;`) has its
+/// `&`, `<` and `>` escaped, so TimelineJS shows it and the import gives it back.
+pub fn html_text(text: &str) -> Cow<'_, str> {
+    let collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if plain_text(text) == collapsed {
+        return Cow::Borrowed(text);
+    }
+    let mut escaped = String::with_capacity(text.len() + 8);
+    // Writing into a String cannot fail.
+    pulldown_cmark_escape::escape_html_body_text(&mut escaped, text).ok();
+    Cow::Owned(escaped)
 }
 
 fn decode_entities(text: &str) -> String {
@@ -94,5 +112,19 @@ mod tests {
         );
         assert_eq!(plain_text("a < b &#8211; c&#x2019;s"), "a < b – c’s");
         assert_eq!(plain_text("AT&T &unknown;"), "AT&T &unknown;");
+    }
+
+    #[test]
+    fn plain_text_is_written_as_it_is_unless_it_would_read_as_markup() {
+        for (text, written) in [
+            ("Riverton's budget", "Riverton's budget"),
+            ("AT&T and Q&A: 1 < 2", "AT&T and Q&A: 1 < 2"),
+            ("\"Quoted\"", "\"Quoted\""),
+            ("Use <b> for bold", "Use &lt;b&gt; for bold"),
+            ("Fish &amp; chips", "Fish &amp;amp; chips"),
+        ] {
+            assert_eq!(html_text(text), written, "{text:?}");
+            assert_eq!(plain_text(&html_text(text)), text, "{text:?}");
+        }
     }
 }

@@ -7,6 +7,9 @@ use std::fmt;
 
 use super::html::plain_text;
 use super::media::media;
+use super::quotes::{self, stray_quotes};
+use super::{ImportError, cell};
+use crate::diagnostics::SourceFile;
 use crate::model::{DateError, PartialDate, when_label};
 use crate::scaffold::{Failure, id_from_title, unique_id};
 
@@ -249,9 +252,12 @@ pub struct ConvertOptions<'a> {
     pub base_url: Option<&'a str>,
     /// Where the events will be written, for the notes.
     pub events_file: &'a str,
+    /// The sheet's path as the editor gave it, for diagnostics.
+    pub sheet: &'a str,
 }
 
-/// One data row: its cells by column, trimmed, with line breaks as `\n`.
+/// One data row: its cells by column, trimmed, with line breaks as `\n`, and
+/// without the `'` that kept a formula-like cell from running (see [`cell`]).
 pub(super) struct Row {
     pub(super) number: usize,
     cells: Vec<(Column, String)>,
@@ -271,8 +277,9 @@ impl Row {
 }
 
 /// Converts a TimelineJS sheet. Fails only when the file as a whole cannot
-/// be read as one; each bad row becomes a [`Problem`].
-pub fn convert(text: &str, options: &ConvertOptions) -> Result<Sheet, Failure> {
+/// be read as one (then with every stray quote that keeps its cells apart);
+/// each bad row becomes a [`Problem`].
+pub fn convert(text: &str, options: &ConvertOptions) -> Result<Sheet, ImportError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     // One line break everywhere: rows are counted by line breaks, and cells keep `\n`.
     let text = &text.replace("\r\n", "\n");
@@ -286,6 +293,17 @@ pub fn convert(text: &str, options: &ConvertOptions) -> Result<Sheet, Failure> {
         .flexible(true)
         .has_headers(true)
         .from_reader(text.as_bytes());
+    let stray = stray_quotes(text, delimiter);
+    if !stray.is_empty() {
+        let names = reader.headers().cloned().unwrap_or_default();
+        let file = SourceFile::new(options.sheet, text.as_str());
+        return Err(ImportError::Unreadable(
+            stray
+                .iter()
+                .map(|quote| quotes::diagnostic(&file, quote, &names, delimiter))
+                .collect(),
+        ));
+    }
     let headers = reader
         .headers()
         .map_err(|e| Failure::new(format!("cannot read the CSV: {e}")))?
@@ -294,13 +312,13 @@ pub fn convert(text: &str, options: &ConvertOptions) -> Result<Sheet, Failure> {
     let mut sheet = Sheet::default();
     if !columns.contains(&Some(Column::Year)) || !columns.contains(&Some(Column::Headline)) {
         let names: Vec<&str> = Column::ALL[..18].iter().map(|c| c.name()).collect();
-        return Err(Failure::new(
+        return Err(ImportError::from(Failure::new(
             "the first row does not hold the TimelineJS template's column names (it needs at least Year and Headline)",
         )
         .help(format!(
             "export the sheet made from TimelineJS's template as CSV; its first row is: {}",
             names.join(", ")
-        )));
+        ))));
     }
     for (name, column) in headers.iter().zip(&columns) {
         if column.is_none() && !name.trim().is_empty() {
@@ -325,7 +343,7 @@ pub fn convert(text: &str, options: &ConvertOptions) -> Result<Sheet, Failure> {
         match reader.read_record(&mut record) {
             Ok(true) => {}
             Ok(false) => break,
-            Err(e) => return Err(Failure::new(format!("cannot read the CSV: {e}"))),
+            Err(e) => return Err(Failure::new(format!("cannot read the CSV: {e}")).into()),
         }
         // The CSV reader skips empty lines; a spreadsheet counts them as rows.
         if let Some(position) = record.position() {
@@ -343,7 +361,9 @@ pub fn convert(text: &str, options: &ConvertOptions) -> Result<Sheet, Failure> {
             cells: columns
                 .iter()
                 .zip(record.iter())
-                .filter_map(|(column, value)| column.map(|c| (c, value.trim().to_string())))
+                .filter_map(|(column, value)| {
+                    column.map(|c| (c, cell::unprotect(value.trim()).to_string()))
+                })
                 .collect(),
         };
         index += 1;
@@ -641,6 +661,7 @@ mod tests {
             taken_ids: &taken,
             base_url: Some("https://example.org/story/"),
             events_file: "content/events/x.toml",
+            sheet: "x.csv",
         };
         convert(&format!("{header}\n{rows}"), &options).expect("a sheet")
     }
