@@ -27,7 +27,7 @@ use toml::value::Datetime;
 use rayon::prelude::*;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity, SourceFile};
-use read::{list, parse_file, warn_about_unknown_entries};
+use read::{list, parse_file, refuse_link_outside, story_folder, warn_about_unknown_entries};
 
 pub use read::{
     FrontMatterError, file_stem, files_under, is_editor_litter, relative, split_front_matter,
@@ -223,6 +223,11 @@ fn load_with(
         );
         return story;
     }
+    // The files opened by name are checked here; `list` checks what it walks.
+    let real = story_folder(root);
+    if refuse_link_outside(root, &real, "content", diagnostics) {
+        return story;
+    }
     warn_about_unknown_entries(&content, diagnostics);
 
     let mut jobs: Vec<(String, Kind)> = Vec::new();
@@ -231,7 +236,7 @@ fn load_with(
             Diagnostic::whole_file(Severity::Error, "content/site.toml", "the site file is missing")
                 .help("create content/site.toml with at least two lines:\ntitle = \"The story's title\"\nbase_url = \"https://example.org/my-story/\""),
         );
-    } else {
+    } else if !refuse_link_outside(root, &real, "content/site.toml", diagnostics) {
         jobs.push(("content/site.toml".into(), Kind::Site));
     }
     for (folder, ext, kind) in [
@@ -247,8 +252,9 @@ fn load_with(
         ("updates.toml", Kind::Updates),
         ("eras.toml", Kind::Eras),
     ] {
-        if content.join(name).exists() {
-            jobs.push((format!("content/{name}"), kind));
+        let path = format!("content/{name}");
+        if !refuse_link_outside(root, &real, &path, diagnostics) && content.join(name).exists() {
+            jobs.push((path, kind));
         }
     }
 

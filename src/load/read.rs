@@ -1,7 +1,8 @@
 //! Finding the files of `content/` and reading each one on its own.
 //!
 //! Steps: list the files of each content folder (editor litter skipped, unknown
-//! names and wrong extensions warned about); decode a file's bytes as UTF-8 (a
+//! names and wrong extensions warned about, links that lead out of the story
+//! folder refused: [`files_under`] lists `static/` and `templates/` too); decode a file's bytes as UTF-8 (a
 //! byte-order mark dropped; UTF-16, bad bytes and empty files reported); split
 //! a Markdown file's `+++` front matter from its body; parse the TOML and read
 //! it into raw structs: a whole file, a front matter, or each `[[name]]` table
@@ -132,9 +133,11 @@ pub fn is_editor_litter(name: &str) -> bool {
         || name == "4913"
 }
 
-/// Every file under `root/folder`, following links, sorted by name, editor
-/// litter skipped: (path relative to `folder`, full path). Entries that cannot
-/// be read, symlink loops among them, are reported.
+/// Every file under `root/folder`, sorted by name, editor litter skipped:
+/// (path relative to `folder`, full path). Links are followed while they stay
+/// inside the story folder; a link that leads out of it is reported and
+/// neither read nor listed, nor is anything under it. Entries that cannot be
+/// read, symlink loops among them, are reported.
 pub fn files_under(
     root: &Path,
     folder: &str,
@@ -144,14 +147,15 @@ pub fn files_under(
     if !dir.is_dir() {
         return Vec::new();
     }
+    let story = story_folder(root);
     let top = folder.split('/').next().unwrap_or(folder);
     let mut files = Vec::new();
-    let walker = walkdir::WalkDir::new(&dir)
+    let mut walker = walkdir::WalkDir::new(&dir)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !is_editor_litter(&e.file_name().to_string_lossy()));
-    for entry in walker {
+    while let Some(entry) = walker.next() {
         let entry = match entry {
             Ok(entry) => entry,
             Err(error) => {
@@ -178,6 +182,21 @@ pub fn files_under(
                 continue;
             }
         };
+        let outside = match entry.path_is_symlink() {
+            true => leads_outside(&story, entry.path()),
+            false => None,
+        };
+        if let Some(target) = outside {
+            let path = entry
+                .path()
+                .strip_prefix(root)
+                .map_or_else(|_| folder.to_string(), relative);
+            diagnostics.push(link_outside(&path, &target, entry.file_type().is_dir()));
+            if entry.file_type().is_dir() {
+                walker.skip_current_dir();
+            }
+            continue;
+        }
         if !entry.file_type().is_file() {
             continue;
         }
@@ -186,6 +205,63 @@ pub fn files_under(
         }
     }
     files
+}
+
+/// The story folder as the file system names it, links resolved, so that
+/// where a link leads can be compared with it.
+pub(super) fn story_folder(root: &Path) -> PathBuf {
+    fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf())
+}
+
+/// Where the link at `path` points, as it is written, when it leads out of
+/// `story` (the story folder, canonical). A link that leads nowhere is left
+/// to whoever reads it, which reports it.
+fn leads_outside(story: &Path, path: &Path) -> Option<String> {
+    let real = fs::canonicalize(path).ok()?;
+    if real.starts_with(story) {
+        return None;
+    }
+    let Ok(written) = fs::read_link(path) else {
+        return Some(real.display().to_string());
+    };
+    // A link to another link: say where the chain ends too.
+    let next = path.parent().unwrap_or(Path::new("")).join(&written);
+    let chained = fs::symlink_metadata(next).is_ok_and(|m| m.file_type().is_symlink());
+    Some(match chained {
+        true => format!("{}, which leads to {}", written.display(), real.display()),
+        false => written.display().to_string(),
+    })
+}
+
+/// Whether `rel` (a path from the story folder) is a link that leads out of
+/// it; when it is, the problem is reported. Only for the few paths the loader
+/// opens by name: [`files_under`] checks what it walks.
+pub(super) fn refuse_link_outside(
+    root: &Path,
+    story: &Path,
+    rel: &str,
+    diagnostics: &mut Diagnostics,
+) -> bool {
+    let path = root.join(rel);
+    let is_link = fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink());
+    let Some(target) = is_link.then(|| leads_outside(story, &path)).flatten() else {
+        return false;
+    };
+    diagnostics.push(link_outside(rel, &target, path.is_dir()));
+    true
+}
+
+/// The error for a link at `path` (from the story folder) that leads out of it.
+fn link_outside(path: &str, target: &str, is_folder: bool) -> Diagnostic {
+    let what = if is_folder { "folder" } else { "file" };
+    Diagnostic::whole_file(
+        Severity::Error,
+        path,
+        format!("this link points outside the story folder, to {target}"),
+    )
+    .help(format!(
+        "explainer reads nothing outside the story folder: put a copy of the {what} here instead of the link"
+    ))
 }
 
 /// The files with extension `ext` under `root/folder`, as story-relative paths, sorted.
