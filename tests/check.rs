@@ -191,6 +191,7 @@ cases!(assert_error_case:
     an_actor_file_name_that_is_not_an_id_suggests_a_new_name,
     a_duplicate_event_id_in_another_file_names_the_first_place,
     a_duplicate_source_id_names_the_first_place,
+    ids_longer_than_80_characters_are_cut_at_a_word_boundary,
     // Dates
     a_date_in_words_suggests_the_iso_form,
     a_day_that_does_not_exist_suggests_the_month_alone,
