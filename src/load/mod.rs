@@ -1,17 +1,20 @@
 //! Reads `content/` into raw structs that remember where each value came from.
 //!
-//! Steps: find the files, read each one (UTF-8, byte-order mark, empty files),
-//! split front matter from Markdown, and deserialize TOML strictly: every
-//! `[[event]]`, `[[source]]`... table on its own, so that one bad table does not
-//! hide the problems in the next. Nothing here knows whether an id exists;
-//! that is `resolve`'s job.
+//! Steps: find the files (refusing links out of the story folder), read each
+//! one (UTF-8, byte-order mark, empty files, control characters), split front
+//! matter from Markdown, and deserialize TOML strictly: every `[[event]]`,
+//! `[[source]]`... table on its own, so that one bad table does not hide the
+//! problems in the next. Nothing here knows whether an id exists; that is
+//! `resolve`'s job.
 //!
 //! This file: what a load gives (the `Raw*` structs, and [`StringMap`] for
 //! places inside their TOML strings), and putting the files together in a
 //! fixed order once each has been parsed on its own, in parallel. `read` finds,
-//! reads and parses each file; `explain` turns the TOML and serde libraries'
-//! errors into diagnostics an editor can act on.
+//! reads and parses each file; `controls` finds the control characters in its
+//! text; `explain` turns the TOML and serde libraries' errors into diagnostics
+//! an editor can act on.
 
+mod controls;
 mod explain;
 mod read;
 

@@ -1,13 +1,14 @@
 //! Finding the files of `content/` and reading each one on its own.
 //!
-//! Steps: list the files of each content folder (editor litter skipped, unknown
-//! names and wrong extensions warned about, links that lead out of the story
-//! folder refused: [`files_under`] lists `static/` and `templates/` too); decode a file's bytes as UTF-8 (a
-//! byte-order mark dropped; UTF-16, bad bytes and empty files reported); split
-//! a Markdown file's `+++` front matter from its body; parse the TOML and read
-//! it into raw structs: a whole file, a front matter, or each `[[name]]` table
-//! on its own. The ids of what could not be read are kept, so that references
-//! to it are not reported again.
+//! Steps: list the files of each content folder (editor litter skipped,
+//! unknown names and wrong extensions warned about, links that lead out of the
+//! story folder refused: [`files_under`] lists `static/` and `templates/`
+//! too); decode a file's bytes as UTF-8 (a byte-order mark dropped; UTF-16,
+//! bad bytes and empty files reported); report control characters, raw or
+//! escaped (`controls`); split a Markdown file's `+++` front matter from its
+//! body; parse the TOML and read it into raw structs: a whole file, a front
+//! matter, or each `[[name]]` table on its own. The ids of what could not be
+//! read are kept, so that references to it are not reported again.
 
 use std::fs;
 use std::ops::Range;
@@ -17,6 +18,7 @@ use serde::de::DeserializeOwned;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
+use super::controls::{blank_controls, check_controls};
 use super::explain::{deserialize, parse_syntax};
 use super::{Document, Items, Kind, Parsed};
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity, SourceFile, closest};
@@ -38,8 +40,15 @@ pub(super) fn parse_file(path: &str, kind: Kind, bytes: Result<&[u8], &std::io::
         }
     };
     let (file, items, broken) = match read {
-        Read::Text(file) => {
+        Read::Text(mut file) => {
             let d = &mut diagnostics;
+            let toml = match kind {
+                Kind::Section | Kind::Actor => {
+                    split_front_matter(&file.text).map_or(0..0, |(front, _)| front)
+                }
+                _ => 0..file.text.len(),
+            };
+            check_controls(&mut file, toml, d);
             let (items, broken) = match kind {
                 Kind::Site => (Items::Site(parse_whole(&file, d)), Vec::new()),
                 Kind::Section => {
@@ -361,7 +370,9 @@ fn decode(path: &str, bytes: &[u8], diagnostics: &mut Diagnostics) -> Read {
         Ok(text) => text,
         Err(error) => {
             let at = error.valid_up_to();
-            let lossy = String::from_utf8_lossy(bytes).into_owned();
+            let mut lossy = String::from_utf8_lossy(bytes).into_owned();
+            // Shown, not read: its control characters are not reported.
+            blank_controls(&mut lossy);
             let file = SourceFile::new(path, lossy);
             diagnostics.push(
                 file.diagnostic(Severity::Error, at..at + 1, "this file is not UTF-8 text: the character marked here cannot be read")
