@@ -395,6 +395,49 @@ fn links_that_lead_out_of_the_story_are_refused_and_nothing_is_written() {
     }
 }
 
+/// A link to a hidden file or folder of the story (`.git/config`, which a CI
+/// checkout may fill with a token; `.env`) is refused like a link out of it.
+#[cfg(unix)]
+#[test]
+fn links_to_hidden_files_of_the_story_are_refused() {
+    let story = Story::small()
+        .file(
+            ".git/config",
+            "[http]\n\textraheader = AUTHORIZATION: basic SECRET-TOKEN\n",
+        )
+        .file(".env", "SECRET-TOKEN=hunter2\n");
+    let root = story.root();
+    fs::create_dir_all(root.join("static")).expect("folder");
+    for (link, target) in [
+        ("static/config.txt", "../.git/config"),
+        ("static/dotgit", "../.git"),
+        ("static/env.txt", "../.env"),
+    ] {
+        std::os::unix::fs::symlink(target, root.join(link)).expect("symlink");
+    }
+    let check = story.run(&["check"]);
+    assert_eq!(check.status.code(), Some(1));
+    let expected = |link: &str, target: &str, what: &str| {
+        format!(
+            "error: this link points to {target}, a hidden {what} of the story folder\n  --> {link}\n  = help: hidden files and folders (like .git/ and .env) can hold passwords and keys, and are never published: put a copy of the {what} here instead of the link\n\n"
+        )
+    };
+    assert_eq!(
+        stderr(&check),
+        [
+            expected("static/config.txt", ".git/config", "file"),
+            expected("static/dotgit", ".git", "folder"),
+            expected("static/env.txt", ".env", "file"),
+            "Found 3 errors.\n".to_string(),
+        ]
+        .concat()
+    );
+    let build = story.run(&["build"]);
+    assert_eq!(build.status.code(), Some(1));
+    assert!(!stderr(&build).contains("SECRET"));
+    assert!(!story.public().exists(), "nothing is written");
+}
+
 /// Links that stay inside the story folder are followed: a folder of pictures
 /// shared with static/, a stylesheet, an actor file kept elsewhere in the story.
 #[cfg(unix)]

@@ -30,7 +30,7 @@ use toml::value::Datetime;
 use rayon::prelude::*;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity, SourceFile};
-use read::{list, parse_file, refuse_link_outside, story_folder, warn_about_unknown_entries};
+use read::{list, parse_file, refuse_link, story_folder, warn_about_unknown_entries};
 
 pub use read::{
     FrontMatterError, file_stem, files_under, is_editor_litter, relative, split_front_matter,
@@ -228,7 +228,7 @@ fn load_with(
     }
     // The files opened by name are checked here; `list` checks what it walks.
     let real = story_folder(root);
-    if refuse_link_outside(root, &real, "content", diagnostics) {
+    if refuse_link(root, &real, "content", diagnostics) {
         return story;
     }
     warn_about_unknown_entries(&content, diagnostics);
@@ -239,7 +239,7 @@ fn load_with(
             Diagnostic::whole_file(Severity::Error, "content/site.toml", "the site file is missing")
                 .help("create content/site.toml with at least two lines:\ntitle = \"The story's title\"\nbase_url = \"https://example.org/my-story/\""),
         );
-    } else if !refuse_link_outside(root, &real, "content/site.toml", diagnostics) {
+    } else if !refuse_link(root, &real, "content/site.toml", diagnostics) {
         jobs.push(("content/site.toml".into(), Kind::Site));
     }
     for (folder, ext, kind) in [
@@ -256,7 +256,7 @@ fn load_with(
         ("eras.toml", Kind::Eras),
     ] {
         let path = format!("content/{name}");
-        if !refuse_link_outside(root, &real, &path, diagnostics) && content.join(name).exists() {
+        if !refuse_link(root, &real, &path, diagnostics) && content.join(name).exists() {
             jobs.push((path, kind));
         }
     }

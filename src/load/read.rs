@@ -144,9 +144,9 @@ pub fn is_editor_litter(name: &str) -> bool {
 
 /// Every file under `root/folder`, sorted by name, editor litter skipped:
 /// (path relative to `folder`, full path). Links are followed while they stay
-/// inside the story folder; a link that leads out of it is reported and
-/// neither read nor listed, nor is anything under it. Entries that cannot be
-/// read, symlink loops among them, are reported.
+/// inside the story folder and out of its hidden files and folders; any other
+/// link is reported and neither read nor listed, nor is anything under it.
+/// Entries that cannot be read, symlink loops among them, are reported.
 pub fn files_under(
     root: &Path,
     folder: &str,
@@ -191,16 +191,18 @@ pub fn files_under(
                 continue;
             }
         };
-        let outside = match entry.path_is_symlink() {
-            true => leads_outside(&story, entry.path()),
+        let refused = match entry.path_is_symlink() {
+            true => {
+                let at = entry
+                    .path()
+                    .strip_prefix(root)
+                    .map_or_else(|_| folder.to_string(), relative);
+                refused_link(&story, entry.path(), &at)
+            }
             false => None,
         };
-        if let Some(target) = outside {
-            let path = entry
-                .path()
-                .strip_prefix(root)
-                .map_or_else(|_| folder.to_string(), relative);
-            diagnostics.push(link_outside(&path, &target, entry.file_type().is_dir()));
+        if let Some(refused) = refused {
+            diagnostics.push(refused);
             if entry.file_type().is_dir() {
                 walker.skip_current_dir();
             }
@@ -222,30 +224,62 @@ pub(super) fn story_folder(root: &Path) -> PathBuf {
     fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf())
 }
 
-/// Where the link at `path` points, as it is written, when it leads out of
-/// `story` (the story folder, canonical). A link that leads nowhere is left
-/// to whoever reads it, which reports it.
-fn leads_outside(story: &Path, path: &Path) -> Option<String> {
+/// The error for the link at `path` (`at` from the story folder `story`,
+/// canonical) when it must not be followed: it leads out of the story folder,
+/// or to a hidden file or folder in it (`.git/config`, `.env`), which can
+/// hold credentials and which explainer never publishes. A link that leads
+/// nowhere is left to whoever reads it, which reports it.
+fn refused_link(story: &Path, path: &Path, at: &str) -> Option<Diagnostic> {
     let real = fs::canonicalize(path).ok()?;
-    if real.starts_with(story) {
-        return None;
-    }
-    let Ok(written) = fs::read_link(path) else {
-        return Some(real.display().to_string());
+    let what = if real.is_dir() { "folder" } else { "file" };
+    let (message, help) = match real.strip_prefix(story) {
+        Ok(inside) => {
+            let hidden = inside
+                .components()
+                .any(|c| c.as_os_str().to_string_lossy().starts_with('.'));
+            if !hidden {
+                return None;
+            }
+            (
+                format!(
+                    "this link points to {}, a hidden {what} of the story folder",
+                    relative(inside)
+                ),
+                format!(
+                    "hidden files and folders (like .git/ and .env) can hold passwords and keys, and are never published: put a copy of the {what} here instead of the link"
+                ),
+            )
+        }
+        Err(_) => (
+            format!(
+                "this link points outside the story folder, to {}",
+                written_target(path, &real)
+            ),
+            format!(
+                "explainer reads nothing outside the story folder: put a copy of the {what} here instead of the link"
+            ),
+        ),
     };
-    // A link to another link: say where the chain ends too.
-    let next = path.parent().unwrap_or(Path::new("")).join(&written);
-    let chained = fs::symlink_metadata(next).is_ok_and(|m| m.file_type().is_symlink());
-    Some(match chained {
-        true => format!("{}, which leads to {}", written.display(), real.display()),
-        false => written.display().to_string(),
-    })
+    Some(Diagnostic::whole_file(Severity::Error, at, message).help(help))
 }
 
-/// Whether `rel` (a path from the story folder) is a link that leads out of
-/// it; when it is, the problem is reported. Only for the few paths the loader
-/// opens by name: [`files_under`] checks what it walks.
-pub(super) fn refuse_link_outside(
+/// Where the link at `path` points, as it is written; for a link to another
+/// link, where the chain ends (`real`) too.
+fn written_target(path: &Path, real: &Path) -> String {
+    let Ok(written) = fs::read_link(path) else {
+        return real.display().to_string();
+    };
+    let next = path.parent().unwrap_or(Path::new("")).join(&written);
+    match fs::symlink_metadata(next).is_ok_and(|m| m.file_type().is_symlink()) {
+        true => format!("{}, which leads to {}", written.display(), real.display()),
+        false => written.display().to_string(),
+    }
+}
+
+/// Whether `rel` (a path from the story folder) is a link that must not be
+/// followed; when it is, the problem is reported. Only for the few paths the
+/// loader opens by name: [`files_under`] checks what it walks.
+pub(super) fn refuse_link(
     root: &Path,
     story: &Path,
     rel: &str,
@@ -253,24 +287,11 @@ pub(super) fn refuse_link_outside(
 ) -> bool {
     let path = root.join(rel);
     let is_link = fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink());
-    let Some(target) = is_link.then(|| leads_outside(story, &path)).flatten() else {
+    let Some(refused) = is_link.then(|| refused_link(story, &path, rel)).flatten() else {
         return false;
     };
-    diagnostics.push(link_outside(rel, &target, path.is_dir()));
+    diagnostics.push(refused);
     true
-}
-
-/// The error for a link at `path` (from the story folder) that leads out of it.
-fn link_outside(path: &str, target: &str, is_folder: bool) -> Diagnostic {
-    let what = if is_folder { "folder" } else { "file" };
-    Diagnostic::whole_file(
-        Severity::Error,
-        path,
-        format!("this link points outside the story folder, to {target}"),
-    )
-    .help(format!(
-        "explainer reads nothing outside the story folder: put a copy of the {what} here instead of the link"
-    ))
 }
 
 /// The files with extension `ext` under `root/folder`, as story-relative paths, sorted.
