@@ -318,6 +318,150 @@ fn a_symlink_loop_under_templates_is_reported() {
     assert!(stderr(&output).contains("error: this link points back to a folder that contains it (a symlink loop)\n  --> templates/loop\n"), "{}", stderr(&output));
 }
 
+/// A folder beside the story, holding what must never reach the site.
+#[cfg(unix)]
+fn secrets() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    fs::write(root.join("secret.txt"), "SECRET-TOKEN=hunter2\n").expect("write");
+    fs::write(
+        root.join("secret.css"),
+        "body { color: red } /* SECRET */\n",
+    )
+    .expect("write");
+    fs::write(
+        root.join("secret.toml"),
+        "[[event]]\nid = \"leak\"\nSECRET-TOKEN = hunter2\n",
+    )
+    .expect("write");
+    fs::write(root.join("secret.md"), "+++\nname = SECRET-TOKEN\n+++\n").expect("write");
+    fs::write(root.join("secret.html"), "{{ SECRET-TOKEN }").expect("write");
+    fs::create_dir(root.join("folder")).expect("folder");
+    fs::write(root.join("folder/secret.txt"), "SECRET-TOKEN=hunter2\n").expect("write");
+    dir
+}
+
+/// Every link out of the story folder, of a file or a folder, in content/,
+/// static/ or templates/, is refused where it is, and nothing is read through
+/// it: `check` and `build` fail with the same error, the build writes nothing,
+/// and no line of the linked file is shown.
+#[cfg(unix)]
+#[test]
+fn links_that_lead_out_of_the_story_are_refused_and_nothing_is_written() {
+    let outside = secrets();
+    let out = |name: &str| outside.path().join(name).display().to_string();
+    let environ = "/proc/self/environ".to_string();
+    let cases = [
+        ("static/env.txt", environ, "file"),
+        ("static/shared", out("folder"), "folder"),
+        ("static/style.css", out("secret.css"), "file"),
+        ("content/site.toml", out("secret.toml"), "file"),
+        ("content/events/leak.toml", out("secret.toml"), "file"),
+        ("content/actors/dana.md", out("secret.md"), "file"),
+        ("content/story", out("folder"), "folder"),
+        ("templates/event.html", out("secret.html"), "file"),
+        ("templates/partials", out("folder"), "folder"),
+    ];
+    for (link, target, what) in cases {
+        // minify = true: a linked stylesheet must be refused before it is minified.
+        let story = Story::small().file(
+            "content/site.toml",
+            &format!("{}minify = true\n", support::SITE),
+        );
+        let path = story.root().join(link);
+        fs::create_dir_all(path.parent().expect("parent")).expect("folder");
+        if path.is_dir() {
+            fs::remove_dir_all(&path).expect("remove the folder the link replaces");
+        } else if path.exists() {
+            fs::remove_file(&path).expect("remove the file the link replaces");
+        }
+        std::os::unix::fs::symlink(&target, &path).expect("symlink");
+        let expected = format!(
+            "error: this link points outside the story folder, to {target}\n  --> {link}\n  = help: explainer reads nothing outside the story folder: put a copy of the {what} here instead of the link\n\n"
+        );
+        let check = story.run(&["check"]);
+        assert_eq!(check.status.code(), Some(1), "{link}");
+        assert_eq!(
+            stderr(&check),
+            format!("{expected}Found 1 error.\n"),
+            "{link}"
+        );
+        let build = story.run(&["build"]);
+        let err = stderr(&build);
+        assert_eq!(build.status.code(), Some(1), "{link}: {err}");
+        assert!(err.starts_with(&expected), "{link}: {err}");
+        assert!(!err.contains("SECRET"), "{link}: {err}");
+        assert!(!story.public().exists(), "{link}: nothing is written");
+    }
+}
+
+/// A link to a hidden file or folder of the story (`.git/config`, which a CI
+/// checkout may fill with a token; `.env`) is refused like a link out of it.
+#[cfg(unix)]
+#[test]
+fn links_to_hidden_files_of_the_story_are_refused() {
+    let story = Story::small()
+        .file(
+            ".git/config",
+            "[http]\n\textraheader = AUTHORIZATION: basic SECRET-TOKEN\n",
+        )
+        .file(".env", "SECRET-TOKEN=hunter2\n");
+    let root = story.root();
+    fs::create_dir_all(root.join("static")).expect("folder");
+    for (link, target) in [
+        ("static/config.txt", "../.git/config"),
+        ("static/dotgit", "../.git"),
+        ("static/env.txt", "../.env"),
+    ] {
+        std::os::unix::fs::symlink(target, root.join(link)).expect("symlink");
+    }
+    let check = story.run(&["check"]);
+    assert_eq!(check.status.code(), Some(1));
+    let expected = |link: &str, target: &str, what: &str| {
+        format!(
+            "error: this link points to {target}, a hidden {what} of the story folder\n  --> {link}\n  = help: hidden files and folders (like .git/ and .env) can hold passwords and keys, and are never published: put a copy of the {what} here instead of the link\n\n"
+        )
+    };
+    assert_eq!(
+        stderr(&check),
+        [
+            expected("static/config.txt", ".git/config", "file"),
+            expected("static/dotgit", ".git", "folder"),
+            expected("static/env.txt", ".env", "file"),
+            "Found 3 errors.\n".to_string(),
+        ]
+        .concat()
+    );
+    let build = story.run(&["build"]);
+    assert_eq!(build.status.code(), Some(1));
+    assert!(!stderr(&build).contains("SECRET"));
+    assert!(!story.public().exists(), "nothing is written");
+}
+
+/// Links that stay inside the story folder are followed: a folder of pictures
+/// shared with static/, a stylesheet, an actor file kept elsewhere in the story.
+#[cfg(unix)]
+#[test]
+fn links_that_stay_inside_the_story_are_followed() {
+    use std::os::unix::fs::symlink;
+    let story = Story::small()
+        .file("pictures/map.svg", "<svg/>")
+        .file("shared/style.css", "body{}")
+        .file(
+            "shared/dana.md",
+            "+++\nname = \"Dana\"\nkind = \"person\"\n+++\nDana, with [Anna](actor:anna).\n",
+        );
+    let root = story.root();
+    fs::create_dir_all(root.join("static")).expect("folder");
+    symlink("../pictures", root.join("static/images")).expect("symlink");
+    symlink(root.join("shared/style.css"), root.join("static/style.css")).expect("symlink");
+    symlink("../../shared/dana.md", root.join("content/actors/dana.md")).expect("symlink");
+    let site = story.build(&[]);
+    assert_eq!(site.files["images/map.svg"], b"<svg/>");
+    assert_eq!(site.files["style.css"], b"body{}");
+    assert!(site.page("actors/dana/index.html").contains("Dana"));
+}
+
 #[test]
 fn markdown_images_need_alt_text_and_a_file_in_static() {
     let story = Story::small().file(

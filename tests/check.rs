@@ -191,6 +191,7 @@ cases!(assert_error_case:
     an_actor_file_name_that_is_not_an_id_suggests_a_new_name,
     a_duplicate_event_id_in_another_file_names_the_first_place,
     a_duplicate_source_id_names_the_first_place,
+    ids_longer_than_80_characters_are_cut_at_a_word_boundary,
     // Dates
     a_date_in_words_suggests_the_iso_form,
     a_day_that_does_not_exist_suggests_the_month_alone,
@@ -229,6 +230,7 @@ cases!(assert_error_case:
     an_empty_event_file_shows_the_least_it_needs,
     a_missing_site_toml_shows_what_to_write,
     a_crlf_file_with_a_bom_reports_columns_as_the_editor_sees_them,
+    control_characters_raw_or_escaped_are_errors_at_their_place,
     // All at once
     many_mistakes_across_files_are_all_reported_in_one_run_in_file_order,
 );
@@ -304,6 +306,17 @@ fn odd_unicode_in_titles_checks_clean() {
     let bob = site.page("actors/bob/index.html");
     assert!(bob.contains("\u{202e}evil\u{202c} Bøb 👩🏽\u{200d}⚖️"));
     assert!(bob.contains("&lt;b&gt;&amp;amp;&lt;"), "names are escaped");
+    // Tab, line break and CRLF escapes, and backslashes that make no
+    // control character, are text.
+    let escapes = site.page("events/escapes/index.html");
+    assert!(
+        escapes.contains("Tab\there, C:\\new\\bridge and été\u{a0}ok"),
+        "{escapes}"
+    );
+    assert!(
+        escapes.contains(r"A literal \u0000 \b \e stays text"),
+        "{escapes}"
+    );
 }
 
 /// Every fixture folder is a case some test runs: none is forgotten.

@@ -944,10 +944,15 @@ fn links_out_of_the_story_folder_are_never_followed() {
     .expect("inner secret");
     let story = Story::small().file("static/ok.txt", "ok\n");
     let statics = story.root().join("static");
+    let server = Server::start(&story);
+    let events = server.events();
+    events.next();
+    assert_eq!(server.page("/ok.txt"), "ok\n");
+
+    // Links made while the server runs (a build refuses them: tests/build.rs).
     symlink(&secret, statics.join("secret.txt")).expect("link to a file");
     symlink("/etc/passwd", statics.join("passwd.txt")).expect("link to /etc/passwd");
     symlink(outside.path().join("folder"), statics.join("folder")).expect("link to a folder");
-    let server = Server::start(&story);
     for (path, secret) in [
         ("/secret.txt", "secret outside"),
         ("/passwd.txt", "root:"),
@@ -958,9 +963,6 @@ fn links_out_of_the_story_folder_are_never_followed() {
 
     // A file served as the build found it, then swapped for a link: read at
     // once, before or after the rebuild the swap sets off.
-    let events = server.events();
-    events.next();
-    assert_eq!(server.page("/ok.txt"), "ok\n");
     fs::remove_file(statics.join("ok.txt")).expect("remove ok.txt");
     symlink(&secret, statics.join("ok.txt")).expect("swap in a link");
     assert_never_leaks(&server, "/ok.txt", "secret outside", 20);

@@ -1,17 +1,20 @@
 //! Reads `content/` into raw structs that remember where each value came from.
 //!
-//! Steps: find the files, read each one (UTF-8, byte-order mark, empty files),
-//! split front matter from Markdown, and deserialize TOML strictly: every
-//! `[[event]]`, `[[source]]`... table on its own, so that one bad table does not
-//! hide the problems in the next. Nothing here knows whether an id exists;
-//! that is `resolve`'s job.
+//! Steps: find the files (refusing links out of the story folder), read each
+//! one (UTF-8, byte-order mark, empty files, control characters), split front
+//! matter from Markdown, and deserialize TOML strictly: every `[[event]]`,
+//! `[[source]]`... table on its own, so that one bad table does not hide the
+//! problems in the next. Nothing here knows whether an id exists; that is
+//! `resolve`'s job.
 //!
 //! This file: what a load gives (the `Raw*` structs, and [`StringMap`] for
 //! places inside their TOML strings), and putting the files together in a
 //! fixed order once each has been parsed on its own, in parallel. `read` finds,
-//! reads and parses each file; `explain` turns the TOML and serde libraries'
-//! errors into diagnostics an editor can act on.
+//! reads and parses each file; `controls` finds the control characters in its
+//! text; `explain` turns the TOML and serde libraries' errors into diagnostics
+//! an editor can act on.
 
+mod controls;
 mod explain;
 mod read;
 
@@ -27,7 +30,7 @@ use toml::value::Datetime;
 use rayon::prelude::*;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity, SourceFile};
-use read::{list, parse_file, warn_about_unknown_entries};
+use read::{list, parse_file, refuse_link, story_folder, warn_about_unknown_entries};
 
 pub use read::{
     FrontMatterError, file_stem, files_under, is_editor_litter, relative, split_front_matter,
@@ -226,6 +229,11 @@ fn load_with(
         );
         return story;
     }
+    // The files opened by name are checked here; `list` checks what it walks.
+    let real = story_folder(root);
+    if refuse_link(root, &real, "content", diagnostics) {
+        return story;
+    }
     warn_about_unknown_entries(&content, diagnostics);
 
     let mut jobs: Vec<(String, Kind)> = Vec::new();
@@ -234,7 +242,7 @@ fn load_with(
             Diagnostic::whole_file(Severity::Error, "content/site.toml", "the site file is missing")
                 .help("create content/site.toml with at least two lines:\ntitle = \"The story's title\"\nbase_url = \"https://example.org/my-story/\""),
         );
-    } else {
+    } else if !refuse_link(root, &real, "content/site.toml", diagnostics) {
         jobs.push(("content/site.toml".into(), Kind::Site));
     }
     for (folder, ext, kind) in [
@@ -250,8 +258,9 @@ fn load_with(
         ("updates.toml", Kind::Updates),
         ("eras.toml", Kind::Eras),
     ] {
-        if content.join(name).exists() {
-            jobs.push((format!("content/{name}"), kind));
+        let path = format!("content/{name}");
+        if !refuse_link(root, &real, &path, diagnostics) && content.join(name).exists() {
+            jobs.push((path, kind));
         }
     }
 

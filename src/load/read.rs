@@ -1,12 +1,14 @@
 //! Finding the files of `content/` and reading each one on its own.
 //!
-//! Steps: list the files of each content folder (editor litter skipped, unknown
-//! names and wrong extensions warned about); decode a file's bytes as UTF-8 (a
-//! byte-order mark dropped; UTF-16, bad bytes and empty files reported); split
-//! a Markdown file's `+++` front matter from its body; parse the TOML and read
-//! it into raw structs: a whole file, a front matter, or each `[[name]]` table
-//! on its own. The ids of what could not be read are kept, so that references
-//! to it are not reported again.
+//! Steps: list the files of each content folder (editor litter skipped,
+//! unknown names and wrong extensions warned about, links that lead out of the
+//! story folder refused: [`files_under`] lists `static/` and `templates/`
+//! too); decode a file's bytes as UTF-8 (a byte-order mark dropped; UTF-16,
+//! bad bytes and empty files reported); report control characters, raw or
+//! escaped (`controls`); split a Markdown file's `+++` front matter from its
+//! body; parse the TOML and read it into raw structs: a whole file, a front
+//! matter, or each `[[name]]` table on its own. The ids of what could not be
+//! read are kept, so that references to it are not reported again.
 
 use std::fs;
 use std::ops::Range;
@@ -16,6 +18,7 @@ use serde::de::DeserializeOwned;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
+use super::controls::{blank_controls, check_controls};
 use super::explain::{deserialize, parse_syntax};
 use super::{Document, Items, Kind, Parsed};
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity, SourceFile, closest};
@@ -37,8 +40,15 @@ pub(super) fn parse_file(path: &str, kind: Kind, bytes: Result<&[u8], &std::io::
         }
     };
     let (file, items, broken) = match read {
-        Read::Text(file) => {
+        Read::Text(mut file) => {
             let d = &mut diagnostics;
+            let toml = match kind {
+                Kind::Section | Kind::Actor => {
+                    split_front_matter(&file.text).map_or(0..0, |(front, _)| front)
+                }
+                _ => 0..file.text.len(),
+            };
+            check_controls(&mut file, toml, d);
             let (items, broken) = match kind {
                 Kind::Site => (Items::Site(parse_whole(&file, d)), Vec::new()),
                 Kind::Section => {
@@ -132,9 +142,11 @@ pub fn is_editor_litter(name: &str) -> bool {
         || name == "4913"
 }
 
-/// Every file under `root/folder`, following links, sorted by name, editor
-/// litter skipped: (path relative to `folder`, full path). Entries that cannot
-/// be read, symlink loops among them, are reported.
+/// Every file under `root/folder`, sorted by name, editor litter skipped:
+/// (path relative to `folder`, full path). Links are followed while they stay
+/// inside the story folder and out of its hidden files and folders; any other
+/// link is reported and neither read nor listed, nor is anything under it.
+/// Entries that cannot be read, symlink loops among them, are reported.
 pub fn files_under(
     root: &Path,
     folder: &str,
@@ -144,14 +156,15 @@ pub fn files_under(
     if !dir.is_dir() {
         return Vec::new();
     }
+    let story = story_folder(root);
     let top = folder.split('/').next().unwrap_or(folder);
     let mut files = Vec::new();
-    let walker = walkdir::WalkDir::new(&dir)
+    let mut walker = walkdir::WalkDir::new(&dir)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !is_editor_litter(&e.file_name().to_string_lossy()));
-    for entry in walker {
+    while let Some(entry) = walker.next() {
         let entry = match entry {
             Ok(entry) => entry,
             Err(error) => {
@@ -178,6 +191,23 @@ pub fn files_under(
                 continue;
             }
         };
+        let refused = match entry.path_is_symlink() {
+            true => {
+                let at = entry
+                    .path()
+                    .strip_prefix(root)
+                    .map_or_else(|_| folder.to_string(), relative);
+                refused_link(&story, entry.path(), &at)
+            }
+            false => None,
+        };
+        if let Some(refused) = refused {
+            diagnostics.push(refused);
+            if entry.file_type().is_dir() {
+                walker.skip_current_dir();
+            }
+            continue;
+        }
         if !entry.file_type().is_file() {
             continue;
         }
@@ -186,6 +216,82 @@ pub fn files_under(
         }
     }
     files
+}
+
+/// The story folder as the file system names it, links resolved, so that
+/// where a link leads can be compared with it.
+pub(super) fn story_folder(root: &Path) -> PathBuf {
+    fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf())
+}
+
+/// The error for the link at `path` (`at` from the story folder `story`,
+/// canonical) when it must not be followed: it leads out of the story folder,
+/// or to a hidden file or folder in it (`.git/config`, `.env`), which can
+/// hold credentials and which explainer never publishes. A link that leads
+/// nowhere is left to whoever reads it, which reports it.
+fn refused_link(story: &Path, path: &Path, at: &str) -> Option<Diagnostic> {
+    let real = fs::canonicalize(path).ok()?;
+    let what = if real.is_dir() { "folder" } else { "file" };
+    let (message, help) = match real.strip_prefix(story) {
+        Ok(inside) => {
+            let hidden = inside
+                .components()
+                .any(|c| c.as_os_str().to_string_lossy().starts_with('.'));
+            if !hidden {
+                return None;
+            }
+            (
+                format!(
+                    "this link points to {}, a hidden {what} of the story folder",
+                    relative(inside)
+                ),
+                format!(
+                    "hidden files and folders (like .git/ and .env) can hold passwords and keys, and are never published: put a copy of the {what} here instead of the link"
+                ),
+            )
+        }
+        Err(_) => (
+            format!(
+                "this link points outside the story folder, to {}",
+                written_target(path, &real)
+            ),
+            format!(
+                "explainer reads nothing outside the story folder: put a copy of the {what} here instead of the link"
+            ),
+        ),
+    };
+    Some(Diagnostic::whole_file(Severity::Error, at, message).help(help))
+}
+
+/// Where the link at `path` points, as it is written; for a link to another
+/// link, where the chain ends (`real`) too.
+fn written_target(path: &Path, real: &Path) -> String {
+    let Ok(written) = fs::read_link(path) else {
+        return real.display().to_string();
+    };
+    let next = path.parent().unwrap_or(Path::new("")).join(&written);
+    match fs::symlink_metadata(next).is_ok_and(|m| m.file_type().is_symlink()) {
+        true => format!("{}, which leads to {}", written.display(), real.display()),
+        false => written.display().to_string(),
+    }
+}
+
+/// Whether `rel` (a path from the story folder) is a link that must not be
+/// followed; when it is, the problem is reported. Only for the few paths the
+/// loader opens by name: [`files_under`] checks what it walks.
+pub(super) fn refuse_link(
+    root: &Path,
+    story: &Path,
+    rel: &str,
+    diagnostics: &mut Diagnostics,
+) -> bool {
+    let path = root.join(rel);
+    let is_link = fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink());
+    let Some(refused) = is_link.then(|| refused_link(story, &path, rel)).flatten() else {
+        return false;
+    };
+    diagnostics.push(refused);
+    true
 }
 
 /// The files with extension `ext` under `root/folder`, as story-relative paths, sorted.
@@ -285,7 +391,9 @@ fn decode(path: &str, bytes: &[u8], diagnostics: &mut Diagnostics) -> Read {
         Ok(text) => text,
         Err(error) => {
             let at = error.valid_up_to();
-            let lossy = String::from_utf8_lossy(bytes).into_owned();
+            let mut lossy = String::from_utf8_lossy(bytes).into_owned();
+            // Shown, not read: its control characters are not reported.
+            blank_controls(&mut lossy);
             let file = SourceFile::new(path, lossy);
             diagnostics.push(
                 file.diagnostic(Severity::Error, at..at + 1, "this file is not UTF-8 text: the character marked here cannot be read")

@@ -67,6 +67,11 @@ impl Resolver for Ids {
     }
 }
 
+/// The longest id, in characters. Ids become folder names and anchors; a
+/// file system refuses names over 255 bytes, and the build's temp names are
+/// longer than the id.
+const MAX_ID: usize = 80;
+
 fn is_valid_id(id: &str) -> bool {
     !id.is_empty()
         && id
@@ -85,6 +90,23 @@ pub fn suggest_id(text: &str) -> String {
         }
     }
     id.trim_end_matches('-').to_string()
+}
+
+/// An id of at most [`MAX_ID`] characters: `id` cut at the last dash that
+/// keeps it short enough, or at the limit when there is none.
+fn shorten_id(id: &str) -> &str {
+    if id.len() <= MAX_ID {
+        return id;
+    }
+    let cut = id.floor_char_boundary(MAX_ID + 1);
+    let head = &id[..cut];
+    let words = head
+        .rfind('-')
+        .map_or("", |at| head[..at].trim_end_matches('-'));
+    match words.is_empty() {
+        true => &id[..id.floor_char_boundary(MAX_ID)],
+        false => words,
+    }
 }
 
 /// The section's slug: its file stem without a leading number and dash.
@@ -108,17 +130,35 @@ impl Resolve<'_> {
         id: &str,
         what: &str,
     ) -> bool {
-        if is_valid_id(id) {
-            return true;
+        if !is_valid_id(id) {
+            let suggestion = suggest_id(id);
+            let suggestion = shorten_id(&suggestion);
+            self.error(
+                file,
+                span,
+                format!("`{id}` is not a valid {what} id"),
+                format!(
+                    "ids use only lowercase letters a-z, digits and dashes, like \"{suggestion}\""
+                ),
+            );
+            return false;
         }
-        let suggestion = suggest_id(id);
-        self.error(
-            file,
-            span,
-            format!("`{id}` is not a valid {what} id"),
-            format!("ids use only lowercase letters a-z, digits and dashes, like \"{suggestion}\""),
-        );
-        false
+        // Too long, it is still the item's id: naming it is no other error.
+        if id.len() > MAX_ID {
+            self.error(
+                file,
+                span,
+                format!(
+                    "this {what} id is {} characters long, more than {MAX_ID}",
+                    id.len()
+                ),
+                format!(
+                    "ids become file names and addresses: write a shorter one, like \"{}\"",
+                    shorten_id(id)
+                ),
+            );
+        }
+        true
     }
 
     pub(super) fn collect_ids(&mut self, options: ResolveOptions) {
@@ -134,7 +174,7 @@ impl Resolve<'_> {
         self.ids.broken_sources = broken.sources.iter().cloned().collect();
         let mut seen: HashMap<String, FileId> = HashMap::new();
         for (index, doc) in raw.sections.iter().enumerate() {
-            let path = &self.file(doc.file).path;
+            let path = &raw.file(doc.file).path;
             let slug = section_slug(path).to_string();
             if !is_valid_id(&slug) {
                 let suggestion = suggest_id(&slug);
@@ -145,10 +185,30 @@ impl Resolve<'_> {
                         format!("`{slug}` is not a valid section name"),
                     )
                     .help(format!(
-                        "rename the file to use only a-z, 0-9 and dashes, like \"{suggestion}.md\""
+                        "rename the file to use only a-z, 0-9 and dashes, like \"{}.md\"",
+                        shorten_id(&suggestion)
                     )),
                 );
                 continue;
+            }
+            if slug.len() > MAX_ID {
+                // The number before the name stays: it orders the sections.
+                let stem = file_stem(path);
+                let number = &stem[..stem.len() - slug.len()];
+                self.diagnostics.push(
+                    Diagnostic::whole_file(
+                        Severity::Error,
+                        path,
+                        format!(
+                            "this section's name is {} characters long, more than {MAX_ID}",
+                            slug.len()
+                        ),
+                    )
+                    .help(format!(
+                        "a section's name is its file name without the number, and becomes an address: rename the file to something shorter, like \"{number}{}.md\"",
+                        shorten_id(&slug)
+                    )),
+                );
             }
             if let Some(first) = seen.insert(slug.clone(), doc.file) {
                 let first = self.file(first).path.clone();
@@ -181,7 +241,7 @@ impl Resolve<'_> {
                     )
                     .help(format!(
                         "rename the file to use only a-z, 0-9 and dashes, like \"{}.md\"",
-                        suggest_id(id)
+                        shorten_id(&suggest_id(id))
                     )),
                 );
             } else if let Some(&first) = self.ids.actors.get(id) {
@@ -198,6 +258,22 @@ impl Resolve<'_> {
                     )),
                 );
             } else {
+                if id.len() > MAX_ID {
+                    self.diagnostics.push(
+                        Diagnostic::whole_file(
+                            Severity::Error,
+                            &path,
+                            format!(
+                                "this actor id is {} characters long, more than {MAX_ID} (the file name is the id)",
+                                id.len()
+                            ),
+                        )
+                        .help(format!(
+                            "ids become file names and addresses: rename the file to something shorter, like \"{}.md\"",
+                            shorten_id(id)
+                        )),
+                    );
+                }
                 let index = self.order.actors.index(at);
                 self.ids.actors.insert(id.clone(), index);
             }
@@ -396,6 +472,21 @@ mod tests {
         );
         assert_eq!(section_slug("content/story/history.md"), "history");
         assert_eq!(section_slug("content/story/2025-june.md"), "june");
+    }
+
+    #[test]
+    fn long_ids_are_cut_at_a_dash() {
+        let words = "the-council-votes-".repeat(10);
+        let short = shorten_id(&words);
+        assert!(short.len() <= MAX_ID, "{short}");
+        assert!(words.starts_with(&format!("{short}-")), "{short}");
+        assert!(is_valid_id(short));
+        assert_eq!(shorten_id(&"a".repeat(300)), "a".repeat(MAX_ID));
+        assert_eq!(shorten_id("short-id"), "short-id");
+        let exact = format!("{}-b", "a".repeat(MAX_ID - 2));
+        assert_eq!(shorten_id(&exact), exact);
+        let one_over = format!("{}-bc", "a".repeat(MAX_ID - 2));
+        assert_eq!(shorten_id(&one_over), "a".repeat(MAX_ID - 2));
     }
 
     #[test]
