@@ -85,7 +85,8 @@ fn is_control_byte(b: u8) -> bool {
     (b < 0x20 && b != b'\t' && b != b'\n') || b == 0x7F || b == 0xC2
 }
 
-fn is_control(c: char) -> bool {
+/// A control character no text may hold: C0 but tab and LF, DEL, C1.
+pub(crate) fn is_control(c: char) -> bool {
     (c < ' ' && c != '\t' && c != '\n') || ('\u{7f}'..='\u{9f}').contains(&c)
 }
 
@@ -228,7 +229,7 @@ fn escape(bytes: &[u8]) -> (usize, Option<char>) {
 }
 
 /// The character's abbreviated name, as Unicode aliases it (`NUL`, `ESC`, `NEL`).
-fn name(c: char) -> &'static str {
+pub(crate) fn name(c: char) -> &'static str {
     const C0: [&str; 32] = [
         "NUL", "SOH", "STX", "ETX", "EOT", "ENQ", "ACK", "BEL", "BS", "HT", "LF", "VT", "FF", "CR",
         "SO", "SI", "DLE", "DC1", "DC2", "DC3", "DC4", "NAK", "SYN", "ETB", "CAN", "EM", "SUB",

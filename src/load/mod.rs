@@ -15,6 +15,7 @@
 //! an editor can act on.
 
 mod controls;
+pub(crate) use controls::{is_control, name as control_name};
 mod explain;
 mod read;
 

@@ -19,6 +19,20 @@ use super::{
     embed_marker, sanitize, scan,
 };
 use crate::diagnostics::Severity;
+use crate::load::{control_name, is_control};
+
+/// A control character a page may not show; a lone CR is left to the loader.
+fn is_banned(c: char) -> bool {
+    c != '\r' && is_control(c)
+}
+
+fn has_control(text: &str) -> bool {
+    text.chars().any(is_banned)
+}
+
+fn without_controls<'a>(text: &str) -> CowStr<'a> {
+    CowStr::from(text.chars().filter(|&c| !is_banned(c)).collect::<String>())
+}
 
 /// What the rewriting remembers between events, and what it finds.
 pub(super) struct State<'k> {
@@ -348,6 +362,16 @@ impl<'k> State<'k> {
                     }),
                 }
             }
+            // The loader refuses control characters written raw or as TOML
+            // escapes; a Markdown character reference (`&#x1b;`) still makes one.
+            Event::Text(text) if has_control(&text) => {
+                self.controls(&text, &place);
+                Event::Text(without_controls(&text))
+            }
+            Event::Code(text) if has_control(&text) => {
+                self.controls(&text, &place);
+                Event::Code(without_controls(&text))
+            }
             Event::End(TagEnd::Link) if self.in_hidden_link => {
                 self.in_hidden_link = false;
                 Event::Text(CowStr::from(""))
@@ -475,6 +499,34 @@ impl<'k> State<'k> {
             message,
             help,
         });
+    }
+
+    /// One error for each control character in `text` that a character
+    /// reference (`&#x1b;`) wrote, at the reference.
+    fn controls(&mut self, text: &str, place: &Place<'_>) {
+        let source = &place.markdown[place.range.clone()];
+        let mut from = 0;
+        for c in text.chars().filter(|&c| is_banned(c)) {
+            let code = u32::from(c);
+            let found = source[from..].find("&#").and_then(|at| {
+                let start = from + at;
+                let end = start + source[start..].find(';')? + 1;
+                Some(start..end)
+            });
+            // Without a reference, a TOML escape wrote it: the loader said so.
+            let Some(span) = found else { continue };
+            from = span.end;
+            let written = source[span.clone()].to_string();
+            let span = place.range.start + span.start..place.range.start + span.end;
+            self.error(
+                span,
+                format!(
+                    "`{written}` writes the invisible control character U+{code:04X} {}",
+                    control_name(c)
+                ),
+                "delete it: a story's text may hold tabs and line breaks, but no other control character".into(),
+            );
+        }
     }
 
     fn warning(&mut self, span: Range<usize>, message: String, help: String) {
