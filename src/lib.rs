@@ -22,7 +22,6 @@ pub mod timelinejs;
 pub mod watch;
 pub mod write;
 
-use std::io;
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
@@ -45,6 +44,8 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// Replace an output folder that explainer did not make.
     pub force: bool,
+    /// How the site is put in the output folder.
+    pub mode: write::Mode,
 }
 
 impl BuildOptions {
@@ -55,6 +56,7 @@ impl BuildOptions {
             base_url: None,
             drafts: false,
             force: false,
+            mode: write::Mode::Update,
         }
     }
 
@@ -102,6 +104,8 @@ impl DataFiles {
 pub struct Built {
     pub pages: usize,
     pub static_files: usize,
+    /// What changed in the output folder.
+    pub written: write::Written,
     pub elapsed: Duration,
     /// Warnings found on the way.
     pub warnings: Vec<Diagnostic>,
@@ -175,43 +179,41 @@ pub fn check(options: &BuildOptions) -> Vec<Diagnostic> {
 
 /// Builds the story into its output folder. On error nothing in the output changes.
 ///
-/// Each page is written into a new folder as soon as it is rendered, so the
-/// writing overlaps the rendering and the site is never all in memory. The
-/// folder is made when the first page is ready: a story with errors writes nothing.
+/// Each page is handed to the writer as soon as it is rendered: a page whose
+/// bytes the output already holds is left alone, the others are written
+/// into a staging folder (made when the first is ready: a story with errors
+/// writes nothing), so the writing overlaps the rendering and the site is
+/// never all in memory. See [`write`] for how the site is put in place.
 pub fn build(options: &BuildOptions) -> Result<Built, Vec<Diagnostic>> {
     let started = Instant::now();
     let output = options.output_dir();
     if let Some(refusal) = write::refuse_output(&options.root, &output, options.force) {
         return Err(vec![refusal]);
     }
-    let staging = OnceLock::new();
-    let write_page = |page: Page| {
-        let staging = staging.get_or_init(|| write::Staging::new(&output));
-        let staging = staging
-            .as_ref()
-            .map_err(|e| io::Error::new(e.kind(), e.to_string()))?;
-        staging.write(&page.path, &page.bytes).map(|()| page.path)
-    };
+    let writer = write::Writer::new(&output, options.mode);
+    let write_page = |page: Page| writer.write(&page.path, &page.bytes);
     let Made {
-        emitted: paths,
+        emitted: mut entries,
         statics,
         mut warnings,
         ..
     } = pipeline::run(options, &RenderOptions::default(), None, write_page)?;
-    let staging = staging
-        .into_inner()
-        .unwrap_or_else(|| write::Staging::new(&output));
-    let published = staging.and_then(|staging| {
-        staging.copy(&statics)?;
-        staging.publish()
+    let pages = entries.len();
+    let published = writer.copy(&statics).and_then(|copied| {
+        entries.extend(copied);
+        writer.publish(entries)
     });
-    if let Err(error) = published {
-        warnings.push(pipeline::cannot_write(error));
-        return Err(warnings);
-    }
+    let written = match published {
+        Ok(written) => written,
+        Err(error) => {
+            warnings.push(pipeline::cannot_write(error));
+            return Err(warnings);
+        }
+    };
     Ok(Built {
-        pages: paths.len(),
+        pages,
         static_files: statics.len(),
+        written,
         elapsed: started.elapsed(),
         warnings,
     })

@@ -159,8 +159,8 @@ impl Server {
             built.files.keys()
         );
         for (path, bytes) in &built.files {
-            if path == ".explainer-output" {
-                // The mark of a folder a build wrote: the preview writes none.
+            if path == ".explainer-output" || path == ".explainer-manifest" {
+                // The mark and record of a folder a build wrote: the preview writes none.
                 continue;
             }
             let url = format!("/{}", path.strip_suffix("index.html").unwrap_or(path));

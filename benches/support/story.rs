@@ -421,7 +421,12 @@ struct Story {
     images: usize,
 }
 
-/// A readable id: lower-case ASCII letters and digits joined by dashes.
+/// The longest id [`slug`] makes: explainer allows 80 characters, and
+/// [`unique`] may add a few.
+const SLUG_MAX: usize = 76;
+
+/// A readable id: lower-case ASCII letters and digits joined by dashes, cut
+/// at a dash to at most [`SLUG_MAX`] characters.
 fn slug(text: &str) -> String {
     let mut id = String::new();
     for c in text.chars().flat_map(char::to_lowercase) {
@@ -431,7 +436,13 @@ fn slug(text: &str) -> String {
             id.push('-');
         }
     }
-    id.trim_end_matches('-').to_string()
+    let mut id = id.trim_end_matches('-');
+    while id.len() > SLUG_MAX {
+        id = id
+            .rsplit_once('-')
+            .map_or(&id[..SLUG_MAX], |(head, _)| head);
+    }
+    id.to_string()
 }
 
 /// `id`, or `id-2`, `id-3`... when taken.

@@ -21,6 +21,11 @@ pub(super) struct BuildArgs {
     /// Replace the output folder even if explainer did not make it, deleting what it holds
     #[arg(long)]
     force: bool,
+    /// Write the whole site into a new folder and swap it in at once, instead
+    /// of updating only the files that changed (for a server that serves
+    /// straight from the output folder)
+    #[arg(long)]
+    swap: bool,
 }
 
 /// Warnings and the line on success; problems on stderr and exit 1 on
@@ -32,6 +37,11 @@ pub(super) fn run(args: BuildArgs) -> ExitCode {
         base_url: args.base_url,
         drafts: args.story.drafts,
         force: args.force,
+        mode: if args.swap {
+            explainer::write::Mode::Swap
+        } else {
+            explainer::write::Mode::Update
+        },
     };
     let output = options.output_dir();
     match explainer::build(&options) {
@@ -45,8 +55,17 @@ pub(super) fn run(args: BuildArgs) -> ExitCode {
                     explainer::diagnostics::summary(&built.warnings)
                 )
             };
+            let written = built.written;
+            let changed = match (written.written, written.removed, written.unchanged) {
+                (_, 0, 0) => String::new(),
+                (0, 0, _) => " (nothing changed)".into(),
+                (files, 0, _) => format!(" ({} written)", files_count(files)),
+                (files, removed, _) => {
+                    format!(" ({} written, {removed} removed)", files_count(files))
+                }
+            };
             println!(
-                "Built {} pages and {} static files into {} in {} ms{warnings}",
+                "Built {} pages and {} static files into {}{changed} in {} ms{warnings}",
                 built.pages,
                 built.static_files,
                 output.display(),
@@ -63,5 +82,12 @@ pub(super) fn run(args: BuildArgs) -> ExitCode {
             );
             ExitCode::FAILURE
         }
+    }
+}
+
+fn files_count(files: usize) -> String {
+    match files {
+        1 => "1 file".into(),
+        n => format!("{n} files"),
     }
 }

@@ -1,12 +1,16 @@
-//! The only module that writes output: a sibling temp folder, then a swap.
+//! The only module that writes output.
 //!
 //! Steps: refuse output folders that would destroy the story or someone's
 //! files (a folder is ours when it holds the [`MARKER`] a build writes);
-//! clear what builds killed half-way left beside the output (putting a
-//! site they had moved aside back first); write every page and static file
-//! into a new folder beside the output; when all of it is written, put it in
-//! place of the old output as a whole. If anything fails, the new folder is
-//! removed and the previous output is left byte for byte as it was.
+//! write each file that differs from what the output holds into a staging
+//! folder beside the output, as soon as it is made; when all of it is made,
+//! move those files into place one by one and remove the files no longer
+//! made (see [`update`], which says how a build stopped half-way is
+//! repaired by the next). A folder without a manifest (a first build, or an
+//! older explainer's) is replaced as a whole by the staging folder, as is
+//! every build in [`Mode::Swap`]. If anything fails before the site is put
+//! in place, the staging folder is removed and the output is left byte for
+//! byte as it was.
 //!
 //! The temp folders are named `.NAME.building-PID-RANDOM` and
 //! `.NAME.old-PID-RANDOM`, so a later build can tell a dead build's leftovers
@@ -15,10 +19,16 @@
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use rayon::prelude::*;
 
 use crate::diagnostics::{Diagnostic, Severity};
+
+mod manifest;
+mod update;
+
+use manifest::{Manifest, Record, Stamp};
 
 /// Where a static file's bytes come from.
 #[derive(Debug, Clone)]
@@ -169,76 +179,191 @@ fn absolute(path: &Path) -> PathBuf {
     }
 }
 
-/// A new site being written in a folder beside the output, put in the
-/// output's place as a whole by [`Staging::publish`]. Dropped before that,
-/// it is removed with everything in it, and the output is left as it was.
-pub struct Staging {
-    folder: tempfile::TempDir,
+/// How a build puts its site in place.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Mode {
+    /// Write only the files whose bytes changed, each moved into place on its
+    /// own, and remove the files no longer made (see [`update`]). Readers of
+    /// the folder during the build may see some pages old and some new.
+    #[default]
+    Update,
+    /// Write the whole site into a new folder and put it in the output's
+    /// place in one step: for a server that serves straight from the output
+    /// folder. Every file is new, so uploads by date or inode send them all.
+    Swap,
+}
+
+/// What a build did to the output folder, in files.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Written {
+    pub written: usize,
+    pub removed: usize,
+    pub unchanged: usize,
+}
+
+/// One file of the new site, as the writer left it.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    path: String,
+    hash: u128,
+    stamp: Stamp,
+    /// Written into the staging folder, to be moved into place.
+    staged: bool,
+}
+
+/// Puts a new site in the output folder. Files are handed to it as they are
+/// made, on any thread; what must be written goes into a folder beside the
+/// output (made when the first such file comes), and nothing in the output
+/// changes before [`Writer::publish`]. Dropped before that, the staging
+/// folder is removed and the output is left as it was.
+pub struct Writer {
     output: PathBuf,
     parent: PathBuf,
     name: String,
+    /// What the output holds, when it is updated in place; `None` to swap.
+    previous: Option<update::Previous>,
+    staging: OnceLock<io::Result<tempfile::TempDir>>,
 }
 
-impl Staging {
-    /// Makes the folder beside `output`, after clearing what dead builds left there.
-    pub fn new(output: &Path) -> io::Result<Staging> {
+impl Writer {
+    /// A writer into `output`. It only reads the output (its manifest and
+    /// the names and stamps of its files): without a manifest it can trust,
+    /// it swaps the whole folder, whatever `mode` says.
+    pub fn new(output: &Path, mode: Mode) -> Writer {
         let output = absolute(output);
         let parent = output.parent().unwrap_or(Path::new(".")).to_path_buf();
-        fs::create_dir_all(&parent).map_err(|e| with_path(e, &parent))?;
         let name = output
             .file_name()
             .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
-        clear_leftovers(&parent, &name, &output);
-        let pid = std::process::id();
-        let folder = tempfile::Builder::new()
-            .prefix(&format!(".{name}.building-{pid}-"))
-            .tempdir_in(&parent)
-            .map_err(|e| with_path(e, &parent))?;
-        Ok(Staging {
-            folder,
+        let previous = match mode {
+            Mode::Update => update::Previous::read(&output),
+            Mode::Swap => None,
+        };
+        Writer {
             output,
             parent,
             name,
-        })
-    }
-
-    /// Writes one file at `path` (relative to the site root), making its
-    /// folders. Many threads may write at once: each file is written as soon
-    /// as it is made, so the site is never held in memory as a whole.
-    pub fn write(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
-        let target = self.folder.path().join(path);
-        self.make_parent(&target)?;
-        fs::write(&target, bytes).map_err(|e| with_path(e, &target))
-    }
-
-    /// Copies the static files in, each from where its bytes are.
-    pub fn copy(&self, statics: &[StaticFile]) -> io::Result<()> {
-        statics.par_iter().try_for_each(|file| match &file.bytes {
-            Bytes::BuiltIn(bytes) => self.write(&file.path, bytes),
-            Bytes::File(source) => {
-                let target = self.folder.path().join(&file.path);
-                self.make_parent(&target)?;
-                fs::copy(source, &target)
-                    .map(drop)
-                    .map_err(|e| with_path(e, source))
-            }
-        })
-    }
-
-    fn make_parent(&self, target: &Path) -> io::Result<()> {
-        match target.parent() {
-            Some(parent) if parent != self.folder.path() => {
-                fs::create_dir_all(parent).map_err(|e| with_path(e, parent))
-            }
-            _ => Ok(()),
+            previous,
+            staging: OnceLock::new(),
         }
     }
 
-    /// Marks the new site as explainer's (see [`MARKER`]), puts it in the
-    /// output's place, then removes the old one.
-    pub fn publish(self) -> io::Result<()> {
-        self.write(MARKER, MARKER_TEXT.as_bytes())?;
-        swap_in(self.folder, &self.output, &self.parent, &self.name)
+    /// The staging folder, made beside the output the first time it is
+    /// needed, after clearing what dead builds left there.
+    fn staging(&self) -> io::Result<&Path> {
+        let made = self.staging.get_or_init(|| {
+            fs::create_dir_all(&self.parent).map_err(|e| with_path(e, &self.parent))?;
+            clear_leftovers(&self.parent, &self.name, &self.output);
+            let pid = std::process::id();
+            tempfile::Builder::new()
+                .prefix(&format!(".{}.building-{pid}-", self.name))
+                .tempdir_in(&self.parent)
+                .map_err(|e| with_path(e, &self.parent))
+        });
+        match made {
+            Ok(folder) => Ok(folder.path()),
+            Err(error) => Err(io::Error::new(error.kind(), error.to_string())),
+        }
+    }
+
+    /// Takes one file at `path` (relative to the site root): stages it,
+    /// unless the output already holds these bytes there. Each file is
+    /// written as soon as it is made, so the site is never all in memory.
+    pub fn write(&self, path: &str, bytes: &[u8]) -> io::Result<Entry> {
+        let hash = manifest::hash(bytes);
+        let path = path.to_string();
+        if let Some(stamp) = self
+            .previous
+            .as_ref()
+            .and_then(|p| p.unchanged(&path, hash))
+        {
+            return Ok(Entry {
+                path,
+                hash,
+                stamp,
+                staged: false,
+            });
+        }
+        let staging = self.staging()?;
+        let target = staging.join(&path);
+        match target.parent() {
+            Some(parent) if parent != staging => {
+                fs::create_dir_all(parent).map_err(|e| with_path(e, parent))?
+            }
+            _ => {}
+        }
+        let mut file = fs::File::create(&target).map_err(|e| with_path(e, &target))?;
+        io::Write::write_all(&mut file, bytes).map_err(|e| with_path(e, &target))?;
+        let stamp = Stamp::of(&file.metadata().map_err(|e| with_path(e, &target))?);
+        Ok(Entry {
+            path,
+            hash,
+            stamp,
+            staged: true,
+        })
+    }
+
+    /// Takes the static files, each from where its bytes are.
+    pub fn copy(&self, statics: &[StaticFile]) -> io::Result<Vec<Entry>> {
+        statics
+            .par_iter()
+            .map(|file| match &file.bytes {
+                Bytes::BuiltIn(bytes) => self.write(&file.path, bytes),
+                Bytes::File(source) => {
+                    let bytes = fs::read(source).map_err(|e| with_path(e, source))?;
+                    self.write(&file.path, &bytes)
+                }
+            })
+            .collect()
+    }
+
+    /// Puts the site of `entries` (every file [`Writer::write`] and
+    /// [`Writer::copy`] took) in the output folder, marked as explainer's
+    /// (see [`MARKER`]) and with its manifest.
+    pub fn publish(self, entries: Vec<Entry>) -> io::Result<Written> {
+        self.publish_until(entries, usize::MAX)
+    }
+
+    /// [`Writer::publish`], stopping after `limit` changes to the output, as a
+    /// killed build would (a limit only tests set).
+    fn publish_until(self, entries: Vec<Entry>, limit: usize) -> io::Result<Written> {
+        let Some(previous) = &self.previous else {
+            let staging = self.staging()?;
+            let records = entries.iter().map(|entry| {
+                let record = Record::Known {
+                    hash: entry.hash,
+                    stamp: entry.stamp,
+                };
+                (entry.path.clone(), record)
+            });
+            let manifest = Manifest(records.collect());
+            for (name, text) in [
+                (MARKER, MARKER_TEXT.into()),
+                (manifest::FILE, manifest.text()),
+            ] {
+                let target = staging.join(name);
+                fs::write(&target, text).map_err(|e| with_path(e, &target))?;
+            }
+            let Some(Ok(folder)) = self.staging.into_inner() else {
+                unreachable!("the staging folder was made above");
+            };
+            swap_in(folder, &self.output, &self.parent, &self.name)?;
+            return Ok(Written {
+                written: entries.len(),
+                ..Written::default()
+            });
+        };
+        clear_leftovers(&self.parent, &self.name, &self.output);
+        let (ops, written) = update::changes(previous, &entries);
+        if ops.is_empty() {
+            return Ok(written);
+        }
+        let staging = match ops.iter().any(|op| matches!(op, update::Op::Move(_))) {
+            true => self.staging()?.to_path_buf(),
+            false => PathBuf::new(),
+        };
+        update::apply(&ops, &self.output, &staging, limit)?;
+        Ok(written)
     }
 }
 
@@ -419,14 +544,15 @@ mod tests {
     use super::*;
     use crate::render::Page;
 
-    /// Writes a whole site at once, as `build` does page by page.
+    /// Writes a whole site at once, as `build` does page by page, swapping it in.
     fn publish(output: &Path, pages: &[Page], statics: &[StaticFile]) -> io::Result<()> {
-        let staging = Staging::new(output)?;
-        for page in pages {
-            staging.write(&page.path, &page.bytes)?;
-        }
-        staging.copy(statics)?;
-        staging.publish()
+        let writer = Writer::new(output, Mode::Swap);
+        let mut entries = pages
+            .iter()
+            .map(|page| writer.write(&page.path, &page.bytes))
+            .collect::<io::Result<Vec<_>>>()?;
+        entries.extend(writer.copy(statics)?);
+        writer.publish(entries).map(drop)
     }
 
     fn page(path: &str, text: &str) -> Page {
@@ -456,7 +582,7 @@ mod tests {
         )
         .unwrap();
         publish(&output, &[page("index.html", "two")], &[]).unwrap();
-        assert_eq!(names(&output), [MARKER, "index.html"]);
+        assert_eq!(names(&output), [manifest::FILE, MARKER, "index.html"]);
         assert_eq!(
             fs::read_to_string(output.join("index.html")).unwrap(),
             "two"
@@ -504,7 +630,7 @@ mod tests {
         // `a` is a file, so `a/b.html` cannot be written.
         let pages = [page("a", "file"), page("a/b.html", "x")];
         assert!(publish(&output, &pages, &[]).is_err());
-        assert_eq!(names(&output), [MARKER, "index.html"]);
+        assert_eq!(names(&output), [manifest::FILE, MARKER, "index.html"]);
         assert_eq!(
             fs::read_to_string(output.join("index.html")).unwrap(),
             "one"
@@ -589,5 +715,123 @@ mod tests {
         let mut expected = vec!["public".to_string(), running];
         expected.sort();
         assert_eq!(names(dir.path()), expected);
+    }
+
+    /// Every file of the output but the manifest, and the manifest's paths.
+    fn site(output: &Path) -> (Vec<(String, String)>, Vec<String>) {
+        let mut files = Vec::new();
+        for entry in walkdir::WalkDir::new(output)
+            .min_depth(1)
+            .sort_by_file_name()
+        {
+            let entry = entry.unwrap();
+            let path = entry.path().strip_prefix(output).unwrap();
+            let path = path.to_string_lossy().into_owned();
+            if entry.file_type().is_dir() {
+                files.push((path + "/", String::new()));
+            } else if path != manifest::FILE {
+                files.push((path, fs::read_to_string(entry.path()).unwrap()));
+            }
+        }
+        let text = fs::read_to_string(output.join(manifest::FILE)).unwrap();
+        let manifest = Manifest::parse(&text).unwrap();
+        (files, manifest.0.into_keys().collect())
+    }
+
+    fn update(output: &Path, pages: &[Page], limit: usize) -> io::Result<Written> {
+        let writer = Writer::new(output, Mode::Update);
+        let entries = pages
+            .iter()
+            .map(|page| writer.write(&page.path, &page.bytes))
+            .collect::<io::Result<Vec<_>>>()?;
+        writer.publish_until(entries, limit)
+    }
+
+    /// A build stopped after any number of its changes to the output (as a
+    /// killed one is) leaves an output the next build turns into exactly
+    /// the site a clean build makes: pages changed, added and removed, a
+    /// file where a folder must go and a folder where a file must go.
+    #[test]
+    fn a_build_stopped_after_any_change_is_repaired_by_the_next() {
+        let first = [
+            page("index.html", "one"),
+            page("events/a/index.html", "a"),
+            page("events/b/index.html", "b"),
+            page("gone/deep/index.html", "gone"),
+            page("feed.xml", "feed"),
+            page("style.css", "css"),
+        ];
+        let second = [
+            page("index.html", "two"),
+            page("events/a/index.html", "a"),
+            page("events/c/index.html", "c"),
+            page("feed.xml/index.html", "a folder now"),
+            page("gone", "a file now"),
+            page("style.css", "css"),
+        ];
+        let third = [
+            page("index.html", "three"),
+            page("events/a/index.html", "a"),
+            page("feed.xml", "feed"),
+        ];
+        let dir = tempfile::tempdir().unwrap();
+        let clean = dir.path().join("clean");
+        publish(&clean, &third, &[]).unwrap();
+        let expected = site(&clean);
+
+        let probe = dir.path().join("probe");
+        publish(&probe, &first, &[]).unwrap();
+        let writer = Writer::new(&probe, Mode::Update);
+        let entries: Vec<Entry> = second
+            .iter()
+            .map(|p| writer.write(&p.path, &p.bytes).unwrap())
+            .collect();
+        let previous = writer.previous.as_ref().unwrap();
+        let (ops, written) = update::changes(previous, &entries);
+        assert_eq!(
+            written,
+            Written {
+                written: 4,
+                removed: 3,
+                unchanged: 2
+            }
+        );
+        for limit in 0..=ops.len() {
+            let output = dir.path().join(format!("site-{limit}"));
+            publish(&output, &first, &[]).unwrap();
+            update(&output, &second, limit).unwrap();
+            if limit == ops.len() {
+                let clean_second = dir.path().join("clean-second");
+                publish(&clean_second, &second, &[]).unwrap();
+                assert_eq!(site(&output), site(&clean_second));
+            }
+            update(&output, &third, usize::MAX).unwrap();
+            assert_eq!(site(&output), expected, "stopped after {limit} changes");
+        }
+    }
+
+    #[test]
+    fn an_update_with_nothing_changed_makes_no_change() {
+        let dir = tempfile::tempdir().unwrap();
+        let output = dir.path().join("public");
+        let pages = [page("index.html", "one"), page("events/a/index.html", "a")];
+        publish(&output, &pages, &[]).unwrap();
+        let writer = Writer::new(&output, Mode::Update);
+        let entries: Vec<Entry> = pages
+            .iter()
+            .map(|p| writer.write(&p.path, &p.bytes).unwrap())
+            .collect();
+        assert!(entries.iter().all(|entry| !entry.staged));
+        let (ops, _) = update::changes(writer.previous.as_ref().unwrap(), &entries);
+        assert_eq!(ops, []);
+        assert_eq!(
+            writer.publish(entries).unwrap(),
+            Written {
+                written: 0,
+                removed: 0,
+                unchanged: 2
+            }
+        );
+        assert_eq!(names(dir.path()), ["public"], "no staging folder was made");
     }
 }

@@ -1,0 +1,165 @@
+//! The record a build keeps beside the site of what it wrote: each file's
+//! hash, size and modification time, so the next build can leave alone what
+//! it would write the same again.
+//!
+//! One line per file, sorted by path: `HASH SIZE MODIFIED PATH`, the hash in
+//! hex (xxh3, 128 bits), the modification time in nanoseconds since 1970.
+//! A line `- - - PATH` is a file in an unknown state: a build was changing
+//! or removing it when it stopped. The next build writes it again if it
+//! still makes it, and removes it otherwise.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::time::UNIX_EPOCH;
+
+use xxhash_rust::xxh3::xxh3_128;
+
+/// The manifest's name at the top of the output folder.
+pub const FILE: &str = ".explainer-manifest";
+
+const HEADER: &str = "explainer-manifest 1\n";
+
+/// What the file system says of a file, without reading it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stamp {
+    pub size: u64,
+    /// Nanoseconds since 1970; 0 when the file system cannot tell.
+    pub modified: i128,
+}
+
+impl Stamp {
+    pub fn of(metadata: &fs::Metadata) -> Stamp {
+        let modified =
+            metadata
+                .modified()
+                .ok()
+                .map_or(0, |time| match time.duration_since(UNIX_EPOCH) {
+                    Ok(after) => after.as_nanos() as i128,
+                    Err(before) => -(before.duration().as_nanos() as i128),
+                });
+        Stamp {
+            size: metadata.len(),
+            modified,
+        }
+    }
+}
+
+/// What the manifest knows of one file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Record {
+    /// Written with these bytes (by hash) and left with this stamp.
+    Known { hash: u128, stamp: Stamp },
+    /// Being changed or removed when a build stopped.
+    Unknown,
+}
+
+/// Every file of a built site but the marker and the manifest, by path
+/// from the site root.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Manifest(pub BTreeMap<String, Record>);
+
+/// The hash a manifest records of a file's bytes.
+pub fn hash(bytes: &[u8]) -> u128 {
+    xxh3_128(bytes)
+}
+
+impl Manifest {
+    /// Reads a manifest's text; `None` unless every line is well formed.
+    pub fn parse(text: &str) -> Option<Manifest> {
+        let body = text.strip_prefix(HEADER)?;
+        let mut records = BTreeMap::new();
+        for line in body.lines() {
+            let mut fields = line.splitn(4, ' ');
+            let (hash, size, modified, path) = (
+                fields.next()?,
+                fields.next()?,
+                fields.next()?,
+                fields.next()?,
+            );
+            let record = if (hash, size, modified) == ("-", "-", "-") {
+                Record::Unknown
+            } else {
+                Record::Known {
+                    hash: u128::from_str_radix(hash, 16).ok()?,
+                    stamp: Stamp {
+                        size: size.parse().ok()?,
+                        modified: modified.parse().ok()?,
+                    },
+                }
+            };
+            records.insert(path.to_string(), record);
+        }
+        Some(Manifest(records))
+    }
+
+    /// The manifest's text. A path no line can hold (one with a line break)
+    /// is left out: the next build writes that file again.
+    pub fn text(&self) -> String {
+        let mut text = String::with_capacity(HEADER.len() + self.0.len() * 96);
+        text.push_str(HEADER);
+        for (path, record) in &self.0 {
+            if path.contains(['\n', '\r']) {
+                continue;
+            }
+            match record {
+                Record::Known { hash, stamp } => {
+                    let Stamp { size, modified } = stamp;
+                    text.push_str(&format!("{hash:032x} {size} {modified} {path}\n"));
+                }
+                Record::Unknown => text.push_str(&format!("- - - {path}\n")),
+            }
+        }
+        text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_manifest_reads_back_what_it_wrote() {
+        let mut records = BTreeMap::new();
+        let stamp = Stamp {
+            size: 12,
+            modified: 1_764_000_000_123_456_789,
+        };
+        records.insert(
+            "events/a b/index.html".to_string(),
+            Record::Known {
+                hash: hash(b"page"),
+                stamp,
+            },
+        );
+        records.insert("style.css".to_string(), Record::Unknown);
+        let manifest = Manifest(records);
+        let text = manifest.text();
+        assert!(
+            text.ends_with(" 12 1764000000123456789 events/a b/index.html\n- - - style.css\n"),
+            "{text}"
+        );
+        assert_eq!(Manifest::parse(&text), Some(manifest));
+    }
+
+    #[test]
+    fn a_damaged_manifest_is_no_manifest() {
+        assert_eq!(Manifest::parse(""), None);
+        assert_eq!(Manifest::parse("explainer-manifest 2\n"), None);
+        assert_eq!(
+            Manifest::parse("explainer-manifest 1\nzz 1 2 index.html\n"),
+            None
+        );
+        assert_eq!(Manifest::parse("explainer-manifest 1\n00 1 2\n"), None);
+        assert_eq!(
+            Manifest::parse("explainer-manifest 1\n"),
+            Some(Manifest::default())
+        );
+    }
+
+    #[test]
+    fn a_path_with_a_line_break_is_left_out() {
+        let mut records = BTreeMap::new();
+        records.insert("a\nb.txt".to_string(), Record::Unknown);
+        assert_eq!(Manifest(records).text(), HEADER);
+    }
+}
