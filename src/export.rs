@@ -26,19 +26,25 @@ pub const PATHS: [&str; 4] = crate::plan::DATA_FILES;
 
 /// The story's data files, at [`PATHS`].
 pub fn files(story: &Story) -> Vec<Page> {
+    (0..PATHS.len()).map(|at| file(story, at)).collect()
+}
+
+/// The data file at `PATHS[at]`. Made one at a time, a build holds only one
+/// of them in memory (at L, each is 6 to 14 MB).
+pub fn file(story: &Story, at: usize) -> Page {
     // Room for what the files usually hold (about 1.4 KB an event and 2 KB an
     // actor, with a margin), so they are written without growing: room never
     // written is never touched, and costs no memory.
     let (events, actors) = (story.events.len(), story.actors.len());
-    vec![
-        json_page(PATHS[0], &events_file(story), 2048 * events),
-        json_page(PATHS[1], &actors_file(story), 3072 * actors),
-        json_page(PATHS[2], &timeline(story), 2048 * events),
-        Page {
+    match at {
+        0 => json_page(PATHS[0], &events_file(story), 2048 * events),
+        1 => json_page(PATHS[1], &actors_file(story), 3072 * actors),
+        2 => json_page(PATHS[2], &timeline(story), 2048 * events),
+        _ => Page {
             path: PATHS[3].to_string(),
             bytes: events_csv(story),
         },
-    ]
+    }
 }
 
 fn json_page(path: &str, value: &impl Serialize, room: usize) -> Page {

@@ -252,9 +252,9 @@ fn render_all<T: Send>(
         || render::render_each(story, plan, templates, render_options, memo, &each),
         || match render_options.defer_data {
             true => Vec::new(),
-            false => export::files(story)
-                .into_iter()
-                .map(&each)
+            // One at a time, each dropped once emitted.
+            false => (0..export::PATHS.len())
+                .map(|at| each(export::file(story, at)))
                 .collect::<Vec<T>>(),
         },
     );
