@@ -289,6 +289,96 @@ pub fn summary(diagnostics: &[Diagnostic]) -> String {
     }
 }
 
+/// How many lines of warnings `build` prints at most (see [`grouped`]).
+pub const WARNING_LINES: usize = 60;
+
+/// What a warning says with the ids and values it names taken out:
+/// "event `a` cites no source" and "event `b` cites no source" are one kind.
+fn kind(message: &str) -> String {
+    let mut kind = String::with_capacity(message.len());
+    let mut quoted: Option<char> = None;
+    for c in message.chars() {
+        match quoted {
+            Some(close) if c == close => {
+                kind.push('…');
+                kind.push(c);
+                quoted = None;
+            }
+            Some(_) => {}
+            None if c == '`' || c == '"' => {
+                kind.push(c);
+                quoted = Some(c);
+            }
+            None if c.is_ascii_digit() => {
+                if !kind.ends_with('#') {
+                    kind.push('#');
+                }
+            }
+            None => kind.push(c),
+        }
+    }
+    kind
+}
+
+/// The diagnostics as `build` prints them: every error in full, then the
+/// warnings in at most `lines` lines, the first few of each kind in full and
+/// a count of the rest, with where to see them all. Returns the text and
+/// whether warnings were left out.
+pub fn grouped(diagnostics: &[Diagnostic], lines: usize) -> (String, bool) {
+    const SHOWN_OF_A_KIND: usize = 3;
+    let mut text = String::new();
+    let mut kinds: Vec<(String, Vec<&Diagnostic>)> = Vec::new();
+    for diagnostic in diagnostics {
+        if diagnostic.is_error() {
+            text.push_str(&format!("{diagnostic}\n"));
+            continue;
+        }
+        let kind = kind(&diagnostic.message);
+        match kinds.iter_mut().find(|(k, _)| *k == kind) {
+            Some((_, list)) => list.push(diagnostic),
+            None => kinds.push((kind, vec![diagnostic])),
+        }
+    }
+    let all = kinds.iter().map(|(_, list)| list.len()).sum::<usize>();
+    // The last line is kept for the note on the rest.
+    let mut left = lines.saturating_sub(1);
+    let mut shown = 0;
+    let mut kinds_left = kinds.len();
+    for (kind, list) in &kinds {
+        kinds_left -= 1;
+        let mut of_kind = 0;
+        for diagnostic in list.iter().take(SHOWN_OF_A_KIND) {
+            let full = format!("{diagnostic}\n");
+            let needed = full.lines().count() + usize::from(list.len() > of_kind + 1);
+            // Room for this one, its kind's count and a line for each kind to come.
+            if needed + kinds_left > left {
+                break;
+            }
+            text.push_str(&full);
+            left -= full.lines().count();
+            of_kind += 1;
+        }
+        shown += of_kind;
+        let rest = list.len() - of_kind;
+        if rest > 0 && left > kinds_left {
+            let other = if of_kind == 0 { "" } else { " more" };
+            let plural = if rest == 1 { "" } else { "s" };
+            text.push_str(&format!(
+                "… and {rest}{other} warning{plural} like: {kind}\n"
+            ));
+            left -= 1;
+        }
+    }
+    let omitted = shown < all;
+    if omitted {
+        text.push_str(&format!(
+            "{} of {all} warnings shown: run `explainer check` to see every one.\n",
+            shown
+        ));
+    }
+    (text, omitted)
+}
+
 /// The existing id closest to `unknown`, for a "did you mean" help line.
 pub fn closest<'a>(
     unknown: &str,
@@ -335,5 +425,47 @@ mod tests {
         let ids = ["huseyn-safarov", "ziyaddin-safarov", "russia"];
         assert_eq!(closest("huseyn-safarv", ids), Some("huseyn-safarov"));
         assert_eq!(closest("azerbaijan", ids), None);
+    }
+
+    #[test]
+    fn warnings_of_a_kind_differ_only_in_what_they_quote() {
+        assert_eq!(
+            kind("event `a-1` cites no source"),
+            kind("event `b` cites no source")
+        );
+        assert_eq!(
+            kind("the picture \"x.jpg\" is 3 MB"),
+            "the picture \"…\" is # MB"
+        );
+        assert_ne!(
+            kind("event `a` cites no source"),
+            kind("actor `a` is referenced nowhere")
+        );
+    }
+
+    /// Thirty kinds of five warnings each, and errors: every error is shown,
+    /// and the warnings fit the lines given, each kind at least counted
+    /// while there is room.
+    #[test]
+    fn grouped_warnings_fit_their_lines_and_errors_are_all_shown() {
+        let file = SourceFile::new("content/x.toml", "id = \"a\"\n");
+        let mut all = Vec::new();
+        for k in 0..30 {
+            for n in 0..5 {
+                let message = format!("kind{} `{n}` is odd", "x".repeat(k));
+                all.push(file.diagnostic(Severity::Warning, 5..8, message));
+            }
+        }
+        all.push(file.diagnostic(Severity::Error, 5..8, "broken"));
+        all.push(file.diagnostic(Severity::Error, 5..8, "broken too"));
+        let (text, omitted) = grouped(&all, 60);
+        assert!(omitted);
+        assert_eq!(text.matches("error: ").count(), 2);
+        let warning_lines = text.lines().count() - 2 * 6;
+        assert!(warning_lines <= 60, "{warning_lines} lines:\n{text}");
+        assert!(text.ends_with("warnings shown: run `explainer check` to see every one.\n"));
+        let (all_shown, omitted) = grouped(&all[..2], 60);
+        assert!(!omitted);
+        assert_eq!(all_shown.matches("warning: ").count(), 2);
     }
 }

@@ -639,3 +639,26 @@ fn an_output_folder_explainer_did_not_make_is_replaced_only_with_force() {
     assert!(upgraded.status.success(), "{}", stderr(&upgraded));
     assert!(site.join(".explainer-output").is_file());
 }
+
+/// 231 events without a source printed 1,387 lines of warnings on every
+/// build. `build` shows the first few of each kind, counts the rest and says
+/// where to see them all, in at most 60 lines; `check` still lists every one.
+#[test]
+fn build_groups_repeated_warnings_in_at_most_sixty_lines() {
+    let mut events = String::new();
+    for n in 1..=40 {
+        events.push_str(&format!(
+            "[[event]]\nid = \"event-{n}\"\ndate = \"2024-01-{:02}\"\ntitle = \"Event {n}\"\nactors = [\"anna\"]\n\n",
+            n % 28 + 1
+        ));
+    }
+    let story = Story::small().file("content/events/more.toml", &events);
+    let built = story.run(&["build"]);
+    assert!(built.status.success(), "{}", stderr(&built));
+    let printed = stderr(&built);
+    assert!(printed.lines().count() <= 60, "{printed}");
+    insta::assert_snapshot!("grouped_warnings", printed);
+    let checked = story.run(&["check"]);
+    let all = stderr(&checked);
+    assert_eq!(all.matches("cites no source").count(), 40, "{all}");
+}

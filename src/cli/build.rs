@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use explainer::BuildOptions;
 
-use super::{StoryArgs, print_diagnostics};
+use super::{StoryArgs, print_grouped};
 
 /// Options of `explainer build`.
 #[derive(clap::Args)]
@@ -46,7 +46,7 @@ pub(super) fn run(args: BuildArgs) -> ExitCode {
     let output = options.output_dir();
     match explainer::build(&options) {
         Ok(built) => {
-            print_diagnostics(&built.warnings);
+            print_grouped(&built.warnings);
             let warnings = if built.warnings.is_empty() {
                 String::new()
             } else {
@@ -74,7 +74,7 @@ pub(super) fn run(args: BuildArgs) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(diagnostics) => {
-            print_diagnostics(&diagnostics);
+            print_grouped(&diagnostics);
             eprintln!(
                 "Build failed: {}. {} was left as it was.",
                 explainer::diagnostics::summary(&diagnostics),

@@ -64,6 +64,15 @@ pub fn run() -> ExitCode {
     }
 }
 
+/// Every error to stderr, and the warnings grouped in at most
+/// [`explainer::diagnostics::WARNING_LINES`] lines, as `build` shows them.
+fn print_grouped(diagnostics: &[Diagnostic]) {
+    use std::io::Write as _;
+    let lines = explainer::diagnostics::WARNING_LINES;
+    let (text, _) = explainer::diagnostics::grouped(diagnostics, lines);
+    std::io::stderr().lock().write_all(text.as_bytes()).ok();
+}
+
 /// All diagnostics to stderr in one go; a closed stderr stops the printing, not the tool.
 fn print_diagnostics(diagnostics: &[Diagnostic]) {
     use std::io::Write as _;
