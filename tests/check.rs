@@ -168,6 +168,7 @@ cases!(assert_error_case:
     // TOML and front matter syntax
     an_unquoted_title_in_site_toml_says_to_add_quotes,
     a_text_without_its_closing_quote_is_pointed_at,
+    typographic_quotes_get_a_help_in_straight_ones,
     a_key_set_twice_in_one_event_suggests_a_missing_header,
     a_list_without_commas_is_pointed_at,
     front_matter_never_closed_is_reported_at_its_first_line,

@@ -16,6 +16,9 @@ use toml::value::Datetime;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity, SourceFile, closest};
 
+/// Quotation marks that editors' software puts in place of `"` and `'`.
+const TYPOGRAPHIC_QUOTES: [char; 12] = ['“', '”', '„', '‟', '«', '»', '‘', '’', '‚', '‛', '‹', '›'];
+
 /// Parses TOML, reporting every syntax error. Returns the table (recovered as
 /// well as possible when there were errors) and whether it was valid.
 pub(super) fn parse_syntax<'t>(
@@ -62,10 +65,20 @@ fn explain_syntax(message: &str, text: &str, span: &Range<usize>) -> (String, St
     let key = line.split('=').next().unwrap_or("").trim();
     let value = line.split_once('=').map_or("", |(_, v)| v.trim());
     let (what, help): (&str, String) = if message.starts_with("string values must be quoted") {
-        (
-            "text must be in quotes",
-            format!("write {key} = \"{}\"", value.trim_matches(['"', '\''])),
-        )
+        // Word processors and phones turn "…" into “…”, which TOML does not read as quotes.
+        let typographic = value.trim_matches(TYPOGRAPHIC_QUOTES);
+        if typographic.len() != value.len() {
+            let text = typographic.replace('\\', "\\\\").replace('"', "\\\"");
+            (
+                "text must be in straight quotes (\"), not typographic ones like “ ” « »",
+                format!("write {key} = \"{text}\""),
+            )
+        } else {
+            (
+                "text must be in quotes",
+                format!("write {key} = \"{}\"", value.trim_matches(['"', '\''])),
+            )
+        }
     } else if message.starts_with("invalid basic string") {
         (
             "this text has no closing quote",
