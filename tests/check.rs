@@ -576,3 +576,22 @@ fn huge_and_deeply_nested_input_is_checked_without_panic() {
         report.len()
     );
 }
+
+/// `--root` at a folder that is not there said "no `content/` folder here",
+/// as if the folder existed: name the folder and say it is missing.
+#[test]
+fn a_story_folder_that_does_not_exist_is_named_as_missing() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let missing = dir.path().join("stroy");
+    let shown = missing.display();
+    let output = explainer(&["check"], &missing);
+    assert_eq!(code(&output), Some(1));
+    assert_eq!(
+        stderr(&output),
+        format!(
+            "error: the story folder {shown} does not exist\n  \
+             = help: point --root at the folder holding content/, or start a story there with `explainer init {shown}`\n\n\
+             Found 1 error.\n"
+        )
+    );
+}

@@ -223,6 +223,23 @@ fn load_with(
 ) -> RawStory {
     let mut story = RawStory::default();
     let content = root.join("content");
+    if !root.is_dir() {
+        let shown = root.display();
+        let (message, help) = match root.exists() {
+            false => (
+                format!("the story folder {shown} does not exist"),
+                format!(
+                    "point --root at the folder holding content/, or start a story there with `explainer init {shown}`"
+                ),
+            ),
+            true => (
+                format!("the story folder {shown} is a file, not a folder"),
+                "point --root at the folder holding content/".to_string(),
+            ),
+        };
+        diagnostics.push(Diagnostic::whole_file(Severity::Error, "", message).help(help));
+        return story;
+    }
     if !content.is_dir() {
         diagnostics.push(
             Diagnostic::whole_file(Severity::Error, "content", "no `content/` folder here")
