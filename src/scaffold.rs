@@ -45,6 +45,24 @@ pub enum Item {
     },
     /// An actor: `content/actors/<id>.md`.
     Actor { name: String, kind: String },
+    /// A source: a `[[source]]` table appended to `content/sources.toml`.
+    Source {
+        title: String,
+        url: Option<String>,
+        publisher: Option<String>,
+        /// When it was consulted (`YYYY-MM-DD`); by default today, when it has a URL.
+        accessed: Option<String>,
+    },
+    /// An update or a correction: an `[[update]]` table appended to
+    /// `content/updates.toml`.
+    Update {
+        correction: bool,
+        note: String,
+        /// The events it concerns, by id.
+        events: Vec<String>,
+        /// Its day (`YYYY-MM-DD`); by default today.
+        date: Option<String>,
+    },
 }
 
 /// A command that could not be done: what went wrong and what to do instead.
@@ -227,7 +245,209 @@ pub fn add(root: &Path, item: &Item) -> Result<Added, Failure> {
             file.as_deref(),
         ),
         Item::Actor { name, kind } => add_actor(root, &story, name, kind),
+        Item::Source {
+            title,
+            url,
+            publisher,
+            accessed,
+        } => add_source(
+            root,
+            &story,
+            title,
+            url.as_deref(),
+            publisher.as_deref(),
+            accessed.as_deref(),
+        ),
+        Item::Update {
+            correction,
+            note,
+            events,
+            date,
+        } => add_update(root, &story, *correction, note, events, date.as_deref()),
     }
+}
+
+/// Today's date in UTC, `YYYY-MM-DD`.
+pub fn today() -> String {
+    let seconds = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    civil_date((seconds / 86_400) as i64)
+}
+
+/// The day `days` after 1970-01-01, `YYYY-MM-DD` (Howard Hinnant's algorithm).
+fn civil_date(days: i64) -> String {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+/// A day given on the command line: `YYYY-MM-DD` only, as TOML dates are.
+fn parse_day(text: &str, flag: &str) -> Result<String, Failure> {
+    let date = parse_date(text, flag)?;
+    let iso = date.iso();
+    if iso.len() != 10 {
+        return Err(Failure::new(format!("{flag} `{text}` is not a whole day"))
+            .help("write the day as YYYY-MM-DD, like 2025-07-03"));
+    }
+    Ok(iso)
+}
+
+/// Appends `table` to the TOML file at `path` (relative to `root`), with a
+/// blank line before it, making the file when there is none.
+fn append_table(root: &Path, path: &str, table: &str) -> Result<(), Failure> {
+    let full = root.join(path);
+    match fs::read_to_string(&full) {
+        Ok(text) => {
+            let separator = match (text.trim().is_empty(), text.ends_with('\n')) {
+                (true, _) => "",
+                (false, true) => "\n",
+                (false, false) => "\n\n",
+            };
+            append(&full, &format!("{separator}{table}"))
+                .map_err(|e| Failure::new(format!("cannot write {path}: {e}")))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => write_new_file(&full, table),
+        Err(e) => Err(Failure::new(format!("cannot read {path}: {e}"))),
+    }
+}
+
+fn add_source(
+    root: &Path,
+    story: &RawStory,
+    title: &str,
+    url: Option<&str>,
+    publisher: Option<&str>,
+    accessed: Option<&str>,
+) -> Result<Added, Failure> {
+    let title = non_empty(title, "title")?;
+    if let Some(url) = url
+        && !(url.starts_with("https://") || url.starts_with("http://"))
+    {
+        return Err(Failure::new(format!("--url `{url}` is not a web address"))
+            .help("give the whole address, starting with https:// or http://"));
+    }
+    let accessed = match accessed {
+        Some(day) => Some(parse_day(day, "--accessed")?),
+        None => url.map(|_| today()),
+    };
+    let path = "content/sources.toml";
+    let mut taken: HashSet<String> = story
+        .sources
+        .iter()
+        .map(|(_, source)| source.id.get_ref().clone())
+        .chain(story.broken.sources.iter().cloned())
+        .collect();
+    taken.extend(ids_in_file(&root.join(path)));
+    let id = unique_id(&fallback(id_from_title(title), "source"), &taken);
+    let mut table = format!(
+        "[[source]]\nid = {}\ntitle = {}\n",
+        toml_string(&id),
+        toml_string(title)
+    );
+    if let Some(publisher) = publisher.map(str::trim).filter(|p| !p.is_empty()) {
+        table.push_str(&format!("publisher = {}\n", toml_string(publisher)));
+    }
+    if let Some(url) = url {
+        table.push_str(&format!("url = {}\n", toml_string(url)));
+    }
+    if let Some(day) = &accessed {
+        table.push_str(&format!("accessed = {day}\n"));
+    }
+    append_table(root, path, &table)?;
+    Ok(Added {
+        hint: format!(
+            "Added source `{id}`: cite it from an event or account with sources = [\"{id}\"]"
+        ),
+        path: path.to_string(),
+        id,
+    })
+}
+
+fn add_update(
+    root: &Path,
+    story: &RawStory,
+    correction: bool,
+    note: &str,
+    events: &[String],
+    date: Option<&str>,
+) -> Result<Added, Failure> {
+    let note = non_empty(note, "note")?;
+    let day = match date {
+        Some(day) => parse_day(day, "--date")?,
+        None => today(),
+    };
+    let known: HashSet<String> = story
+        .events
+        .iter()
+        .map(|(_, e)| e.id.get_ref().clone())
+        .chain(story.broken.events.iter().cloned())
+        .chain(ids_in_events_files(root))
+        .collect();
+    for event in events {
+        if !known.contains(event) {
+            let mut failure = Failure::new(format!("there is no event `{event}`"));
+            let nearest = crate::diagnostics::closest(event, known.iter().map(String::as_str));
+            failure = match nearest {
+                Some(near) => failure.help(format!("did you mean --event {near}?")),
+                None => failure
+                    .help("give the id of an event in content/events/, as in its `id = ` line"),
+            };
+            return Err(failure);
+        }
+    }
+    let kind = if correction { "correction" } else { "update" };
+    let mut table = format!(
+        "[[update]]\ndate = {day}\nkind = \"{kind}\"\nnote = {}\n",
+        toml_string(note)
+    );
+    if !events.is_empty() {
+        let list: Vec<String> = events.iter().map(|e| toml_string(e)).collect();
+        table.push_str(&format!("events = [{}]\n", list.join(", ")));
+    }
+    let path = "content/updates.toml";
+    append_table(root, path, &table)?;
+    let what = if correction { "Correction" } else { "Update" };
+    Ok(Added {
+        hint: format!(
+            "Added the {kind} of {day}: {what}s are listed on the changes page and in the feed"
+        ),
+        path: path.to_string(),
+        id: String::new(),
+    })
+}
+
+/// The ids in a TOML file's `id = "..."` lines, read even when the file does
+/// not parse: ids the editor meant are taken.
+fn ids_in_file(path: &Path) -> Vec<String> {
+    let Ok(text) = fs::read_to_string(path) else {
+        return Vec::new();
+    };
+    let mut ids = Vec::new();
+    for line in text.lines() {
+        let Some(rest) = line.trim_start().strip_prefix("id") else {
+            continue;
+        };
+        let Some(value) = rest.trim_start().strip_prefix('=') else {
+            continue;
+        };
+        let value = value.trim();
+        let quote = if value.starts_with('\'') { '\'' } else { '"' };
+        if let Some(id) = value
+            .strip_prefix(quote)
+            .and_then(|v| v.split(quote).next())
+        {
+            ids.push(id.to_string());
+        }
+    }
+    ids
 }
 
 fn non_empty<'a>(text: &'a str, what: &str) -> Result<&'a str, Failure> {
@@ -452,35 +672,12 @@ pub fn events_path(file: &Path) -> Result<String, Failure> {
 /// whose TOML is broken, so a new id never collides with one being fixed.
 fn ids_in_events_files(root: &Path) -> Vec<String> {
     let folder = root.join("content/events");
-    let mut ids = Vec::new();
-    for entry in walkdir::WalkDir::new(folder)
+    walkdir::WalkDir::new(folder)
         .into_iter()
         .filter_map(Result::ok)
-    {
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let Ok(text) = fs::read_to_string(entry.path()) else {
-            continue;
-        };
-        for line in text.lines() {
-            let Some(rest) = line.trim_start().strip_prefix("id") else {
-                continue;
-            };
-            let Some(value) = rest.trim_start().strip_prefix('=') else {
-                continue;
-            };
-            let value = value.trim();
-            let quote = if value.starts_with('\'') { '\'' } else { '"' };
-            if let Some(id) = value
-                .strip_prefix(quote)
-                .and_then(|v| v.split(quote).next())
-            {
-                ids.push(id.to_string());
-            }
-        }
-    }
-    ids
+        .filter(|entry| entry.file_type().is_file())
+        .flat_map(|entry| ids_in_file(entry.path()))
+        .collect()
 }
 
 /// File stems with extension `ext` in `root/folder`, including unreadable files.
@@ -684,6 +881,19 @@ mod tests {
             let table: toml::Table = toml::from_str(&toml).expect(&toml);
             assert_eq!(table["a"].as_str(), Some(text), "{toml}");
             assert_eq!(table["b"].as_str(), Some(text), "{toml}");
+        }
+    }
+
+    #[test]
+    fn days_since_1970_are_calendar_days() {
+        for (days, date) in [
+            (0, "1970-01-01"),
+            (-1, "1969-12-31"),
+            (11_016, "2000-02-29"),
+            (20_428, "2025-12-06"),
+            (20_637, "2026-07-03"),
+        ] {
+            assert_eq!(civil_date(days), date, "{days}");
         }
     }
 }

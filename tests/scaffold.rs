@@ -398,3 +398,110 @@ fn a_new_story_built_for_a_sub_path_keeps_every_link_inside_it() {
         "https://example.org/news/2025/story/events/first-event/"
     );
 }
+
+/// `new source`, `new update` and `new correction` write correctly formed
+/// tables (ids from the title, today's date unless told) into
+/// content/sources.toml and content/updates.toml, making them if missing,
+/// and the story still checks.
+#[test]
+fn new_sources_updates_and_corrections_are_appended_as_tables() {
+    let story = Story::small();
+    let root = story.root();
+    let source = new(
+        root,
+        &[
+            "source",
+            "The Report",
+            "--url",
+            "https://example.org/report",
+            "--publisher",
+            "Example News",
+            "--accessed",
+            "2025-07-03",
+        ],
+    );
+    assert!(source.status.success(), "{}", stderr(&source));
+    assert_eq!(
+        stderr(&source),
+        "Added source `the-report`: cite it from an event or account with sources = [\"the-report\"]\n"
+    );
+    assert_eq!(
+        fs::read_to_string(root.join("content/sources.toml")).expect("sources"),
+        "[[source]]\nid = \"report\"\ntitle = \"The report\"\n\n\
+         [[source]]\nid = \"the-report\"\ntitle = \"The Report\"\npublisher = \"Example News\"\nurl = \"https://example.org/report\"\naccessed = 2025-07-03\n"
+    );
+
+    assert!(!root.join("content/updates.toml").exists());
+    let update = new(
+        root,
+        &[
+            "update",
+            "Added the vote.",
+            "--event",
+            "vote",
+            "--event",
+            "meeting",
+            "--date",
+            "2025-07-04",
+        ],
+    );
+    assert!(update.status.success(), "{}", stderr(&update));
+    assert_eq!(
+        stdout(&update).trim_end(),
+        root.join("content/updates.toml").display().to_string()
+    );
+    let correction = new(root, &["correction", "The meeting was in June, not July."]);
+    assert!(correction.status.success(), "{}", stderr(&correction));
+    let updates = fs::read_to_string(root.join("content/updates.toml")).expect("updates");
+    let today = updates
+        .lines()
+        .filter_map(|line| line.strip_prefix("date = "))
+        .nth(1)
+        .expect("the correction's date");
+    assert_eq!(
+        updates,
+        format!(
+            "[[update]]\ndate = 2025-07-04\nkind = \"update\"\nnote = \"Added the vote.\"\nevents = [\"vote\", \"meeting\"]\n\n\
+             [[update]]\ndate = {today}\nkind = \"correction\"\nnote = \"The meeting was in June, not July.\"\n"
+        )
+    );
+    assert!(today.len() == 10 && today.starts_with("20"), "{today}");
+
+    let checked = story.run(&["check"]);
+    assert_eq!(checked.status.code(), Some(0), "{}", stderr(&checked));
+    assert!(
+        stderr(&checked).contains("source `the-report` is cited by nothing"),
+        "{}",
+        stderr(&checked)
+    );
+}
+
+#[test]
+fn an_update_of_an_unknown_event_or_with_a_bad_url_or_date_is_refused() {
+    let story = Story::small();
+    let root = story.root();
+    let cases: [(&[&str], &str); 4] = [
+        (
+            &["update", "Changed.", "--event", "meting"],
+            "error: there is no event `meting`\n  = help: did you mean --event meeting?\n",
+        ),
+        (
+            &["correction", "Changed.", "--date", "2025-07"],
+            "error: --date `2025-07` is not a whole day\n  = help: write the day as YYYY-MM-DD, like 2025-07-03\n",
+        ),
+        (
+            &["source", "A page", "--url", "example.org/page"],
+            "error: --url `example.org/page` is not a web address\n  = help: give the whole address, starting with https:// or http://\n",
+        ),
+        (
+            &["update", "  "],
+            "error: the note is empty\n  = help: give the note in quotes, like \"Talks in Baku\"\n",
+        ),
+    ];
+    for (args, expected) in cases {
+        let output = new(root, args);
+        assert_eq!(output.status.code(), Some(1), "{args:?}");
+        assert_eq!(stderr(&output), expected, "{args:?}");
+    }
+    assert!(!root.join("content/updates.toml").exists());
+}

@@ -45,7 +45,7 @@ enum Command {
     Serve(serve::ServeArgs),
     /// Start a new story folder that builds at once
     Init(init::InitArgs),
-    /// Add a section, event or actor with a fresh id
+    /// Add a section, event, actor or source with a fresh id, or an update or correction
     New(new::NewArgs),
     /// Import events from another tool's format
     Import(import::ImportArgs),

@@ -15,6 +15,9 @@ Examples:
   explainer new event \"Two brothers die in custody\" --date 2025-06
   explainer new event \"Raids\" --date 2025-06-27 --file content/events/crisis.toml
   explainer new actor \"Hüseyn Səfərov\" --kind person
+  explainer new source \"Statement of the Prosecutor General\" --url https://example.org/statement
+  explainer new update \"Added Baku's response\" --event baku-prosecutor-statement
+  explainer new correction \"The raids were on 27 June, not 28 June\" --event yekaterinburg-raids
 
 The id comes from the title, in lowercase ASCII (\"Hüseyn Səfərov\" -> huseyn-seferov),
 with -2, -3... when it is taken. The new file's path is printed on standard output.")]
@@ -57,6 +60,37 @@ enum NewItem {
         #[arg(long, value_parser = ["person", "state", "organization", "group", "media"])]
         kind: String,
     },
+    /// A source that events and accounts cite: a [[source]] table appended to content/sources.toml
+    Source {
+        /// The source's title
+        title: String,
+        /// Its address, starting with https:// or http://
+        #[arg(long)]
+        url: Option<String>,
+        /// Who published it
+        #[arg(long)]
+        publisher: Option<String>,
+        /// When you consulted it, YYYY-MM-DD [default: today, when --url is given]
+        #[arg(long)]
+        accessed: Option<String>,
+    },
+    /// An update to the story: an [[update]] table appended to content/updates.toml
+    Update(UpdateArgs),
+    /// A correction: an [[update]] table of kind "correction" appended to content/updates.toml
+    Correction(UpdateArgs),
+}
+
+/// What an update or a correction says, and of what.
+#[derive(clap::Args)]
+struct UpdateArgs {
+    /// What changed, in a sentence or two for readers
+    note: String,
+    /// An event it concerns, by id (repeat for several)
+    #[arg(long = "event", value_name = "ID")]
+    events: Vec<String>,
+    /// Its day, YYYY-MM-DD [default: today]
+    #[arg(long)]
+    date: Option<String>,
 }
 
 impl From<NewItem> for Item {
@@ -75,6 +109,30 @@ impl From<NewItem> for Item {
                 file,
             },
             NewItem::Actor { name, kind } => Item::Actor { name, kind },
+            NewItem::Source {
+                title,
+                url,
+                publisher,
+                accessed,
+            } => Item::Source {
+                title,
+                url,
+                publisher,
+                accessed,
+            },
+            NewItem::Update(args) => args.into_item(false),
+            NewItem::Correction(args) => args.into_item(true),
+        }
+    }
+}
+
+impl UpdateArgs {
+    fn into_item(self, correction: bool) -> Item {
+        Item::Update {
+            correction,
+            note: self.note,
+            events: self.events,
+            date: self.date,
         }
     }
 }
