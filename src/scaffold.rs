@@ -1,7 +1,9 @@
 //! `explainer init` and `explainer new`: start a story, add items with fresh ids.
 //!
 //! `init` writes a small story of obvious placeholders that builds and checks
-//! without a warning, and refuses a folder that already holds something.
+//! without an error, each placeholder a warning until it is replaced (so
+//! `check --deny-warnings` fails), and refuses a folder that already holds
+//! something.
 //! `new` derives a readable ASCII id from the title (transliterating
 //! Azerbaijani, Russian and any other script), makes it unique among the
 //! story's ids, writes a correctly formed file or appends an `[[event]]`
@@ -179,7 +181,13 @@ const SCAFFOLD: [(&str, &str); 8] = [
 ];
 
 /// The placeholder address in the scaffold's site.toml.
-const PLACEHOLDER_BASE_URL: &str = "https://example.org/my-story/";
+const PLACEHOLDER_BASE_URL: &str = "https://example.invalid/my-story/";
+
+/// The scaffold's files as `init` writes them before the title and address
+/// are filled in, by path: what the placeholder warnings are read from.
+pub fn files() -> impl Iterator<Item = (&'static str, &'static str)> {
+    SCAFFOLD.iter().copied()
+}
 
 fn scaffold_files(title: &str, folder: &str) -> Vec<(&'static str, String)> {
     SCAFFOLD
@@ -194,7 +202,7 @@ fn scaffold_files(title: &str, folder: &str) -> Vec<(&'static str, String)> {
                     )
                     .replacen(
                         PLACEHOLDER_BASE_URL,
-                        &format!("https://example.org/{folder}/"),
+                        &format!("https://example.invalid/{folder}/"),
                         1,
                     ),
                 "README.md" => text.replacen(
@@ -854,7 +862,7 @@ mod tests {
         assert!(
             files[0]
                 .1
-                .contains("base_url = \"https://example.org/talks/\"")
+                .contains("base_url = \"https://example.invalid/talks/\"")
         );
         assert!(files[6].1.starts_with("# Baku \"Talks\"\n"));
     }

@@ -17,6 +17,7 @@
 mod controls;
 pub(crate) use controls::{is_control, name as control_name};
 mod explain;
+mod placeholders;
 mod read;
 
 use std::collections::HashMap;
@@ -311,6 +312,7 @@ fn load_with(
     if let Some(cache) = cache {
         cache.files = kept;
     }
+    placeholders::warn(&story.files, diagnostics);
     story
 }
 

@@ -1,0 +1,137 @@
+//! The placeholders `explainer init` writes ("Person A", "First event:
+//! replace this title", a base_url on `example.invalid`) are warned about
+//! where they still stand, so that `check --deny-warnings`, what a deploy
+//! should run, fails until they are replaced. A story fresh from `init`
+//! still builds: they are warnings, not errors.
+//!
+//! The texts are read off the scaffold itself, so a new placeholder there is
+//! caught here without a second list to keep.
+
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
+use crate::diagnostics::{Diagnostics, SourceFile};
+use crate::scaffold;
+
+/// Keys whose scaffold values are placeholders; ids, kinds and dates are not.
+const TEXT_KEYS: [&str; 11] = [
+    "title",
+    "subtitle",
+    "description",
+    "summary",
+    "name",
+    "role",
+    "country",
+    "place",
+    "claim",
+    "publisher",
+    "note",
+];
+
+/// The reserved top-level domain (RFC 2606) of the scaffold's addresses.
+const PLACEHOLDER_HOST: &str = ".invalid";
+
+/// `key = "value"` on one line: the key and the value's byte range in the line.
+fn key_value(line: &str) -> Option<(&str, std::ops::Range<usize>)> {
+    let (key, rest) = line.split_once('=')?;
+    let key = key.trim();
+    let value = rest.trim_start();
+    let start = line.len() - value.len() + 1;
+    let inner = value.strip_prefix('"')?;
+    let end = inner.find('"')?;
+    (!key.is_empty()).then_some((key, start..start + end))
+}
+
+/// The scaffold's placeholder texts: its values of [`TEXT_KEYS`] and the
+/// first line of each Markdown body.
+fn texts() -> &'static HashSet<String> {
+    static TEXTS: OnceLock<HashSet<String>> = OnceLock::new();
+    TEXTS.get_or_init(|| {
+        let mut texts = HashSet::new();
+        for (path, text) in scaffold::files() {
+            if !path.starts_with("content/") {
+                continue;
+            }
+            for line in text.lines() {
+                if let Some((key, value)) = key_value(line)
+                    && TEXT_KEYS.contains(&key)
+                {
+                    texts.insert(line[value].to_string());
+                }
+            }
+            if let Some(body) = path
+                .ends_with(".md")
+                .then(|| text.splitn(3, "+++").nth(2))
+                .flatten()
+                && let Some(first) = body.lines().find(|line| !line.trim().is_empty())
+            {
+                texts.insert(first.trim().to_string());
+            }
+        }
+        texts
+    })
+}
+
+/// Warns at every placeholder still in the story's files.
+pub(super) fn warn(files: &[SourceFile], diagnostics: &mut Diagnostics) {
+    let texts = texts();
+    for file in files.iter().filter(|f| f.path.starts_with("content/")) {
+        let mut offset = 0;
+        let markdown = file.path.ends_with(".md");
+        let mut fences = 0;
+        for line in file.text.split_inclusive('\n') {
+            let at = offset;
+            offset += line.len();
+            let line = line.trim_end_matches(['\n', '\r']);
+            if markdown && line.trim() == "+++" {
+                fences += 1;
+                continue;
+            }
+            let in_body = markdown && fences >= 2;
+            if in_body {
+                if texts.contains(line.trim()) {
+                    let start = at + (line.len() - line.trim_start().len());
+                    diagnostics.warning_help(
+                        file,
+                        start..start + line.trim().len(),
+                        "this is the placeholder text `explainer init` wrote",
+                        "replace it with the story's own text before publishing",
+                    );
+                }
+                continue;
+            }
+            let Some((key, value)) = key_value(line) else {
+                continue;
+            };
+            let text = &line[value.clone()];
+            let span = at + value.start..at + value.end;
+            if TEXT_KEYS.contains(&key) && texts.contains(text) {
+                diagnostics.warning_help(
+                    file,
+                    span,
+                    format!("`{key}` is still the placeholder `explainer init` wrote"),
+                    format!("replace it with the story's own {key} before publishing"),
+                );
+            } else if (key == "base_url" || key.ends_with("url")) && is_placeholder_address(text) {
+                diagnostics.warning_help(
+                    file,
+                    span,
+                    format!("`{key}` is a placeholder address: nothing is published at {text}"),
+                    match key {
+                        "base_url" => "write the address the site will be published at, like https://news.example.org/my-story/",
+                        _ => "write the source's real address, or remove the line",
+                    },
+                );
+            }
+        }
+    }
+}
+
+/// An address on the reserved `.invalid` domain, which the scaffold uses.
+fn is_placeholder_address(url: &str) -> bool {
+    let Some((_, rest)) = url.split_once("://") else {
+        return false;
+    };
+    let host = rest.split(['/', ':', '?', '#']).next().unwrap_or("");
+    host.ends_with(PLACEHOLDER_HOST)
+}
