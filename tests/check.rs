@@ -169,6 +169,8 @@ cases!(assert_error_case:
     an_unquoted_title_in_site_toml_says_to_add_quotes,
     a_text_without_its_closing_quote_is_pointed_at,
     typographic_quotes_get_a_help_in_straight_ones,
+    one_broken_event_hides_nothing_else_in_its_file,
+    an_unclosed_multi_line_text_is_reported_where_it_opens,
     a_key_set_twice_in_one_event_suggests_a_missing_header,
     a_list_without_commas_is_pointed_at,
     front_matter_never_closed_is_reported_at_its_first_line,

@@ -47,9 +47,86 @@ pub(super) fn parse_syntax<'t>(
             continue;
         }
         let (message, help) = explain_syntax(message, &file.text, &span);
-        diagnostics.error_help(file, span, message, help);
+        let unclosed = [
+            "invalid multi-line basic string",
+            "invalid multi-line literal string",
+        ];
+        let opened = unclosed
+            .iter()
+            .zip(["\"\"\"", "\'\'\'"])
+            .find(|(start, _)| message_starts(&error, start))
+            .and_then(|(_, quotes)| unclosed_opening(text, quotes));
+        match opened {
+            Some((at, help)) => diagnostics.error_help(
+                file,
+                at,
+                format!(
+                    "invalid TOML: this text is opened with {} and never closed",
+                    quotes_at(text, span.start)
+                ),
+                help,
+            ),
+            None => diagnostics.error_help(file, span, message, help),
+        }
     }
     (table, ok)
+}
+
+fn message_starts(error: &toml::de::Error, start: &str) -> bool {
+    first_line(error.message()).starts_with(start)
+}
+
+/// The quotes of the unclosed text the error at `at` is about, for its message.
+fn quotes_at(text: &str, at: usize) -> &'static str {
+    let before = &text[..floor_boundary(text, at.min(text.len()))];
+    match (before.rfind("\"\"\""), before.rfind("\'\'\'")) {
+        (Some(double), Some(single)) if single > double => "\'\'\'",
+        (None, Some(_)) => "\'\'\'",
+        _ => "\"\"\"",
+    }
+}
+
+/// Where a multi-line text that is never closed opens (the last of an odd
+/// number of `quotes`), and a help naming the line it probably meant to end
+/// on: the last line before the next one that looks like TOML again (a
+/// `key = ` line or a table header). The parser reports it at the end of
+/// the file, far from the mistake.
+fn unclosed_opening(text: &str, quotes: &str) -> Option<(Range<usize>, String)> {
+    let all: Vec<usize> = text.match_indices(quotes).map(|(at, _)| at).collect();
+    if all.len().is_multiple_of(2) {
+        return None;
+    }
+    let open = *all.last()?;
+    let after = open + quotes.len();
+    let first_line = text[..open].matches('\n').count() + 1;
+    let mut last_text: Option<(usize, &str)> = None;
+    for (n, line) in text[after..].split('\n').enumerate() {
+        let number = first_line + n;
+        let trimmed = line.trim();
+        let is_key = trimmed
+            .split_once('=')
+            .is_some_and(|(key, _)| is_bare_key(key.trim()));
+        if n > 0 && (is_key || trimmed.starts_with('[')) {
+            break;
+        }
+        if !trimmed.is_empty() {
+            last_text = Some((number, trimmed));
+        }
+    }
+    let help = match last_text {
+        Some((number, line)) => format!(
+            "end the text with {quotes}, probably at the end of line {number}: {line}{quotes}"
+        ),
+        None => format!("end the text with {quotes}"),
+    };
+    Some((open..after, help))
+}
+
+fn is_bare_key(key: &str) -> bool {
+    !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.')
 }
 
 /// Turns the TOML parser's wording into an editor's: what is wrong, what to write.

@@ -197,6 +197,9 @@ pub struct BrokenIds {
     pub events: Vec<String>,
     pub actors: Vec<String>,
     pub sources: Vec<String>,
+    /// Every word of the files that have a part that could not be read:
+    /// an actor, source or tag named there is not reported as unused.
+    pub mentioned: std::collections::HashSet<String>,
 }
 
 impl RawStory {
@@ -342,6 +345,8 @@ struct Parsed {
     items: Items,
     /// Ids of the items it defines that could not be read.
     broken: Vec<String>,
+    /// The words of a file with a part that could not be read.
+    mentioned: Vec<String>,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -398,6 +403,7 @@ impl RawStory {
             Items::Eras(eras) => self.eras = eras.into_iter().map(|e| (id, e)).collect(),
         }
         let broken = parsed.broken;
+        self.broken.mentioned.extend(parsed.mentioned);
         match parsed.kind {
             Kind::Section => self.broken.sections.extend(broken),
             Kind::Events => self.broken.events.extend(broken),

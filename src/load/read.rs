@@ -96,13 +96,32 @@ pub(super) fn parse_file(path: &str, kind: Kind, bytes: Result<&[u8], &std::io::
             (None, Items::empty(kind), broken)
         }
     };
+    // What a part that could not be read names may be all that uses an
+    // actor, a source or a tag: their "unused" warnings would be follow-ons.
+    let mentioned = match (&file, broken.is_empty()) {
+        (_, true) => Vec::new(),
+        (Some(file), false) => words(&file.text),
+        (None, false) => bytes
+            .ok()
+            .map(|bytes| words(&String::from_utf8_lossy(bytes)))
+            .unwrap_or_default(),
+    };
     Parsed {
         kind,
         file,
         items,
         broken,
+        mentioned,
         diagnostics: diagnostics.into_sorted(),
     }
+}
+
+/// Every run of id characters in a text: the ids and tags it may name.
+fn words(text: &str) -> Vec<String> {
+    text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+        .filter(|word| !word.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 /// The ids of a file's `[[name]]` tables, from text that is not valid TOML or UTF-8.
@@ -579,11 +598,82 @@ fn parse_tables<T: DeserializeOwned>(
     diagnostics: &mut Diagnostics,
 ) -> (Vec<T>, Vec<String>) {
     let (table, ok) = parse_syntax(file, &file.text, diagnostics);
-    if !ok {
-        return (Vec::new(), ids_in(table.get_ref(), name));
-    }
     let mut items = Vec::new();
     let mut broken = Vec::new();
+    if ok {
+        collect_tables(file, table, name, diagnostics, &mut items, &mut broken);
+        return (items, broken);
+    }
+    // One broken table does not hide the others: each `[[name]]` table (and
+    // what comes before the first) is parsed again on its own, the rest of
+    // the file blanked out so lines and columns stay the same. Its syntax
+    // errors were reported above; a table that still does not parse only
+    // gives its ids, so nothing that refers to it is reported as unknown.
+    let header = format!("[[{name}]]");
+    let mut starts: Vec<usize> = vec![0];
+    let mut offset = 0;
+    for line in file.text.split_inclusive('\n') {
+        if offset > 0 && line.trim_end() == header {
+            starts.push(offset);
+        }
+        offset += line.len();
+    }
+    starts.push(file.text.len());
+    for part in starts.windows(2) {
+        let masked = blank_outside(&file.text, part[0]..part[1]);
+        let mut quiet = Diagnostics::default();
+        let (table, ok) = parse_syntax(file, &masked, &mut quiet);
+        if ok {
+            collect_tables(file, table, name, diagnostics, &mut items, &mut broken);
+        } else {
+            broken.extend(ids_in(table.get_ref(), name));
+            broken.extend(id_lines(&file.text[part[0]..part[1]]));
+        }
+    }
+    (items, broken)
+}
+
+/// `text` with every character outside `keep` turned into a space, line breaks kept.
+fn blank_outside(text: &str, keep: Range<usize>) -> String {
+    let mut masked = String::with_capacity(text.len());
+    for (at, c) in text.char_indices() {
+        if keep.contains(&at) || c == '\n' || c == '\r' {
+            masked.push(c);
+        } else {
+            // Same width in bytes, so spans stay the same.
+            masked.extend(std::iter::repeat_n(' ', c.len_utf8()));
+        }
+    }
+    masked
+}
+
+/// The ids of `id = "..."` lines, for a table that does not parse.
+fn id_lines(text: &str) -> Vec<String> {
+    text.lines()
+        .filter_map(|line| line.trim_start().strip_prefix("id"))
+        .filter_map(|rest| rest.trim_start().strip_prefix('='))
+        .filter_map(|value| {
+            let value = value.trim();
+            let quote = if value.starts_with('\'') { '\'' } else { '"' };
+            value
+                .strip_prefix(quote)?
+                .split(quote)
+                .next()
+                .map(str::to_string)
+        })
+        .collect()
+}
+
+/// Takes the `[[name]]` tables of a parsed file: each one deserialized (its
+/// problems reported), anything else reported as out of place.
+fn collect_tables<T: DeserializeOwned>(
+    file: &SourceFile,
+    table: Spanned<DeTable<'_>>,
+    name: &str,
+    diagnostics: &mut Diagnostics,
+    items: &mut Vec<T>,
+    broken: &mut Vec<String>,
+) {
     for (key, value) in table.into_inner() {
         if key.get_ref().as_ref() != name {
             let key_text = key.get_ref().as_ref();
@@ -633,7 +723,6 @@ fn parse_tables<T: DeserializeOwned>(
             ),
         }
     }
-    (items, broken)
 }
 
 #[cfg(test)]

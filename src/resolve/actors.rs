@@ -51,7 +51,8 @@ impl Resolve<'_> {
             let index = self.order.actors.index(at);
             // Actors whose id is invalid or taken were reported already.
             let known = self.ids.actors.get(id) == Some(&index);
-            if known && self.actor_uses[index] == 0 {
+            let maybe_named = raw.broken.mentioned.contains(id);
+            if known && self.actor_uses[index] == 0 && !maybe_named {
                 let file = raw.file(doc.file);
                 let name = doc.front.name.get_ref();
                 self.diagnostics.warning_help(

@@ -49,7 +49,9 @@ impl Resolve<'_> {
                             .iter()
                             .flat_map(|(_, e)| e.tags.iter().map(String::as_str))
                             .collect();
-                        if !tags.contains(value.as_str()) {
+                        // A tag of an event that could not be read is not unknown.
+                        let maybe = self.raw.broken.mentioned.contains(value.as_str());
+                        if !tags.contains(value.as_str()) && !maybe {
                             ok = false;
                             let list: Vec<&str> = tags.iter().copied().collect();
                             self.error(

@@ -50,7 +50,8 @@ impl Resolve<'_> {
             let index = SourceIx::new(at);
             let id = source.id.get_ref();
             let known = self.ids.sources.get(id) == Some(&index);
-            if known && self.source_uses[index] == 0 {
+            let maybe_cited = raw.broken.mentioned.contains(id);
+            if known && self.source_uses[index] == 0 && !maybe_cited {
                 self.diagnostics.warning_help(
                     raw.file(*file),
                     source.id.span(),
