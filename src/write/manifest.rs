@@ -1,12 +1,14 @@
 //! The record a build keeps beside the site of what it wrote: each file's
-//! hash, size and modification time, so the next build can leave alone what
-//! it would write the same again.
+//! hash and size, so the next build can leave alone what it would write the
+//! same again. A file modified after the manifest was written (by hand, say)
+//! is written again: the manifest is written last, so every file a build
+//! wrote is older than it.
 //!
-//! One line per file, sorted by path: `HASH SIZE MODIFIED PATH`, the hash in
-//! hex (xxh3, 128 bits), the modification time in nanoseconds since 1970.
-//! A line `- - - PATH` is a file in an unknown state: a build was changing
-//! or removing it when it stopped. The next build writes it again if it
-//! still makes it, and removes it otherwise.
+//! One line per file, sorted by path: `HASH SIZE PATH`, the hash in hex
+//! (xxh3, 128 bits). A line `- - PATH` is a file in an unknown state: a
+//! build was changing or removing it when it stopped. The next build writes
+//! it again if it still makes it, and removes it otherwise. The same site
+//! has the same manifest, byte for byte.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -17,7 +19,7 @@ use xxhash_rust::xxh3::xxh3_128;
 /// The manifest's name at the top of the output folder.
 pub const FILE: &str = ".explainer-manifest";
 
-const HEADER: &str = "explainer-manifest 1\n";
+const HEADER: &str = "explainer-manifest 2\n";
 
 /// What the file system says of a file, without reading it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,8 +49,8 @@ impl Stamp {
 /// What the manifest knows of one file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Record {
-    /// Written with these bytes (by hash) and left with this stamp.
-    Known { hash: u128, stamp: Stamp },
+    /// Written with these bytes (by hash), this many.
+    Known { hash: u128, size: u64 },
     /// Being changed or removed when a build stopped.
     Unknown,
 }
@@ -69,22 +71,14 @@ impl Manifest {
         let body = text.strip_prefix(HEADER)?;
         let mut records = BTreeMap::new();
         for line in body.lines() {
-            let mut fields = line.splitn(4, ' ');
-            let (hash, size, modified, path) = (
-                fields.next()?,
-                fields.next()?,
-                fields.next()?,
-                fields.next()?,
-            );
-            let record = if (hash, size, modified) == ("-", "-", "-") {
+            let mut fields = line.splitn(3, ' ');
+            let (hash, size, path) = (fields.next()?, fields.next()?, fields.next()?);
+            let record = if (hash, size) == ("-", "-") {
                 Record::Unknown
             } else {
                 Record::Known {
                     hash: u128::from_str_radix(hash, 16).ok()?,
-                    stamp: Stamp {
-                        size: size.parse().ok()?,
-                        modified: modified.parse().ok()?,
-                    },
+                    size: size.parse().ok()?,
                 }
             };
             records.insert(path.to_string(), record);
@@ -102,11 +96,10 @@ impl Manifest {
                 continue;
             }
             match record {
-                Record::Known { hash, stamp } => {
-                    let Stamp { size, modified } = stamp;
-                    text.push_str(&format!("{hash:032x} {size} {modified} {path}\n"));
+                Record::Known { hash, size } => {
+                    text.push_str(&format!("{hash:032x} {size} {path}\n"));
                 }
-                Record::Unknown => text.push_str(&format!("- - - {path}\n")),
+                Record::Unknown => text.push_str(&format!("- - {path}\n")),
             }
         }
         text
@@ -120,22 +113,18 @@ mod tests {
     #[test]
     fn a_manifest_reads_back_what_it_wrote() {
         let mut records = BTreeMap::new();
-        let stamp = Stamp {
-            size: 12,
-            modified: 1_764_000_000_123_456_789,
-        };
         records.insert(
             "events/a b/index.html".to_string(),
             Record::Known {
                 hash: hash(b"page"),
-                stamp,
+                size: 4,
             },
         );
         records.insert("style.css".to_string(), Record::Unknown);
         let manifest = Manifest(records);
         let text = manifest.text();
         assert!(
-            text.ends_with(" 12 1764000000123456789 events/a b/index.html\n- - - style.css\n"),
+            text.ends_with(" 4 events/a b/index.html\n- - style.css\n"),
             "{text}"
         );
         assert_eq!(Manifest::parse(&text), Some(manifest));
@@ -144,14 +133,15 @@ mod tests {
     #[test]
     fn a_damaged_manifest_is_no_manifest() {
         assert_eq!(Manifest::parse(""), None);
-        assert_eq!(Manifest::parse("explainer-manifest 2\n"), None);
+        // The first manifests also recorded times: written anew.
+        assert_eq!(Manifest::parse("explainer-manifest 1\n"), None);
         assert_eq!(
-            Manifest::parse("explainer-manifest 1\nzz 1 2 index.html\n"),
+            Manifest::parse("explainer-manifest 2\nzz 1 index.html\n"),
             None
         );
-        assert_eq!(Manifest::parse("explainer-manifest 1\n00 1 2\n"), None);
+        assert_eq!(Manifest::parse("explainer-manifest 2\n00 1\n"), None);
         assert_eq!(
-            Manifest::parse("explainer-manifest 1\n"),
+            Manifest::parse("explainer-manifest 2\n"),
             Some(Manifest::default())
         );
     }

@@ -28,7 +28,7 @@ use crate::diagnostics::{Diagnostic, Severity};
 mod manifest;
 mod update;
 
-use manifest::{Manifest, Record, Stamp};
+use manifest::{Manifest, Record};
 
 /// Where a static file's bytes come from.
 #[derive(Debug, Clone)]
@@ -206,7 +206,7 @@ pub struct Written {
 pub struct Entry {
     path: String,
     hash: u128,
-    stamp: Stamp,
+    size: u64,
     /// Written into the staging folder, to be moved into place.
     staged: bool,
 }
@@ -227,7 +227,7 @@ pub struct Writer {
 
 impl Writer {
     /// A writer into `output`. It only reads the output (its manifest and
-    /// the names and stamps of its files): without a manifest it can trust,
+    /// the names, sizes and times of its files): without a manifest it can trust,
     /// it swaps the whole folder, whatever `mode` says.
     pub fn new(output: &Path, mode: Mode) -> Writer {
         let output = absolute(output);
@@ -271,16 +271,17 @@ impl Writer {
     /// written as soon as it is made, so the site is never all in memory.
     pub fn write(&self, path: &str, bytes: &[u8]) -> io::Result<Entry> {
         let hash = manifest::hash(bytes);
+        let size = bytes.len() as u64;
         let path = path.to_string();
-        if let Some(stamp) = self
+        let unchanged = self
             .previous
             .as_ref()
-            .and_then(|p| p.unchanged(&path, hash))
-        {
+            .is_some_and(|p| p.unchanged(&path, hash, size));
+        if unchanged {
             return Ok(Entry {
                 path,
                 hash,
-                stamp,
+                size,
                 staged: false,
             });
         }
@@ -292,13 +293,11 @@ impl Writer {
             }
             _ => {}
         }
-        let mut file = fs::File::create(&target).map_err(|e| with_path(e, &target))?;
-        io::Write::write_all(&mut file, bytes).map_err(|e| with_path(e, &target))?;
-        let stamp = Stamp::of(&file.metadata().map_err(|e| with_path(e, &target))?);
+        fs::write(&target, bytes).map_err(|e| with_path(e, &target))?;
         Ok(Entry {
             path,
             hash,
-            stamp,
+            size,
             staged: true,
         })
     }
@@ -332,7 +331,7 @@ impl Writer {
             let records = entries.iter().map(|entry| {
                 let record = Record::Known {
                     hash: entry.hash,
-                    stamp: entry.stamp,
+                    size: entry.size,
                 };
                 (entry.path.clone(), record)
             });

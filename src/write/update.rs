@@ -23,6 +23,8 @@ pub(super) struct Previous {
     /// Every file, by path from the site root, with its stamp; the marker
     /// and the manifest left out.
     files: HashMap<String, Stamp>,
+    /// When the manifest was written: every file the build wrote is older.
+    recorded: i128,
     /// Entries whose names are not text: no build makes them.
     strays: Vec<PathBuf>,
     /// Every folder, by path from the site root.
@@ -34,10 +36,12 @@ impl Previous {
     /// The output's manifest and files, or `None` when it has no manifest a
     /// build can trust (a new folder, or one an older explainer built).
     pub(super) fn read(output: &Path) -> Option<Previous> {
-        let text = fs::read_to_string(output.join(manifest::FILE)).ok()?;
-        let manifest = Manifest::parse(&text)?;
+        let path = output.join(manifest::FILE);
+        let recorded = Stamp::of(&fs::symlink_metadata(&path).ok()?).modified;
+        let manifest = Manifest::parse(&fs::read_to_string(&path).ok()?)?;
         let mut previous = Previous {
             manifest,
+            recorded,
             files: HashMap::new(),
             strays: Vec::new(),
             folders: Vec::new(),
@@ -62,18 +66,16 @@ impl Previous {
         Some(previous)
     }
 
-    /// The file's stamp when the output holds it with these bytes, as the
-    /// manifest says and the file system confirms (a file changed by hand
-    /// since is written again).
-    pub(super) fn unchanged(&self, path: &str, hash: u128) -> Option<Stamp> {
-        match self.manifest.0.get(path)? {
-            Record::Known { hash: known, stamp }
-                if *known == hash && self.files.get(path) == Some(stamp) =>
-            {
-                Some(*stamp)
-            }
-            _ => None,
-        }
+    /// Whether the output holds these bytes at `path`, as the manifest says
+    /// and the file system confirms: the file is there, of that size, and
+    /// not modified since the manifest was written (as by hand).
+    pub(super) fn unchanged(&self, path: &str, hash: u128, size: u64) -> bool {
+        let recorded = Record::Known { hash, size };
+        self.manifest.0.get(path) == Some(&recorded)
+            && self
+                .files
+                .get(path)
+                .is_some_and(|stamp| stamp.size == size && stamp.modified <= self.recorded)
     }
 }
 
@@ -118,7 +120,7 @@ pub(super) fn changes(previous: &Previous, entries: &[Entry]) -> (Vec<Op>, Writt
     moved.sort_unstable();
     let known = |entry: &Entry| Record::Known {
         hash: entry.hash,
-        stamp: entry.stamp,
+        size: entry.size,
     };
     let done = Manifest(
         entries
