@@ -385,12 +385,30 @@ pub fn closest<'a>(
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
     let limit = (unknown.chars().count() / 3).max(2);
-    candidates
-        .into_iter()
-        .map(|c| (edit_distance(unknown, c), c))
+    let candidates: Vec<&str> = candidates.into_iter().collect();
+    let near = candidates
+        .iter()
+        .map(|c| (edit_distance(unknown, c), *c))
         .filter(|(d, _)| *d <= limit)
         .min()
-        .map(|(_, c)| c)
+        .map(|(_, c)| c);
+    // A shortened id (`mayor-veto` for `mayor-veto-overridden`) is far by
+    // edits but names the start or the end of one, at a dash.
+    near.or_else(|| {
+        candidates
+            .iter()
+            .filter(|c| {
+                let start = c
+                    .strip_prefix(unknown)
+                    .is_some_and(|rest| rest.starts_with('-'));
+                let end = c
+                    .strip_suffix(unknown)
+                    .is_some_and(|rest| rest.ends_with('-'));
+                unknown.len() >= 3 && (start || end)
+            })
+            .min_by_key(|c| (c.len(), **c))
+            .copied()
+    })
 }
 
 fn edit_distance(a: &str, b: &str) -> usize {
@@ -425,6 +443,18 @@ mod tests {
         let ids = ["huseyn-safarov", "ziyaddin-safarov", "russia"];
         assert_eq!(closest("huseyn-safarv", ids), Some("huseyn-safarov"));
         assert_eq!(closest("azerbaijan", ids), None);
+        // Shortened at a dash, from either end.
+        let ids = [
+            "mayor-veto-overridden",
+            "mayor-veto-overridden-again",
+            "mayor-elected",
+        ];
+        assert_eq!(closest("mayor-veto", ids), Some("mayor-veto-overridden"));
+        assert_eq!(
+            closest("veto-overridden", ids),
+            Some("mayor-veto-overridden")
+        );
+        assert_eq!(closest("mayor-v", ids), None);
     }
 
     #[test]

@@ -733,8 +733,23 @@ fn append(path: &Path, text: &str) -> std::io::Result<()> {
 /// "Зиядин Сафаров" -> "ziiadin-safarov". Long titles are cut at a word.
 /// Empty when the title has no letter or digit in any script.
 pub fn id_from_title(title: &str) -> String {
-    let mut id = String::with_capacity(title.len());
-    for c in title.chars() {
+    let id = slug(title);
+    if id.len() <= MAX_ID_LEN {
+        return id;
+    }
+    let cut = &id[..MAX_ID_LEN];
+    match cut.rfind('-') {
+        Some(at) if at > MAX_ID_LEN / 2 => cut[..at].to_string(),
+        _ => cut.trim_end_matches('-').to_string(),
+    }
+}
+
+/// Any text in lowercase ASCII letters, digits and dashes, transliterated
+/// ("Hüseyn Səfərov" -> "huseyn-seferov"), whatever its length: the one
+/// spelling of ids, for `new`, the importer and `check`'s suggestions.
+pub fn slug(text: &str) -> String {
+    let mut id = String::with_capacity(text.len());
+    for c in text.chars() {
         let ascii = match c {
             // deunicode spells the schwa "@"; Azerbaijani is written with "e" in ASCII.
             'ə' | 'Ə' => "e",
@@ -750,15 +765,7 @@ pub fn id_from_title(title: &str) -> String {
             }
         }
     }
-    let id = id.trim_end_matches('-');
-    if id.len() <= MAX_ID_LEN {
-        return id.to_string();
-    }
-    let cut = &id[..MAX_ID_LEN];
-    match cut.rfind('-') {
-        Some(at) if at > MAX_ID_LEN / 2 => cut[..at].to_string(),
-        _ => cut.trim_end_matches('-').to_string(),
-    }
+    id.trim_end_matches('-').to_string()
 }
 
 fn fallback(id: String, kind: &str) -> String {

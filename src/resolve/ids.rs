@@ -79,17 +79,10 @@ fn is_valid_id(id: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
-/// A readable id from any text: "Ziyaddin Safarov!" -> "ziyaddin-safarov".
+/// A readable id from any text: "Ziyaddin Safarov!" -> "ziyaddin-safarov",
+/// "Hüseyn Səfərov" -> "huseyn-seferov", spelled as `explainer new` spells it.
 pub fn suggest_id(text: &str) -> String {
-    let mut id = String::new();
-    for c in text.chars().flat_map(char::to_lowercase) {
-        if c.is_ascii_alphanumeric() {
-            id.push(c);
-        } else if !id.ends_with('-') && !id.is_empty() {
-            id.push('-');
-        }
-    }
-    id.trim_end_matches('-').to_string()
+    crate::scaffold::slug(text)
 }
 
 /// An id of at most [`MAX_ID`] characters: `id` cut at the last dash that
@@ -492,6 +485,12 @@ mod tests {
     #[test]
     fn suggested_ids_are_valid() {
         assert_eq!(suggest_id("Ziyaddin Safarov!"), "ziyaddin-safarov");
+        // The same spelling as `explainer new`, not "h-seyn-s-f-rov".
+        assert_eq!(suggest_id("Hüseyn Səfərov"), "huseyn-seferov");
+        assert_eq!(
+            suggest_id("Зиядин Сафаров"),
+            crate::scaffold::id_from_title("Зиядин Сафаров")
+        );
         assert!(is_valid_id(&suggest_id("  Two -- words ")));
     }
 }
