@@ -779,7 +779,7 @@ fn serving_a_folder_without_content_fails_clearly() {
 const BROWSER_SCRIPT: &str = r#"
 const { createRequire } = require('node:module');
 const fs = require('node:fs');
-const [packageJson, chromiumPath, url, file, broken, fixed] = process.argv.slice(1);
+const [packageJson, chromiumPath, url, file, broken, warned, fixed] = process.argv.slice(1);
 const { chromium } = createRequire(packageJson)('playwright-core');
 (async () => {
   const browser = await chromium.launch({
@@ -802,8 +802,22 @@ const { chromium } = createRequire(packageJson)('playwright-core');
     const alert = page.getByRole('alert');
     await alert.waitFor({ timeout: 15000 });
     report.overlay = await alert.innerText();
-    report.overlayWhere = await page.locator('#explainer-serve-problems .where').allInnerTexts();
+    report.overlayWhere = await page.locator('#explainer-serve-problems section > ol .where').allInnerTexts();
     report.sameDocumentDuringError = await page.evaluate(() => window.sameDocument === true);
+    report.warningsWithErrors = await page.locator('#explainer-serve-problems summary').allInnerTexts();
+
+    // Fixed but with a warning (unless none is given): the page reloads and
+    // says so in a collapsed bar.
+    if (warned !== '') {
+      fs.writeFileSync(file, warned);
+      await page.waitForFunction(() => window.sameDocument === undefined, null, { timeout: 15000 });
+      await page.waitForLoadState('load');
+      const status = page.getByRole('status');
+      await status.waitFor({ timeout: 15000 });
+      report.warningSummary = await page.locator('#explainer-serve-problems summary').innerText();
+      report.warningOpen = await page.locator('#explainer-serve-problems details').evaluate((d) => d.open);
+      await page.evaluate(() => { window.scrollTo({ top: 250, behavior: 'instant' }); window.sameDocument = true; });
+    }
 
     fs.writeFileSync(file, fixed);
     await page.waitForFunction(() => window.sameDocument === undefined, null, { timeout: 15000 });
@@ -836,7 +850,10 @@ fn open_pages_show_errors_in_an_overlay_then_reload_where_they_were() {
     let server = Server::start(&story);
     let file = story.root().join("content/events/all.toml");
     let text = fs::read_to_string(&file).expect("events");
-    let broken = text.replace("actors = [\"club\"]", "actors = [\"clubb\"]");
+    // A broken actor id, and an event without a source (a warning).
+    let warning = "\n[[event]]\nid = \"unsourced\"\ndate = \"2020\"\ntitle = \"Unsourced\"\nactors = [\"club\"]\n";
+    let broken = text.replace("actors = [\"club\"]", "actors = [\"clubb\"]") + warning;
+    let warned = text.clone() + warning;
     let fixed = text.replace("The club votes", "The club votes again");
     let output = Command::new("node")
         .arg("-e")
@@ -846,6 +863,7 @@ fn open_pages_show_errors_in_an_overlay_then_reload_where_they_were() {
         .arg(format!("http://{}/timeline/", server.address))
         .arg(&file)
         .arg(&broken)
+        .arg(&warned)
         .arg(&fixed)
         .output()
         .expect("run node");
@@ -868,6 +886,16 @@ fn open_pages_show_errors_in_an_overlay_then_reload_where_they_were() {
         report["sameDocumentDuringError"], true,
         "no reload on error"
     );
+    assert_eq!(
+        report["warningsWithErrors"],
+        serde_json::json!(["1 warning"]),
+        "warnings, collapsed under the errors: {report}"
+    );
+    assert_eq!(
+        report["warningSummary"], "The story builds, with 1 warning",
+        "{report}"
+    );
+    assert_eq!(report["warningOpen"], false, "collapsed: {report}");
     assert_eq!(report["overlayAfterFix"], 0, "{report}");
     assert!(
         report["body"]
@@ -1133,6 +1161,7 @@ fn browser_report(
         .arg(format!("http://{}/timeline/", server.address))
         .arg(file)
         .arg(broken)
+        .arg("")
         .arg(fixed)
         .output()
         .expect("run node");
@@ -1160,7 +1189,7 @@ fn the_overlay_counts_the_errors_it_does_not_list() {
     let overlay = report["overlay"].as_str().expect("overlay text");
     assert!(overlay.contains("The story has 120 errors"), "{report}");
     assert!(
-        overlay.contains("and 70 more: run explainer check"),
+        overlay.contains("and 70 more errors: run explainer check"),
         "{report}"
     );
     assert_eq!(

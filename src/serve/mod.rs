@@ -257,9 +257,13 @@ struct ReloadEvent<'a> {
     errors: Vec<Problem<'a>>,
     /// How many errors are not in `errors`.
     more: usize,
+    /// The first [`OVERLAY_PROBLEMS`] warnings, shown collapsed.
+    warnings: Vec<Problem<'a>>,
+    /// How many warnings are not in `warnings`.
+    more_warnings: usize,
 }
 
-/// An error as the overlay shows it.
+/// An error or a warning as the overlay shows it.
 #[derive(Serialize)]
 struct Problem<'a> {
     path: &'a str,
@@ -323,17 +327,12 @@ impl Builder {
         changes
             .sort_by_key(|c| matches!(c, Change::Source(p) if !self.options.root.join(p).exists()));
         let Some(site) = site else {
-            let errors: Vec<Diagnostic> = diagnostics
-                .iter()
-                .filter(|d| d.is_error())
-                .cloned()
-                .collect();
             return Outcome {
                 snapshot: Snapshot {
                     build: previous.build.clone(),
                     files: previous.files.clone(),
                     base_path,
-                    event: event_json(&previous.build, &errors),
+                    event: event_json(&previous.build, &diagnostics),
                 },
                 report: BuildReport {
                     changes,
@@ -353,7 +352,7 @@ impl Builder {
         let same_warnings = (self.warnings.iter()).eq(diagnostics.iter().filter(|d| !d.is_error()));
         Outcome {
             snapshot: Snapshot {
-                event: event_json(&build, &[]),
+                event: event_json(&build, &diagnostics),
                 files: Arc::new(files(site, &self.options.root)),
                 build,
                 base_path,
@@ -436,11 +435,11 @@ fn files(site: Site, root: &Path) -> HashMap<String, Served> {
     files
 }
 
-fn event_json(build: &str, errors: &[Diagnostic]) -> String {
-    let event = ReloadEvent {
-        build,
-        errors: errors
+fn event_json(build: &str, diagnostics: &[Diagnostic]) -> String {
+    let problems = |errors: bool| {
+        diagnostics
             .iter()
+            .filter(move |d| d.is_error() == errors)
             .take(OVERLAY_PROBLEMS)
             .map(|d| Problem {
                 path: &d.path,
@@ -449,8 +448,16 @@ fn event_json(build: &str, errors: &[Diagnostic]) -> String {
                 message: clip(&d.message),
                 text: clip(&d.to_string()).into_owned(),
             })
-            .collect(),
-        more: errors.len().saturating_sub(OVERLAY_PROBLEMS),
+            .collect::<Vec<_>>()
+    };
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    let warnings = diagnostics.len() - errors;
+    let event = ReloadEvent {
+        build,
+        errors: problems(true),
+        more: errors.saturating_sub(OVERLAY_PROBLEMS),
+        warnings: problems(false),
+        more_warnings: warnings.saturating_sub(OVERLAY_PROBLEMS),
     };
     // Plain strings and numbers always serialize.
     serde_json::to_string(&event).unwrap_or_default()
@@ -508,6 +515,30 @@ mod tests {
         let few: serde_json::Value = serde_json::from_str(&event_json("b-1", &few)).expect("JSON");
         assert_eq!(few["more"], 0);
         assert_eq!(few["errors"][0]["message"], "short");
+        assert_eq!(few["warnings"], serde_json::json!([]));
+    }
+
+    /// Warnings go to the overlay too, apart from the errors, with a count.
+    #[test]
+    fn the_overlay_gets_the_warnings_apart_from_the_errors() {
+        let mut all = vec![Diagnostic::whole_file(
+            Severity::Error,
+            "content/a.md",
+            "broken",
+        )];
+        all.extend(
+            (0..OVERLAY_PROBLEMS + 2).map(|n| {
+                Diagnostic::whole_file(Severity::Warning, &format!("content/{n}.md"), "odd")
+            }),
+        );
+        let event: serde_json::Value =
+            serde_json::from_str(&event_json("b-1", &all)).expect("JSON");
+        assert_eq!(event["errors"].as_array().expect("errors").len(), 1);
+        assert_eq!(event["more"], 0);
+        let warnings = event["warnings"].as_array().expect("warnings");
+        assert_eq!(warnings.len(), OVERLAY_PROBLEMS);
+        assert_eq!(warnings[0]["path"], "content/0.md");
+        assert_eq!(event["more_warnings"], 2);
     }
 
     #[test]
