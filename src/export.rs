@@ -652,6 +652,7 @@ fn events_csv(story: &Story) -> Vec<u8> {
         if let Some(group) = event.tags.first() {
             row.push((Column::Group, group.clone()));
         }
+        row.push((Column::UniqueId, event.id.clone()));
         rows.push(row);
     }
     let mut writer = csv::WriterBuilder::new()

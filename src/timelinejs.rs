@@ -112,6 +112,8 @@ pub struct Report {
     pub source: String,
     /// The events file written, relative to the story root.
     pub events_file: Option<String>,
+    /// The file the events would have gone to, had it not existed.
+    pub renamed_from: Option<String>,
     pub events: usize,
     pub eras_added: usize,
     pub eras_already_there: usize,
@@ -175,6 +177,7 @@ pub fn import_file(
         |n| n.to_string_lossy().into_owned(),
     );
     let text = read_sheet(file)?;
+    let mut renamed_from = None;
     let events_file = match output {
         Some(path) => scaffold::events_path(path)?,
         None => {
@@ -183,10 +186,21 @@ pub fn import_file(
                 .map(|s| s.to_string_lossy().into_owned())
                 .unwrap_or_default();
             let id = id_from_title(&stem);
-            format!(
-                "content/events/{}.toml",
-                if id.is_empty() { "imported" } else { &id }
-            )
+            let id = if id.is_empty() { "imported" } else { &id };
+            let named = format!("content/events/{id}.toml");
+            // Not given a file: never replace one, take the next free name.
+            if root.join(&named).exists() && !force {
+                let taken: HashSet<String> = (2..)
+                    .map(|n| format!("{id}-{n}"))
+                    .take_while(|name| root.join(format!("content/events/{name}.toml")).exists())
+                    .chain([id.to_string()])
+                    .collect();
+                let free = scaffold::unique_id(id, &taken);
+                renamed_from = Some(named);
+                format!("content/events/{free}.toml")
+            } else {
+                named
+            }
         }
     };
     let target = root.join(&events_file);
@@ -213,8 +227,16 @@ pub fn import_file(
         }
     });
     let sheet_path = file.display().to_string();
+    let actors: HashSet<String> = story.actors.iter().map(|(id, _)| id.clone()).collect();
+    let sections: HashSet<String> = story
+        .sections
+        .iter()
+        .map(|doc| crate::resolve::section_slug(&story.file(doc.file).path).to_string())
+        .collect();
     let options = ConvertOptions {
         taken_ids: &taken,
+        actors: &actors,
+        sections: &sections,
         base_url: base_url.as_deref(),
         events_file: &events_file,
         sheet: &sheet_path,
@@ -222,6 +244,7 @@ pub fn import_file(
     let sheet = convert(&text, &options)?;
     let mut report = Report {
         source: source.clone(),
+        renamed_from,
         events: sheet.events.len(),
         problems: sheet.problems.clone(),
         ..Report::default()

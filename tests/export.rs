@@ -305,7 +305,7 @@ fn events_csv_uses_the_spreadsheet_template_s_columns() {
     let site = story().build(&[]);
     insta::assert_snapshot!("events_csv", site.page("data/events.csv"));
     let csv = site.page("data/events.csv");
-    assert!(csv.starts_with("Year,Month,Day,Time,End Year,End Month,End Day,End Time,Display Date,Headline,Text,Media,Media Credit,Media Caption,Media Thumbnail,Type,Group,Background,Alt Text\r\n"));
+    assert!(csv.starts_with("Year,Month,Day,Time,End Year,End Month,End Day,End Time,Display Date,Headline,Text,Media,Media Credit,Media Caption,Media Thumbnail,Type,Group,Background,Alt Text,Unique ID\r\n"));
 }
 
 #[test]

@@ -77,10 +77,8 @@ fn every_column_of_the_template_is_imported() {
     // Dates keep their precision; approximate display dates mark the event.
     assert!(events.contains("# Row 5\n[[event]]\nid = \"the-soviet-union-is-dissolved\"\ndate = \"1991\"\napproximate = true\n"));
     assert!(events.contains("date = \"2025-06\"\nend_date = \"2025-07\"\n"));
-    // HTML in Text and Media Caption is kept as it is; quoted cells keep their lines.
-    assert!(
-        events.contains("<p>It comes <a href=\"https://example.com/report\">two days</a> before")
-    );
+    // HTML in Text becomes Markdown; Media Caption's is kept; quoted cells keep their lines.
+    assert!(events.contains("It comes [two days](https://example.com/report) before"));
     assert!(events.contains("caption = \"<i>The signing</i> in Moscow\""));
     assert!(
         events.contains("A relative says: \"He was healthy.\"\nThe family asks for an inquiry.\n")
@@ -399,4 +397,75 @@ Nothing was imported: 3 errors in stray-quotes.csv. Correct the sheet and import
         )
     );
     assert_eq!(Site::read(&root).files, before.files, "nothing was written");
+}
+
+/// Not told where, an import never replaces an events file: it takes the
+/// next free name and says so.
+#[test]
+fn an_import_next_to_an_events_file_of_its_name_takes_a_free_one() {
+    let story = Story::small().file(
+        "all.csv",
+        "Year,Month,Day,Time,End Year,End Month,End Day,End Time,Display Date,Headline,Text,Media,Media Credit,Media Caption,Media Thumbnail,Type,Group,Background\n\
+         2024,6,,,,,,,,Talks,,,,,,,,\n",
+    );
+    let all = story.root().join("content/events/all.toml");
+    let before = fs::read_to_string(&all).expect("events");
+    let sheet = story.root().join("all.csv");
+    let output = import(story.root(), &[sheet.to_str().expect("UTF-8")]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stdout(&output).starts_with(
+            "content/events/all.toml already exists: the events go into content/events/all-2.toml instead.\n\
+             Imported 1 event into content/events/all-2.toml.\n"
+        ),
+        "{}",
+        stdout(&output)
+    );
+    assert_eq!(fs::read_to_string(&all).expect("events"), before);
+    assert!(story.root().join("content/events/all-2.toml").is_file());
+}
+
+/// The default story's own `data/events.csv`, imported into the story in
+/// place of its events files, gives a story that checks without an error:
+/// the same ids (from the Unique ID column), Markdown summaries, and links
+/// to its actors, events and sections as `actor:`, `event:` and `section:`.
+#[test]
+fn the_default_story_s_csv_imports_back_with_its_ids_and_links() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let copy = tempfile::tempdir().expect("temp dir");
+    for entry in walkdir::WalkDir::new(repo.join("content")) {
+        let entry = entry.expect("walk content");
+        let relative = entry.path().strip_prefix(repo).expect("inside");
+        let target = copy.path().join(relative);
+        if entry.file_type().is_dir() {
+            fs::create_dir_all(&target).expect("folder");
+        } else {
+            fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+    let built = Command::new(env!("CARGO_BIN_EXE_explainer"))
+        .args(["build", "--root"])
+        .arg(copy.path())
+        .output()
+        .expect("build");
+    assert!(built.status.success(), "{}", stderr(&built));
+    let csv = copy.path().join("events.csv");
+    fs::copy(copy.path().join("public/data/events.csv"), &csv).expect("the CSV");
+    for entry in fs::read_dir(copy.path().join("content/events")).expect("events") {
+        fs::remove_file(entry.expect("entry").path()).expect("remove an events file");
+    }
+
+    let output = import(copy.path(), &[csv.to_str().expect("UTF-8")]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let checked = check(copy.path());
+    assert_eq!(checked.status.code(), Some(0), "{}", stderr(&checked));
+    let events = fs::read_to_string(copy.path().join("content/events/events.toml"))
+        .expect("the imported events");
+    assert!(
+        events.contains("id = \"brothers-die-in-custody\""),
+        "{events}"
+    );
+    assert!(events.contains("(actor:"), "{events}");
+    assert!(events.contains("(section:"), "{events}");
+    assert!(!events.contains("<a href"), "{events}");
 }

@@ -32,7 +32,8 @@ pub(super) struct ImportArgs {
     /// The story folder (the one holding content/)
     #[arg(long, default_value = ".")]
     root: PathBuf,
-    /// The events file to write [default: content/events/<name of the CSV>.toml]
+    /// The events file to write [default: content/events/<name of the CSV>.toml, or the
+    /// next free name (<name>-2.toml...) when that file exists]
     #[arg(long, short)]
     output: Option<PathBuf>,
     /// Replace the events file if it exists
@@ -72,7 +73,12 @@ pub(super) fn run(args: ImportArgs) -> ExitCode {
         eprint!("{problem}");
     }
     match &report.events_file {
-        Some(file) => println!("Imported {} into {file}.", count(report.events, "event")),
+        Some(file) => {
+            if let Some(taken) = &report.renamed_from {
+                println!("{taken} already exists: the events go into {file} instead.");
+            }
+            println!("Imported {} into {file}.", count(report.events, "event"))
+        }
         None => println!("Imported no event."),
     }
     if report.eras_added + report.eras_already_there > 0 {

@@ -72,7 +72,7 @@ impl Resolver for Ids {
 /// longer than the id.
 const MAX_ID: usize = 80;
 
-fn is_valid_id(id: &str) -> bool {
+pub fn is_valid_id(id: &str) -> bool {
     !id.is_empty()
         && id
             .bytes()

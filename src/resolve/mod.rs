@@ -35,7 +35,7 @@ mod sources;
 pub use dates::guess_date;
 pub use events::is_image_path;
 pub use fields::MarkdownCache;
-pub use ids::{section_slug, suggest_id};
+pub use ids::{is_valid_id, section_slug, suggest_id};
 
 use assembly::assemble;
 use fields::{Field, Prerendered, prerender};

@@ -36,11 +36,15 @@ pub enum Column {
     Group,
     Background,
     AltText,
+    /// Not in TimelineJS's template (TimelineJS ignores it): the event's id,
+    /// so that a sheet exported by explainer imports with the same ids.
+    UniqueId,
 }
 
 impl Column {
-    /// The template's columns in its order, then Alt Text: the layout of `data/events.csv`.
-    pub const ALL: [Column; 19] = [
+    /// The template's columns in its order, then Alt Text and Unique ID: the
+    /// layout of `data/events.csv`.
+    pub const ALL: [Column; 20] = [
         Column::Year,
         Column::Month,
         Column::Day,
@@ -60,6 +64,7 @@ impl Column {
         Column::Group,
         Column::Background,
         Column::AltText,
+        Column::UniqueId,
     ];
 
     pub fn name(self) -> &'static str {
@@ -83,6 +88,7 @@ impl Column {
             Column::Group => "Group",
             Column::Background => "Background",
             Column::AltText => "Alt Text",
+            Column::UniqueId => "Unique ID",
         }
     }
 
@@ -248,6 +254,10 @@ pub struct Sheet {
 pub struct ConvertOptions<'a> {
     /// Event ids the story already has.
     pub taken_ids: &'a HashSet<String>,
+    /// Actor ids and section slugs the story has: links to them become
+    /// `actor:` and `section:` links.
+    pub actors: &'a HashSet<String>,
+    pub sections: &'a HashSet<String>,
     /// Media under this address are the story's own static files.
     pub base_url: Option<&'a str>,
     /// Where the events will be written, for the notes.
@@ -336,6 +346,7 @@ pub fn convert(text: &str, options: &ConvertOptions) -> Result<Sheet, ImportErro
     }
 
     let mut taken = options.taken_ids.clone();
+    let sheet_ids = unique_ids(text, delimiter);
     let mut blank_lines = 0;
     let mut record = csv::StringRecord::new();
     let mut index = 0;
@@ -370,15 +381,38 @@ pub fn convert(text: &str, options: &ConvertOptions) -> Result<Sheet, ImportErro
         if row.is_blank() {
             continue;
         }
-        convert_row(&row, options, &mut taken, &mut sheet);
+        convert_row(&row, options, &sheet_ids, &mut taken, &mut sheet);
     }
     sheet.problems.sort_by_key(|p| (p.row, !p.skipped));
     Ok(sheet)
 }
 
+/// The Unique ID cells of a sheet: the ids its events will have, which the
+/// links between them name.
+fn unique_ids(text: &str, delimiter: u8) -> HashSet<String> {
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let Some(at) = reader.headers().ok().and_then(|headers| {
+        headers
+            .iter()
+            .position(|h| Column::from_header(h) == Some(Column::UniqueId))
+    }) else {
+        return HashSet::new();
+    };
+    reader
+        .records()
+        .filter_map(Result::ok)
+        .filter_map(|record| record.get(at).map(|id| id.trim().to_string()))
+        .filter(|id| !id.is_empty())
+        .collect()
+}
+
 fn convert_row(
     row: &Row,
     options: &ConvertOptions,
+    sheet_ids: &HashSet<String>,
     taken: &mut HashSet<String>,
     sheet: &mut Sheet,
 ) {
@@ -424,7 +458,7 @@ fn convert_row(
             format!("Type `{other}` is neither `title` nor `era`: imported as an event"),
         )),
     }
-    match event(row, options, taken, &mut sheet.problems) {
+    match event(row, options, sheet_ids, taken, &mut sheet.problems) {
         Ok(event) => {
             taken.insert(event.id.clone());
             sheet.events.push(event);
@@ -464,9 +498,13 @@ fn era(row: &Row) -> Result<ImportedEra, Problem> {
     })
 }
 
+/// The most words of an id made from a title: ids end up in every address.
+const MAX_ID_WORDS: usize = 6;
+
 fn event(
     row: &Row,
     options: &ConvertOptions,
+    sheet_ids: &HashSet<String>,
     taken: &HashSet<String>,
     problems: &mut Vec<Problem>,
 ) -> Result<ImportedEvent, Problem> {
@@ -516,6 +554,14 @@ fn event(
 
     let mut summary = Some(row.get(Column::Text).to_string()).filter(|t| !t.is_empty());
     let media = media(row, options, &mut summary, &mut unused, problems);
+    let known = |kind: &str, id: &str| match kind {
+        "actor" => options.actors.contains(id),
+        "section" => options.sections.contains(id),
+        _ => sheet_ids.contains(id) || options.taken_ids.contains(id),
+    };
+    let summary = summary
+        .map(|html| super::html::markdown(&html, options.base_url, &known))
+        .filter(|markdown| !markdown.is_empty());
     for column in [Column::MediaThumbnail, Column::Background] {
         if !row.get(column).is_empty() {
             unused.push((column, row.get(column).to_string()));
@@ -525,8 +571,17 @@ fn event(
         .filter(|g| !g.is_empty())
         .into_iter()
         .collect();
-    let base = id_from_title(&title);
-    let id = unique_id(if base.is_empty() { "event" } else { &base }, taken);
+    // The sheet's own id when explainer wrote it and it is free; otherwise
+    // one from the title, of at most six words.
+    let given = row.get(Column::UniqueId);
+    let id = if crate::resolve::is_valid_id(given) && given.len() <= 80 && !taken.contains(given) {
+        given.to_string()
+    } else {
+        let base = id_from_title(&title);
+        let words: Vec<&str> = base.split('-').take(MAX_ID_WORDS).collect();
+        let base = words.join("-");
+        unique_id(if base.is_empty() { "event" } else { &base }, taken)
+    };
     Ok(ImportedEvent {
         row: n,
         id,
@@ -659,6 +714,8 @@ mod tests {
         let taken = HashSet::new();
         let options = ConvertOptions {
             taken_ids: &taken,
+            actors: &taken,
+            sections: &taken,
             base_url: Some("https://example.org/story/"),
             events_file: "content/events/x.toml",
             sheet: "x.csv",
