@@ -402,6 +402,8 @@ pub struct Event {
     pub sources: Vec<SourceIx>,
     pub media: Option<Media>,
     pub accounts: Vec<Account>,
+    /// The editor's own sentence on the accounts (`accounts_note`).
+    pub accounts_note: Option<String>,
 }
 
 #[derive(Debug, Clone)]

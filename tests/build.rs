@@ -662,3 +662,43 @@ fn build_groups_repeated_warnings_in_at_most_sixty_lines() {
     let all = stderr(&checked);
     assert_eq!(all.matches("cites no source").count(), 40, "{all}");
 }
+
+/// With one account confirmed and another retracted, the event page said
+/// "This site does not say which is true". The sentence follows the
+/// statuses, and an event's `accounts_note` replaces it.
+#[test]
+fn the_sentence_on_competing_accounts_follows_their_statuses() {
+    let events = |meeting_statuses: (&str, &str), note: &str| {
+        format!(
+            "[[event]]\nid = \"meeting\"\ndate = \"2024-06\"\ntitle = \"Anna meets Bob\"\nactors = [\"anna\", \"bob\"]\nsources = [\"report\"]\n{note}\n\
+             [[event.accounts]]\nactor = \"anna\"\nclaim = \"It was friendly.\"\nstatus = \"{}\"\n\n\
+             [[event.accounts]]\nactor = \"bob\"\nclaim = \"It was tense.\"\nstance = \"disputes\"\nstatus = \"{}\"\n",
+            meeting_statuses.0, meeting_statuses.1
+        )
+    };
+    let note = |statuses: (&str, &str), line: &str| -> String {
+        let story = Story::small().file("content/events/all.toml", &events(statuses, line));
+        let page = story.build(&[]).page("events/meeting/index.html");
+        let start = page.find("<p class=\"note\">").expect("the note") + "<p class=\"note\">".len();
+        page[start..start + page[start..].find("</p>").expect("its end")].to_string()
+    };
+    assert_eq!(
+        note(("unverified", "unverified"), ""),
+        "These accounts disagree. This site does not say which is true; each is attributed to whoever gave it."
+    );
+    assert_eq!(
+        note(("confirmed", "retracted"), ""),
+        "These accounts disagree. This site has confirmed the account of Anna; that of Bob was retracted. Each is attributed to whoever gave it."
+    );
+    assert_eq!(
+        note(("unverified", "retracted"), ""),
+        "These accounts disagree. The account of Bob was retracted; this site does not say whether the others are true."
+    );
+    assert_eq!(
+        note(
+            ("confirmed", "retracted"),
+            "accounts_note = \"Bob withdrew his account on 3 June.\""
+        ),
+        "Bob withdrew his account on 3 June."
+    );
+}

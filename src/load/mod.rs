@@ -112,6 +112,9 @@ pub struct RawEvent {
     pub media: Option<Spanned<RawMedia>>,
     #[serde(default)]
     pub accounts: Vec<Spanned<RawAccount>>,
+    /// What the page says of its accounts, in place of the sentence their
+    /// statuses give.
+    pub accounts_note: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

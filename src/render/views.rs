@@ -221,6 +221,12 @@ pub(super) struct EventView<'a> {
     /// Two or more accounts: the event is disputed.
     pub(super) contested: bool,
     pub(super) accounts: Vec<AccountView<'a>>,
+    /// Who gave the accounts the newsroom confirmed, and those retracted:
+    /// "Anna", "Anna and Bob"; the page's sentence on the dispute follows them.
+    pub(super) confirmed_by: Option<String>,
+    pub(super) retracted_by: Option<String>,
+    /// The editor's own sentence on the accounts, in place of that one.
+    pub(super) accounts_note: Option<&'a str>,
     /// [`SourceView`]s.
     pub(super) sources: Vec<Kept>,
     pub(super) media: Option<MediaView<'a>>,
@@ -591,6 +597,9 @@ impl<'a> Views<'a> {
                 .collect(),
             contested: event.accounts.len() >= 2,
             accounts,
+            confirmed_by: self.account_givers(event, Status::Confirmed),
+            retracted_by: self.account_givers(event, Status::Retracted),
+            accounts_note: event.accounts_note.as_deref(),
             sources: event
                 .sources
                 .iter()
@@ -618,6 +627,23 @@ impl<'a> Views<'a> {
                 .iter()
                 .map(|&u| self.update(u))
                 .collect(),
+        }
+    }
+
+    /// The names of those whose accounts of `event` have `status`, joined
+    /// as a sentence says them ("Anna, Bob and the Club"); `None` for none.
+    fn account_givers(&self, event: &Event, status: Status) -> Option<String> {
+        let mut names: Vec<&str> = Vec::new();
+        for account in event.accounts.iter().filter(|a| a.status == status) {
+            let name = self.story.actors[account.actor].name.as_str();
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
+        match names.as_slice() {
+            [] => None,
+            [one] => Some(one.to_string()),
+            [rest @ .., last] => Some(format!("{} and {last}", rest.join(", "))),
         }
     }
 

@@ -100,6 +100,7 @@ impl Resolve<'_> {
                 sources,
                 media,
                 accounts,
+                accounts_note: rawe.accounts_note.clone().filter(|n| !n.trim().is_empty()),
             });
         }
         events
