@@ -441,6 +441,8 @@ pub struct Update {
     pub kind: UpdateKind,
     pub note: Html,
     pub events: Vec<EventIx>,
+    /// The slugs of the story sections it concerns (drafts left out unless built).
+    pub sections: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -491,6 +493,8 @@ pub struct Index {
     pub relations_to: IxVec<ActorIx, Vec<RelationIx>>,
     /// For each event, the updates that touched it, newest first.
     pub event_updates: IxVec<EventIx, Vec<UpdateIx>>,
+    /// For each section, the updates that name it, newest first.
+    pub section_updates: IxVec<SectionIx, Vec<UpdateIx>>,
 }
 
 /// An account of an event: the `n`th in its `accounts`.

@@ -702,3 +702,26 @@ fn the_sentence_on_competing_accounts_follows_their_statuses() {
         "Bob withdrew his account on 3 June."
     );
 }
+
+/// A correction of the story text names its sections: the story page shows
+/// it at the top of each, and the story's JSON-LD says which part it corrects.
+#[test]
+fn a_correction_naming_a_section_is_shown_at_that_section() {
+    let story = Story::small().file(
+        "content/updates.toml",
+        "[[update]]\ndate = 2024-06-10\nkind = \"correction\"\nnote = \"The meeting was in June, not July.\"\nsections = [\"what-happened\"]\n",
+    );
+    let page = story.build(&[]).page("index.html");
+    let section = &page[page.find("id=\"what-happened\"").expect("the section")..];
+    let section = &section[..section.find("</section>").expect("its end")];
+    assert!(
+        section.contains("<p class=\"banner banner-correction\"><strong>Correction, <time datetime=\"2024-06-10\">10 June 2024</time>:</strong> The meeting was in June, not July.</p>"),
+        "{section}"
+    );
+    let other = &page[page.find("id=\"why\"").expect("the other section")..];
+    assert!(!other[..other.find("</section>").expect("end")].contains("banner"));
+    assert!(
+        page.contains("\"about\":[{\"@id\":\"https://example.org/fixture/#what-happened\",\"@type\":\"WebPageElement\",\"name\":\"What happened\"}]"),
+        "{page}"
+    );
+}

@@ -195,6 +195,7 @@ cases!(assert_error_case:
     a_duplicate_event_id_in_another_file_names_the_first_place,
     a_duplicate_source_id_names_the_first_place,
     ids_longer_than_80_characters_are_cut_at_a_word_boundary,
+    an_update_naming_an_unknown_section_suggests_the_closest,
     // Dates
     a_date_in_words_suggests_the_iso_form,
     a_day_that_does_not_exist_suggests_the_month_alone,

@@ -157,6 +157,9 @@ pub struct RawUpdate {
     pub note: Spanned<String>,
     #[serde(default)]
     pub events: Vec<Spanned<String>>,
+    /// The story sections it concerns, by slug.
+    #[serde(default)]
+    pub sections: Vec<Spanned<String>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

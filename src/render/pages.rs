@@ -152,13 +152,17 @@ impl<'a> Pages<'a> {
             common,
             sections: story
                 .sections
-                .iter()
-                .map(|s| SectionView {
+                .indexed()
+                .map(|(at, s)| SectionView {
                     slug: &s.slug,
                     title: &s.title,
                     summary: s.summary.as_deref(),
                     draft: s.draft,
                     html: self.with_embeds(&v, s),
+                    updates: story.index.section_updates[at]
+                        .iter()
+                        .map(|&u| v.update(u))
+                        .collect(),
                 })
                 .collect(),
             event_count: story.events.len(),
@@ -625,11 +629,28 @@ impl<'a> Pages<'a> {
             .iter()
             .filter(|u| u.kind == UpdateKind::Correction)
             .map(|u| {
-                json!({
+                let mut correction = json!({
                     "@type": "CorrectionComment",
                     "text": plain_text(&u.note.at(&site.base_url), 500),
                     "datePublished": u.date.iso(),
-                })
+                });
+                // The sections it corrects, as parts of the page.
+                let about: Vec<Json> = u
+                    .sections
+                    .iter()
+                    .filter_map(|slug| story.sections.iter().find(|s| s.slug == *slug))
+                    .map(|s| {
+                        json!({
+                            "@type": "WebPageElement",
+                            "@id": Route::one(Kind::Story).permalink(&site.base_url) + "#" + &s.slug,
+                            "name": s.title,
+                        })
+                    })
+                    .collect();
+                if !about.is_empty() {
+                    correction["about"] = Json::Array(about);
+                }
+                correction
             })
             .collect();
         let mut article = json!({

@@ -241,6 +241,8 @@ pub(super) struct SectionView<'a> {
     pub(super) summary: Option<&'a str>,
     pub(super) draft: bool,
     pub(super) html: Cow<'a, str>,
+    /// Updates and corrections that name it, newest first.
+    pub(super) updates: Vec<UpdateView<'a>>,
 }
 
 #[derive(Serialize)]

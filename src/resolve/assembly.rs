@@ -33,6 +33,7 @@ pub(super) fn assemble(
         actor_accounts: actors.map(|_| Vec::new()),
         relations_to: actors.map(|_| Vec::new()),
         event_updates: events.map(|_| Vec::new()),
+        section_updates: sections.map(|_| Vec::new()),
     };
     for (e, event) in events.indexed() {
         for &a in &event.actors {
@@ -58,6 +59,14 @@ pub(super) fn assemble(
     for (u, update) in updates.indexed() {
         for &e in &update.events {
             index.event_updates[e].push(u);
+        }
+        for slug in &update.sections {
+            if let Some((s, _)) = sections
+                .indexed()
+                .find(|(_, section)| section.slug == *slug)
+            {
+                index.section_updates[s].push(u);
+            }
         }
     }
     for list in &mut index.actor_events {

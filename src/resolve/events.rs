@@ -191,6 +191,7 @@ impl Resolve<'_> {
                 "an update kind",
             );
             let events = self.references::<EventIx>(file, &update.events);
+            let sections = self.section_slugs(file, &update.sections);
             let note = self.markdown(Field::Note(index));
             if let (Some(date), Some(kind), Some(note)) = (date, kind, note) {
                 updates.push(Update {
@@ -198,10 +199,40 @@ impl Resolve<'_> {
                     kind,
                     note: note.html,
                     events,
+                    sections,
                 });
             }
         }
         updates
+    }
+
+    /// The sections an update names, by slug: an unknown one is an error
+    /// with the closest slug; a draft left out of this build is skipped.
+    fn section_slugs(&mut self, file: FileId, slugs: &[Spanned<String>]) -> Vec<String> {
+        let mut known = Vec::new();
+        for slug in slugs {
+            let id = slug.get_ref();
+            if self.ids.sections.contains_key(id) {
+                known.push(id.clone());
+                continue;
+            }
+            if self.ids.draft_sections.contains_key(id) {
+                continue;
+            }
+            let all = self.ids.sections.keys().map(String::as_str);
+            let help = match crate::diagnostics::closest(id, all) {
+                Some(near) => format!("did you mean `{near}`?"),
+                None => format!(
+                    "write the slug of a section: its file name without the number, like `what-happened` for content/story/01-what-happened.md ({})",
+                    super::ids::listing(
+                        self.ids.sections.keys().map(String::as_str).collect(),
+                        "section"
+                    )
+                ),
+            };
+            self.error(file, slug.span(), format!("unknown section `{id}`"), help);
+        }
+        known
     }
 
     pub(super) fn eras(&mut self) -> Vec<Era> {
