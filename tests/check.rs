@@ -196,6 +196,8 @@ cases!(assert_error_case:
     a_duplicate_source_id_names_the_first_place,
     ids_longer_than_80_characters_are_cut_at_a_word_boundary,
     an_update_naming_an_unknown_section_suggests_the_closest,
+    a_shortened_event_id_suggests_the_full_one,
+    an_actor_file_named_in_another_script_suggests_the_id_new_would_write,
     // Dates
     a_date_in_words_suggests_the_iso_form,
     a_day_that_does_not_exist_suggests_the_month_alone,
