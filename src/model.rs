@@ -318,7 +318,37 @@ pub struct Site {
     /// Hosts readers' browsers may load pictures from, lowercased:
     /// `cdn.example.org`, or `*.example.org` for any of its subdomains.
     pub allowed_hosts: Vec<String>,
+    /// How the timeline is split into pages (`timeline_split`).
+    pub timeline_split: Split,
+    /// At most this many items a page (`per_page`), in the timeline and the listings.
+    pub per_page: usize,
 }
+
+/// How the timeline is split into pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Split {
+    /// One page while every event fits `per_page`; else a page a year, and a
+    /// page a month in the years with more than `per_page` events.
+    Auto,
+    /// One page, however many events.
+    None,
+    /// A page a year.
+    Year,
+    /// A page a month.
+    Month,
+}
+
+impl Split {
+    pub const ALL: [(&'static str, Split); 4] = [
+        ("auto", Split::Auto),
+        ("none", Split::None),
+        ("year", Split::Year),
+        ("month", Split::Month),
+    ];
+}
+
+/// The number of items a page holds unless site.toml says otherwise.
+pub const PER_PAGE: usize = 100;
 
 impl Site {
     /// Whether readers' browsers may load a picture from `host` (lowercased).
@@ -349,6 +379,8 @@ pub struct Section {
     pub body: Html,
     /// The actors its text cross-references, in actor order.
     pub mentions: Vec<ActorIx>,
+    /// The events its text cross-references, in date order.
+    pub cites: Vec<EventIx>,
     /// The pictures its shortcodes embed; picture `n` replaces `embed_marker(n)` in `body`.
     pub embeds: Vec<Embed>,
 }
@@ -402,6 +434,8 @@ pub struct Event {
     pub sources: Vec<SourceIx>,
     pub media: Option<Media>,
     pub accounts: Vec<Account>,
+    /// Marked `key = true`: shown among the key events of the timeline overview.
+    pub key: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -466,6 +500,9 @@ pub struct Story {
     pub index: Index,
     /// Every link to another website (sources and Markdown), where it is written.
     pub links: Vec<LinkSite>,
+    /// How the timeline is split into pages, by the site settings: worked
+    /// out once the events are known, read by the plan and the pages.
+    pub timeline: crate::plan::Timeline,
 }
 
 /// A link to another website and its place, for `explainer check --links`:

@@ -56,6 +56,10 @@ pub struct RawSite {
     /// Other sites readers' browsers may load pictures from.
     #[serde(default)]
     pub allowed_hosts: Vec<Spanned<String>>,
+    /// How the timeline is split into pages: "auto", "none", "year" or "month".
+    pub timeline_split: Option<Spanned<String>>,
+    /// At most this many items on a page of the timeline or of a listing.
+    pub per_page: Option<Spanned<i64>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -111,6 +115,9 @@ pub struct RawEvent {
     pub media: Option<Spanned<RawMedia>>,
     #[serde(default)]
     pub accounts: Vec<Spanned<RawAccount>>,
+    /// A key event of the story, shown on the timeline overview.
+    #[serde(default)]
+    pub key: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -11,6 +11,7 @@ pub mod actor_map;
 mod decimal;
 mod fingerprint;
 mod pages;
+mod periods;
 pub mod timeline_svg;
 mod views;
 
@@ -30,12 +31,16 @@ use pages::{Job, Made, Pages};
 use rayon::prelude::*;
 
 /// The templates that ship inside the binary, overridable by name.
-const BUILT_IN: [(&str, &str); 13] = [
+const BUILT_IN: [(&str, &str); 14] = [
     ("base.html", include_str!("../../templates/base.html")),
     ("story.html", include_str!("../../templates/story.html")),
     (
         "timeline.html",
         include_str!("../../templates/timeline.html"),
+    ),
+    (
+        "timeline-overview.html",
+        include_str!("../../templates/timeline-overview.html"),
     ),
     ("event.html", include_str!("../../templates/event.html")),
     ("actors.html", include_str!("../../templates/actors.html")),

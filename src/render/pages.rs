@@ -55,7 +55,7 @@ impl<'a> Pages<'a> {
     }
 
     /// Views for the page at `route`, its links made from its root.
-    fn views(&self, route: &Route) -> Views<'_> {
+    pub(super) fn views(&self, route: &Route) -> Views<'_> {
         Views {
             story: self.story,
             root: route.root(&self.story.site.base_url),
@@ -96,7 +96,7 @@ impl<'a> Pages<'a> {
 
     /// A job for `page`, rendered with `template` at `route`; when the previous
     /// build rendered the same template from the same context, its bytes.
-    fn job<T: Serialize>(&self, route: &Route, template: &'static str, page: &T) -> Job {
+    pub(super) fn job<T: Serialize>(&self, route: &Route, template: &'static str, page: &T) -> Job {
         let path = route.file();
         let Some(memo) = self.memo else {
             return Job {
@@ -126,8 +126,10 @@ impl<'a> Pages<'a> {
         match page.item {
             Some(Item::Event(e)) => self.event(route, e),
             Some(Item::Actor(a)) => self.actor(route, a),
+            Some(Item::Period(p)) => self.period(route, p),
             None => match route.kind {
                 Kind::Story => self.story_page(route),
+                Kind::Timeline if self.story.timeline.is_split() => self.overview(route),
                 Kind::Timeline => self.timeline(route),
                 Kind::Actors => self.actors(route),
                 Kind::Accounts => self.accounts(route),
@@ -137,8 +139,8 @@ impl<'a> Pages<'a> {
                 Kind::NotFound => self.not_found(route),
                 Kind::Sitemap => self.sitemap(route),
                 Kind::Robots => self.robots(route),
-                // `plan` gives every event's and actor's page its item.
-                Kind::Event | Kind::Actor => self.not_found(route),
+                // `plan` gives every event's, actor's and period's page its item.
+                Kind::Event | Kind::Actor | Kind::Period => self.not_found(route),
             },
         }
     }
@@ -256,14 +258,41 @@ impl<'a> Pages<'a> {
     fn timeline(&self, route: &Route) -> Job {
         let story = self.story;
         let v = self.views(route);
-        // The longest page: its events are made on every core.
-        let events: Vec<Kept> = story
+        let description = format!(
+            "Every event of the story in date order: {} events.",
+            story.events.len()
+        );
+        let (years, timeline_svg) = self.timeline_list(&v, 0..story.events.len());
+        let page = TimelinePage {
+            common: v.common(route, "Timeline".into(), Some(&description), "timeline"),
+            timeline_svg,
+            years,
+            eras: self.era_views(),
+            period: None,
+            previous: None,
+            next: None,
+        };
+        self.job(route, "timeline.html", &page)
+    }
+
+    /// The events at positions `events` grouped by year, and their chart.
+    pub(super) fn timeline_list(
+        &self,
+        v: &Views<'a>,
+        events: std::ops::Range<usize>,
+    ) -> (Vec<Year>, String) {
+        let story = self.story;
+        let shown: Vec<EventIx> = story
             .events
-            .par_indices()
-            .map(|e| v.event_value(e))
+            .indices()
+            .skip(events.start)
+            .take(events.len())
             .collect();
+        // The longest pages: their events are made on every core.
+        let values: Vec<Kept> = shown.par_iter().map(|&e| v.event_value(e)).collect();
         let mut years: Vec<Year> = Vec::new();
-        for (event, value) in story.events.iter().zip(events) {
+        for (&e, value) in shown.iter().zip(values) {
+            let event = &story.events[e];
             if years.last().is_none_or(|y| y.year != event.date.year) {
                 years.push(Year {
                     year: event.date.year,
@@ -274,31 +303,25 @@ impl<'a> Pages<'a> {
                 year.events.push(value);
             }
         }
-        let description = format!(
-            "Every event of the story in date order: {} events.",
-            story.events.len()
-        );
         let timeline_svg = TimelineSvg {
-            events: story.events.iter().collect(),
+            events: shown.iter().map(|&e| &story.events[e]).collect(),
             eras: &story.eras,
             root: &v.root,
             id: "timeline-chart",
         }
         .render();
-        let page = TimelinePage {
-            common: v.common(route, "Timeline".into(), Some(&description), "timeline"),
-            timeline_svg,
-            years,
-            eras: story
-                .eras
-                .iter()
-                .map(|e| EraView {
-                    title: &e.title,
-                    when: WhenView::new(&e.start, e.end.as_ref(), false),
-                })
-                .collect(),
-        };
-        self.job(route, "timeline.html", &page)
+        (years, timeline_svg)
+    }
+
+    pub(super) fn era_views(&self) -> Vec<EraView<'a>> {
+        self.story
+            .eras
+            .iter()
+            .map(|e| EraView {
+                title: &e.title,
+                when: WhenView::new(&e.start, e.end.as_ref(), false),
+            })
+            .collect()
     }
 
     fn event(&self, route: &Route, index: EventIx) -> Job {
@@ -318,6 +341,7 @@ impl<'a> Pages<'a> {
         common.json_ld = Some(script_json(&event_json_ld(story, event, &common.page)));
         let page = EventPage {
             common,
+            timeline_path: story.timeline.page_of(index).anchor(&event.id),
             event: v.event(index),
             previous: story.events.previous(index).map(|e| v.event_link_value(e)),
             next: story.events.next(index).map(|e| v.event_link_value(e)),
@@ -585,7 +609,7 @@ impl<'a> Pages<'a> {
             .into_iter()
             .filter_map(|page| {
                 let lastmod = match page.route.kind {
-                    Kind::Story | Kind::Timeline | Kind::Changes => modified.clone(),
+                    Kind::Story | Kind::Timeline | Kind::Period | Kind::Changes => modified.clone(),
                     Kind::Event => match page.item {
                         Some(Item::Event(e)) => story.index.event_updates[e]
                             .first()

@@ -272,12 +272,69 @@ pub(super) struct TimelinePage<'a> {
     pub(super) eras: Vec<EraView<'a>>,
     /// The visual timeline, an inline SVG (print it with `| safe`).
     pub(super) timeline_svg: String,
+    /// On a period's page of a split timeline, the period and this page of
+    /// it; none on a timeline of one page.
+    pub(super) period: Option<PeriodView>,
+    /// The pages before and after this one, on a period's page: [`PageLink`]s.
+    pub(super) previous: Option<PageLink>,
+    pub(super) next: Option<PageLink>,
+}
+
+/// A period of a split timeline (a year or a month), or one page of it.
+#[derive(Serialize)]
+pub(super) struct PeriodView {
+    /// "2025", "June 2025".
+    pub(super) label: String,
+    /// For `<time datetime>`: "2025", "2025-06".
+    pub(super) iso: String,
+    /// Its first page, from the site root.
+    pub(super) path: String,
+    /// How many events it has, on all its pages.
+    pub(super) count: usize,
+    /// Which of its pages this is (1 for the first), and how many it has.
+    pub(super) number: usize,
+    pub(super) pages: usize,
+}
+
+/// A link to another page of a paged listing.
+#[derive(Serialize)]
+pub(super) struct PageLink {
+    /// What the listing is called, like "June 2025" for a period of the timeline.
+    pub(super) label: String,
+    /// The page's number (1 for the first) and how many pages the listing has.
+    pub(super) number: usize,
+    pub(super) pages: usize,
+    /// From the site root.
+    pub(super) path: String,
+}
+
+/// The overview of a split timeline, at `timeline/`.
+#[derive(Serialize)]
+pub(super) struct TimelineOverviewPage<'a> {
+    #[serde(flatten)]
+    pub(super) common: Common<'a>,
+    /// The chart of the whole story, a bar per period, an inline SVG (print it with `| safe`).
+    pub(super) timeline_svg: String,
+    /// Every period, in date order, with its count: [`PeriodView`]s.
+    pub(super) periods: Vec<PeriodView>,
+    pub(super) event_count: usize,
+    /// The key events, in date order: [`EventLink`]s.
+    pub(super) key_events: Vec<Kept>,
+    /// Whether the editor marked them (`key = true`); if not, they are the
+    /// contested events and those the story's sections cite.
+    pub(super) key_marked: bool,
+    /// How many more there would be, beyond the page's budget.
+    pub(super) key_left_out: usize,
+    pub(super) eras: Vec<EraView<'a>>,
 }
 
 #[derive(Serialize)]
 pub(super) struct EventPage<'a> {
     #[serde(flatten)]
     pub(super) common: Common<'a>,
+    /// The event on the timeline, from the site root: `timeline/#ID`, or
+    /// its period's page (`timeline/2025/#ID`) when the timeline is split.
+    pub(super) timeline_path: String,
     pub(super) event: EventView<'a>,
     /// [`EventLink`]s.
     pub(super) previous: Option<Kept>,

@@ -64,7 +64,7 @@ pub(super) fn assemble(
         list.dedup();
     }
 
-    Story {
+    let mut story = Story {
         site,
         sections,
         events,
@@ -74,5 +74,8 @@ pub(super) fn assemble(
         eras,
         index,
         links: Vec::new(),
-    }
+        timeline: crate::plan::Timeline::default(),
+    };
+    story.timeline = crate::plan::Timeline::of(&story);
+    story
 }

@@ -100,6 +100,7 @@ impl Resolve<'_> {
                 sources,
                 media,
                 accounts,
+                key: rawe.key,
             });
         }
         events

@@ -2,7 +2,7 @@
 //! language and dates, each checked.
 
 use super::Resolve;
-use crate::model::Site;
+use crate::model::{PER_PAGE, Site, Split};
 use crate::plan;
 
 impl Resolve<'_> {
@@ -56,6 +56,8 @@ impl Resolve<'_> {
         }
         let published = raw.published.as_ref().and_then(|d| self.toml_date(file, d));
         let updated = raw.updated.as_ref().and_then(|d| self.toml_date(file, d));
+        let timeline_split = self.timeline_split(file);
+        let per_page = self.per_page(file);
         Some(Site {
             title: raw.title.get_ref().clone(),
             subtitle: raw.subtitle.clone(),
@@ -66,7 +68,56 @@ impl Resolve<'_> {
             updated,
             minify: raw.minify,
             allowed_hosts,
+            timeline_split,
+            per_page,
         })
+    }
+
+    /// `timeline_split`: one of [`Split::ALL`]; "auto" when not given or wrong.
+    fn timeline_split(&mut self, file: crate::load::FileId) -> Split {
+        let Some((_, raw)) = self.raw.site.as_ref() else {
+            return Split::Auto;
+        };
+        let Some(written) = raw.timeline_split.clone() else {
+            return Split::Auto;
+        };
+        let text = written.get_ref().trim();
+        if let Some((_, split)) = Split::ALL.iter().find(|(name, _)| *name == text) {
+            return *split;
+        }
+        let names: Vec<String> = Split::ALL.iter().map(|(n, _)| format!("\"{n}\"")).collect();
+        self.error(
+            file,
+            written.span(),
+            format!("`timeline_split` cannot be \"{}\"", written.get_ref()),
+            format!(
+                "write one of {}: \"auto\" keeps one page while every event fits `per_page`",
+                names.join(", ")
+            ),
+        );
+        Split::Auto
+    }
+
+    /// `per_page`: a whole number from 10 to 10,000; [`PER_PAGE`] when not given or wrong.
+    fn per_page(&mut self, file: crate::load::FileId) -> usize {
+        let Some((_, raw)) = self.raw.site.as_ref() else {
+            return PER_PAGE;
+        };
+        let Some(written) = raw.per_page.clone() else {
+            return PER_PAGE;
+        };
+        match usize::try_from(*written.get_ref()) {
+            Ok(n) if (10..=10_000).contains(&n) => n,
+            _ => {
+                self.error(
+                    file,
+                    written.span(),
+                    format!("`per_page` cannot be {}", written.get_ref()),
+                    format!("write a whole number from 10 to 10000, like {PER_PAGE}"),
+                );
+                PER_PAGE
+            }
+        }
     }
 }
 

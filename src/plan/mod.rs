@@ -7,6 +7,10 @@
 //! SVG marks, JSON-LD, the sitemap, the feed and the data files all ask a
 //! route. [`plan`] lists the routes of one story in output order.
 
+mod periods;
+
+pub use periods::{Period, PeriodPage, Timeline, pages_for};
+
 use crate::model::{ActorIx, EventIx, Story};
 
 /// What a page shows.
@@ -14,7 +18,10 @@ use crate::model::{ActorIx, EventIx, Story};
 pub enum Kind {
     /// The story itself, at the site root.
     Story,
+    /// The whole timeline, or, when it is split, its overview.
     Timeline,
+    /// One period of a split timeline: a year or a month (`timeline/2025-06/`).
+    Period,
     Event,
     /// The who's-who index.
     Actors,
@@ -32,14 +39,17 @@ pub enum Kind {
     Robots,
 }
 
-/// One page of the built site: what it shows and, for pages of one item
-/// (an event, an actor), which one.
+/// One page of the built site: what it shows, for pages of one item (an
+/// event, an actor, a period) which one, and which of its pages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Route<'a> {
     pub kind: Kind,
-    /// The item's id (an event's or actor's id); empty for the kinds of
-    /// which there is one page.
+    /// The item's id (an event's or actor's id, a period's `2025-06`); empty
+    /// for the kinds of which there is one page.
     pub key: &'a str,
+    /// Which page of a listing too long for one: 1 for the first, which has
+    /// the listing's own address; page 2 is at `page/2/` under it.
+    pub number: usize,
 }
 
 /// The data files, by path (see `docs/data.md`): made from the story by
@@ -54,13 +64,18 @@ pub const DATA_FILES: [&str; 4] = [
 impl<'a> Route<'a> {
     /// The route of a page of which there is one (not an event's, an actor's or a data file).
     pub const fn one(kind: Kind) -> Route<'static> {
-        Route { kind, key: "" }
+        Route {
+            kind,
+            key: "",
+            number: 1,
+        }
     }
 
     pub const fn event(id: &'a str) -> Route<'a> {
         Route {
             kind: Kind::Event,
             key: id,
+            number: 1,
         }
     }
 
@@ -68,16 +83,32 @@ impl<'a> Route<'a> {
         Route {
             kind: Kind::Actor,
             key: id,
+            number: 1,
         }
+    }
+
+    /// A period's page of the timeline: `key` is `2025` or `2025-06`.
+    pub const fn period(key: &'a str) -> Route<'a> {
+        Route {
+            kind: Kind::Period,
+            key,
+            number: 1,
+        }
+    }
+
+    /// The same listing's page `number` (1 for the first).
+    pub const fn page(self, number: usize) -> Route<'a> {
+        Route { number, ..self }
     }
 
     /// Its address from the site root, as links write it: `""` for the
     /// story, `timeline/`, `events/ID/`, `feed.xml`.
     pub fn href(&self) -> String {
         let key = self.key;
-        match self.kind {
+        let mut href: String = match self.kind {
             Kind::Story => String::new(),
             Kind::Timeline => "timeline/".into(),
+            Kind::Period => format!("timeline/{key}/"),
             Kind::Event => format!("events/{key}/"),
             Kind::Actors => "actors/".into(),
             Kind::Actor => format!("actors/{key}/"),
@@ -88,7 +119,11 @@ impl<'a> Route<'a> {
             Kind::NotFound => "404.html".into(),
             Kind::Sitemap => "sitemap.xml".into(),
             Kind::Robots => "robots.txt".into(),
+        };
+        if self.number > 1 && href.ends_with('/') {
+            href.push_str(&format!("page/{}/", self.number));
         }
+        href
     }
 
     /// The route at an address from the site root, the inverse of
@@ -99,6 +134,19 @@ impl<'a> Route<'a> {
     pub fn from_href(href: &'a str) -> Option<Route<'a>> {
         let href = href.strip_suffix("index.html").unwrap_or(href);
         let folder = href.strip_suffix('/').unwrap_or(href);
+        // A later page of a listing: `sources/page/2`.
+        if let Some((listing, number)) = folder.rsplit_once("/page/") {
+            let number: usize = number
+                .parse()
+                .ok()
+                .filter(|n| *n > 1 && !number.starts_with('0'))?;
+            let route = Route::from_href(listing)?;
+            return matches!(
+                route.kind,
+                Kind::Period | Kind::Actor | Kind::Accounts | Kind::Sources
+            )
+            .then_some(route.page(number));
+        }
         let kind = match folder {
             "" => Kind::Story,
             "timeline" => Kind::Timeline,
@@ -114,9 +162,14 @@ impl<'a> Route<'a> {
                 let (kind, key) = match folder.split_once('/') {
                     Some(("events", key)) => (Kind::Event, key),
                     Some(("actors", key)) => (Kind::Actor, key),
+                    Some(("timeline", key)) if is_period_key(key) => (Kind::Period, key),
                     _ => return None,
                 };
-                return (!key.is_empty() && !key.contains('/')).then_some(Route { kind, key });
+                return (!key.is_empty() && !key.contains('/')).then_some(Route {
+                    kind,
+                    key,
+                    number: 1,
+                });
             }
         };
         Some(Route::one(kind))
@@ -161,6 +214,17 @@ impl<'a> Route<'a> {
     }
 }
 
+/// `2025` or `2025-06`: the key of a period of the timeline.
+fn is_period_key(key: &str) -> bool {
+    let (year, month) = key.split_once('-').unwrap_or((key, "01"));
+    let digits = |text: &str| text.bytes().all(|b| b.is_ascii_digit());
+    year.len() == 4
+        && digits(year)
+        && month.len() == 2
+        && digits(month)
+        && matches!(month.parse::<u8>(), Ok(1..=12))
+}
+
 /// A route and the item it shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Planned<'a> {
@@ -175,19 +239,26 @@ pub struct Planned<'a> {
 pub enum Item {
     Event(EventIx),
     Actor(ActorIx),
+    /// A page of a period of the timeline (see [`Timeline`]).
+    Period(PeriodPage),
 }
 
-/// Every page of the story, in output order: the story, the timeline, each
-/// event, the who's who, each actor, the accounts, the sources, the changes
+/// Every page of the story, in output order: the story, the timeline, the
+/// pages of its periods when it is split (see [`Timeline`]), each event, the who's who, each actor, the accounts, the sources, the changes
 /// and their feed (when the story has updates), the 404 page, the sitemap and
 /// robots.txt. The data files are not pages: see [`DATA_FILES`].
 pub fn plan(story: &Story) -> Vec<Planned<'_>> {
+    let timeline = &story.timeline;
     let one = |kind| Planned {
         route: Route::one(kind),
         item: None,
     };
     let mut pages = Vec::with_capacity(story.events.len() + story.actors.len() + 10);
     pages.extend([one(Kind::Story), one(Kind::Timeline)]);
+    pages.extend(timeline.pages().map(|page| Planned {
+        route: timeline.route(page),
+        item: Some(Item::Period(page)),
+    }));
     pages.extend(story.events.indexed().map(|(e, event)| Planned {
         route: Route::event(&event.id),
         item: Some(Item::Event(e)),
@@ -386,6 +457,34 @@ mod tests {
             "events/a/b/",
             "people/dana/",
             "style.css",
+        ] {
+            assert_eq!(Route::from_href(nowhere), None, "{nowhere}");
+        }
+    }
+
+    #[test]
+    fn periods_and_later_pages_have_their_own_addresses_and_lead_back() {
+        let cases = [
+            (Route::period("2025"), "timeline/2025/"),
+            (Route::period("2025-06"), "timeline/2025-06/"),
+            (Route::period("2025-06").page(2), "timeline/2025-06/page/2/"),
+            (Route::one(Kind::Sources).page(3), "sources/page/3/"),
+            (Route::actor("russia").page(2), "actors/russia/page/2/"),
+            (Route::one(Kind::Sources).page(1), "sources/"),
+        ];
+        for (route, href) in cases {
+            assert_eq!(route.href(), href);
+            assert_eq!(Route::from_href(href), Some(route), "{href}");
+            assert_eq!(route.file(), format!("{href}index.html"));
+        }
+        assert_eq!(Route::period("2025-06").page(2).depth(), 4);
+        for nowhere in [
+            "timeline/2025-13/",
+            "timeline/25/",
+            "timeline/2025/page/1/",
+            "timeline/2025/page/02/",
+            "sources/page/x/",
+            "changes/page/2/",
         ] {
             assert_eq!(Route::from_href(nowhere), None, "{nowhere}");
         }
