@@ -11,7 +11,7 @@ mod periods;
 
 pub use periods::{Period, PeriodPage, Timeline, pages_for};
 
-use crate::model::{ActorIx, EventIx, Story};
+use crate::model::{AccountIx, ActorIx, EventIx, IxVec, SourceIx, Story};
 
 /// What a page shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -29,6 +29,9 @@ pub enum Kind {
     /// "Who says what": the competing accounts.
     Accounts,
     Sources,
+    /// One source and what cites it, when the sources page is too long
+    /// to list every citation (see [`Citations`]).
+    Source,
     /// The log of updates and corrections.
     Changes,
     /// The Atom feed of the changes.
@@ -87,6 +90,15 @@ impl<'a> Route<'a> {
         }
     }
 
+    /// A source's own page, when the sources page is split (see [`Citations`]).
+    pub const fn source(id: &'a str) -> Route<'a> {
+        Route {
+            kind: Kind::Source,
+            key: id,
+            number: 1,
+        }
+    }
+
     /// A period's page of the timeline: `key` is `2025` or `2025-06`.
     pub const fn period(key: &'a str) -> Route<'a> {
         Route {
@@ -114,6 +126,7 @@ impl<'a> Route<'a> {
             Kind::Actor => format!("actors/{key}/"),
             Kind::Accounts => "accounts/".into(),
             Kind::Sources => "sources/".into(),
+            Kind::Source => format!("sources/{key}/"),
             Kind::Changes => "changes/".into(),
             Kind::Feed => "feed.xml".into(),
             Kind::NotFound => "404.html".into(),
@@ -143,7 +156,7 @@ impl<'a> Route<'a> {
             let route = Route::from_href(listing)?;
             return matches!(
                 route.kind,
-                Kind::Period | Kind::Actor | Kind::Accounts | Kind::Sources
+                Kind::Period | Kind::Actor | Kind::Accounts | Kind::Sources | Kind::Source
             )
             .then_some(route.page(number));
         }
@@ -162,6 +175,7 @@ impl<'a> Route<'a> {
                 let (kind, key) = match folder.split_once('/') {
                     Some(("events", key)) => (Kind::Event, key),
                     Some(("actors", key)) => (Kind::Actor, key),
+                    Some(("sources", key)) => (Kind::Source, key),
                     Some(("timeline", key)) if is_period_key(key) => (Kind::Period, key),
                     _ => return None,
                 };
@@ -241,6 +255,51 @@ pub enum Item {
     Actor(ActorIx),
     /// A page of a period of the timeline (see [`Timeline`]).
     Period(PeriodPage),
+    /// A source's own page (see [`Citations`]).
+    Source(SourceIx),
+}
+
+/// What cites each source: the events and the accounts, by source. The
+/// sources page lists every citation while the sources and their citations
+/// fit `per_page` lines; past that, it lists the sources alone, `per_page`
+/// a page, and each cited source gets its own page of citations
+/// (`sources/ID/`), paged the same way.
+#[derive(Debug, Clone)]
+pub struct Citations {
+    pub events: IxVec<SourceIx, Vec<EventIx>>,
+    pub accounts: IxVec<SourceIx, Vec<AccountIx>>,
+    /// Whether the sources page is split: sources on it, citations on their own pages.
+    pub split: bool,
+}
+
+impl Citations {
+    pub fn of(story: &Story) -> Citations {
+        let mut events: IxVec<SourceIx, Vec<EventIx>> = story.sources.map(|_| Vec::new());
+        let mut accounts: IxVec<SourceIx, Vec<AccountIx>> = story.sources.map(|_| Vec::new());
+        for (e, event) in story.events.indexed() {
+            for &s in &event.sources {
+                events[s].push(e);
+            }
+            for (n, account) in event.accounts.iter().enumerate() {
+                for &s in &account.sources {
+                    accounts[s].push(AccountIx { event: e, n });
+                }
+            }
+        }
+        let lines = story.sources.len()
+            + events.iter().map(Vec::len).sum::<usize>()
+            + accounts.iter().map(Vec::len).sum::<usize>();
+        Citations {
+            events,
+            accounts,
+            split: lines > story.site.per_page,
+        }
+    }
+
+    /// How many events and accounts cite `source`.
+    pub fn count(&self, source: SourceIx) -> usize {
+        self.events[source].len() + self.accounts[source].len()
+    }
 }
 
 /// Every page of the story, in output order: the story, the timeline, the
@@ -268,7 +327,35 @@ pub fn plan(story: &Story) -> Vec<Planned<'_>> {
         route: Route::actor(&actor.id),
         item: Some(Item::Actor(a)),
     }));
-    pages.extend([one(Kind::Accounts), one(Kind::Sources)]);
+    let disputes = story.events.iter().filter(|e| e.accounts.len() >= 2);
+    let per_page = story.site.per_page;
+    pages.extend(
+        (1..=pages_for(disputes.count(), per_page)).map(|n| Planned {
+            route: Route::one(Kind::Accounts).page(n),
+            item: None,
+        }),
+    );
+    let citations = Citations::of(story);
+    let listed = match citations.split {
+        true => story.sources.len(),
+        false => 0,
+    };
+    pages.extend((1..=pages_for(listed, per_page)).map(|n| Planned {
+        route: Route::one(Kind::Sources).page(n),
+        item: None,
+    }));
+    if citations.split {
+        for (s, source) in story.sources.indexed() {
+            let count = citations.count(s);
+            if count == 0 {
+                continue;
+            }
+            pages.extend((1..=pages_for(count, per_page)).map(|n| Planned {
+                route: Route::source(&source.id).page(n),
+                item: Some(Item::Source(s)),
+            }));
+        }
+    }
     if !story.updates.is_empty() {
         pages.extend([one(Kind::Changes), one(Kind::Feed)]);
     }

@@ -10,6 +10,7 @@
 pub mod actor_map;
 mod decimal;
 mod fingerprint;
+mod listings;
 mod pages;
 mod periods;
 pub mod timeline_svg;
@@ -31,7 +32,7 @@ use pages::{Job, Made, Pages};
 use rayon::prelude::*;
 
 /// The templates that ship inside the binary, overridable by name.
-const BUILT_IN: [(&str, &str); 14] = [
+const BUILT_IN: [(&str, &str); 15] = [
     ("base.html", include_str!("../../templates/base.html")),
     ("story.html", include_str!("../../templates/story.html")),
     (
@@ -51,6 +52,7 @@ const BUILT_IN: [(&str, &str); 14] = [
         include_str!("../../templates/accounts.html"),
     ),
     ("sources.html", include_str!("../../templates/sources.html")),
+    ("source.html", include_str!("../../templates/source.html")),
     ("changes.html", include_str!("../../templates/changes.html")),
     ("feed.xml", include_str!("../../templates/feed.xml")),
     ("sitemap.xml", include_str!("../../templates/sitemap.xml")),

@@ -127,6 +127,7 @@ impl<'a> Pages<'a> {
             Some(Item::Event(e)) => self.event(route, e),
             Some(Item::Actor(a)) => self.actor(route, a),
             Some(Item::Period(p)) => self.period(route, p),
+            Some(Item::Source(s)) => self.source(route, s),
             None => match route.kind {
                 Kind::Story => self.story_page(route),
                 Kind::Timeline if self.story.timeline.is_split() => self.overview(route),
@@ -140,7 +141,7 @@ impl<'a> Pages<'a> {
                 Kind::Sitemap => self.sitemap(route),
                 Kind::Robots => self.robots(route),
                 // `plan` gives every event's, actor's and period's page its item.
-                Kind::Event | Kind::Actor | Kind::Period => self.not_found(route),
+                Kind::Event | Kind::Actor | Kind::Period | Kind::Source => self.not_found(route),
             },
         }
     }
@@ -469,63 +470,35 @@ impl<'a> Pages<'a> {
     fn accounts(&self, route: &Route) -> Job {
         let story = self.story;
         let v = self.views(route);
-        let disputes: Vec<Kept> = story
+        let per_page = story.site.per_page;
+        let disputed: Vec<EventIx> = story
             .events
             .indexed()
             .filter(|(_, event)| event.accounts.len() >= 2)
-            .map(|(e, _)| v.event_value(e))
+            .map(|(e, _)| e)
+            .collect();
+        let count = disputed.len();
+        let disputes: Vec<Kept> = disputed
+            .into_iter()
+            .skip((route.number - 1) * per_page)
+            .take(per_page)
+            .map(|e| v.event_value(e))
             .collect();
         let description = format!(
-            "The competing accounts of {} disputed events, side by side and attributed.",
-            disputes.len()
+            "The competing accounts of {count} disputed events, side by side and attributed."
         );
+        let pager = Pager::new(route, plan::pages_for(count, per_page));
         let page = AccountsPage {
             common: v.common(
                 route,
-                "Who says what".into(),
+                paged_title("Who says what", pager.as_ref()),
                 Some(&description),
                 "accounts",
             ),
             disputes,
+            pager,
         };
         self.job(route, "accounts.html", &page)
-    }
-
-    fn sources(&self, route: &Route) -> Job {
-        let story = self.story;
-        let v = self.views(route);
-        let mut entries: IxVec<SourceIx, SourceEntry> = story
-            .sources
-            .indices()
-            .map(|s| SourceEntry {
-                source: v.source_value(s),
-                events: Vec::new(),
-                accounts: Vec::new(),
-            })
-            .collect();
-        // One pass over the events builds every source's citations.
-        for (e, event) in story.events.indexed() {
-            for &s in &event.sources {
-                entries[s].events.push(v.event_link_value(e));
-            }
-            for account in &event.accounts {
-                for &s in &account.sources {
-                    entries[s].accounts.push(CitedAccount {
-                        event: v.event_link_value(e),
-                        actor: v.actor_link_value(account.actor),
-                    });
-                }
-            }
-        }
-        let description = format!(
-            "The {} sources this story cites, and what cites each of them.",
-            story.sources.len()
-        );
-        let page = SourcesPage {
-            common: v.common(route, "Sources".into(), Some(&description), "sources"),
-            sources: entries.into_iter().collect(),
-        };
-        self.job(route, "sources.html", &page)
     }
 
     fn changes(&self, route: &Route) -> Job {
@@ -616,7 +589,9 @@ impl<'a> Pages<'a> {
                             .map(|&u| story.updates[u].date.iso()),
                         _ => None,
                     },
-                    Kind::Actors | Kind::Actor | Kind::Accounts | Kind::Sources => None,
+                    Kind::Actors | Kind::Actor | Kind::Accounts | Kind::Sources | Kind::Source => {
+                        None
+                    }
                     Kind::Feed | Kind::NotFound | Kind::Sitemap | Kind::Robots => return None,
                 };
                 Some(SitemapUrl {
@@ -808,6 +783,16 @@ fn rfc3339(date: &PartialDate) -> String {
         date.month.unwrap_or(1),
         date.day.unwrap_or(1)
     )
+}
+
+/// A listing's title, with its page number on the pages after the first.
+pub(super) fn paged_title(title: &str, pager: Option<&Pager>) -> String {
+    match pager {
+        Some(pager) if pager.number > 1 => {
+            format!("{title}, page {} of {}", pager.number, pager.pages)
+        }
+        _ => title.to_string(),
+    }
 }
 
 fn capitalized(word: &str) -> String {

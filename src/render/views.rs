@@ -296,6 +296,53 @@ pub(super) struct PeriodView {
     pub(super) pages: usize,
 }
 
+/// The way through a listing too long for one page (`per_page` in site.toml).
+#[derive(Serialize)]
+pub(super) struct Pager {
+    /// This page's number (1 for the first) and how many there are.
+    pub(super) number: usize,
+    pub(super) pages: usize,
+    /// The pages before and after this one, from the site root.
+    pub(super) previous: Option<String>,
+    pub(super) next: Option<String>,
+    /// Every page of the listing, in order.
+    pub(super) links: Vec<PagerLink>,
+}
+
+#[derive(Serialize)]
+pub(super) struct PagerLink {
+    pub(super) number: usize,
+    /// From the site root.
+    pub(super) path: String,
+    /// Whether it is this page.
+    pub(super) current: bool,
+}
+
+impl Pager {
+    /// The pager of the page at `route`, a listing of `pages` pages; none
+    /// when it has one page.
+    pub(super) fn new(route: &Route, pages: usize) -> Option<Pager> {
+        if pages <= 1 {
+            return None;
+        }
+        let number = route.number;
+        let path = |n: usize| route.page(n).href();
+        Some(Pager {
+            number,
+            pages,
+            previous: (number > 1).then(|| path(number - 1)),
+            next: (number < pages).then(|| path(number + 1)),
+            links: (1..=pages)
+                .map(|n| PagerLink {
+                    number: n,
+                    path: path(n),
+                    current: n == number,
+                })
+                .collect(),
+        })
+    }
+}
+
 /// A link to another page of a paged listing.
 #[derive(Serialize)]
 pub(super) struct PageLink {
@@ -866,25 +913,57 @@ pub(super) struct CitedAccount {
 pub(super) struct SourceEntry {
     /// A [`SourceView`].
     pub(super) source: Kept,
-    /// Events that cite it, in date order: [`EventLink`]s.
+    /// Events that cite it, in date order: [`EventLink`]s. Empty when the
+    /// sources page is split: then they are on the source's own page.
     pub(super) events: Vec<Kept>,
-    /// Accounts that cite it.
+    /// Accounts that cite it; empty when the sources page is split.
     pub(super) accounts: Vec<CitedAccount>,
+    /// When the sources page is split, the source's own page, from the site
+    /// root; none when nothing cites it, and on a page of every citation.
+    pub(super) path: Option<String>,
+    /// How many events and accounts cite it.
+    pub(super) event_count: usize,
+    pub(super) account_count: usize,
+}
+
+/// A source's own page, when the sources page is split: what cites it.
+#[derive(Serialize)]
+pub(super) struct SourcePage<'a> {
+    #[serde(flatten)]
+    pub(super) common: Common<'a>,
+    /// A [`SourceView`].
+    pub(super) source: Kept,
+    /// The events on this page that cite it, in date order: [`EventLink`]s.
+    pub(super) events: Vec<Kept>,
+    /// The accounts on this page that cite it, in date order.
+    pub(super) accounts: Vec<CitedAccount>,
+    /// How many events and accounts cite it, on all of its pages.
+    pub(super) event_count: usize,
+    pub(super) account_count: usize,
+    /// Its entry on the sources page, from the site root.
+    pub(super) sources_path: String,
+    pub(super) pager: Option<Pager>,
 }
 
 #[derive(Serialize)]
 pub(super) struct SourcesPage<'a> {
     #[serde(flatten)]
     pub(super) common: Common<'a>,
+    /// The sources on this page, in the order of `sources.toml`.
     pub(super) sources: Vec<SourceEntry>,
+    /// Whether the citations are on the sources' own pages.
+    pub(super) split: bool,
+    pub(super) pager: Option<Pager>,
 }
 
 #[derive(Serialize)]
 pub(super) struct AccountsPage<'a> {
     #[serde(flatten)]
     pub(super) common: Common<'a>,
-    /// Every event with two or more accounts, in date order: [`EventView`]s.
+    /// The events with two or more accounts on this page, in date order: [`EventView`]s.
     pub(super) disputes: Vec<Kept>,
+    /// When they take more than one page: which one this is, and the way to the others.
+    pub(super) pager: Option<Pager>,
 }
 
 #[derive(Serialize)]
