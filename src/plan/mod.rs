@@ -156,7 +156,12 @@ impl<'a> Route<'a> {
             let route = Route::from_href(listing)?;
             return matches!(
                 route.kind,
-                Kind::Period | Kind::Actor | Kind::Accounts | Kind::Sources | Kind::Source
+                Kind::Period
+                    | Kind::Actors
+                    | Kind::Actor
+                    | Kind::Accounts
+                    | Kind::Sources
+                    | Kind::Source
             )
             .then_some(route.page(number));
         }
@@ -322,13 +327,18 @@ pub fn plan(story: &Story) -> Vec<Planned<'_>> {
         route: Route::event(&event.id),
         item: Some(Item::Event(e)),
     }));
-    pages.push(one(Kind::Actors));
+    let per_page = story.site.per_page;
+    pages.extend(
+        (1..=pages_for(story.actors.len(), per_page)).map(|n| Planned {
+            route: Route::one(Kind::Actors).page(n),
+            item: None,
+        }),
+    );
     pages.extend(story.actors.indexed().map(|(a, actor)| Planned {
         route: Route::actor(&actor.id),
         item: Some(Item::Actor(a)),
     }));
     let disputes = story.events.iter().filter(|e| e.accounts.len() >= 2);
-    let per_page = story.site.per_page;
     pages.extend(
         (1..=pages_for(disputes.count(), per_page)).map(|n| Planned {
             route: Route::one(Kind::Accounts).page(n),

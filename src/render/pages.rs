@@ -353,38 +353,68 @@ impl<'a> Pages<'a> {
     fn actors(&self, route: &Route) -> Job {
         let story = self.story;
         let v = self.views(route);
-        let groups = ActorKind::ALL
+        let per_page = story.site.per_page;
+        // By kind, then by name: a page of a long who's who takes its share in that order.
+        let ordered: Vec<ActorIx> = ActorKind::ALL
             .iter()
-            .map(|&kind| KindGroup {
-                kind: kind.name(),
-                label: kind.plural_label(),
-                actors: story
+            .flat_map(|&kind| {
+                story
                     .actors
                     .indexed()
-                    .filter(|(_, a)| a.kind == kind)
-                    .map(|(i, a)| ActorCard {
-                        id: &a.id,
-                        name: &a.name,
-                        path: Route::actor(&a.id).href(),
-                        role: a.role.as_deref(),
-                        country: a.country.as_deref(),
-                        event_count: story.index.actor_events[i].len(),
-                    })
-                    .collect(),
+                    .filter(move |(_, a)| a.kind == kind)
+                    .map(|(i, _)| i)
             })
-            .filter(|g: &KindGroup| !g.actors.is_empty())
             .collect();
+        let pager = Pager::new(route, plan::pages_for(ordered.len(), per_page));
+        let shown = ordered
+            .iter()
+            .skip((route.number - 1) * per_page)
+            .take(per_page);
+        let mut groups: Vec<KindGroup> = Vec::new();
+        for &i in shown {
+            let a = &story.actors[i];
+            if groups.last().is_none_or(|g| g.kind != a.kind.name()) {
+                groups.push(KindGroup {
+                    kind: a.kind.name(),
+                    label: a.kind.plural_label(),
+                    actors: Vec::new(),
+                });
+            }
+            if let Some(group) = groups.last_mut() {
+                group.actors.push(ActorCard {
+                    id: &a.id,
+                    name: &a.name,
+                    path: Route::actor(&a.id).href(),
+                    role: a.role.as_deref(),
+                    country: a.country.as_deref(),
+                    event_count: story.index.actor_events[i].len(),
+                });
+            }
+        }
         let description = format!(
             "The {} people, states and organizations in the story.",
             story.actors.len()
         );
-        let map = self.draw(None, &v.root, "actor-map");
+        // The map of the whole cast opens the first page only.
+        let (actor_map, left_out) = match route.number {
+            1 => {
+                let map = self.draw(None, &v.root, "actor-map");
+                (map.svg, map.left_out)
+            }
+            _ => (String::new(), 0),
+        };
         let page = ActorsPage {
-            common: v.common(route, "Who’s who".into(), Some(&description), "actors"),
+            common: v.common(
+                route,
+                paged_title("Who’s who", pager.as_ref()),
+                Some(&description),
+                "actors",
+            ),
             groups,
-            actor_map: map.svg,
-            map_shown: story.actors.len() - map.left_out,
-            map_left_out: map.left_out,
+            actor_map,
+            map_shown: story.actors.len() - left_out,
+            map_left_out: left_out,
+            pager,
         };
         self.job(route, "actors.html", &page)
     }

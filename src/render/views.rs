@@ -415,6 +415,9 @@ pub(super) struct ActorsPage<'a> {
     /// How many actors the map shows, and how many it leaves out (it shows the most connected ones).
     pub(super) map_shown: usize,
     pub(super) map_left_out: usize,
+    /// When the actors take more than one page (`per_page`): the way to the
+    /// others. The map is on the first page only.
+    pub(super) pager: Option<Pager>,
 }
 
 #[derive(Serialize)]

@@ -1,0 +1,169 @@
+//! Stories that grow: generated stories of a thousand events and more stay
+//! light on every page but the story itself, and every event stays reachable
+//! from the timeline's pages.
+//!
+//! The stories come from the generator behind `examples/gen_story.rs`. L
+//! (10,000 events) is too slow for a debug build: it is `#[ignore]`d; run it
+//! with `cargo test --release --test growing -- --ignored`.
+
+mod support;
+
+#[path = "../benches/support/story.rs"]
+#[allow(dead_code)]
+mod story;
+
+use std::collections::BTreeSet;
+
+use story::{DEFAULT_SEED, SIZES, Shape};
+use support::{Site, attribute_values, explainer, stderr};
+use tempfile::TempDir;
+
+/// The most HTML a page but the story page may weigh.
+const PAGE_BUDGET: usize = 250_000;
+
+fn size(name: &str) -> Shape {
+    SIZES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, shape)| *shape)
+        .expect("a size of the generator")
+}
+
+/// Generates a story of `shape`, builds it, and reads the site back.
+fn build(shape: Shape) -> (TempDir, Site) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    story::generate(shape, DEFAULT_SEED, dir.path()).expect("generate the story");
+    let output = explainer(&["build"], dir.path());
+    assert!(output.status.success(), "build: {}", stderr(&output));
+    let site = Site::read(&dir.path().join("public"));
+    (dir, site)
+}
+
+/// Every HTML page but the story page, over the budget: "path (bytes)".
+fn heavy_pages(site: &Site) -> Vec<String> {
+    site.files
+        .iter()
+        .filter(|(path, bytes)| {
+            path.ends_with(".html") && *path != "index.html" && bytes.len() > PAGE_BUDGET
+        })
+        .map(|(path, bytes)| format!("{path} ({} bytes)", bytes.len()))
+        .collect()
+}
+
+/// The timeline's pages: the timeline or its overview, and every period's pages.
+fn timeline_pages(site: &Site) -> Vec<&String> {
+    site.files
+        .keys()
+        .filter(|path| path.starts_with("timeline/") && path.ends_with("index.html"))
+        .collect()
+}
+
+/// Event pages no timeline page links to, and links on the timeline pages
+/// that lead nowhere.
+fn unreachable_events(site: &Site) -> (Vec<String>, Vec<String>) {
+    let mut linked = BTreeSet::new();
+    let mut broken = Vec::new();
+    for page in timeline_pages(site) {
+        let html = site.page(page);
+        for href in attribute_values(&html, &["href"]) {
+            if href.contains("://") {
+                continue;
+            }
+            match site.resolve(page, &href) {
+                Ok(target) => {
+                    linked.insert(target);
+                }
+                Err(reason) => broken.push(format!("{page}: {href} ({reason})")),
+            }
+        }
+    }
+    let unlinked = site
+        .files
+        .keys()
+        .filter(|path| path.starts_with("events/") && !linked.contains(*path))
+        .cloned()
+        .collect();
+    (unlinked, broken)
+}
+
+/// What every grown story must keep: light pages, every event reachable,
+/// and each event page's way back to its place on the timeline.
+fn assert_grows_gracefully(site: &Site) {
+    assert_eq!(heavy_pages(site), Vec::<String>::new());
+    let (unlinked, broken) = unreachable_events(site);
+    assert_eq!(broken, Vec::<String>::new());
+    assert_eq!(unlinked, Vec::<String>::new());
+    let events: Vec<&String> = site
+        .files
+        .keys()
+        .filter(|p| p.starts_with("events/"))
+        .collect();
+    for page in events.iter().step_by(37) {
+        let html = site.page(page);
+        let back = attribute_values(&html, &["href"])
+            .into_iter()
+            .find(|href| href.contains("timeline/") && href.contains('#'))
+            .unwrap_or_else(|| panic!("{page} links back to the timeline"));
+        site.resolve(page, &back)
+            .unwrap_or_else(|reason| panic!("{page}: {back} ({reason})"));
+    }
+}
+
+#[test]
+fn a_thousand_events_over_34_years_get_a_page_a_year_and_an_overview() {
+    let (_dir, site) = build(size("M"));
+    assert_grows_gracefully(&site);
+    let overview = site.page("timeline/index.html");
+    for year in 1992..=2025 {
+        let page = format!("timeline/{year}/index.html");
+        assert!(site.has(&page), "{page}");
+        assert!(overview.contains(&format!("href=\"../timeline/{year}/\"")));
+    }
+    assert!(overview.contains("<h2 id=\"key-title\">Key events</h2>"));
+    // A period links to its neighbours and back to the overview.
+    let period = site.page("timeline/2013/index.html");
+    assert!(period.contains(r#"<a class="prev" rel="prev" href="../../timeline/2012/">"#));
+    assert!(period.contains(r#"<a class="next" rel="next" href="../../timeline/2014/">"#));
+    assert!(period.contains(r#"<a href="../../timeline/">Timeline</a>"#));
+    let sitemap = site.page("sitemap.xml");
+    assert!(sitemap.contains("<loc>https://example.org/synthetic/timeline/2013/</loc>"));
+}
+
+#[test]
+fn a_thousand_events_in_one_year_get_a_page_a_month_and_later_pages() {
+    let shape = Shape {
+        years: 1,
+        ..size("M")
+    };
+    let (_dir, site) = build(shape);
+    assert_grows_gracefully(&site);
+    assert!(site.has("timeline/2025-06/index.html"));
+    assert!(!site.has("timeline/2025/index.html"));
+    // Events known only to the year join January, which runs over the budget.
+    assert!(site.has("timeline/2025-01/page/2/index.html"));
+    let second = site.page("timeline/2025-01/page/2/index.html");
+    assert!(
+        second.contains("January 2025</time>, page 2 of"),
+        "{second}"
+    );
+}
+
+#[test]
+fn a_story_within_the_budget_keeps_one_page_of_each_listing() {
+    let (_dir, site) = build(size("S"));
+    assert_grows_gracefully(&site);
+    assert_eq!(timeline_pages(&site), ["timeline/index.html"]);
+    let paged: Vec<&String> = site
+        .files
+        .keys()
+        .filter(|p| p.contains("/page/") || (p.starts_with("sources/") && p.len() > 19))
+        .collect();
+    assert_eq!(paged, Vec::<&String>::new());
+}
+
+#[test]
+#[ignore = "10,000 events: run in release"]
+fn ten_thousand_events_stay_light_on_every_page() {
+    let (_dir, site) = build(size("L"));
+    assert_grows_gracefully(&site);
+}
