@@ -104,7 +104,7 @@ impl TimelineSvg<'_> {
             .collect();
         marks.sort_by_key(|m| (m.start, m.end));
         let spans: Vec<(i64, i64)> = marks.iter().map(|m| (m.start, m.end)).collect();
-        let segments = layout_segments(&spans);
+        let segments = layout_segments(&spans, true);
         let x_of = |day: i64| -> f64 {
             let segment = segments
                 .iter()
@@ -228,6 +228,8 @@ const BAR_HEIGHT: f64 = 88.0;
 /// The overview of a timeline split into periods: one bar per period, as
 /// wide as the period on the story's time scale and as tall as its number
 /// of events, linked to its page. Eras, axis and breaks as in [`TimelineSvg`].
+/// Drawn left to right (`direction="ltr"`) even in a right-to-left scroller,
+/// which opens a phone's narrow view on the latest periods, the news.
 pub struct PeriodsSvg<'a> {
     pub bars: Vec<Bar<'a>>,
     pub eras: &'a [Era],
@@ -247,7 +249,8 @@ impl PeriodsSvg<'_> {
             .iter()
             .map(|b| (start_day(&b.date), end_day(&b.date)))
             .collect();
-        let segments = layout_segments(&spans);
+        // Bars cover their whole periods: no room is needed around them.
+        let segments = layout_segments(&spans, false);
         let x_of = |day: i64| -> f64 {
             let segment = segments
                 .iter()
@@ -270,7 +273,7 @@ impl PeriodsSvg<'_> {
         let shown_height = d0(height);
         let _ = write!(
             svg,
-            r#"<svg class="timeline-svg" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {shown_height}" width="{WIDTH}" height="{shown_height}" aria-labelledby="{title_id} {desc_id}">"#,
+            r#"<svg class="timeline-svg" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {shown_height}" width="{WIDTH}" height="{shown_height}" direction="ltr" aria-labelledby="{title_id} {desc_id}">"#,
         );
         let description = format!(
             "From {} to {}: one bar per period, as tall as its number of events; the busiest has {most}. The list below gives every period.",
@@ -450,8 +453,8 @@ struct EraBand {
 }
 
 /// Clusters the marks' spans (in order of start), finds the breaks and gives
-/// each segment its width.
-fn layout_segments(spans: &[(i64, i64)]) -> Vec<Segment> {
+/// each segment its width; `pad` leaves room around each cluster's marks.
+fn layout_segments(spans: &[(i64, i64)], pad: bool) -> Vec<Segment> {
     let mut clusters: Vec<(i64, i64)> = Vec::new();
     for &(start, end) in spans {
         match clusters.last_mut() {
@@ -475,9 +478,12 @@ fn layout_segments(spans: &[(i64, i64)]) -> Vec<Segment> {
     }
     let padded: Vec<(i64, i64)> = clusters
         .iter()
-        .map(|&(start, end)| {
-            let pad = ((end - start) / 10).max(7);
-            (start - pad, end + pad)
+        .map(|&(start, end)| match pad {
+            true => {
+                let pad = ((end - start) / 10).max(7);
+                (start - pad, end + pad)
+            }
+            false => (start, end),
         })
         .collect();
     let usable = WIDTH - 2.0 * MARGIN - BREAK * (padded.len() - 1) as f64;
