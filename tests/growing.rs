@@ -31,8 +31,17 @@ fn size(name: &str) -> Shape {
 
 /// Generates a story of `shape`, builds it, and reads the site back.
 fn build(shape: Shape) -> (TempDir, Site) {
+    build_with(shape, "")
+}
+
+/// The same, with `settings` added to its site.toml.
+fn build_with(shape: Shape, settings: &str) -> (TempDir, Site) {
     let dir = tempfile::tempdir().expect("temp dir");
     story::generate(shape, DEFAULT_SEED, dir.path()).expect("generate the story");
+    let site_toml = dir.path().join("content/site.toml");
+    let mut text = std::fs::read_to_string(&site_toml).expect("site.toml");
+    text.push_str(settings);
+    std::fs::write(&site_toml, text).expect("write site.toml");
     let output = explainer(&["build"], dir.path());
     assert!(output.status.success(), "build: {}", stderr(&output));
     let site = Site::read(&dir.path().join("public"));
@@ -159,6 +168,46 @@ fn a_story_within_the_budget_keeps_one_page_of_each_listing() {
         .filter(|p| p.contains("/page/") || (p.starts_with("sources/") && p.len() > 19))
         .collect();
     assert_eq!(paged, Vec::<&String>::new());
+}
+
+#[test]
+fn a_small_budget_pages_every_listing_and_each_page_links_the_others() {
+    let (_dir, site) = build_with(size("S"), "per_page = 10\n");
+    assert_grows_gracefully(&site);
+    assert!(site.has("timeline/2025/index.html"));
+    // The who's who, an actor's events, the sources and a source's citations.
+    let actors = site.page("actors/page/2/index.html");
+    assert!(actors.contains(r#"<a class="prev" rel="prev" href="../../../actors/">"#));
+    let actor = site.page("actors/azerbaijan/page/2/index.html");
+    assert!(actor.contains("events, page 2 of"), "{actor}");
+    assert!(actor.contains("<h3 id=\"year-"), "events grouped by year");
+    assert!(
+        !actor.contains("id=\"relations-title\""),
+        "the rest is on page 1"
+    );
+    let sources = site.page("sources/index.html");
+    assert!(sources.contains(r#"<a href="../sources/caspian-report-2/">Cited by"#));
+    assert!(site.has("sources/caspian-report-2/index.html"));
+    assert!(site.has("sources/page/2/index.html"));
+    // Every page of every listing is linked from the one before it.
+    for (page, html) in site.html_pages() {
+        let Some((listing, number)) = page
+            .strip_suffix("/index.html")
+            .and_then(|p| p.rsplit_once("/page/"))
+        else {
+            continue;
+        };
+        let number: usize = number.parse().expect("a page number");
+        let before = match number {
+            2 => format!("{listing}/index.html"),
+            n => format!("{listing}/page/{}/index.html", n - 1),
+        };
+        let linked = attribute_values(&site.page(&before), &["href"])
+            .iter()
+            .any(|href| site.resolve(&before, href).as_deref() == Ok(page.as_str()));
+        assert!(linked, "{before} links to {page}");
+        assert!(html.contains("rel=\"prev\""), "{page}");
+    }
 }
 
 #[test]

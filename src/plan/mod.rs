@@ -334,10 +334,13 @@ pub fn plan(story: &Story) -> Vec<Planned<'_>> {
             item: None,
         }),
     );
-    pages.extend(story.actors.indexed().map(|(a, actor)| Planned {
-        route: Route::actor(&actor.id),
-        item: Some(Item::Actor(a)),
-    }));
+    for (a, actor) in story.actors.indexed() {
+        let events = story.index.actor_events[a].len();
+        pages.extend((1..=pages_for(events, per_page)).map(|n| Planned {
+            route: Route::actor(&actor.id).page(n),
+            item: Some(Item::Actor(a)),
+        }));
+    }
     let disputes = story.events.iter().filter(|e| e.accounts.len() >= 2);
     pages.extend(
         (1..=pages_for(disputes.count(), per_page)).map(|n| Planned {

@@ -445,16 +445,63 @@ impl<'a> Pages<'a> {
             .role
             .clone()
             .unwrap_or_else(|| plain_text(&actor.bio.at(""), 160));
-        let mut common = v.common(route, actor.name.clone(), Some(&description), "actor");
+        let per_page = story.site.per_page;
+        let all_events = &story.index.actor_events[index];
+        let pager = Pager::new(route, plan::pages_for(all_events.len(), per_page));
+        let first = route.number == 1;
+        let mut common = v.common(
+            route,
+            paged_title(&actor.name, pager.as_ref()),
+            Some(&description),
+            "actor",
+        );
         common.json_ld = Some(script_json(&actor_json_ld(actor, &common.page)));
-        let neighbourhood = self.draw(Some(index), &v.root, "neighbourhood-map");
+        let events: Vec<EventIx> = all_events
+            .iter()
+            .skip((route.number - 1) * per_page)
+            .take(per_page)
+            .copied()
+            .collect();
+        // A long list is grouped by year; the rest of the page is on the first page only.
+        let event_years = match pager {
+            Some(_) => {
+                let mut years: Vec<Year> = Vec::new();
+                for &e in &events {
+                    let year = story.events[e].date.year;
+                    if years.last().is_none_or(|y| y.year != year) {
+                        years.push(Year {
+                            year,
+                            events: Vec::new(),
+                        });
+                    }
+                    if let Some(last) = years.last_mut() {
+                        last.events.push(v.event_link_value(e));
+                    }
+                }
+                years
+            }
+            None => Vec::new(),
+        };
+        if !first {
+            relations.clear();
+        }
+        let neighbourhood = match first {
+            true => {
+                let drawn = self.draw(Some(index), &v.root, "neighbourhood-map");
+                // A map of the actor alone says nothing.
+                match drawn.labels.len() > 1 {
+                    true => drawn.svg,
+                    false => String::new(),
+                }
+            }
+            false => String::new(),
+        };
         let page = ActorPage {
             common,
-            neighbourhood_map: if neighbourhood.labels.len() > 1 {
-                neighbourhood.svg
-            } else {
-                String::new()
-            },
+            neighbourhood_map: neighbourhood,
+            event_count: all_events.len(),
+            event_years,
+            pager,
             actor: ActorView {
                 id: &actor.id,
                 name: &actor.name,
@@ -462,15 +509,16 @@ impl<'a> Pages<'a> {
                 role: actor.role.as_deref(),
                 country: actor.country.as_deref(),
                 aliases: &actor.aliases,
-                bio: v.html(&actor.bio),
+                bio: match first {
+                    true => v.html(&actor.bio),
+                    false => Cow::Borrowed(""),
+                },
                 path: route.href(),
             },
-            events: story.index.actor_events[index]
-                .iter()
-                .map(|&e| v.event_link_value(e))
-                .collect(),
+            events: events.iter().map(|&e| v.event_link_value(e)).collect(),
             sections: story.index.actor_sections[index]
                 .iter()
+                .filter(|_| first)
                 .map(|&s| {
                     let section = &story.sections[s];
                     SectionLink {
@@ -482,6 +530,7 @@ impl<'a> Pages<'a> {
                 .collect(),
             accounts: story.index.actor_accounts[index]
                 .iter()
+                .filter(|_| first)
                 .map(|&given| {
                     let account = story.account(given);
                     GivenAccount {

@@ -254,7 +254,7 @@ pub(super) struct StoryPage<'a> {
 #[derive(Serialize)]
 pub(super) struct Year {
     pub(super) year: i32,
-    /// [`EventView`]s.
+    /// [`EventView`]s on the timeline; [`EventLink`]s on an actor's page.
     pub(super) events: Vec<Kept>,
 }
 
@@ -463,8 +463,17 @@ pub(super) struct ActorPage<'a> {
     #[serde(flatten)]
     pub(super) common: Common<'a>,
     pub(super) actor: ActorView<'a>,
-    /// [`EventLink`]s.
+    /// The events on this page, in date order: [`EventLink`]s. All of them
+    /// unless the actor has more than `per_page`.
     pub(super) events: Vec<Kept>,
+    /// When the events take more than one page: this page's events by year,
+    /// as [`Year`]s of [`EventLink`]s; empty otherwise.
+    pub(super) event_years: Vec<Year>,
+    /// How many events the actor takes part in, on all pages.
+    pub(super) event_count: usize,
+    /// When the events take more than one page: the way to the others. The
+    /// biography, relations, map, accounts and sections are on the first page.
+    pub(super) pager: Option<Pager>,
     pub(super) sections: Vec<SectionLink<'a>>,
     pub(super) accounts: Vec<GivenAccount<'a>>,
     pub(super) relations: Vec<RelationView<'a>>,
