@@ -322,6 +322,10 @@ pub struct Site {
     pub timeline_split: Split,
     /// At most this many items a page (`per_page`), in the timeline and the listings.
     pub per_page: usize,
+    /// A page per tag (`tag_pages = true`), linked from its events' pages.
+    pub tag_pages: bool,
+    /// What readers see for a tag (`[tags]`); a tag without one shows as written.
+    pub tag_labels: std::collections::BTreeMap<String, String>,
 }
 
 /// How the timeline is split into pages.
@@ -526,6 +530,8 @@ pub struct Index {
     pub relations_to: IxVec<ActorIx, Vec<RelationIx>>,
     /// For each event, the updates that touched it, newest first.
     pub event_updates: IxVec<EventIx, Vec<UpdateIx>>,
+    /// For each tag, by tag, its events in date order.
+    pub tag_events: std::collections::BTreeMap<String, Vec<EventIx>>,
 }
 
 /// An account of an event: the `n`th in its `accounts`.

@@ -211,6 +211,38 @@ fn a_small_budget_pages_every_listing_and_each_page_links_the_others() {
 }
 
 #[test]
+fn tag_pages_list_their_events_under_the_editors_name_for_the_tag() {
+    let settings =
+        "per_page = 10\ntag_pages = true\n\n[tags]\ncustody = \"Custody and detention\"\n";
+    let (_dir, site) = build_with(size("S"), settings);
+    let tag = site.page("tags/custody/index.html");
+    assert!(tag.contains("<h1>Custody and detention</h1>"), "{tag}");
+    assert!(tag.contains("tagged “Custody and detention”"));
+    // Each event with the tag links to it, by its name.
+    let tagged: Vec<String> = site
+        .html_pages()
+        .filter(|(path, html)| path.starts_with("events/") && html.contains("tags/custody/"))
+        .map(|(path, _)| path.clone())
+        .collect();
+    assert!(!tagged.is_empty());
+    for page in &tagged {
+        let html = site.page(page);
+        assert!(html.contains(r#"<a href="../../tags/custody/">Custody and detention</a>"#));
+    }
+    // And the tag's pages list every one of them.
+    let mut listed = BTreeSet::new();
+    for (path, html) in site.html_pages() {
+        if path.starts_with("tags/custody/") {
+            for href in attribute_values(&html, &["href"]) {
+                listed.extend(site.resolve(path, &href));
+            }
+        }
+    }
+    let unlisted: Vec<&String> = tagged.iter().filter(|p| !listed.contains(*p)).collect();
+    assert_eq!(unlisted, Vec::<&String>::new());
+}
+
+#[test]
 #[ignore = "10,000 events: run in release"]
 fn ten_thousand_events_stay_light_on_every_page() {
     let (_dir, site) = build(size("L"));

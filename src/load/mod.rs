@@ -60,6 +60,12 @@ pub struct RawSite {
     pub timeline_split: Option<Spanned<String>>,
     /// At most this many items on a page of the timeline or of a listing.
     pub per_page: Option<Spanned<i64>>,
+    /// A page per tag (`tags/ID/`).
+    #[serde(default)]
+    pub tag_pages: bool,
+    /// What readers see for each tag: `[tags]` with `custody = "Custody"`.
+    #[serde(default)]
+    pub tags: std::collections::BTreeMap<String, Spanned<String>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -32,6 +32,8 @@ pub enum Kind {
     /// One source and what cites it, when the sources page is too long
     /// to list every citation (see [`Citations`]).
     Source,
+    /// The events with one tag (`tag_pages = true` in site.toml).
+    Tag,
     /// The log of updates and corrections.
     Changes,
     /// The Atom feed of the changes.
@@ -99,6 +101,15 @@ impl<'a> Route<'a> {
         }
     }
 
+    /// A tag's page: `tag` is the tag as events write it.
+    pub const fn tag(tag: &'a str) -> Route<'a> {
+        Route {
+            kind: Kind::Tag,
+            key: tag,
+            number: 1,
+        }
+    }
+
     /// A period's page of the timeline: `key` is `2025` or `2025-06`.
     pub const fn period(key: &'a str) -> Route<'a> {
         Route {
@@ -127,6 +138,7 @@ impl<'a> Route<'a> {
             Kind::Accounts => "accounts/".into(),
             Kind::Sources => "sources/".into(),
             Kind::Source => format!("sources/{key}/"),
+            Kind::Tag => format!("tags/{key}/"),
             Kind::Changes => "changes/".into(),
             Kind::Feed => "feed.xml".into(),
             Kind::NotFound => "404.html".into(),
@@ -162,6 +174,7 @@ impl<'a> Route<'a> {
                     | Kind::Accounts
                     | Kind::Sources
                     | Kind::Source
+                    | Kind::Tag
             )
             .then_some(route.page(number));
         }
@@ -181,6 +194,7 @@ impl<'a> Route<'a> {
                     Some(("events", key)) => (Kind::Event, key),
                     Some(("actors", key)) => (Kind::Actor, key),
                     Some(("sources", key)) => (Kind::Source, key),
+                    Some(("tags", key)) => (Kind::Tag, key),
                     Some(("timeline", key)) if is_period_key(key) => (Kind::Period, key),
                     _ => return None,
                 };
@@ -366,6 +380,14 @@ pub fn plan(story: &Story) -> Vec<Planned<'_>> {
             pages.extend((1..=pages_for(count, per_page)).map(|n| Planned {
                 route: Route::source(&source.id).page(n),
                 item: Some(Item::Source(s)),
+            }));
+        }
+    }
+    if story.site.tag_pages {
+        for (tag, events) in &story.index.tag_events {
+            pages.extend((1..=pages_for(events.len(), per_page)).map(|n| Planned {
+                route: Route::tag(tag).page(n),
+                item: None,
             }));
         }
     }

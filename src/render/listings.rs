@@ -1,9 +1,10 @@
 //! The sources page, and each source's own page when the sources page is
-//! split (see [`Citations`]): what cites each source, a budget a page.
+//! split (see [`Citations`]): what cites each source, a budget a page. The
+//! tags' pages (`tag_pages = true`): each tag's events by year.
 
 use super::pages::{Job, Pages, paged_title};
 use super::views::*;
-use crate::model::{Ix, SourceIx};
+use crate::model::{Ix, SourceIx, Story};
 use crate::plan::{self, Citations, Kind, Route};
 
 impl<'a> Pages<'a> {
@@ -117,5 +118,66 @@ impl<'a> Pages<'a> {
             pager,
         };
         self.job(route, "source.html", &page)
+    }
+}
+
+impl<'a> Pages<'a> {
+    /// A tag's page: its events by year, `per_page` a page.
+    pub(super) fn tag(&self, route: &Route) -> Job {
+        let story = self.story;
+        let v = self.views(route);
+        let per_page = story.site.per_page;
+        let events = story
+            .index
+            .tag_events
+            .get(route.key)
+            .map_or(&[][..], Vec::as_slice);
+        let tag = tag_link(story, route.key);
+        let pager = Pager::new(route, plan::pages_for(events.len(), per_page));
+        let mut years: Vec<Year> = Vec::new();
+        for &e in events
+            .iter()
+            .skip((route.number - 1) * per_page)
+            .take(per_page)
+        {
+            let year = story.events[e].date.year;
+            if years.last().is_none_or(|y| y.year != year) {
+                years.push(Year {
+                    year,
+                    events: Vec::new(),
+                });
+            }
+            if let Some(last) = years.last_mut() {
+                last.events.push(v.event_link_value(e));
+            }
+        }
+        let description = format!("The {} events tagged “{}”.", events.len(), tag.label);
+        let page = TagPage {
+            common: v.common(
+                route,
+                paged_title(tag.label, pager.as_ref()),
+                Some(&description),
+                "tag",
+            ),
+            tag,
+            event_count: events.len(),
+            years,
+            pager,
+        };
+        self.job(route, "tag.html", &page)
+    }
+}
+
+/// A tag's link: its label from site.toml, or the tag as written.
+pub(super) fn tag_link<'a>(story: &'a Story, tag: &'a str) -> TagLink<'a> {
+    TagLink {
+        id: tag,
+        label: story
+            .site
+            .tag_labels
+            .get(tag)
+            .filter(|l| !l.is_empty())
+            .map_or(tag, String::as_str),
+        path: Route::tag(tag).href(),
     }
 }

@@ -12,6 +12,7 @@ use serde_json::{Value as Json, json};
 use tera::Context;
 
 use super::actor_map::{ActorMap, Drawn};
+use super::listings::tag_link;
 use super::timeline_svg::TimelineSvg;
 use super::views::*;
 use crate::markdown::embed_marker;
@@ -135,6 +136,7 @@ impl<'a> Pages<'a> {
                 Kind::Actors => self.actors(route),
                 Kind::Accounts => self.accounts(route),
                 Kind::Sources => self.sources(route),
+                Kind::Tag => self.tag(route),
                 Kind::Changes => self.changes(route),
                 Kind::Feed => self.feed(route),
                 Kind::NotFound => self.not_found(route),
@@ -343,6 +345,10 @@ impl<'a> Pages<'a> {
         let page = EventPage {
             common,
             timeline_path: story.timeline.page_of(index).anchor(&event.id),
+            tag_links: match story.site.tag_pages {
+                true => event.tags.iter().map(|t| tag_link(story, t)).collect(),
+                false => Vec::new(),
+            },
             event: v.event(index),
             previous: story.events.previous(index).map(|e| v.event_link_value(e)),
             next: story.events.next(index).map(|e| v.event_link_value(e)),
@@ -668,9 +674,12 @@ impl<'a> Pages<'a> {
                             .map(|&u| story.updates[u].date.iso()),
                         _ => None,
                     },
-                    Kind::Actors | Kind::Actor | Kind::Accounts | Kind::Sources | Kind::Source => {
-                        None
-                    }
+                    Kind::Actors
+                    | Kind::Actor
+                    | Kind::Accounts
+                    | Kind::Sources
+                    | Kind::Source
+                    | Kind::Tag => None,
                     Kind::Feed | Kind::NotFound | Kind::Sitemap | Kind::Robots => return None,
                 };
                 Some(SitemapUrl {

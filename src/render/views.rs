@@ -117,7 +117,7 @@ pub(super) struct PageMeta {
     /// The page's own full URL from `base_url`.
     pub(super) canonical: String,
     /// Which part of the site it belongs to: story, timeline, event, actors, actor,
-    /// accounts, sources, changes or 404.
+    /// accounts, sources, tag, changes or 404.
     pub(super) section: &'static str,
     /// The share image's full URL: the event's own image, or `share.png` from static/.
     pub(super) image: String,
@@ -296,6 +296,30 @@ pub(super) struct PeriodView {
     pub(super) pages: usize,
 }
 
+/// A tag, by its label, and its page.
+#[derive(Serialize)]
+pub(super) struct TagLink<'a> {
+    /// As events write it: `custody`.
+    pub(super) id: &'a str,
+    /// Its label in site.toml's `[tags]`, or the tag as written.
+    pub(super) label: &'a str,
+    /// From the site root: `tags/custody/`.
+    pub(super) path: String,
+}
+
+/// A tag's page: its events, by year.
+#[derive(Serialize)]
+pub(super) struct TagPage<'a> {
+    #[serde(flatten)]
+    pub(super) common: Common<'a>,
+    pub(super) tag: TagLink<'a>,
+    /// How many events have it, on all pages.
+    pub(super) event_count: usize,
+    /// This page's events by year, as [`Year`]s of [`EventLink`]s.
+    pub(super) years: Vec<Year>,
+    pub(super) pager: Option<Pager>,
+}
+
 /// The way through a listing too long for one page (`per_page` in site.toml).
 #[derive(Serialize)]
 pub(super) struct Pager {
@@ -382,6 +406,8 @@ pub(super) struct EventPage<'a> {
     /// The event on the timeline, from the site root: `timeline/#ID`, or
     /// its period's page (`timeline/2025/#ID`) when the timeline is split.
     pub(super) timeline_path: String,
+    /// With `tag_pages = true`, its tags and their pages: [`TagLink`]s; else empty.
+    pub(super) tag_links: Vec<TagLink<'a>>,
     pub(super) event: EventView<'a>,
     /// [`EventLink`]s.
     pub(super) previous: Option<Kept>,

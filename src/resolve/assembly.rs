@@ -33,8 +33,15 @@ pub(super) fn assemble(
         actor_accounts: actors.map(|_| Vec::new()),
         relations_to: actors.map(|_| Vec::new()),
         event_updates: events.map(|_| Vec::new()),
+        tag_events: Default::default(),
     };
     for (e, event) in events.indexed() {
+        for tag in &event.tags {
+            let tagged = index.tag_events.entry(tag.clone()).or_default();
+            if tagged.last() != Some(&e) {
+                tagged.push(e);
+            }
+        }
         for &a in &event.actors {
             index.actor_events[a].push(e);
         }

@@ -117,6 +117,7 @@ pub fn resolve_cached(
     let sections = r.sections();
     let actors = r.actors();
     let events = r.events();
+    r.check_tags();
     let sources = r.sources();
     let updates = r.updates();
     let eras = r.eras();

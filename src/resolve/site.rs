@@ -58,6 +58,11 @@ impl Resolve<'_> {
         let updated = raw.updated.as_ref().and_then(|d| self.toml_date(file, d));
         let timeline_split = self.timeline_split(file);
         let per_page = self.per_page(file);
+        let tag_labels = raw
+            .tags
+            .iter()
+            .map(|(tag, label)| (tag.clone(), label.get_ref().trim().to_string()))
+            .collect();
         Some(Site {
             title: raw.title.get_ref().clone(),
             subtitle: raw.subtitle.clone(),
@@ -70,7 +75,56 @@ impl Resolve<'_> {
             allowed_hosts,
             timeline_split,
             per_page,
+            tag_pages: raw.tag_pages,
+            tag_labels,
         })
+    }
+
+    /// With `tag_pages`, every tag is part of an address (`tags/ID/`): it
+    /// must read like an id. A label in `[tags]` for a tag no event has is
+    /// a warning: a misspelt tag, or one that is no longer used.
+    pub(super) fn check_tags(&mut self) {
+        let raw = self.raw;
+        let Some((site_file, site)) = raw.site.as_ref() else {
+            return;
+        };
+        let mut used = std::collections::BTreeSet::new();
+        for (file, event) in &raw.events {
+            for tag in &event.tags {
+                used.insert(tag.as_str());
+                if site.tag_pages && !is_tag_id(tag) {
+                    self.error(
+                        *file,
+                        event.id.span(),
+                        format!(
+                            "the tag \"{tag}\" of event `{}` cannot be a page's address",
+                            event.id.get_ref()
+                        ),
+                        format!(
+                            "with `tag_pages = true`, write tags in lowercase letters, digits and dashes, like \"{}\"; show readers another name with a label in [tags] in site.toml",
+                            tag_id(tag)
+                        ),
+                    );
+                }
+            }
+        }
+        for (tag, label) in &site.tags {
+            if used.contains(tag.as_str()) {
+                continue;
+            }
+            let known: Vec<&str> = used.iter().copied().collect();
+            let help = match crate::diagnostics::closest(tag, known.iter().copied()) {
+                Some(near) => format!("did you mean `{near}`?"),
+                None => "label a tag some event has, or remove the line".to_string(),
+            };
+            let file = raw.file(*site_file);
+            self.diagnostics.warning_help(
+                file,
+                label.span(),
+                format!("no event has the tag `{tag}`"),
+                help,
+            );
+        }
     }
 
     /// `timeline_split`: one of [`Split::ALL`]; "auto" when not given or wrong.
@@ -119,6 +173,30 @@ impl Resolve<'_> {
             }
         }
     }
+}
+
+/// Whether a tag can stand in an address: lowercase letters, digits and dashes.
+fn is_tag_id(tag: &str) -> bool {
+    !tag.is_empty()
+        && tag.len() <= 80
+        && !tag.starts_with('-')
+        && !tag.ends_with('-')
+        && tag
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// A tag made into an id, for the help: "Human rights" -> "human-rights".
+fn tag_id(tag: &str) -> String {
+    let mut id = String::new();
+    for c in tag.chars().flat_map(char::to_lowercase) {
+        if c.is_ascii_alphanumeric() {
+            id.push(c);
+        } else if !id.is_empty() && !id.ends_with('-') {
+            id.push('-');
+        }
+    }
+    id.trim_end_matches('-').to_string()
 }
 
 fn is_language_tag(tag: &str) -> bool {
