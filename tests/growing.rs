@@ -15,7 +15,7 @@ mod story;
 use std::collections::BTreeSet;
 
 use story::{DEFAULT_SEED, SIZES, Shape};
-use support::{Site, attribute_values, explainer, stderr};
+use support::{SITE, Site, attribute_values, explainer, stderr};
 use tempfile::TempDir;
 
 /// The most HTML a page but the story page may weigh.
@@ -240,6 +240,30 @@ fn tag_pages_list_their_events_under_the_editors_name_for_the_tag() {
     }
     let unlisted: Vec<&String> = tagged.iter().filter(|p| !listed.contains(*p)).collect();
     assert_eq!(unlisted, Vec::<&String>::new());
+}
+
+#[test]
+fn a_link_to_a_period_checks_against_the_pages_the_story_has() {
+    let linked = |site: &str| {
+        support::Story::small()
+            .file("content/site.toml", site)
+            .file(
+                "content/story/03-more.md",
+                "+++\ntitle = \"More\"\nweight = 30\n+++\nSee [2024](/timeline/2024/) and [the club](actor:club).\n",
+            )
+    };
+    let one_page = linked(SITE);
+    let check = one_page.run(&["check"]);
+    assert_eq!(check.status.code(), Some(1));
+    assert!(
+        stderr(&check).contains("error: `/timeline/2024/` leads to no page of this site"),
+        "{}",
+        stderr(&check)
+    );
+    let by_year = linked(&format!("{SITE}timeline_split = \"year\"\n"));
+    let site = by_year.build(&[]);
+    assert!(site.has("timeline/2024/index.html"));
+    assert!(site.has("timeline/1991/index.html"));
 }
 
 #[test]
