@@ -3,8 +3,9 @@
 //! Steps: group the events (in date order) by year; keep the whole timeline on
 //! one page while every event fits the budget (`per_page`); otherwise give
 //! each year a page, and each month one in a year over the budget; a period
-//! still over the budget is paged (`timeline/2025-06/page/2/`). An event known
-//! only to its year, in a year split by month, goes with the year's first month.
+//! still over the budget is paged (`timeline/2025-06/page/2/`). The events
+//! known only to their year, in a year split by month, are a period of their
+//! own at the year's address (`timeline/2025/`), before its months.
 
 use std::ops::Range;
 
@@ -114,13 +115,9 @@ fn split(dates: &[PartialDate], split: Split, per_page: usize) -> Vec<Period> {
             periods.push(period(year, None, years, per_page));
             continue;
         }
-        let mut months = runs(&dates[years.clone()], |d| (d.year, d.month));
-        // Events known only to the year sort first: they join the first month.
-        if months.len() > 1 && dates[years.start].month.is_none() {
-            let first = months.remove(0);
-            months[0].start = first.start;
-        }
-        for run in months {
+        // Events known only to the year sort first: they keep the year's
+        // own address (`timeline/2025/`), before its months.
+        for run in runs(&dates[years.clone()], |d| (d.year, d.month)) {
             let events = years.start + run.start..years.start + run.end;
             let month = dates[events.end - 1].month;
             periods.push(period(year, month, events, per_page));
@@ -205,11 +202,21 @@ mod tests {
         ]);
         assert_eq!(
             keys(&split(&d, Split::Auto, 3)),
-            [("2019", 1, 1), ("2020-02", 5, 2), ("2020-03", 1, 1)]
+            [
+                ("2019", 1, 1),
+                ("2020", 1, 1),
+                ("2020-02", 4, 2),
+                ("2020-03", 1, 1)
+            ]
         );
         assert_eq!(
             keys(&split(&d, Split::Month, 3)),
-            [("2019-03", 1, 1), ("2020-02", 5, 2), ("2020-03", 1, 1)]
+            [
+                ("2019-03", 1, 1),
+                ("2020", 1, 1),
+                ("2020-02", 4, 2),
+                ("2020-03", 1, 1)
+            ]
         );
         // A year of events known only to the year is its own period.
         let d = dates(&["2020", "2020", "2020", "2020"]);

@@ -22,11 +22,20 @@ impl<'a> Pages<'a> {
             .iter()
             .map(|p| Route::period(&p.key).href())
             .collect();
+        // The events known only to a year split by month are listed, not
+        // drawn: a bar as wide as the year would lie under its months'.
+        let split_years: std::collections::BTreeSet<i32> = timeline
+            .periods
+            .iter()
+            .filter(|p| p.date.month.is_some())
+            .map(|p| p.date.year)
+            .collect();
         let timeline_svg = PeriodsSvg {
             bars: timeline
                 .periods
                 .iter()
                 .zip(&hrefs)
+                .filter(|(p, _)| p.date.month.is_some() || !split_years.contains(&p.date.year))
                 .map(|(p, href)| Bar {
                     date: p.date,
                     count: p.events.len(),
