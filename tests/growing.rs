@@ -20,6 +20,8 @@ use tempfile::TempDir;
 
 /// The most HTML a page but the story page may weigh.
 const PAGE_BUDGET: usize = 250_000;
+/// The most one inline chart may weigh.
+const SVG_BUDGET: usize = 150_000;
 
 fn size(name: &str) -> Shape {
     SIZES
@@ -59,6 +61,24 @@ fn heavy_pages(site: &Site) -> Vec<String> {
         .collect()
 }
 
+/// Every inline SVG over its budget: "path (bytes)".
+fn heavy_charts(site: &Site) -> Vec<String> {
+    let mut heavy = Vec::new();
+    for (path, html) in site.html_pages() {
+        let mut rest = html.as_str();
+        while let Some(start) = rest.find("<svg") {
+            let end = rest[start..]
+                .find("</svg>")
+                .map_or(rest.len(), |e| start + e);
+            if end - start > SVG_BUDGET {
+                heavy.push(format!("{path} ({} bytes)", end - start));
+            }
+            rest = &rest[end..];
+        }
+    }
+    heavy
+}
+
 /// The timeline's pages: the timeline or its overview, and every period's pages.
 fn timeline_pages(site: &Site) -> Vec<&String> {
     site.files
@@ -95,10 +115,11 @@ fn unreachable_events(site: &Site) -> (Vec<String>, Vec<String>) {
     (unlinked, broken)
 }
 
-/// What every grown story must keep: light pages, every event reachable,
+/// What every grown story must keep: light pages and charts, every event reachable,
 /// and each event page's way back to its place on the timeline.
 fn assert_grows_gracefully(site: &Site) {
     assert_eq!(heavy_pages(site), Vec::<String>::new());
+    assert_eq!(heavy_charts(site), Vec::<String>::new());
     let (unlinked, broken) = unreachable_events(site);
     assert_eq!(broken, Vec::<String>::new());
     assert_eq!(unlinked, Vec::<String>::new());

@@ -12,7 +12,7 @@ impl<'a> Pages<'a> {
         let story = self.story;
         let v = self.views(route);
         let per_page = story.site.per_page;
-        let citations = Citations::of(story);
+        let citations = self.citations.get_or_init(|| Citations::of(story));
         let cited_by = |s: SourceIx| {
             let events = citations.events[s].iter();
             let accounts = citations.accounts[s].iter();
@@ -79,7 +79,7 @@ impl<'a> Pages<'a> {
         let story = self.story;
         let v = self.views(route);
         let per_page = story.site.per_page;
-        let citations = Citations::of(story);
+        let citations = self.citations.get_or_init(|| Citations::of(story));
         let (events, accounts) = (&citations.events[s], &citations.accounts[s]);
         let start = (route.number - 1) * per_page;
         let end = start + per_page;

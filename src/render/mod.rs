@@ -328,6 +328,7 @@ pub fn render_each<T: Send>(
         shared: views::Shared::new(story, memo.is_some(), deepest.unwrap_or(0)),
         memo: memo.as_deref(),
         map_inputs: std::sync::OnceLock::new(),
+        citations: std::sync::OnceLock::new(),
     };
     // A page for the memo: its path, fingerprint, and new bytes (none when
     // reused: the memo's own entry is moved over, not copied again).

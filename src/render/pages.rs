@@ -47,6 +47,8 @@ pub(super) struct Pages<'a> {
     pub(super) memo: Option<&'a super::RenderMemo>,
     /// What this story's maps are drawn from, once asked for.
     pub(super) map_inputs: std::sync::OnceLock<u64>,
+    /// What cites each source, worked out once for the sources' pages.
+    pub(super) citations: std::sync::OnceLock<plan::Citations>,
 }
 
 impl<'a> Pages<'a> {
