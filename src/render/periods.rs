@@ -59,6 +59,7 @@ impl<'a> Pages<'a> {
             periods: (0..timeline.periods.len())
                 .map(|period| period_view(timeline, PeriodPage { period, page: 1 }))
                 .collect(),
+            period_rows: period_rows(timeline),
             event_count: story.events.len(),
             key_events: key.into_iter().map(|e| v.event_link_value(e)).collect(),
             key_marked,
@@ -148,11 +149,56 @@ impl<'a> Pages<'a> {
     }
 }
 
+/// The periods in rows: each year split by month on a row of its own,
+/// headed by the year; runs of whole years together.
+fn period_rows(timeline: &Timeline) -> Vec<PeriodRow> {
+    let mut rows: Vec<PeriodRow> = Vec::new();
+    let periods = &timeline.periods;
+    let mut at = 0;
+    while at < periods.len() {
+        let year = periods[at].date.year;
+        let end = at
+            + periods[at..]
+                .iter()
+                .take_while(|p| p.date.year == year)
+                .count();
+        let view = |period| period_view(timeline, PeriodPage { period, page: 1 });
+        let split = periods[at..end].iter().any(|p| p.date.month.is_some());
+        if split {
+            let year_only = periods[at..end].iter().find(|p| p.date.month.is_none());
+            rows.push(PeriodRow {
+                year: Some(RowYear {
+                    year,
+                    count: periods[at..end].iter().map(|p| p.events.len()).sum(),
+                    year_only: year_only.map_or(0, |p| p.events.len()),
+                    path: year_only.map(|p| Route::period(&p.key).href()),
+                }),
+                periods: (at..end)
+                    .filter(|&p| periods[p].date.month.is_some())
+                    .map(view)
+                    .collect(),
+            });
+        } else {
+            match rows.last_mut() {
+                Some(row) if row.year.is_none() => row.periods.extend((at..end).map(view)),
+                _ => rows.push(PeriodRow {
+                    year: None,
+                    periods: (at..end).map(view).collect(),
+                }),
+            }
+        }
+        at = end;
+    }
+    rows
+}
+
 /// A period's view, as of its page `at`.
 fn period_view(timeline: &Timeline, at: PeriodPage) -> PeriodView {
     let period = &timeline.periods[at.period];
+    let label = period.date.to_string();
     PeriodView {
-        label: period.date.to_string(),
+        short: label.split(' ').next().unwrap_or_default().to_string(),
+        label,
         iso: period.date.iso(),
         path: Route::period(&period.key).href(),
         count: period.events.len(),

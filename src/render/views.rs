@@ -285,6 +285,8 @@ pub(super) struct TimelinePage<'a> {
 pub(super) struct PeriodView {
     /// "2025", "June 2025".
     pub(super) label: String,
+    /// Within its year: "June" for a month; the year for a year.
+    pub(super) short: String,
     /// For `<time datetime>`: "2025", "2025-06".
     pub(super) iso: String,
     /// Its first page, from the site root.
@@ -367,6 +369,25 @@ impl Pager {
     }
 }
 
+/// A row of the overview's list of periods.
+#[derive(Serialize)]
+pub(super) struct PeriodRow {
+    /// For a year split by month: the year, with its count of events and,
+    /// when some of them are known only to the year, its own page.
+    pub(super) year: Option<RowYear>,
+    /// The row's periods: the year's months, or whole years.
+    pub(super) periods: Vec<PeriodView>,
+}
+
+#[derive(Serialize)]
+pub(super) struct RowYear {
+    pub(super) year: i32,
+    pub(super) count: usize,
+    /// The events known only to the year: how many, and their page from the site root.
+    pub(super) year_only: usize,
+    pub(super) path: Option<String>,
+}
+
 /// A link to another page of a paged listing.
 #[derive(Serialize)]
 pub(super) struct PageLink {
@@ -388,6 +409,9 @@ pub(super) struct TimelineOverviewPage<'a> {
     pub(super) timeline_svg: String,
     /// Every period, in date order, with its count: [`PeriodView`]s.
     pub(super) periods: Vec<PeriodView>,
+    /// The same periods in rows: a row for each year split by month, headed
+    /// by the year, and a row for each run of years of one period each.
+    pub(super) period_rows: Vec<PeriodRow>,
     pub(super) event_count: usize,
     /// The key events, in date order: [`EventLink`]s.
     pub(super) key_events: Vec<Kept>,
