@@ -7,7 +7,9 @@
 //!
 //! Options: `--size S|M|L` (8/40/15, 50/1,000/200 or 200/10,000/1,000 sections,
 //! events and actors), or any of `--sections N --events N --actors N` (they
-//! override the size, which defaults to S); `--seed N` (decimal or 0x hex);
+//! override the size, which defaults to S); `--years N` spreads the events
+//! over the last N years up to 2025 (default 34, from 1992; `--years 1` with
+//! `--size M` makes a dense story of 1,000 events in 2025); `--seed N` (decimal or 0x hex);
 //! `--out DIR`, which must not exist or be empty. The generator itself is
 //! `benches/support/story.rs`, shared with `benches/build.rs`.
 
@@ -19,8 +21,7 @@ use std::process::ExitCode;
 
 use story::{DEFAULT_SEED, SIZES, Shape};
 
-const USAGE: &str =
-    "usage: gen_story [--size S|M|L] [--sections N] [--events N] [--actors N] [--seed N] --out DIR";
+const USAGE: &str = "usage: gen_story [--size S|M|L] [--sections N] [--events N] [--actors N] [--years N] [--seed N] --out DIR";
 
 fn main() -> ExitCode {
     match run(std::env::args().skip(1).collect()) {
@@ -56,6 +57,7 @@ fn run(args: Vec<String>) -> Result<(), String> {
             "--sections" => shape.sections = number(&flag, &value)?,
             "--events" => shape.events = number(&flag, &value)?,
             "--actors" => shape.actors = number(&flag, &value)?,
+            "--years" => shape.years = number(&flag, &value)?.min(story::YEARS),
             "--seed" => seed = seed_value(&value)?,
             "--out" => out = Some(PathBuf::from(value)),
             _ => return Err(format!("unknown option `{flag}`")),
@@ -76,6 +78,7 @@ fn run(args: Vec<String>) -> Result<(), String> {
         sections,
         events,
         actors,
+        ..
     } = shape;
     println!(
         "wrote {sections} sections, {events} events, {actors} actors to {} ({} files, {} bytes; seed {seed:#x})",

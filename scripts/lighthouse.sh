@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Lighthouse scores of the default story: a report for people, not a test.
 #
-# Builds the default story with its base URL set to a local server, serves it with
+# Builds the default story (or STORY's) with its base URL set to a local server, serves it with
 # python3 on 127.0.0.1, runs Lighthouse 12.2.3 (mobile preset: its default) with
 # Debian's Chromium on the story, the timeline, one event and one actor page, and
 # prints the four category scores per page, then every audit that kept a category
@@ -10,7 +10,9 @@
 #
 # Usage: scripts/lighthouse.sh [PAGE...]   (paths under the site root, e.g. timeline/)
 # Env:   CHROMIUM (default: chromium on PATH), PORT (default: a free one),
-#        RUNS (default 3), KEEP=DIR to keep the JSON reports in DIR.
+#        RUNS (default 3), KEEP=DIR to keep the JSON reports in DIR,
+#        STORY=DIR to measure another story folder, like one from examples/gen_story.rs:
+#        STORY=/tmp/story-m scripts/lighthouse.sh timeline/ timeline/2013/ sources/
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -40,7 +42,7 @@ cleanup() {
 trap cleanup EXIT
 
 base="http://127.0.0.1:$port/"
-cargo run -q -- build --output "$work/site" --base-url "$base" >&2
+cargo run -q -- build --root "${STORY:-.}" --output "$work/site" --base-url "$base" >&2
 python3 -m http.server --bind 127.0.0.1 --directory "$work/site" "$port" >/dev/null 2>&1 &
 server=$!
 for _ in $(seq 50); do

@@ -318,7 +318,41 @@ pub struct Site {
     /// Hosts readers' browsers may load pictures from, lowercased:
     /// `cdn.example.org`, or `*.example.org` for any of its subdomains.
     pub allowed_hosts: Vec<String>,
+    /// How the timeline is split into pages (`timeline_split`).
+    pub timeline_split: Split,
+    /// At most this many items a page (`per_page`), in the timeline and the listings.
+    pub per_page: usize,
+    /// A page per tag (`tag_pages = true`), linked from its events' pages.
+    pub tag_pages: bool,
+    /// What readers see for a tag (`[tags]`); a tag without one shows as written.
+    pub tag_labels: std::collections::BTreeMap<String, String>,
 }
+
+/// How the timeline is split into pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Split {
+    /// One page while every event fits `per_page`; else a page a year, and a
+    /// page a month in the years with more than `per_page` events.
+    Auto,
+    /// One page, however many events.
+    None,
+    /// A page a year.
+    Year,
+    /// A page a month.
+    Month,
+}
+
+impl Split {
+    pub const ALL: [(&'static str, Split); 4] = [
+        ("auto", Split::Auto),
+        ("none", Split::None),
+        ("year", Split::Year),
+        ("month", Split::Month),
+    ];
+}
+
+/// The number of items a page holds unless site.toml says otherwise.
+pub const PER_PAGE: usize = 100;
 
 impl Site {
     /// Whether readers' browsers may load a picture from `host` (lowercased).
@@ -349,6 +383,8 @@ pub struct Section {
     pub body: Html,
     /// The actors its text cross-references, in actor order.
     pub mentions: Vec<ActorIx>,
+    /// The events its text cross-references, in date order.
+    pub cites: Vec<EventIx>,
     /// The pictures its shortcodes embed; picture `n` replaces `embed_marker(n)` in `body`.
     pub embeds: Vec<Embed>,
 }
@@ -404,6 +440,8 @@ pub struct Event {
     pub accounts: Vec<Account>,
     /// The editor's own sentence on the accounts (`accounts_note`).
     pub accounts_note: Option<String>,
+    /// Marked `key = true`: shown among the key events of the timeline overview.
+    pub key: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -470,6 +508,9 @@ pub struct Story {
     pub index: Index,
     /// Every link to another website (sources and Markdown), where it is written.
     pub links: Vec<LinkSite>,
+    /// How the timeline is split into pages, by the site settings: worked
+    /// out once the events are known, read by the plan and the pages.
+    pub timeline: crate::plan::Timeline,
 }
 
 /// A link to another website and its place, for `explainer check --links`:
@@ -495,6 +536,8 @@ pub struct Index {
     pub event_updates: IxVec<EventIx, Vec<UpdateIx>>,
     /// For each section, the updates that name it, newest first.
     pub section_updates: IxVec<SectionIx, Vec<UpdateIx>>,
+    /// For each tag, by tag, its events in date order.
+    pub tag_events: std::collections::BTreeMap<String, Vec<EventIx>>,
 }
 
 /// An account of an event: the `n`th in its `accounts`.

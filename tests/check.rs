@@ -222,6 +222,8 @@ cases!(assert_error_case:
     a_source_url_without_https_suggests_the_full_address,
     a_javascript_archive_url_is_refused,
     a_base_url_that_could_break_out_of_its_attribute_is_refused,
+    a_timeline_split_that_is_not_a_choice_lists_the_choices,
+    a_tag_that_cannot_be_an_address_with_tag_pages_suggests_one,
     links_that_lead_nowhere_or_run_scripts_are_refused,
     an_image_without_alt_text_is_an_error,
     a_picture_missing_from_static_suggests_the_closest_file,

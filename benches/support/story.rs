@@ -18,6 +18,9 @@ pub struct Shape {
     pub sections: usize,
     pub events: usize,
     pub actors: usize,
+    /// The events are spread evenly over this many years up to 2025: 34
+    /// (1992 to 2025) in every size; 1 makes a dense story of one year.
+    pub years: usize,
 }
 
 /// The three sizes of issue 9: S, M and L.
@@ -28,6 +31,7 @@ pub const SIZES: [(&str, Shape); 3] = [
             sections: 8,
             events: 40,
             actors: 15,
+            years: YEARS,
         },
     ),
     (
@@ -36,6 +40,7 @@ pub const SIZES: [(&str, Shape); 3] = [
             sections: 50,
             events: 1_000,
             actors: 200,
+            years: YEARS,
         },
     ),
     (
@@ -44,6 +49,7 @@ pub const SIZES: [(&str, Shape); 3] = [
             sections: 200,
             events: 10_000,
             actors: 1_000,
+            years: YEARS,
         },
     ),
 ];
@@ -333,6 +339,8 @@ const ERAS: [(&str, &str, Option<&str>); 4] = [
 ];
 const FIRST_YEAR: usize = 1992;
 const LAST_YEAR: usize = 2025;
+/// The years from [`FIRST_YEAR`] to [`LAST_YEAR`]: the most a story spans.
+pub const YEARS: usize = LAST_YEAR - FIRST_YEAR + 1;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
@@ -445,8 +453,16 @@ fn slug(text: &str) -> String {
     id.to_string()
 }
 
-/// `id`, or `id-2`, `id-3`... when taken.
+/// `id`, or `id-2`, `id-3`... when taken; an id over the 80 characters an
+/// id may have is cut at a dash, with room left for the number.
 fn unique(id: String, taken: &mut std::collections::HashSet<String>) -> String {
+    let id = match id.len() > 80 {
+        true => id[..76]
+            .rsplit_once('-')
+            .map_or(&id[..76], |(head, _)| head)
+            .to_string(),
+        false => id,
+    };
     if taken.insert(id.clone()) {
         return id;
     }
@@ -893,9 +909,10 @@ fn draw_events(
 ) -> Vec<Event> {
     let mut taken = std::collections::HashSet::new();
     let mut events: Vec<Event> = Vec::with_capacity(shape.events);
-    let span = LAST_YEAR - FIRST_YEAR + 1;
+    let span = shape.years.clamp(1, YEARS);
+    let first_year = LAST_YEAR + 1 - span;
     for n in 0..shape.events {
-        let year = FIRST_YEAR + n * span / shape.events;
+        let year = first_year + n * span / shape.events;
         let (date, month, _) = draw_date(random, year);
         // Every actor takes part in something: actor n % actors is always one of them.
         let mut ids = vec![n % actors.len()];

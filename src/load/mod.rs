@@ -57,6 +57,16 @@ pub struct RawSite {
     /// Other sites readers' browsers may load pictures from.
     #[serde(default)]
     pub allowed_hosts: Vec<Spanned<String>>,
+    /// How the timeline is split into pages: "auto", "none", "year" or "month".
+    pub timeline_split: Option<Spanned<String>>,
+    /// At most this many items on a page of the timeline or of a listing.
+    pub per_page: Option<Spanned<i64>>,
+    /// A page per tag (`tags/ID/`).
+    #[serde(default)]
+    pub tag_pages: bool,
+    /// What readers see for each tag: `[tags]` with `custody = "Custody"`.
+    #[serde(default)]
+    pub tags: std::collections::BTreeMap<String, Spanned<String>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -115,6 +125,9 @@ pub struct RawEvent {
     /// What the page says of its accounts, in place of the sentence their
     /// statuses give.
     pub accounts_note: Option<String>,
+    /// A key event of the story, shown on the timeline overview.
+    #[serde(default)]
+    pub key: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]

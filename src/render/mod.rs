@@ -10,7 +10,9 @@
 pub mod actor_map;
 mod decimal;
 mod fingerprint;
+mod listings;
 mod pages;
+mod periods;
 pub mod timeline_svg;
 mod views;
 
@@ -30,12 +32,16 @@ use pages::{Job, Made, Pages};
 use rayon::prelude::*;
 
 /// The templates that ship inside the binary, overridable by name.
-const BUILT_IN: [(&str, &str); 13] = [
+const BUILT_IN: [(&str, &str); 16] = [
     ("base.html", include_str!("../../templates/base.html")),
     ("story.html", include_str!("../../templates/story.html")),
     (
         "timeline.html",
         include_str!("../../templates/timeline.html"),
+    ),
+    (
+        "timeline-overview.html",
+        include_str!("../../templates/timeline-overview.html"),
     ),
     ("event.html", include_str!("../../templates/event.html")),
     ("actors.html", include_str!("../../templates/actors.html")),
@@ -46,6 +52,8 @@ const BUILT_IN: [(&str, &str); 13] = [
         include_str!("../../templates/accounts.html"),
     ),
     ("sources.html", include_str!("../../templates/sources.html")),
+    ("source.html", include_str!("../../templates/source.html")),
+    ("tag.html", include_str!("../../templates/tag.html")),
     ("changes.html", include_str!("../../templates/changes.html")),
     ("feed.xml", include_str!("../../templates/feed.xml")),
     ("sitemap.xml", include_str!("../../templates/sitemap.xml")),
@@ -320,6 +328,7 @@ pub fn render_each<T: Send>(
         shared: views::Shared::new(story, memo.is_some(), deepest.unwrap_or(0)),
         memo: memo.as_deref(),
         map_inputs: std::sync::OnceLock::new(),
+        citations: std::sync::OnceLock::new(),
     };
     // A page for the memo: its path, fingerprint, and new bytes (none when
     // reused: the memo's own entry is moved over, not copied again).

@@ -12,6 +12,7 @@ use serde_json::{Value as Json, json};
 use tera::Context;
 
 use super::actor_map::{ActorMap, Drawn};
+use super::listings::tag_link;
 use super::timeline_svg::TimelineSvg;
 use super::views::*;
 use crate::markdown::embed_marker;
@@ -46,6 +47,8 @@ pub(super) struct Pages<'a> {
     pub(super) memo: Option<&'a super::RenderMemo>,
     /// What this story's maps are drawn from, once asked for.
     pub(super) map_inputs: std::sync::OnceLock<u64>,
+    /// What cites each source, worked out once for the sources' pages.
+    pub(super) citations: std::sync::OnceLock<plan::Citations>,
 }
 
 impl<'a> Pages<'a> {
@@ -55,7 +58,7 @@ impl<'a> Pages<'a> {
     }
 
     /// Views for the page at `route`, its links made from its root.
-    fn views(&self, route: &Route) -> Views<'_> {
+    pub(super) fn views(&self, route: &Route) -> Views<'_> {
         Views {
             story: self.story,
             root: route.root(&self.story.site.base_url),
@@ -96,7 +99,7 @@ impl<'a> Pages<'a> {
 
     /// A job for `page`, rendered with `template` at `route`; when the previous
     /// build rendered the same template from the same context, its bytes.
-    fn job<T: Serialize>(&self, route: &Route, template: &'static str, page: &T) -> Job {
+    pub(super) fn job<T: Serialize>(&self, route: &Route, template: &'static str, page: &T) -> Job {
         let path = route.file();
         let Some(memo) = self.memo else {
             return Job {
@@ -126,19 +129,23 @@ impl<'a> Pages<'a> {
         match page.item {
             Some(Item::Event(e)) => self.event(route, e),
             Some(Item::Actor(a)) => self.actor(route, a),
+            Some(Item::Period(p)) => self.period(route, p),
+            Some(Item::Source(s)) => self.source(route, s),
             None => match route.kind {
                 Kind::Story => self.story_page(route),
+                Kind::Timeline if self.story.timeline.is_split() => self.overview(route),
                 Kind::Timeline => self.timeline(route),
                 Kind::Actors => self.actors(route),
                 Kind::Accounts => self.accounts(route),
                 Kind::Sources => self.sources(route),
+                Kind::Tag => self.tag(route),
                 Kind::Changes => self.changes(route),
                 Kind::Feed => self.feed(route),
                 Kind::NotFound => self.not_found(route),
                 Kind::Sitemap => self.sitemap(route),
                 Kind::Robots => self.robots(route),
-                // `plan` gives every event's and actor's page its item.
-                Kind::Event | Kind::Actor => self.not_found(route),
+                // `plan` gives every event's, actor's and period's page its item.
+                Kind::Event | Kind::Actor | Kind::Period | Kind::Source => self.not_found(route),
             },
         }
     }
@@ -260,14 +267,41 @@ impl<'a> Pages<'a> {
     fn timeline(&self, route: &Route) -> Job {
         let story = self.story;
         let v = self.views(route);
-        // The longest page: its events are made on every core.
-        let events: Vec<Kept> = story
+        let description = format!(
+            "Every event of the story in date order: {} events.",
+            story.events.len()
+        );
+        let (years, timeline_svg) = self.timeline_list(&v, 0..story.events.len());
+        let page = TimelinePage {
+            common: v.common(route, "Timeline".into(), Some(&description), "timeline"),
+            timeline_svg,
+            years,
+            eras: self.era_views(),
+            period: None,
+            previous: None,
+            next: None,
+        };
+        self.job(route, "timeline.html", &page)
+    }
+
+    /// The events at positions `events` grouped by year, and their chart.
+    pub(super) fn timeline_list(
+        &self,
+        v: &Views<'a>,
+        events: std::ops::Range<usize>,
+    ) -> (Vec<Year>, String) {
+        let story = self.story;
+        let shown: Vec<EventIx> = story
             .events
-            .par_indices()
-            .map(|e| v.event_value(e))
+            .indices()
+            .skip(events.start)
+            .take(events.len())
             .collect();
+        // The longest pages: their events are made on every core.
+        let values: Vec<Kept> = shown.par_iter().map(|&e| v.event_value(e)).collect();
         let mut years: Vec<Year> = Vec::new();
-        for (event, value) in story.events.iter().zip(events) {
+        for (&e, value) in shown.iter().zip(values) {
+            let event = &story.events[e];
             if years.last().is_none_or(|y| y.year != event.date.year) {
                 years.push(Year {
                     year: event.date.year,
@@ -278,31 +312,25 @@ impl<'a> Pages<'a> {
                 year.events.push(value);
             }
         }
-        let description = format!(
-            "Every event of the story in date order: {} events.",
-            story.events.len()
-        );
         let timeline_svg = TimelineSvg {
-            events: story.events.iter().collect(),
+            events: shown.iter().map(|&e| &story.events[e]).collect(),
             eras: &story.eras,
             root: &v.root,
             id: "timeline-chart",
         }
         .render();
-        let page = TimelinePage {
-            common: v.common(route, "Timeline".into(), Some(&description), "timeline"),
-            timeline_svg,
-            years,
-            eras: story
-                .eras
-                .iter()
-                .map(|e| EraView {
-                    title: &e.title,
-                    when: WhenView::new(&e.start, e.end.as_ref(), false),
-                })
-                .collect(),
-        };
-        self.job(route, "timeline.html", &page)
+        (years, timeline_svg)
+    }
+
+    pub(super) fn era_views(&self) -> Vec<EraView<'a>> {
+        self.story
+            .eras
+            .iter()
+            .map(|e| EraView {
+                title: &e.title,
+                when: WhenView::new(&e.start, e.end.as_ref(), false),
+            })
+            .collect()
     }
 
     fn event(&self, route: &Route, index: EventIx) -> Job {
@@ -322,6 +350,11 @@ impl<'a> Pages<'a> {
         common.json_ld = Some(script_json(&event_json_ld(story, event, &common.page)));
         let page = EventPage {
             common,
+            timeline_path: story.timeline.page_of(index).anchor(&event.id),
+            tag_links: match story.site.tag_pages {
+                true => event.tags.iter().map(|t| tag_link(story, t)).collect(),
+                false => Vec::new(),
+            },
             event: v.event(index),
             previous: story.events.previous(index).map(|e| v.event_link_value(e)),
             next: story.events.next(index).map(|e| v.event_link_value(e)),
@@ -332,38 +365,68 @@ impl<'a> Pages<'a> {
     fn actors(&self, route: &Route) -> Job {
         let story = self.story;
         let v = self.views(route);
-        let groups = ActorKind::ALL
+        let per_page = story.site.per_page;
+        // By kind, then by name: a page of a long who's who takes its share in that order.
+        let ordered: Vec<ActorIx> = ActorKind::ALL
             .iter()
-            .map(|&kind| KindGroup {
-                kind: kind.name(),
-                label: kind.plural_label(),
-                actors: story
+            .flat_map(|&kind| {
+                story
                     .actors
                     .indexed()
-                    .filter(|(_, a)| a.kind == kind)
-                    .map(|(i, a)| ActorCard {
-                        id: &a.id,
-                        name: &a.name,
-                        path: Route::actor(&a.id).href(),
-                        role: a.role.as_deref(),
-                        country: a.country.as_deref(),
-                        event_count: story.index.actor_events[i].len(),
-                    })
-                    .collect(),
+                    .filter(move |(_, a)| a.kind == kind)
+                    .map(|(i, _)| i)
             })
-            .filter(|g: &KindGroup| !g.actors.is_empty())
             .collect();
+        let pager = Pager::new(route, plan::pages_for(ordered.len(), per_page));
+        let shown = ordered
+            .iter()
+            .skip((route.number - 1) * per_page)
+            .take(per_page);
+        let mut groups: Vec<KindGroup> = Vec::new();
+        for &i in shown {
+            let a = &story.actors[i];
+            if groups.last().is_none_or(|g| g.kind != a.kind.name()) {
+                groups.push(KindGroup {
+                    kind: a.kind.name(),
+                    label: a.kind.plural_label(),
+                    actors: Vec::new(),
+                });
+            }
+            if let Some(group) = groups.last_mut() {
+                group.actors.push(ActorCard {
+                    id: &a.id,
+                    name: &a.name,
+                    path: Route::actor(&a.id).href(),
+                    role: a.role.as_deref(),
+                    country: a.country.as_deref(),
+                    event_count: story.index.actor_events[i].len(),
+                });
+            }
+        }
         let description = format!(
             "The {} people, states and organizations in the story.",
             story.actors.len()
         );
-        let map = self.draw(None, &v.root, "actor-map");
+        // The map of the whole cast opens the first page only.
+        let (actor_map, left_out) = match route.number {
+            1 => {
+                let map = self.draw(None, &v.root, "actor-map");
+                (map.svg, map.left_out)
+            }
+            _ => (String::new(), 0),
+        };
         let page = ActorsPage {
-            common: v.common(route, "Who’s who".into(), Some(&description), "actors"),
+            common: v.common(
+                route,
+                paged_title("Who’s who", pager.as_ref()),
+                Some(&description),
+                "actors",
+            ),
             groups,
-            actor_map: map.svg,
-            map_shown: story.actors.len() - map.left_out,
-            map_left_out: map.left_out,
+            actor_map,
+            map_shown: story.actors.len() - left_out,
+            map_left_out: left_out,
+            pager,
         };
         self.job(route, "actors.html", &page)
     }
@@ -394,16 +457,63 @@ impl<'a> Pages<'a> {
             .role
             .clone()
             .unwrap_or_else(|| plain_text(&actor.bio.at(""), 160));
-        let mut common = v.common(route, actor.name.clone(), Some(&description), "actor");
+        let per_page = story.site.per_page;
+        let all_events = &story.index.actor_events[index];
+        let pager = Pager::new(route, plan::pages_for(all_events.len(), per_page));
+        let first = route.number == 1;
+        let mut common = v.common(
+            route,
+            paged_title(&actor.name, pager.as_ref()),
+            Some(&description),
+            "actor",
+        );
         common.json_ld = Some(script_json(&actor_json_ld(actor, &common.page)));
-        let neighbourhood = self.draw(Some(index), &v.root, "neighbourhood-map");
+        let events: Vec<EventIx> = all_events
+            .iter()
+            .skip((route.number - 1) * per_page)
+            .take(per_page)
+            .copied()
+            .collect();
+        // A long list is grouped by year; the rest of the page is on the first page only.
+        let event_years = match pager {
+            Some(_) => {
+                let mut years: Vec<Year> = Vec::new();
+                for &e in &events {
+                    let year = story.events[e].date.year;
+                    if years.last().is_none_or(|y| y.year != year) {
+                        years.push(Year {
+                            year,
+                            events: Vec::new(),
+                        });
+                    }
+                    if let Some(last) = years.last_mut() {
+                        last.events.push(v.event_link_value(e));
+                    }
+                }
+                years
+            }
+            None => Vec::new(),
+        };
+        if !first {
+            relations.clear();
+        }
+        let neighbourhood = match first {
+            true => {
+                let drawn = self.draw(Some(index), &v.root, "neighbourhood-map");
+                // A map of the actor alone says nothing.
+                match drawn.labels.len() > 1 {
+                    true => drawn.svg,
+                    false => String::new(),
+                }
+            }
+            false => String::new(),
+        };
         let page = ActorPage {
             common,
-            neighbourhood_map: if neighbourhood.labels.len() > 1 {
-                neighbourhood.svg
-            } else {
-                String::new()
-            },
+            neighbourhood_map: neighbourhood,
+            event_count: all_events.len(),
+            event_years,
+            pager,
             actor: ActorView {
                 id: &actor.id,
                 name: &actor.name,
@@ -411,15 +521,16 @@ impl<'a> Pages<'a> {
                 role: actor.role.as_deref(),
                 country: actor.country.as_deref(),
                 aliases: &actor.aliases,
-                bio: v.html(&actor.bio),
+                bio: match first {
+                    true => v.html(&actor.bio),
+                    false => Cow::Borrowed(""),
+                },
                 path: route.href(),
             },
-            events: story.index.actor_events[index]
-                .iter()
-                .map(|&e| v.event_link_value(e))
-                .collect(),
+            events: events.iter().map(|&e| v.event_link_value(e)).collect(),
             sections: story.index.actor_sections[index]
                 .iter()
+                .filter(|_| first)
                 .map(|&s| {
                     let section = &story.sections[s];
                     SectionLink {
@@ -431,6 +542,7 @@ impl<'a> Pages<'a> {
                 .collect(),
             accounts: story.index.actor_accounts[index]
                 .iter()
+                .filter(|_| first)
                 .map(|&given| {
                     let account = story.account(given);
                     GivenAccount {
@@ -449,63 +561,35 @@ impl<'a> Pages<'a> {
     fn accounts(&self, route: &Route) -> Job {
         let story = self.story;
         let v = self.views(route);
-        let disputes: Vec<Kept> = story
+        let per_page = story.site.per_page;
+        let disputed: Vec<EventIx> = story
             .events
             .indexed()
             .filter(|(_, event)| event.accounts.len() >= 2)
-            .map(|(e, _)| v.event_value(e))
+            .map(|(e, _)| e)
+            .collect();
+        let count = disputed.len();
+        let disputes: Vec<Kept> = disputed
+            .into_iter()
+            .skip((route.number - 1) * per_page)
+            .take(per_page)
+            .map(|e| v.event_value(e))
             .collect();
         let description = format!(
-            "The competing accounts of {} disputed events, side by side and attributed.",
-            disputes.len()
+            "The competing accounts of {count} disputed events, side by side and attributed."
         );
+        let pager = Pager::new(route, plan::pages_for(count, per_page));
         let page = AccountsPage {
             common: v.common(
                 route,
-                "Who says what".into(),
+                paged_title("Who says what", pager.as_ref()),
                 Some(&description),
                 "accounts",
             ),
             disputes,
+            pager,
         };
         self.job(route, "accounts.html", &page)
-    }
-
-    fn sources(&self, route: &Route) -> Job {
-        let story = self.story;
-        let v = self.views(route);
-        let mut entries: IxVec<SourceIx, SourceEntry> = story
-            .sources
-            .indices()
-            .map(|s| SourceEntry {
-                source: v.source_value(s),
-                events: Vec::new(),
-                accounts: Vec::new(),
-            })
-            .collect();
-        // One pass over the events builds every source's citations.
-        for (e, event) in story.events.indexed() {
-            for &s in &event.sources {
-                entries[s].events.push(v.event_link_value(e));
-            }
-            for account in &event.accounts {
-                for &s in &account.sources {
-                    entries[s].accounts.push(CitedAccount {
-                        event: v.event_link_value(e),
-                        actor: v.actor_link_value(account.actor),
-                    });
-                }
-            }
-        }
-        let description = format!(
-            "The {} sources this story cites, and what cites each of them.",
-            story.sources.len()
-        );
-        let page = SourcesPage {
-            common: v.common(route, "Sources".into(), Some(&description), "sources"),
-            sources: entries.into_iter().collect(),
-        };
-        self.job(route, "sources.html", &page)
     }
 
     fn changes(&self, route: &Route) -> Job {
@@ -589,14 +673,19 @@ impl<'a> Pages<'a> {
             .into_iter()
             .filter_map(|page| {
                 let lastmod = match page.route.kind {
-                    Kind::Story | Kind::Timeline | Kind::Changes => modified.clone(),
+                    Kind::Story | Kind::Timeline | Kind::Period | Kind::Changes => modified.clone(),
                     Kind::Event => match page.item {
                         Some(Item::Event(e)) => story.index.event_updates[e]
                             .first()
                             .map(|&u| story.updates[u].date.iso()),
                         _ => None,
                     },
-                    Kind::Actors | Kind::Actor | Kind::Accounts | Kind::Sources => None,
+                    Kind::Actors
+                    | Kind::Actor
+                    | Kind::Accounts
+                    | Kind::Sources
+                    | Kind::Source
+                    | Kind::Tag => None,
                     Kind::Feed | Kind::NotFound | Kind::Sitemap | Kind::Robots => return None,
                 };
                 Some(SitemapUrl {
@@ -805,6 +894,16 @@ fn rfc3339(date: &PartialDate) -> String {
         date.month.unwrap_or(1),
         date.day.unwrap_or(1)
     )
+}
+
+/// A listing's title, with its page number on the pages after the first.
+pub(super) fn paged_title(title: &str, pager: Option<&Pager>) -> String {
+    match pager {
+        Some(pager) if pager.number > 1 => {
+            format!("{title}, page {} of {}", pager.number, pager.pages)
+        }
+        _ => title.to_string(),
+    }
 }
 
 fn capitalized(word: &str) -> String {

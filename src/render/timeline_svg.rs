@@ -103,7 +103,8 @@ impl TimelineSvg<'_> {
             })
             .collect();
         marks.sort_by_key(|m| (m.start, m.end));
-        let segments = layout_segments(&marks);
+        let spans: Vec<(i64, i64)> = marks.iter().map(|m| (m.start, m.end)).collect();
+        let segments = layout_segments(&spans, true);
         let x_of = |day: i64| -> f64 {
             let segment = segments
                 .iter()
@@ -113,7 +114,7 @@ impl TimelineSvg<'_> {
             segment.x_of(day.min(segment.end))
         };
 
-        let era_rows = self.era_rows(&segments);
+        let era_rows = era_rows(self.eras, &segments);
         let era_height = era_rows.iter().map(|r| r.row + 1).max().unwrap_or(0) as f64 * ERA_ROW;
         let top = 8.0 + era_height + 6.0;
         let lanes = assign_lanes(&marks, &x_of);
@@ -137,66 +138,7 @@ impl TimelineSvg<'_> {
             escape_html(&self.description(&marks, &segments))
         );
 
-        // Era bands behind everything; then their labels, where a label fits,
-        // so that no band is drawn over another era's label.
-        for band in &era_rows {
-            let y = 8.0 + band.row as f64 * ERA_ROW;
-            let _ = write!(
-                svg,
-                r#"<rect class="tl-era-band tl-era-{}" x="{}" y="{}" width="{}" height="{}"/>"#,
-                band.shade,
-                d1(band.x),
-                d1(y),
-                d1(band.width),
-                d1(height - y - 40.0)
-            );
-        }
-        for band in &era_rows {
-            if let Some(label) = &band.label {
-                let _ = write!(
-                    svg,
-                    r#"<text class="tl-era-label" x="{}" y="{}">{}</text>"#,
-                    d1(band.x + 5.0),
-                    d1(8.0 + band.row as f64 * ERA_ROW + 15.0),
-                    escape_html(label)
-                );
-            }
-        }
-
-        // The axis, one line per segment, with its ticks.
-        let axis = d1(axis_y);
-        for segment in &segments {
-            let _ = write!(
-                svg,
-                r#"<line class="tl-axis" x1="{}" y1="{axis}" x2="{}" y2="{axis}"/>"#,
-                d1(segment.x),
-                d1(segment.x + segment.width)
-            );
-            for (day, label) in ticks(segment) {
-                let x = d1(segment.x_of(day));
-                let _ = write!(
-                    svg,
-                    r#"<line class="tl-tick" x1="{x}" y1="{axis}" x2="{x}" y2="{}"/><text class="tl-tick-label" x="{x}" y="{}">{}</text>"#,
-                    d1(axis_y + 5.0),
-                    d1(axis_y + 18.0),
-                    escape_html(&label)
-                );
-            }
-        }
-
-        // Scale breaks between segments.
-        for pair in segments.windows(2) {
-            let middle = pair[0].x + pair[0].width + BREAK / 2.0;
-            let gap = pair[1].start - pair[0].end;
-            let (x, y) = (d1(middle), d1(axis_y + 6.0));
-            let _ = write!(
-                svg,
-                r#"<g class="tl-break"><path d="M{} {y}l6 -12M{x} {y}l6 -12"/><text x="{x}" y="{}">{}</text></g>"#,
-                d1(middle - 6.0),
-                d1(axis_y + 34.0),
-                escape_html(&gap_label(gap))
-            );
-        }
+        draw_frame(&mut svg, &era_rows, &segments, axis_y, height);
 
         // The events, linked to their pages.
         for (mark, lane) in marks.iter().zip(&lanes) {
@@ -269,56 +211,237 @@ impl TimelineSvg<'_> {
         text.push_str(" The list below gives every event.");
         text
     }
+}
 
-    /// Each era's visible part in each segment, stacked in rows where eras overlap.
-    fn era_rows(&self, segments: &[Segment]) -> Vec<EraBand> {
-        let mut bands: Vec<EraBand> = Vec::new();
-        let mut row_ends: Vec<f64> = Vec::new();
-        let last_day = segments.last().map_or(0, |s| s.end);
-        for (n, era) in self.eras.iter().enumerate() {
-            let start = start_day(&era.start);
-            let end = era.end.as_ref().map_or(last_day, end_day);
-            let pieces: Vec<(f64, f64)> = segments
+/// One bar of the overview chart: a period of the timeline and its events.
+pub struct Bar<'a> {
+    /// The year or month, as a date of that precision.
+    pub date: PartialDate,
+    pub count: usize,
+    /// The period's page, from the site root.
+    pub href: &'a str,
+}
+
+/// Height of the tallest bar of the overview chart.
+const BAR_HEIGHT: f64 = 88.0;
+
+/// The overview of a timeline split into periods: one bar per period, as
+/// wide as the period on the story's time scale and as tall as its number
+/// of events, linked to its page. Eras, axis and breaks as in [`TimelineSvg`].
+/// Drawn left to right (`direction="ltr"`) even in a right-to-left scroller,
+/// which opens a phone's narrow view on the latest periods, the news.
+pub struct PeriodsSvg<'a> {
+    pub bars: Vec<Bar<'a>>,
+    pub eras: &'a [Era],
+    pub root: &'a str,
+    /// Unique per page, for `aria-labelledby`.
+    pub id: &'a str,
+}
+
+impl PeriodsSvg<'_> {
+    /// The SVG, or an empty string when there are no periods.
+    pub fn render(&self) -> String {
+        let (Some(first), Some(last)) = (self.bars.first(), self.bars.last()) else {
+            return String::new();
+        };
+        let spans: Vec<(i64, i64)> = self
+            .bars
+            .iter()
+            .map(|b| (start_day(&b.date), end_day(&b.date)))
+            .collect();
+        // Bars cover their whole periods: no room is needed around them.
+        let segments = layout_segments(&spans, false);
+        let x_of = |day: i64| -> f64 {
+            let segment = segments
                 .iter()
-                .filter(|s| start < s.end && end > s.start)
-                .map(|s| {
-                    let x0 = s.x_of(start.max(s.start));
-                    (x0, s.x_of(end.min(s.end)) - x0)
-                })
-                .filter(|(_, w)| *w > 0.5)
-                .collect();
-            let Some(first_x) = pieces.first().map(|p| p.0) else {
-                continue;
-            };
-            let last_x = pieces.last().map_or(first_x, |p| p.0 + p.1);
-            let row = row_ends
-                .iter()
-                .position(|end| *end <= first_x)
-                .unwrap_or(row_ends.len());
-            if row == row_ends.len() {
-                row_ends.push(last_x);
-            } else {
-                row_ends[row] = last_x;
+                .rev()
+                .find(|s| day >= s.start)
+                .unwrap_or(&segments[0]);
+            segment.x_of(day.min(segment.end))
+        };
+        let era_rows = era_rows(self.eras, &segments);
+        let era_height = era_rows.iter().map(|r| r.row + 1).max().unwrap_or(0) as f64 * ERA_ROW;
+        let top = 8.0 + era_height + 6.0 + 14.0;
+        let axis_y = top + BAR_HEIGHT;
+        let height = axis_y + 44.0;
+        let most = self.bars.iter().map(|b| b.count).max().unwrap_or(1).max(1);
+        let total: usize = self.bars.iter().map(|b| b.count).sum();
+
+        let mut svg = String::with_capacity(4096 + 260 * self.bars.len());
+        let title_id = format!("{}-title", self.id);
+        let desc_id = format!("{}-desc", self.id);
+        let shown_height = d0(height);
+        let _ = write!(
+            svg,
+            r#"<svg class="timeline-svg" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {shown_height}" width="{WIDTH}" height="{shown_height}" direction="ltr" aria-labelledby="{title_id} {desc_id}">"#,
+        );
+        let description = format!(
+            "From {} to {}: one bar per period, as tall as its number of events; the busiest has {most}. The list below gives every period.",
+            first.date, last.date
+        );
+        let _ = write!(
+            svg,
+            r#"<title id="{title_id}">{}</title><desc id="{desc_id}">{}</desc>"#,
+            escape_html(&format!(
+                "Timeline of {total} event{} in {} periods",
+                if total == 1 { "" } else { "s" },
+                self.bars.len()
+            )),
+            escape_html(&description)
+        );
+        draw_frame(&mut svg, &era_rows, &segments, axis_y, height);
+        for (bar, &(start, end)) in self.bars.iter().zip(&spans) {
+            let x0 = x_of(start);
+            let width = (x_of(end) - x0 - 1.0).max(2.0);
+            let tall = 4.0 + (BAR_HEIGHT - 4.0) * bar.count as f64 / most as f64;
+            let count = bar.count.to_string();
+            let _ = write!(
+                svg,
+                r#"<a href="{}{}"><title>{}: {count} event{}</title><rect class="tl-mark" x="{}" y="{}" width="{}" height="{}"/>"#,
+                escape_html(self.root),
+                escape_html(bar.href),
+                escape_html(&bar.date.to_string()),
+                if bar.count == 1 { "" } else { "s" },
+                d1(x0),
+                d1(axis_y - tall),
+                d1(width),
+                d1(tall),
+            );
+            // The count above the bar, where it fits.
+            if count.len() as f64 * CHAR <= width + 4.0 {
+                let _ = write!(
+                    svg,
+                    r#"<text class="tl-tick-label" x="{}" y="{}">{count}</text>"#,
+                    d1(x0 + width / 2.0),
+                    d1(axis_y - tall - 4.0),
+                );
             }
-            // The label goes in the widest piece, if it fits there.
-            let widest = pieces
-                .iter()
-                .enumerate()
-                .max_by(|a, b| a.1.1.total_cmp(&b.1.1).then(b.0.cmp(&a.0)))
-                .map_or(0, |(i, _)| i);
-            let fits = era.title.chars().count() as f64 * CHAR + 10.0 <= pieces[widest].1;
-            for (i, (x, width)) in pieces.into_iter().enumerate() {
-                bands.push(EraBand {
-                    x,
-                    width,
-                    row,
-                    shade: n % 3,
-                    label: (i == widest && fits).then(|| era.title.clone()),
-                });
-            }
+            svg.push_str("</a>");
         }
-        bands
+        svg.push_str("</svg>");
+        svg
     }
+}
+
+/// What every timeline chart draws under its marks: the era bands and their
+/// labels, the axis of each segment with its ticks, and the scale breaks.
+fn draw_frame(
+    svg: &mut String,
+    era_rows: &[EraBand],
+    segments: &[Segment],
+    axis_y: f64,
+    height: f64,
+) {
+    // Era bands behind everything; then their labels, where a label fits,
+    // so that no band is drawn over another era's label.
+    for band in era_rows {
+        let y = 8.0 + band.row as f64 * ERA_ROW;
+        let _ = write!(
+            svg,
+            r#"<rect class="tl-era-band tl-era-{}" x="{}" y="{}" width="{}" height="{}"/>"#,
+            band.shade,
+            d1(band.x),
+            d1(y),
+            d1(band.width),
+            d1(height - y - 40.0)
+        );
+    }
+    for band in era_rows {
+        if let Some(label) = &band.label {
+            let _ = write!(
+                svg,
+                r#"<text class="tl-era-label" x="{}" y="{}">{}</text>"#,
+                d1(band.x + 5.0),
+                d1(8.0 + band.row as f64 * ERA_ROW + 15.0),
+                escape_html(label)
+            );
+        }
+    }
+
+    // The axis, one line per segment, with its ticks.
+    let axis = d1(axis_y);
+    for segment in segments {
+        let _ = write!(
+            svg,
+            r#"<line class="tl-axis" x1="{}" y1="{axis}" x2="{}" y2="{axis}"/>"#,
+            d1(segment.x),
+            d1(segment.x + segment.width)
+        );
+        for (day, label) in ticks(segment) {
+            let x = d1(segment.x_of(day));
+            let _ = write!(
+                svg,
+                r#"<line class="tl-tick" x1="{x}" y1="{axis}" x2="{x}" y2="{}"/><text class="tl-tick-label" x="{x}" y="{}">{}</text>"#,
+                d1(axis_y + 5.0),
+                d1(axis_y + 18.0),
+                escape_html(&label)
+            );
+        }
+    }
+
+    // Scale breaks between segments.
+    for pair in segments.windows(2) {
+        let middle = pair[0].x + pair[0].width + BREAK / 2.0;
+        let gap = pair[1].start - pair[0].end;
+        let (x, y) = (d1(middle), d1(axis_y + 6.0));
+        let _ = write!(
+            svg,
+            r#"<g class="tl-break"><path d="M{} {y}l6 -12M{x} {y}l6 -12"/><text x="{x}" y="{}">{}</text></g>"#,
+            d1(middle - 6.0),
+            d1(axis_y + 34.0),
+            escape_html(&gap_label(gap))
+        );
+    }
+}
+
+/// Each era's visible part in each segment, stacked in rows where eras overlap.
+fn era_rows(eras: &[Era], segments: &[Segment]) -> Vec<EraBand> {
+    let mut bands: Vec<EraBand> = Vec::new();
+    let mut row_ends: Vec<f64> = Vec::new();
+    let last_day = segments.last().map_or(0, |s| s.end);
+    for (n, era) in eras.iter().enumerate() {
+        let start = start_day(&era.start);
+        let end = era.end.as_ref().map_or(last_day, end_day);
+        let pieces: Vec<(f64, f64)> = segments
+            .iter()
+            .filter(|s| start < s.end && end > s.start)
+            .map(|s| {
+                let x0 = s.x_of(start.max(s.start));
+                (x0, s.x_of(end.min(s.end)) - x0)
+            })
+            .filter(|(_, w)| *w > 0.5)
+            .collect();
+        let Some(first_x) = pieces.first().map(|p| p.0) else {
+            continue;
+        };
+        let last_x = pieces.last().map_or(first_x, |p| p.0 + p.1);
+        let row = row_ends
+            .iter()
+            .position(|end| *end <= first_x)
+            .unwrap_or(row_ends.len());
+        if row == row_ends.len() {
+            row_ends.push(last_x);
+        } else {
+            row_ends[row] = last_x;
+        }
+        // The label goes in the widest piece, if it fits there.
+        let widest = pieces
+            .iter()
+            .enumerate()
+            .max_by(|a, b| a.1.1.total_cmp(&b.1.1).then(b.0.cmp(&a.0)))
+            .map_or(0, |(i, _)| i);
+        let fits = era.title.chars().count() as f64 * CHAR + 10.0 <= pieces[widest].1;
+        for (i, (x, width)) in pieces.into_iter().enumerate() {
+            bands.push(EraBand {
+                x,
+                width,
+                row,
+                shade: n % 3,
+                label: (i == widest && fits).then(|| era.title.clone()),
+            });
+        }
+    }
+    bands
 }
 
 struct EraBand {
@@ -329,13 +452,14 @@ struct EraBand {
     label: Option<String>,
 }
 
-/// Clusters the marks, finds the breaks and gives each segment its width.
-fn layout_segments(marks: &[Mark]) -> Vec<Segment> {
+/// Clusters the marks' spans (in order of start), finds the breaks and gives
+/// each segment its width; `pad` leaves room around each cluster's marks.
+fn layout_segments(spans: &[(i64, i64)], pad: bool) -> Vec<Segment> {
     let mut clusters: Vec<(i64, i64)> = Vec::new();
-    for mark in marks {
+    for &(start, end) in spans {
         match clusters.last_mut() {
-            Some(last) if mark.start - last.1 <= 365 => last.1 = last.1.max(mark.end),
-            _ => clusters.push((mark.start, mark.end)),
+            Some(last) if start - last.1 <= 365 => last.1 = last.1.max(end),
+            _ => clusters.push((start, end)),
         }
     }
     // Merge neighbours whose gap is short next to the clusters themselves.
@@ -354,9 +478,12 @@ fn layout_segments(marks: &[Mark]) -> Vec<Segment> {
     }
     let padded: Vec<(i64, i64)> = clusters
         .iter()
-        .map(|&(start, end)| {
-            let pad = ((end - start) / 10).max(7);
-            (start - pad, end + pad)
+        .map(|&(start, end)| match pad {
+            true => {
+                let pad = ((end - start) / 10).max(7);
+                (start - pad, end + pad)
+            }
+            false => (start, end),
         })
         .collect();
     let usable = WIDTH - 2.0 * MARGIN - BREAK * (padded.len() - 1) as f64;

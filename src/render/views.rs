@@ -117,7 +117,7 @@ pub(super) struct PageMeta {
     /// The page's own full URL from `base_url`.
     pub(super) canonical: String,
     /// Which part of the site it belongs to: story, timeline, event, actors, actor,
-    /// accounts, sources, changes or 404.
+    /// accounts, sources, tag, changes or 404.
     pub(super) section: &'static str,
     /// The share image's full URL: the event's own image, or `share.png` from static/.
     pub(super) image: String,
@@ -262,7 +262,7 @@ pub(super) struct StoryPage<'a> {
 #[derive(Serialize)]
 pub(super) struct Year {
     pub(super) year: i32,
-    /// [`EventView`]s.
+    /// [`EventView`]s on the timeline; [`EventLink`]s on an actor's page.
     pub(super) events: Vec<Kept>,
 }
 
@@ -280,12 +280,166 @@ pub(super) struct TimelinePage<'a> {
     pub(super) eras: Vec<EraView<'a>>,
     /// The visual timeline, an inline SVG (print it with `| safe`).
     pub(super) timeline_svg: String,
+    /// On a period's page of a split timeline, the period and this page of
+    /// it; none on a timeline of one page.
+    pub(super) period: Option<PeriodView>,
+    /// The pages before and after this one, on a period's page: [`PageLink`]s.
+    pub(super) previous: Option<PageLink>,
+    pub(super) next: Option<PageLink>,
+}
+
+/// A period of a split timeline (a year or a month), or one page of it.
+#[derive(Serialize)]
+pub(super) struct PeriodView {
+    /// "2025", "June 2025".
+    pub(super) label: String,
+    /// Within its year: "June" for a month; the year for a year.
+    pub(super) short: String,
+    /// For `<time datetime>`: "2025", "2025-06".
+    pub(super) iso: String,
+    /// Its first page, from the site root.
+    pub(super) path: String,
+    /// How many events it has, on all its pages.
+    pub(super) count: usize,
+    /// Which of its pages this is (1 for the first), and how many it has.
+    pub(super) number: usize,
+    pub(super) pages: usize,
+}
+
+/// A tag, by its label, and its page.
+#[derive(Serialize)]
+pub(super) struct TagLink<'a> {
+    /// As events write it: `custody`.
+    pub(super) id: &'a str,
+    /// Its label in site.toml's `[tags]`, or the tag as written.
+    pub(super) label: &'a str,
+    /// From the site root: `tags/custody/`.
+    pub(super) path: String,
+}
+
+/// A tag's page: its events, by year.
+#[derive(Serialize)]
+pub(super) struct TagPage<'a> {
+    #[serde(flatten)]
+    pub(super) common: Common<'a>,
+    pub(super) tag: TagLink<'a>,
+    /// How many events have it, on all pages.
+    pub(super) event_count: usize,
+    /// This page's events by year, as [`Year`]s of [`EventLink`]s.
+    pub(super) years: Vec<Year>,
+    pub(super) pager: Option<Pager>,
+}
+
+/// The way through a listing too long for one page (`per_page` in site.toml).
+#[derive(Serialize)]
+pub(super) struct Pager {
+    /// This page's number (1 for the first) and how many there are.
+    pub(super) number: usize,
+    pub(super) pages: usize,
+    /// The pages before and after this one, from the site root.
+    pub(super) previous: Option<String>,
+    pub(super) next: Option<String>,
+    /// Every page of the listing, in order.
+    pub(super) links: Vec<PagerLink>,
+}
+
+#[derive(Serialize)]
+pub(super) struct PagerLink {
+    pub(super) number: usize,
+    /// From the site root.
+    pub(super) path: String,
+    /// Whether it is this page.
+    pub(super) current: bool,
+}
+
+impl Pager {
+    /// The pager of the page at `route`, a listing of `pages` pages; none
+    /// when it has one page.
+    pub(super) fn new(route: &Route, pages: usize) -> Option<Pager> {
+        if pages <= 1 {
+            return None;
+        }
+        let number = route.number;
+        let path = |n: usize| route.page(n).href();
+        Some(Pager {
+            number,
+            pages,
+            previous: (number > 1).then(|| path(number - 1)),
+            next: (number < pages).then(|| path(number + 1)),
+            links: (1..=pages)
+                .map(|n| PagerLink {
+                    number: n,
+                    path: path(n),
+                    current: n == number,
+                })
+                .collect(),
+        })
+    }
+}
+
+/// A row of the overview's list of periods.
+#[derive(Serialize)]
+pub(super) struct PeriodRow {
+    /// For a year split by month: the year, with its count of events and,
+    /// when some of them are known only to the year, its own page.
+    pub(super) year: Option<RowYear>,
+    /// The row's periods: the year's months, or whole years.
+    pub(super) periods: Vec<PeriodView>,
+}
+
+#[derive(Serialize)]
+pub(super) struct RowYear {
+    pub(super) year: i32,
+    pub(super) count: usize,
+    /// The events known only to the year: how many, and their page from the site root.
+    pub(super) year_only: usize,
+    pub(super) path: Option<String>,
+}
+
+/// A link to another page of a paged listing.
+#[derive(Serialize)]
+pub(super) struct PageLink {
+    /// What the listing is called, like "June 2025" for a period of the timeline.
+    pub(super) label: String,
+    /// The page's number (1 for the first) and how many pages the listing has.
+    pub(super) number: usize,
+    pub(super) pages: usize,
+    /// From the site root.
+    pub(super) path: String,
+}
+
+/// The overview of a split timeline, at `timeline/`.
+#[derive(Serialize)]
+pub(super) struct TimelineOverviewPage<'a> {
+    #[serde(flatten)]
+    pub(super) common: Common<'a>,
+    /// The chart of the whole story, a bar per period, an inline SVG (print it with `| safe`).
+    pub(super) timeline_svg: String,
+    /// Every period, in date order, with its count: [`PeriodView`]s.
+    pub(super) periods: Vec<PeriodView>,
+    /// The same periods in rows: a row for each year split by month, headed
+    /// by the year, and a row for each run of years of one period each.
+    pub(super) period_rows: Vec<PeriodRow>,
+    pub(super) event_count: usize,
+    /// The key events, in date order: [`EventLink`]s.
+    pub(super) key_events: Vec<Kept>,
+    /// Whether the editor marked them (`key = true`); if not, they are the
+    /// contested events and those the story's sections cite.
+    pub(super) key_marked: bool,
+    /// How many more there would be, beyond the page's budget.
+    pub(super) key_left_out: usize,
+    pub(super) eras: Vec<EraView<'a>>,
 }
 
 #[derive(Serialize)]
 pub(super) struct EventPage<'a> {
     #[serde(flatten)]
     pub(super) common: Common<'a>,
+    /// The event on the timeline, from the site root: `timeline/#ID`, or
+    /// its period's page (`timeline/2025/#ID`) when the timeline is split.
+    pub(super) timeline_path: String,
+    /// With `tag_pages = true`, its tags and their pages: [`TagLink`]s; else empty.
+    pub(super) tag_links: Vec<TagLink<'a>>,
     pub(super) event: EventView<'a>,
     /// [`EventLink`]s.
     pub(super) previous: Option<Kept>,
@@ -319,6 +473,9 @@ pub(super) struct ActorsPage<'a> {
     /// How many actors the map shows, and how many it leaves out (it shows the most connected ones).
     pub(super) map_shown: usize,
     pub(super) map_left_out: usize,
+    /// When the actors take more than one page (`per_page`): the way to the
+    /// others. The map is on the first page only.
+    pub(super) pager: Option<Pager>,
 }
 
 #[derive(Serialize)]
@@ -364,8 +521,17 @@ pub(super) struct ActorPage<'a> {
     #[serde(flatten)]
     pub(super) common: Common<'a>,
     pub(super) actor: ActorView<'a>,
-    /// [`EventLink`]s.
+    /// The events on this page, in date order: [`EventLink`]s. All of them
+    /// unless the actor has more than `per_page`.
     pub(super) events: Vec<Kept>,
+    /// When the events take more than one page: this page's events by year,
+    /// as [`Year`]s of [`EventLink`]s; empty otherwise.
+    pub(super) event_years: Vec<Year>,
+    /// How many events the actor takes part in, on all pages.
+    pub(super) event_count: usize,
+    /// When the events take more than one page: the way to the others. The
+    /// biography, relations, map, accounts and sections are on the first page.
+    pub(super) pager: Option<Pager>,
     pub(super) sections: Vec<SectionLink<'a>>,
     pub(super) accounts: Vec<GivenAccount<'a>>,
     pub(super) relations: Vec<RelationView<'a>>,
@@ -837,25 +1003,57 @@ pub(super) struct CitedAccount {
 pub(super) struct SourceEntry {
     /// A [`SourceView`].
     pub(super) source: Kept,
-    /// Events that cite it, in date order: [`EventLink`]s.
+    /// Events that cite it, in date order: [`EventLink`]s. Empty when the
+    /// sources page is split: then they are on the source's own page.
     pub(super) events: Vec<Kept>,
-    /// Accounts that cite it.
+    /// Accounts that cite it; empty when the sources page is split.
     pub(super) accounts: Vec<CitedAccount>,
+    /// When the sources page is split, the source's own page, from the site
+    /// root; none when nothing cites it, and on a page of every citation.
+    pub(super) path: Option<String>,
+    /// How many events and accounts cite it.
+    pub(super) event_count: usize,
+    pub(super) account_count: usize,
+}
+
+/// A source's own page, when the sources page is split: what cites it.
+#[derive(Serialize)]
+pub(super) struct SourcePage<'a> {
+    #[serde(flatten)]
+    pub(super) common: Common<'a>,
+    /// A [`SourceView`].
+    pub(super) source: Kept,
+    /// The events on this page that cite it, in date order: [`EventLink`]s.
+    pub(super) events: Vec<Kept>,
+    /// The accounts on this page that cite it, in date order.
+    pub(super) accounts: Vec<CitedAccount>,
+    /// How many events and accounts cite it, on all of its pages.
+    pub(super) event_count: usize,
+    pub(super) account_count: usize,
+    /// Its entry on the sources page, from the site root.
+    pub(super) sources_path: String,
+    pub(super) pager: Option<Pager>,
 }
 
 #[derive(Serialize)]
 pub(super) struct SourcesPage<'a> {
     #[serde(flatten)]
     pub(super) common: Common<'a>,
+    /// The sources on this page, in the order of `sources.toml`.
     pub(super) sources: Vec<SourceEntry>,
+    /// Whether the citations are on the sources' own pages.
+    pub(super) split: bool,
+    pub(super) pager: Option<Pager>,
 }
 
 #[derive(Serialize)]
 pub(super) struct AccountsPage<'a> {
     #[serde(flatten)]
     pub(super) common: Common<'a>,
-    /// Every event with two or more accounts, in date order: [`EventView`]s.
+    /// The events with two or more accounts on this page, in date order: [`EventView`]s.
     pub(super) disputes: Vec<Kept>,
+    /// When they take more than one page: which one this is, and the way to the others.
+    pub(super) pager: Option<Pager>,
 }
 
 #[derive(Serialize)]

@@ -34,8 +34,15 @@ pub(super) fn assemble(
         relations_to: actors.map(|_| Vec::new()),
         event_updates: events.map(|_| Vec::new()),
         section_updates: sections.map(|_| Vec::new()),
+        tag_events: Default::default(),
     };
     for (e, event) in events.indexed() {
+        for tag in &event.tags {
+            let tagged = index.tag_events.entry(tag.clone()).or_default();
+            if tagged.last() != Some(&e) {
+                tagged.push(e);
+            }
+        }
         for &a in &event.actors {
             index.actor_events[a].push(e);
         }
@@ -73,7 +80,7 @@ pub(super) fn assemble(
         list.dedup();
     }
 
-    Story {
+    let mut story = Story {
         site,
         sections,
         events,
@@ -83,5 +90,8 @@ pub(super) fn assemble(
         eras,
         index,
         links: Vec::new(),
-    }
+        timeline: crate::plan::Timeline::default(),
+    };
+    story.timeline = crate::plan::Timeline::of(&story);
+    story
 }

@@ -101,6 +101,7 @@ impl Resolve<'_> {
                 media,
                 accounts,
                 accounts_note: rawe.accounts_note.clone().filter(|n| !n.trim().is_empty()),
+                key: rawe.key,
             });
         }
         events

@@ -66,6 +66,10 @@ struct Resolve<'a> {
     allowed_hosts: Vec<String>,
     /// Links written as paths on the site, checked once every page is known.
     internal: Vec<InternalSite>,
+    /// Links to pages that exist or not by how the story is paged (a period
+    /// of the timeline, a source's or tag's page, a later page of a listing):
+    /// checked against the plan once the story is put together.
+    paged: Vec<InternalSite>,
 }
 
 /// A link written as a path on the site, and where it is written.
@@ -107,6 +111,7 @@ pub fn resolve_cached(
         prerendered: HashMap::new(),
         allowed_hosts: Vec::new(),
         internal: Vec::new(),
+        paged: Vec::new(),
     };
     let site = r.site();
     if let Some(site) = &site {
@@ -117,6 +122,7 @@ pub fn resolve_cached(
     let sections = r.sections();
     let actors = r.actors();
     let events = r.events();
+    r.check_tags();
     let sources = r.sources();
     let updates = r.updates();
     let eras = r.eras();
@@ -127,6 +133,10 @@ pub fn resolve_cached(
         return None;
     }
     let mut story = assemble(site?, sections, events, actors, sources, updates, eras);
+    r.check_paged_links(&story);
+    if r.diagnostics.has_errors() {
+        return None;
+    }
     r.links.sort_by(|a, b| {
         (&a.at.path, a.at.line, a.at.column).cmp(&(&b.at.path, b.at.line, b.at.column))
     });
@@ -204,6 +214,14 @@ impl Resolve<'_> {
                 None => false,
             }
         };
+        let (paged, links): (Vec<InternalSite>, Vec<InternalSite>) =
+            links.into_iter().partition(|l| {
+                Route::from_href(&l.path).is_some_and(|route| {
+                    route.number > 1
+                        || matches!(route.kind, Kind::Period | Kind::Source | Kind::Tag)
+                })
+            });
+        self.paged = paged;
         let broken: Vec<InternalSite> = links.into_iter().filter(|l| !exists(&l.path)).collect();
         if broken.is_empty() {
             return;
@@ -236,6 +254,31 @@ impl Resolve<'_> {
                 link.span,
                 format!("`{}` leads to no page or file of this site", link.written),
                 help,
+            );
+        }
+    }
+
+    /// Links to pages that exist by how the story is paged must lead to a
+    /// page of its plan.
+    fn check_paged_links(&mut self, story: &Story) {
+        let links = std::mem::take(&mut self.paged);
+        if links.is_empty() {
+            return;
+        }
+        let planned: std::collections::HashSet<String> = crate::plan::plan(story)
+            .iter()
+            .map(|page| page.route.href())
+            .collect();
+        for link in links {
+            let href = Route::from_href(&link.path).map(|route| route.href());
+            if href.is_some_and(|href| planned.contains(&href)) {
+                continue;
+            }
+            self.error(
+                link.file,
+                link.span,
+                format!("`{}` leads to no page of this site", link.written),
+                "this story has no such page: periods of the timeline, sources' and tags' own pages and later pages of a list exist only when the story is long enough to need them (or, for tags, with `tag_pages = true`); link to `/timeline/`, `/sources/` or an `event:ID` instead".to_string(),
             );
         }
     }

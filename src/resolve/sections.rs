@@ -7,7 +7,7 @@ use super::ids::{Ids, section_slug};
 use crate::diagnostics::closest;
 use crate::load::{Document, RawSection};
 use crate::markdown::{RefKind, Rendered};
-use crate::model::{ActorIx, Embed, Section};
+use crate::model::{ActorIx, Embed, EventIx, Section};
 
 impl Resolve<'_> {
     /// A section's shortcodes as pictures to draw, each checked.
@@ -113,6 +113,7 @@ impl Resolve<'_> {
             // A broken link is reported as an error: the warning would be noise.
             let has_refs = !rendered.refs.is_empty();
             let mentions = mentioned_actors(&rendered, &self.ids);
+            let cites = cited_events(&rendered, &self.ids);
             let front = &doc.front;
             sections.push(Section {
                 slug,
@@ -122,6 +123,7 @@ impl Resolve<'_> {
                 draft: front.draft,
                 body: rendered.html,
                 mentions,
+                cites,
                 embeds,
             });
             if !has_refs {
@@ -156,4 +158,16 @@ fn mentioned_actors(rendered: &Rendered, ids: &Ids) -> Vec<ActorIx> {
     mentions.sort_unstable();
     mentions.dedup();
     mentions
+}
+
+fn cited_events(rendered: &Rendered, ids: &Ids) -> Vec<EventIx> {
+    let mut cites: Vec<EventIx> = rendered
+        .refs
+        .iter()
+        .filter(|r| r.kind == RefKind::Event)
+        .filter_map(|r| ids.events.get(&r.id).copied())
+        .collect();
+    cites.sort_unstable();
+    cites.dedup();
+    cites
 }

@@ -2,7 +2,7 @@
 //! language and dates, each checked.
 
 use super::Resolve;
-use crate::model::Site;
+use crate::model::{PER_PAGE, Site, Split};
 use crate::plan;
 
 impl Resolve<'_> {
@@ -56,6 +56,13 @@ impl Resolve<'_> {
         }
         let published = raw.published.as_ref().and_then(|d| self.toml_date(file, d));
         let updated = raw.updated.as_ref().and_then(|d| self.toml_date(file, d));
+        let timeline_split = self.timeline_split(file);
+        let per_page = self.per_page(file);
+        let tag_labels = raw
+            .tags
+            .iter()
+            .map(|(tag, label)| (tag.clone(), label.get_ref().trim().to_string()))
+            .collect();
         Some(Site {
             title: raw.title.get_ref().clone(),
             subtitle: raw.subtitle.clone(),
@@ -66,8 +73,130 @@ impl Resolve<'_> {
             updated,
             minify: raw.minify,
             allowed_hosts,
+            timeline_split,
+            per_page,
+            tag_pages: raw.tag_pages,
+            tag_labels,
         })
     }
+
+    /// With `tag_pages`, every tag is part of an address (`tags/ID/`): it
+    /// must read like an id. A label in `[tags]` for a tag no event has is
+    /// a warning: a misspelt tag, or one that is no longer used.
+    pub(super) fn check_tags(&mut self) {
+        let raw = self.raw;
+        let Some((site_file, site)) = raw.site.as_ref() else {
+            return;
+        };
+        let mut used = std::collections::BTreeSet::new();
+        for (file, event) in &raw.events {
+            for tag in &event.tags {
+                used.insert(tag.as_str());
+                if site.tag_pages && !is_tag_id(tag) {
+                    self.error(
+                        *file,
+                        event.id.span(),
+                        format!(
+                            "the tag \"{tag}\" of event `{}` cannot be a page's address",
+                            event.id.get_ref()
+                        ),
+                        format!(
+                            "with `tag_pages = true`, write tags in lowercase letters, digits and dashes, like \"{}\"; show readers another name with a label in [tags] in site.toml",
+                            tag_id(tag)
+                        ),
+                    );
+                }
+            }
+        }
+        for (tag, label) in &site.tags {
+            if used.contains(tag.as_str()) {
+                continue;
+            }
+            let known: Vec<&str> = used.iter().copied().collect();
+            let help = match crate::diagnostics::closest(tag, known.iter().copied()) {
+                Some(near) => format!("did you mean `{near}`?"),
+                None => "label a tag some event has, or remove the line".to_string(),
+            };
+            let file = raw.file(*site_file);
+            self.diagnostics.warning_help(
+                file,
+                label.span(),
+                format!("no event has the tag `{tag}`"),
+                help,
+            );
+        }
+    }
+
+    /// `timeline_split`: one of [`Split::ALL`]; "auto" when not given or wrong.
+    fn timeline_split(&mut self, file: crate::load::FileId) -> Split {
+        let Some((_, raw)) = self.raw.site.as_ref() else {
+            return Split::Auto;
+        };
+        let Some(written) = raw.timeline_split.clone() else {
+            return Split::Auto;
+        };
+        let text = written.get_ref().trim();
+        if let Some((_, split)) = Split::ALL.iter().find(|(name, _)| *name == text) {
+            return *split;
+        }
+        let names: Vec<String> = Split::ALL.iter().map(|(n, _)| format!("\"{n}\"")).collect();
+        self.error(
+            file,
+            written.span(),
+            format!("`timeline_split` cannot be \"{}\"", written.get_ref()),
+            format!(
+                "write one of {}: \"auto\" keeps one page while every event fits `per_page`",
+                names.join(", ")
+            ),
+        );
+        Split::Auto
+    }
+
+    /// `per_page`: a whole number from 10 to 10,000; [`PER_PAGE`] when not given or wrong.
+    fn per_page(&mut self, file: crate::load::FileId) -> usize {
+        let Some((_, raw)) = self.raw.site.as_ref() else {
+            return PER_PAGE;
+        };
+        let Some(written) = raw.per_page.clone() else {
+            return PER_PAGE;
+        };
+        match usize::try_from(*written.get_ref()) {
+            Ok(n) if (10..=10_000).contains(&n) => n,
+            _ => {
+                self.error(
+                    file,
+                    written.span(),
+                    format!("`per_page` cannot be {}", written.get_ref()),
+                    format!("write a whole number from 10 to 10000, like {PER_PAGE}"),
+                );
+                PER_PAGE
+            }
+        }
+    }
+}
+
+/// Whether a tag can stand in an address: lowercase letters, digits and dashes.
+fn is_tag_id(tag: &str) -> bool {
+    !tag.is_empty()
+        && tag.len() <= 80
+        && !tag.starts_with('-')
+        && !tag.ends_with('-')
+        && tag
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// A tag made into an id, for the help: "Human rights" -> "human-rights".
+fn tag_id(tag: &str) -> String {
+    let mut id = String::new();
+    for c in tag.chars().flat_map(char::to_lowercase) {
+        if c.is_ascii_alphanumeric() {
+            id.push(c);
+        } else if !id.is_empty() && !id.ends_with('-') {
+            id.push('-');
+        }
+    }
+    id.trim_end_matches('-').to_string()
 }
 
 fn is_language_tag(tag: &str) -> bool {

@@ -7,14 +7,21 @@
 //! SVG marks, JSON-LD, the sitemap, the feed and the data files all ask a
 //! route. [`plan`] lists the routes of one story in output order.
 
-use crate::model::{ActorIx, EventIx, Story};
+mod periods;
+
+pub use periods::{Period, PeriodPage, Timeline, pages_for};
+
+use crate::model::{AccountIx, ActorIx, EventIx, IxVec, SourceIx, Story};
 
 /// What a page shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Kind {
     /// The story itself, at the site root.
     Story,
+    /// The whole timeline, or, when it is split, its overview.
     Timeline,
+    /// One period of a split timeline: a year or a month (`timeline/2025-06/`).
+    Period,
     Event,
     /// The who's-who index.
     Actors,
@@ -22,6 +29,11 @@ pub enum Kind {
     /// "Who says what": the competing accounts.
     Accounts,
     Sources,
+    /// One source and what cites it, when the sources page is too long
+    /// to list every citation (see [`Citations`]).
+    Source,
+    /// The events with one tag (`tag_pages = true` in site.toml).
+    Tag,
     /// The log of updates and corrections.
     Changes,
     /// The Atom feed of the changes.
@@ -32,14 +44,17 @@ pub enum Kind {
     Robots,
 }
 
-/// One page of the built site: what it shows and, for pages of one item
-/// (an event, an actor), which one.
+/// One page of the built site: what it shows, for pages of one item (an
+/// event, an actor, a period) which one, and which of its pages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Route<'a> {
     pub kind: Kind,
-    /// The item's id (an event's or actor's id); empty for the kinds of
-    /// which there is one page.
+    /// The item's id (an event's or actor's id, a period's `2025-06`); empty
+    /// for the kinds of which there is one page.
     pub key: &'a str,
+    /// Which page of a listing too long for one: 1 for the first, which has
+    /// the listing's own address; page 2 is at `page/2/` under it.
+    pub number: usize,
 }
 
 /// The data files, by path (see `docs/data.md`): made from the story by
@@ -54,13 +69,18 @@ pub const DATA_FILES: [&str; 4] = [
 impl<'a> Route<'a> {
     /// The route of a page of which there is one (not an event's, an actor's or a data file).
     pub const fn one(kind: Kind) -> Route<'static> {
-        Route { kind, key: "" }
+        Route {
+            kind,
+            key: "",
+            number: 1,
+        }
     }
 
     pub const fn event(id: &'a str) -> Route<'a> {
         Route {
             kind: Kind::Event,
             key: id,
+            number: 1,
         }
     }
 
@@ -68,27 +88,67 @@ impl<'a> Route<'a> {
         Route {
             kind: Kind::Actor,
             key: id,
+            number: 1,
         }
+    }
+
+    /// A source's own page, when the sources page is split (see [`Citations`]).
+    pub const fn source(id: &'a str) -> Route<'a> {
+        Route {
+            kind: Kind::Source,
+            key: id,
+            number: 1,
+        }
+    }
+
+    /// A tag's page: `tag` is the tag as events write it.
+    pub const fn tag(tag: &'a str) -> Route<'a> {
+        Route {
+            kind: Kind::Tag,
+            key: tag,
+            number: 1,
+        }
+    }
+
+    /// A period's page of the timeline: `key` is `2025` or `2025-06`.
+    pub const fn period(key: &'a str) -> Route<'a> {
+        Route {
+            kind: Kind::Period,
+            key,
+            number: 1,
+        }
+    }
+
+    /// The same listing's page `number` (1 for the first).
+    pub const fn page(self, number: usize) -> Route<'a> {
+        Route { number, ..self }
     }
 
     /// Its address from the site root, as links write it: `""` for the
     /// story, `timeline/`, `events/ID/`, `feed.xml`.
     pub fn href(&self) -> String {
         let key = self.key;
-        match self.kind {
+        let mut href: String = match self.kind {
             Kind::Story => String::new(),
             Kind::Timeline => "timeline/".into(),
+            Kind::Period => format!("timeline/{key}/"),
             Kind::Event => format!("events/{key}/"),
             Kind::Actors => "actors/".into(),
             Kind::Actor => format!("actors/{key}/"),
             Kind::Accounts => "accounts/".into(),
             Kind::Sources => "sources/".into(),
+            Kind::Source => format!("sources/{key}/"),
+            Kind::Tag => format!("tags/{key}/"),
             Kind::Changes => "changes/".into(),
             Kind::Feed => "feed.xml".into(),
             Kind::NotFound => "404.html".into(),
             Kind::Sitemap => "sitemap.xml".into(),
             Kind::Robots => "robots.txt".into(),
+        };
+        if self.number > 1 && href.ends_with('/') {
+            href.push_str(&format!("page/{}/", self.number));
         }
+        href
     }
 
     /// The route at an address from the site root, the inverse of
@@ -99,6 +159,25 @@ impl<'a> Route<'a> {
     pub fn from_href(href: &'a str) -> Option<Route<'a>> {
         let href = href.strip_suffix("index.html").unwrap_or(href);
         let folder = href.strip_suffix('/').unwrap_or(href);
+        // A later page of a listing: `sources/page/2`.
+        if let Some((listing, number)) = folder.rsplit_once("/page/") {
+            let number: usize = number
+                .parse()
+                .ok()
+                .filter(|n| *n > 1 && !number.starts_with('0'))?;
+            let route = Route::from_href(listing)?;
+            return matches!(
+                route.kind,
+                Kind::Period
+                    | Kind::Actors
+                    | Kind::Actor
+                    | Kind::Accounts
+                    | Kind::Sources
+                    | Kind::Source
+                    | Kind::Tag
+            )
+            .then_some(route.page(number));
+        }
         let kind = match folder {
             "" => Kind::Story,
             "timeline" => Kind::Timeline,
@@ -114,9 +193,16 @@ impl<'a> Route<'a> {
                 let (kind, key) = match folder.split_once('/') {
                     Some(("events", key)) => (Kind::Event, key),
                     Some(("actors", key)) => (Kind::Actor, key),
+                    Some(("sources", key)) => (Kind::Source, key),
+                    Some(("tags", key)) => (Kind::Tag, key),
+                    Some(("timeline", key)) if is_period_key(key) => (Kind::Period, key),
                     _ => return None,
                 };
-                return (!key.is_empty() && !key.contains('/')).then_some(Route { kind, key });
+                return (!key.is_empty() && !key.contains('/')).then_some(Route {
+                    kind,
+                    key,
+                    number: 1,
+                });
             }
         };
         Some(Route::one(kind))
@@ -161,6 +247,17 @@ impl<'a> Route<'a> {
     }
 }
 
+/// `2025` or `2025-06`: the key of a period of the timeline.
+fn is_period_key(key: &str) -> bool {
+    let (year, month) = key.split_once('-').unwrap_or((key, "01"));
+    let digits = |text: &str| text.bytes().all(|b| b.is_ascii_digit());
+    year.len() == 4
+        && digits(year)
+        && month.len() == 2
+        && digits(month)
+        && matches!(month.parse::<u8>(), Ok(1..=12))
+}
+
 /// A route and the item it shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Planned<'a> {
@@ -175,29 +272,125 @@ pub struct Planned<'a> {
 pub enum Item {
     Event(EventIx),
     Actor(ActorIx),
+    /// A page of a period of the timeline (see [`Timeline`]).
+    Period(PeriodPage),
+    /// A source's own page (see [`Citations`]).
+    Source(SourceIx),
 }
 
-/// Every page of the story, in output order: the story, the timeline, each
-/// event, the who's who, each actor, the accounts, the sources, the changes
+/// What cites each source: the events and the accounts, by source. The
+/// sources page lists every citation while the sources and their citations
+/// fit `per_page` lines; past that, it lists the sources alone, `per_page`
+/// a page, and each cited source gets its own page of citations
+/// (`sources/ID/`), paged the same way.
+#[derive(Debug, Clone)]
+pub struct Citations {
+    pub events: IxVec<SourceIx, Vec<EventIx>>,
+    pub accounts: IxVec<SourceIx, Vec<AccountIx>>,
+    /// Whether the sources page is split: sources on it, citations on their own pages.
+    pub split: bool,
+}
+
+impl Citations {
+    pub fn of(story: &Story) -> Citations {
+        let mut events: IxVec<SourceIx, Vec<EventIx>> = story.sources.map(|_| Vec::new());
+        let mut accounts: IxVec<SourceIx, Vec<AccountIx>> = story.sources.map(|_| Vec::new());
+        for (e, event) in story.events.indexed() {
+            for &s in &event.sources {
+                events[s].push(e);
+            }
+            for (n, account) in event.accounts.iter().enumerate() {
+                for &s in &account.sources {
+                    accounts[s].push(AccountIx { event: e, n });
+                }
+            }
+        }
+        let lines = story.sources.len()
+            + events.iter().map(Vec::len).sum::<usize>()
+            + accounts.iter().map(Vec::len).sum::<usize>();
+        Citations {
+            events,
+            accounts,
+            split: lines > story.site.per_page,
+        }
+    }
+
+    /// How many events and accounts cite `source`.
+    pub fn count(&self, source: SourceIx) -> usize {
+        self.events[source].len() + self.accounts[source].len()
+    }
+}
+
+/// Every page of the story, in output order: the story, the timeline, the
+/// pages of its periods when it is split (see [`Timeline`]), each event, the who's who, each actor, the accounts, the sources, the changes
 /// and their feed (when the story has updates), the 404 page, the sitemap and
 /// robots.txt. The data files are not pages: see [`DATA_FILES`].
 pub fn plan(story: &Story) -> Vec<Planned<'_>> {
+    let timeline = &story.timeline;
     let one = |kind| Planned {
         route: Route::one(kind),
         item: None,
     };
     let mut pages = Vec::with_capacity(story.events.len() + story.actors.len() + 10);
     pages.extend([one(Kind::Story), one(Kind::Timeline)]);
+    pages.extend(timeline.pages().map(|page| Planned {
+        route: timeline.route(page),
+        item: Some(Item::Period(page)),
+    }));
     pages.extend(story.events.indexed().map(|(e, event)| Planned {
         route: Route::event(&event.id),
         item: Some(Item::Event(e)),
     }));
-    pages.push(one(Kind::Actors));
-    pages.extend(story.actors.indexed().map(|(a, actor)| Planned {
-        route: Route::actor(&actor.id),
-        item: Some(Item::Actor(a)),
+    let per_page = story.site.per_page;
+    pages.extend(
+        (1..=pages_for(story.actors.len(), per_page)).map(|n| Planned {
+            route: Route::one(Kind::Actors).page(n),
+            item: None,
+        }),
+    );
+    for (a, actor) in story.actors.indexed() {
+        let events = story.index.actor_events[a].len();
+        pages.extend((1..=pages_for(events, per_page)).map(|n| Planned {
+            route: Route::actor(&actor.id).page(n),
+            item: Some(Item::Actor(a)),
+        }));
+    }
+    let disputes = story.events.iter().filter(|e| e.accounts.len() >= 2);
+    pages.extend(
+        (1..=pages_for(disputes.count(), per_page)).map(|n| Planned {
+            route: Route::one(Kind::Accounts).page(n),
+            item: None,
+        }),
+    );
+    let citations = Citations::of(story);
+    let listed = match citations.split {
+        true => story.sources.len(),
+        false => 0,
+    };
+    pages.extend((1..=pages_for(listed, per_page)).map(|n| Planned {
+        route: Route::one(Kind::Sources).page(n),
+        item: None,
     }));
-    pages.extend([one(Kind::Accounts), one(Kind::Sources)]);
+    if citations.split {
+        for (s, source) in story.sources.indexed() {
+            let count = citations.count(s);
+            if count == 0 {
+                continue;
+            }
+            pages.extend((1..=pages_for(count, per_page)).map(|n| Planned {
+                route: Route::source(&source.id).page(n),
+                item: Some(Item::Source(s)),
+            }));
+        }
+    }
+    if story.site.tag_pages {
+        for (tag, events) in &story.index.tag_events {
+            pages.extend((1..=pages_for(events.len(), per_page)).map(|n| Planned {
+                route: Route::tag(tag).page(n),
+                item: None,
+            }));
+        }
+    }
     if !story.updates.is_empty() {
         pages.extend([one(Kind::Changes), one(Kind::Feed)]);
     }
@@ -386,6 +579,34 @@ mod tests {
             "events/a/b/",
             "people/dana/",
             "style.css",
+        ] {
+            assert_eq!(Route::from_href(nowhere), None, "{nowhere}");
+        }
+    }
+
+    #[test]
+    fn periods_and_later_pages_have_their_own_addresses_and_lead_back() {
+        let cases = [
+            (Route::period("2025"), "timeline/2025/"),
+            (Route::period("2025-06"), "timeline/2025-06/"),
+            (Route::period("2025-06").page(2), "timeline/2025-06/page/2/"),
+            (Route::one(Kind::Sources).page(3), "sources/page/3/"),
+            (Route::actor("russia").page(2), "actors/russia/page/2/"),
+            (Route::one(Kind::Sources).page(1), "sources/"),
+        ];
+        for (route, href) in cases {
+            assert_eq!(route.href(), href);
+            assert_eq!(Route::from_href(href), Some(route), "{href}");
+            assert_eq!(route.file(), format!("{href}index.html"));
+        }
+        assert_eq!(Route::period("2025-06").page(2).depth(), 4);
+        for nowhere in [
+            "timeline/2025-13/",
+            "timeline/25/",
+            "timeline/2025/page/1/",
+            "timeline/2025/page/02/",
+            "sources/page/x/",
+            "changes/page/2/",
         ] {
             assert_eq!(Route::from_href(nowhere), None, "{nowhere}");
         }
