@@ -725,3 +725,20 @@ fn a_correction_naming_a_section_is_shown_at_that_section() {
         "{page}"
     );
 }
+
+/// On a phone the timeline chart scrolls sideways; it opened on the oldest
+/// events, with the news off-screen. Its scroller is right-to-left, so it
+/// opens on the latest end, and the chart inside reads left to right.
+#[test]
+fn the_timeline_chart_opens_on_its_latest_events() {
+    let site = Story::small().build(&[]);
+    let timeline = site.page("timeline/index.html");
+    assert!(
+        timeline.contains("<div class=\"chart-scroll\" dir=\"rtl\" tabindex=\"0\" role=\"region\" aria-label=\"Timeline chart, scrolls sideways\"><svg"),
+        "{timeline}"
+    );
+    assert!(
+        site.page("style.css")
+            .contains(".chart-scroll[dir=\"rtl\"] > * { direction: ltr; }")
+    );
+}
