@@ -587,8 +587,8 @@ fn year_of(day: i64) -> i32 {
     civil(day).0
 }
 
-/// The inverse of [`day_number`].
-fn civil(day: i64) -> (i32, u8, u8) {
+/// The inverse of [`day_number`]: year, month and day.
+pub(crate) fn civil(day: i64) -> (i32, u8, u8) {
     let era = day.div_euclid(146_097);
     let doe = day - era * 146_097;
     let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
