@@ -209,3 +209,63 @@ proptest! {
         }
     }
 }
+
+/// Every file under `dir`, by path, with its bytes.
+fn tree(dir: &std::path::Path) -> BTreeMap<String, Vec<u8>> {
+    support::Site::read(dir).files
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 16, ..ProptestConfig::default() })]
+
+    /// `build` over the previous output writes only what changed: after any
+    /// sequence of edits, the output folder holds exactly what a clean build
+    /// into an empty folder does, manifest included; a build that fails
+    /// leaves it as it was.
+    #[test]
+    fn building_over_the_previous_output_equals_a_clean_build(
+        edits in prop::collection::vec(edit(), 1..8)
+    ) {
+        let story = Story::small();
+        let original: BTreeMap<&str, String> = [
+            EVENTS,
+            SECOND,
+            ANNA,
+            "content/story/01-what-happened.md",
+            "content/site.toml",
+        ]
+        .into_iter()
+        .map(|path| (path, fs::read_to_string(story.root().join(path)).expect("read")))
+        .collect();
+        let clean_dir = tempfile::tempdir().expect("temp dir");
+        let output = story.root().join("public");
+        let mut options = BuildOptions::new(story.root());
+        options.output = Some(output.clone());
+        explainer::build(&options).expect("the small story builds");
+        let mut live = String::new();
+        for (n, edit) in edits.iter().enumerate() {
+            apply(&story, &original, edit, &mut live);
+            let before = tree(&output);
+            let built = explainer::build(&options);
+            let mut clean = BuildOptions::new(story.root());
+            clean.output = Some(clean_dir.path().join(n.to_string()));
+            let fresh = explainer::build(&clean);
+            prop_assert_eq!(built.is_ok(), fresh.is_ok(), "built after {:?}", edit);
+            match built {
+                Ok(_) => {
+                    let expected = tree(&clean_dir.path().join(n.to_string()));
+                    let got = tree(&output);
+                    prop_assert_eq!(
+                        got.keys().collect::<Vec<_>>(),
+                        expected.keys().collect::<Vec<_>>(),
+                        "files after {:?}", edit
+                    );
+                    for (path, bytes) in &expected {
+                        prop_assert!(got[path] == *bytes, "{} differs after {:?}", path, edit);
+                    }
+                }
+                Err(_) => prop_assert!(tree(&output) == before, "a failed build changed the output"),
+            }
+        }
+    }
+}
