@@ -136,6 +136,25 @@ fn apply(story: &Story, original: &BTreeMap<&str, String>, edit: &Edit, live: &m
     }
 }
 
+/// The small story's files that [`apply`] edits, as they were.
+fn originals(story: &Story) -> BTreeMap<&'static str, String> {
+    [
+        EVENTS,
+        SECOND,
+        ANNA,
+        "content/story/01-what-happened.md",
+        "content/site.toml",
+    ]
+    .into_iter()
+    .map(|path| {
+        (
+            path,
+            fs::read_to_string(story.root().join(path)).expect("read"),
+        )
+    })
+    .collect()
+}
+
 /// What a build made, comparable: every page and static path with its bytes,
 /// and every problem as printed.
 fn made(
@@ -171,16 +190,7 @@ proptest! {
         edits in prop::collection::vec(edit(), 1..10)
     ) {
         let story = Story::small();
-        let original: BTreeMap<&str, String> = [
-            EVENTS,
-            SECOND,
-            ANNA,
-            "content/story/01-what-happened.md",
-            "content/site.toml",
-        ]
-        .into_iter()
-        .map(|path| (path, fs::read_to_string(story.root().join(path)).expect("read")))
-        .collect();
+        let original = originals(&story);
         let options = BuildOptions::new(story.root());
         let mut cache = Cache::default();
         let mut live = "/__explainer/reload.js?build=0".to_string();
@@ -227,16 +237,7 @@ proptest! {
         edits in prop::collection::vec(edit(), 1..8)
     ) {
         let story = Story::small();
-        let original: BTreeMap<&str, String> = [
-            EVENTS,
-            SECOND,
-            ANNA,
-            "content/story/01-what-happened.md",
-            "content/site.toml",
-        ]
-        .into_iter()
-        .map(|path| (path, fs::read_to_string(story.root().join(path)).expect("read")))
-        .collect();
+        let original = originals(&story);
         let clean_dir = tempfile::tempdir().expect("temp dir");
         let output = story.root().join("public");
         let mut options = BuildOptions::new(story.root());

@@ -134,23 +134,13 @@ impl<'a> Pages<'a> {
             .map_or(&[][..], Vec::as_slice);
         let tag = tag_link(story, route.key);
         let pager = Pager::new(route, plan::pages_for(events.len(), per_page));
-        let mut years: Vec<Year> = Vec::new();
-        for &e in events
-            .iter()
-            .skip((route.number - 1) * per_page)
-            .take(per_page)
-        {
-            let year = story.events[e].date.year;
-            if years.last().is_none_or(|y| y.year != year) {
-                years.push(Year {
-                    year,
-                    events: Vec::new(),
-                });
-            }
-            if let Some(last) = years.last_mut() {
-                last.events.push(v.event_link_value(e));
-            }
-        }
+        let years = v.link_years(
+            events
+                .iter()
+                .skip((route.number - 1) * per_page)
+                .take(per_page)
+                .copied(),
+        );
         let description = format!("The {} events tagged “{}”.", events.len(), tag.label);
         let page = TagPage {
             common: v.common(

@@ -476,22 +476,7 @@ impl<'a> Pages<'a> {
             .collect();
         // A long list is grouped by year; the rest of the page is on the first page only.
         let event_years = match pager {
-            Some(_) => {
-                let mut years: Vec<Year> = Vec::new();
-                for &e in &events {
-                    let year = story.events[e].date.year;
-                    if years.last().is_none_or(|y| y.year != year) {
-                        years.push(Year {
-                            year,
-                            events: Vec::new(),
-                        });
-                    }
-                    if let Some(last) = years.last_mut() {
-                        last.events.push(v.event_link_value(e));
-                    }
-                }
-                years
-            }
+            Some(_) => v.link_years(events.iter().copied()),
             None => Vec::new(),
         };
         if !first {

@@ -647,6 +647,25 @@ impl<'a> Views<'a> {
         }
     }
 
+    /// Links to `events` (in date order), grouped by year: the list of an
+    /// actor's or a tag's page.
+    pub(super) fn link_years(&self, events: impl IntoIterator<Item = EventIx>) -> Vec<Year> {
+        let mut years: Vec<Year> = Vec::new();
+        for e in events {
+            let year = self.story.events[e].date.year;
+            if years.last().is_none_or(|y| y.year != year) {
+                years.push(Year {
+                    year,
+                    events: Vec::new(),
+                });
+            }
+            if let Some(last) = years.last_mut() {
+                last.events.push(self.event_link_value(e));
+            }
+        }
+        years
+    }
+
     /// An event's [`EventLink`], made once for every page.
     pub(super) fn event_link_value(&self, index: EventIx) -> Kept {
         let make = || {
