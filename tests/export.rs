@@ -371,13 +371,12 @@ fn shared_fields(event: &Value) -> Value {
     })
 }
 
-#[test]
-fn a_csv_export_imported_again_keeps_every_field_both_formats_have() {
-    let original = story();
-    let exported = original.build(&[]);
-    let copy = Story::new().file("static/images/meeting.jpg", "not really a JPEG");
+/// Imports `csv` into `copy`, builds it, and asserts that every field both
+/// formats have came back; returns the exported and imported events.json
+/// and the imported site.
+fn import_and_compare_with(exported: &Site, copy: &Story, csv: &[u8]) -> (Value, Value, Site) {
     let sheet = copy.root().join("events.csv");
-    fs::write(&sheet, &exported.files["data/events.csv"]).expect("write the CSV");
+    fs::write(&sheet, csv).expect("write the CSV");
     let import = explainer(&[
         "import",
         "timelinejs",
@@ -387,8 +386,7 @@ fn a_csv_export_imported_again_keeps_every_field_both_formats_have() {
     ]);
     assert!(import.status.success(), "{}", stderr(&import));
     let imported = copy.build(&[]);
-
-    let before = json(&exported, "data/events.json");
+    let before = json(exported, "data/events.json");
     let after = json(&imported, "data/events.json");
     let fields = |data: &Value| -> Vec<Value> {
         data["events"]
@@ -399,6 +397,16 @@ fn a_csv_export_imported_again_keeps_every_field_both_formats_have() {
             .collect()
     };
     assert_eq!(fields(&after), fields(&before));
+    (before, after, imported)
+}
+
+#[test]
+fn a_csv_export_imported_again_keeps_every_field_both_formats_have() {
+    let original = story();
+    let exported = original.build(&[]);
+    let copy = Story::new().file("static/images/meeting.jpg", "not really a JPEG");
+    let (before, after, imported) =
+        import_and_compare_with(&exported, &copy, &exported.files["data/events.csv"]);
     assert_eq!(after["eras"], before["eras"]);
     assert_eq!(after["story"]["title"], before["story"]["title"]);
     // The round trip is stable: exporting the imported story gives the same sheet.
@@ -499,28 +507,7 @@ fn csv_cells_never_start_as_formulas_hold_no_entities_and_come_back_as_they_were
             "title = \"Working title\"\nbase_url = \"https://example.org/fixture/\"\n",
         )
         .file("static/images/x.jpg", "not really a JPEG");
-    let sheet = copy.root().join("events.csv");
-    fs::write(&sheet, &csv).expect("write the CSV");
-    let import = explainer(&[
-        "import",
-        "timelinejs",
-        path(&sheet),
-        "--root",
-        path(copy.root()),
-    ]);
-    assert!(import.status.success(), "{}", stderr(&import));
-    let imported = copy.build(&[]);
-    let before = json(&exported, "data/events.json");
-    let after = json(&imported, "data/events.json");
-    let fields = |data: &Value| -> Vec<Value> {
-        data["events"]
-            .as_array()
-            .expect("events")
-            .iter()
-            .map(shared_fields)
-            .collect()
-    };
-    assert_eq!(fields(&after), fields(&before));
+    let (before, after, imported) = import_and_compare_with(&exported, &copy, csv.as_bytes());
     let titles: Vec<&str> = after["events"]
         .as_array()
         .expect("events")

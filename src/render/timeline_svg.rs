@@ -105,14 +105,7 @@ impl TimelineSvg<'_> {
         marks.sort_by_key(|m| (m.start, m.end));
         let spans: Vec<(i64, i64)> = marks.iter().map(|m| (m.start, m.end)).collect();
         let segments = layout_segments(&spans, true);
-        let x_of = |day: i64| -> f64 {
-            let segment = segments
-                .iter()
-                .rev()
-                .find(|s| day >= s.start)
-                .unwrap_or(&segments[0]);
-            segment.x_of(day.min(segment.end))
-        };
+        let x_of = |day: i64| x_in(&segments, day);
 
         let era_rows = era_rows(self.eras, &segments);
         let era_height = era_rows.iter().map(|r| r.row + 1).max().unwrap_or(0) as f64 * ERA_ROW;
@@ -251,14 +244,7 @@ impl PeriodsSvg<'_> {
             .collect();
         // Bars cover their whole periods: no room is needed around them.
         let segments = layout_segments(&spans, false);
-        let x_of = |day: i64| -> f64 {
-            let segment = segments
-                .iter()
-                .rev()
-                .find(|s| day >= s.start)
-                .unwrap_or(&segments[0]);
-            segment.x_of(day.min(segment.end))
-        };
+        let x_of = |day: i64| x_in(&segments, day);
         let era_rows = era_rows(self.eras, &segments);
         let era_height = era_rows.iter().map(|r| r.row + 1).max().unwrap_or(0) as f64 * ERA_ROW;
         let top = 8.0 + era_height + 6.0 + 14.0;
@@ -581,6 +567,17 @@ fn ticks(segment: &Segment) -> Vec<(i64, String)> {
         .into_iter()
         .map(|(day, label, _, _)| (day, label))
         .collect()
+}
+
+/// Where `day` falls on an axis laid out in `segments` (the first when it
+/// comes before them all), clamped to the end of its segment.
+fn x_in(segments: &[Segment], day: i64) -> f64 {
+    let segment = segments
+        .iter()
+        .rev()
+        .find(|s| day >= s.start)
+        .unwrap_or(&segments[0]);
+    segment.x_of(day.min(segment.end))
 }
 
 fn year_of(day: i64) -> i32 {
