@@ -91,7 +91,7 @@ fn quotes_at(text: &str, at: usize) -> &'static str {
 /// on: the last line before the next one that looks like TOML again (a
 /// `key = ` line or a table header). The parser reports it at the end of
 /// the file, far from the mistake.
-fn unclosed_opening(text: &str, quotes: &str) -> Option<(Range<usize>, String)> {
+pub(super) fn unclosed_opening(text: &str, quotes: &str) -> Option<(Range<usize>, String)> {
     let all: Vec<usize> = text.match_indices(quotes).map(|(at, _)| at).collect();
     if all.len().is_multiple_of(2) {
         return None;

@@ -19,7 +19,7 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use super::controls::{blank_controls, check_controls};
-use super::explain::{deserialize, parse_syntax};
+use super::explain::{deserialize, parse_syntax, unclosed_opening};
 use super::{Document, Items, Kind, Parsed};
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity, SourceFile, closest};
 
@@ -605,10 +605,12 @@ fn parse_tables<T: DeserializeOwned>(
         return (items, broken);
     }
     // One broken table does not hide the others: each `[[name]]` table (and
-    // what comes before the first) is parsed again on its own, the rest of
-    // the file blanked out so lines and columns stay the same. Its syntax
-    // errors were reported above; a table that still does not parse only
-    // gives its ids, so nothing that refers to it is reported as unknown.
+    // what comes before the first) is read again apart from the broken ones.
+    // Runs of tables without a syntax error are parsed together, each table
+    // with an error alone, so a large file with one mistake is parsed a few
+    // times, not once a table. Their syntax errors were reported above; a
+    // part that still does not parse only gives its ids, so nothing that
+    // refers to it is reported as unknown.
     let header = format!("[[{name}]]");
     let mut starts: Vec<usize> = vec![0];
     let mut offset = 0;
@@ -619,32 +621,76 @@ fn parse_tables<T: DeserializeOwned>(
         offset += line.len();
     }
     starts.push(file.text.len());
-    for part in starts.windows(2) {
-        let masked = blank_outside(&file.text, part[0]..part[1]);
+    let last = file.text.len().saturating_sub(1);
+    let mut errors: Vec<usize> = DeTable::parse_recoverable(&file.text)
+        .1
+        .iter()
+        .filter_map(|e| e.span().map(|span| span.start.min(last)))
+        .collect();
+    // A multi-line text never closed is reported at the end of the file: its
+    // table is the one where it opens.
+    errors.extend(
+        ["\"\"\"", "\'\'\'"]
+            .into_iter()
+            .filter_map(|quotes| unclosed_opening(&file.text, quotes))
+            .map(|(at, _)| at.start),
+    );
+    let mut parts: Vec<(Range<usize>, bool)> = Vec::new();
+    for table in starts.windows(2).map(|w| w[0]..w[1]) {
+        let clean = !errors.iter().any(|at| table.contains(at));
+        match parts.last_mut() {
+            Some((run, true)) if clean => run.end = table.end,
+            _ => parts.push((table, clean)),
+        }
+    }
+    // The tables of a part, or the ids it names when it does not parse.
+    let mut read = |part: Range<usize>, items: &mut Vec<T>, broken: &mut Vec<String>| {
+        let alone = alone(&file.text, part.clone());
         let mut quiet = Diagnostics::default();
-        let (table, ok) = parse_syntax(file, &masked, &mut quiet);
+        let (table, ok) = parse_syntax(file, &alone, &mut quiet);
         if ok {
-            collect_tables(file, table, name, diagnostics, &mut items, &mut broken);
-        } else {
-            broken.extend(ids_in(table.get_ref(), name));
-            broken.extend(id_lines(&file.text[part[0]..part[1]]));
+            collect_tables(file, table, name, diagnostics, items, broken);
+            return Ok(());
+        }
+        let mut ids = ids_in(table.get_ref(), name);
+        ids.extend(id_lines(&file.text[part]));
+        Err(ids)
+    };
+    for (part, clean) in parts {
+        match read(part.clone(), &mut items, &mut broken) {
+            Ok(()) => {}
+            // A run that fails after all (an unclosed `"""` is reported at the
+            // end of the file, not in the table that opens it) is read table by table.
+            Err(_) if clean => {
+                let tables = starts.windows(2).map(|w| w[0]..w[1]);
+                for table in tables.filter(|t| part.contains(&t.start)) {
+                    if let Err(ids) = read(table, &mut items, &mut broken) {
+                        broken.extend(ids);
+                    }
+                }
+            }
+            Err(ids) => broken.extend(ids),
         }
     }
     (items, broken)
 }
 
-/// `text` with every character outside `keep` turned into a space, line breaks kept.
-fn blank_outside(text: &str, keep: Range<usize>) -> String {
-    let mut masked = String::with_capacity(text.len());
-    for (at, c) in text.char_indices() {
-        if keep.contains(&at) || c == '\n' || c == '\r' {
-            masked.push(c);
-        } else {
-            // Same width in bytes, so spans stay the same.
-            masked.extend(std::iter::repeat_n(' ', c.len_utf8()));
+/// `text[part]` alone, at the same byte offsets: what comes before it is one
+/// TOML comment of the same length (skipped at once, unlike blank lines),
+/// what comes after it is left out. Spans into it are spans into `text`.
+fn alone(text: &str, part: Range<usize>) -> String {
+    let mut alone = String::with_capacity(part.end);
+    match part.start {
+        0 => {}
+        1 => alone.push('\n'),
+        n => {
+            alone.push('#');
+            alone.extend(std::iter::repeat_n(' ', n - 2));
+            alone.push('\n');
         }
     }
-    masked
+    alone.push_str(&text[part]);
+    alone
 }
 
 /// The ids of `id = "..."` lines, for a table that does not parse.
