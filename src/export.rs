@@ -13,7 +13,7 @@
 use serde::Serialize;
 
 use crate::markdown::escape_html;
-use crate::model::{ActorIx, Event, Media, PartialDate, Precision, SourceIx, Story, when_label};
+use crate::model::{ActorIx, Event, Media, PartialDate, Precision, SourceIx, Story};
 use crate::plan::{Kind, Route};
 use crate::render::Page;
 use crate::timelinejs::{Column, cell, html_text, is_image_path};
@@ -215,7 +215,9 @@ fn events_file(story: &Story) -> EventsFile<'_> {
             end_date: event.end_date.map(|d| d.iso()),
             end_date_precision: event.end_date.as_ref().map(precision),
             approximate: event.approximate,
-            when: when_label(&event.date, event.end_date.as_ref(), event.approximate),
+            when: story
+                .locale
+                .when(&event.date, event.end_date.as_ref(), event.approximate),
             title: &event.title,
             summary_html: event.summary.as_ref().map(|s| s.at(base).into_owned()),
             place: event.place.as_deref(),
@@ -393,6 +395,9 @@ fn actors_file(story: &Story) -> ActorsFile<'_> {
 
 #[derive(Serialize)]
 struct Timeline {
+    /// The story's language, for TimelineJS's `language` option (TimelineJS
+    /// itself reads it from the embed's options, not from this file).
+    language: String,
     title: Slide,
     events: Vec<Slide>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -489,7 +494,7 @@ fn timeline(story: &Story) -> Timeline {
             unique_id: Some(event.id.clone()),
             start_date: Some(TlDate::new(&event.date)),
             end_date: event.end_date.as_ref().map(TlDate::new),
-            display_date: Some(when_label(
+            display_date: Some(story.locale.when(
                 &event.date,
                 event.end_date.as_ref(),
                 event.approximate,
@@ -532,6 +537,7 @@ fn timeline(story: &Story) -> Timeline {
         })
         .collect();
     Timeline {
+        language: story.site.language.clone(),
         title,
         events,
         eras,
@@ -628,7 +634,9 @@ fn events_csv(story: &Story) -> Vec<u8> {
         }
         row.push((
             Column::DisplayDate,
-            when_label(&event.date, event.end_date.as_ref(), event.approximate),
+            story
+                .locale
+                .when(&event.date, event.end_date.as_ref(), event.approximate),
         ));
         row.push((Column::Headline, html_text(&event.title).into_owned()));
         if let Some(summary) = &event.summary {

@@ -6,7 +6,9 @@
 //! everything succeeded; `serve` keeps them in memory and serves them.
 
 pub mod diagnostics;
+pub mod edition;
 pub mod export;
+pub mod i18n;
 pub mod links;
 pub mod load;
 pub mod markdown;
@@ -19,6 +21,7 @@ pub mod resolve;
 pub mod scaffold;
 pub mod serve;
 pub mod timelinejs;
+pub mod translations;
 pub mod watch;
 pub mod write;
 
@@ -118,7 +121,8 @@ pub struct Built {
 pub struct Cache {
     load: load::LoadCache,
     markdown: resolve::MarkdownCache,
-    pages: render::RenderMemo,
+    /// One per edition, the default first.
+    pages: Vec<render::RenderMemo>,
 }
 
 /// Loads and validates the story: every problem, errors and warnings, sorted.

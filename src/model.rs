@@ -326,6 +326,18 @@ pub struct Site {
     pub tag_pages: bool,
     /// What readers see for a tag (`[tags]`); a tag without one shows as written.
     pub tag_labels: std::collections::BTreeMap<String, String>,
+    /// The other editions' languages, in the order of the switcher.
+    pub languages: Vec<Language>,
+}
+
+/// Another edition's language and what site.toml translates for it.
+#[derive(Debug, Clone, Default)]
+pub struct Language {
+    pub tag: String,
+    pub title: Option<String>,
+    pub subtitle: Option<String>,
+    pub description: Option<String>,
+    pub tag_labels: std::collections::BTreeMap<String, String>,
 }
 
 /// How the timeline is split into pages.
@@ -475,6 +487,8 @@ pub struct Source {
 
 #[derive(Debug, Clone)]
 pub struct Update {
+    /// Names the update for its translations (`updates.LANG.toml`).
+    pub id: Option<String>,
     pub date: PartialDate,
     pub kind: UpdateKind,
     pub note: Html,
@@ -485,6 +499,8 @@ pub struct Update {
 
 #[derive(Debug, Clone)]
 pub struct Era {
+    /// Names the era for its translations (`eras.LANG.toml`).
+    pub id: Option<String>,
     pub title: String,
     pub start: PartialDate,
     pub end: Option<PartialDate>,
@@ -511,6 +527,82 @@ pub struct Story {
     /// How the timeline is split into pages, by the site settings: worked
     /// out once the events are known, read by the plan and the pages.
     pub timeline: crate::plan::Timeline,
+    /// The language readers of this edition read: its strings and dates.
+    pub locale: std::sync::Arc<crate::i18n::Locale>,
+    /// Every edition of the site, the default first (one when the story
+    /// has no other languages), and which of them this story is.
+    pub editions: std::sync::Arc<Vec<EditionInfo>>,
+    /// Every edition's locale, in the order of `editions`.
+    pub locales: std::sync::Arc<Vec<std::sync::Arc<crate::i18n::Locale>>>,
+    pub edition: usize,
+    /// What of this edition is shown in the default language or may be out
+    /// of date; empty in the default edition.
+    pub marks: Marks,
+    /// What the translations give, one per other edition (see `edition`);
+    /// read by the default edition's story to make the others.
+    pub texts: std::sync::Arc<Vec<crate::edition::Texts>>,
+}
+
+/// One edition of the site, as the others link to it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EditionInfo {
+    /// The language tag: `en`, `ru`.
+    pub lang: String,
+    /// Its name in its own language, for the switcher: "Русский".
+    pub name: String,
+    /// Its folder from the site root: `""` for the default edition, `ru/`.
+    pub prefix: String,
+}
+
+/// How much of an item an edition shows in its own language.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Mark {
+    /// Its title (or name) is the original's, in the default language.
+    pub title: bool,
+    /// Some field of it is shown in the default language.
+    pub untranslated: bool,
+    /// Some field's original changed since it was translated.
+    pub stale: bool,
+}
+
+/// The [`Mark`]s of an edition's items, by index; empty lists in the default edition.
+#[derive(Debug, Clone, Default)]
+pub struct Marks {
+    /// The default language's tag, for `lang` attributes on what falls back.
+    pub default_lang: String,
+    pub sections: Vec<Mark>,
+    pub events: Vec<Mark>,
+    pub actors: Vec<Mark>,
+    pub sources: Vec<Mark>,
+    pub updates: Vec<Mark>,
+    pub eras: Vec<Mark>,
+}
+
+impl Marks {
+    /// The `lang` of an item's title when it is shown in the default language.
+    pub fn title_lang(&self, marks: &[Mark], at: usize) -> Option<&str> {
+        marks
+            .get(at)
+            .filter(|m| m.title)
+            .map(|_| self.default_lang.as_str())
+    }
+}
+
+impl Story {
+    /// The site's own root address, where the static files are: `base_url`
+    /// without this edition's folder.
+    pub fn site_url(&self) -> &str {
+        let prefix = &self.editions[self.edition].prefix;
+        self.site
+            .base_url
+            .strip_suffix(prefix.as_str())
+            .unwrap_or(&self.site.base_url)
+    }
+
+    /// This edition's folder from the site root: `""` or `ru/`.
+    pub fn prefix(&self) -> &str {
+        &self.editions[self.edition].prefix
+    }
 }
 
 /// A link to another website and its place, for `explainer check --links`:

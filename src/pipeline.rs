@@ -55,7 +55,8 @@ pub(crate) fn run<T: Send>(
     else {
         return Err(found);
     };
-    let plan = plan::plan(&story);
+    let (others, missing) = editions(&story);
+    found.extend(missing);
     let steps = Step::list(&story, render_options);
     let emit = |mut page: Page| {
         for step in &steps {
@@ -63,15 +64,40 @@ pub(crate) fn run<T: Send>(
         }
         emit(page)
     };
-    let memo = cache.map(|cache| &mut cache.pages);
-    let rendered = render_all(&story, &plan, &templates, render_options, memo, emit);
-    let mut emitted = match rendered {
-        Ok(emitted) => emitted,
-        Err(errors) => {
-            found.extend(errors);
-            return Err(found);
+    let mut memos = cache.map(|cache| &mut cache.pages);
+    if let Some(memos) = memos.as_deref_mut() {
+        memos.resize_with(others.len() + 1, Default::default);
+    }
+    let mut emitted = Vec::new();
+    let mut pages: Vec<String> = Vec::new();
+    for (n, edition) in std::iter::once(&story).chain(&others).enumerate() {
+        let mut plan = plan::plan(edition);
+        if n > 0 {
+            // One sitemap and one robots.txt for the whole site.
+            plan.retain(|page| {
+                !matches!(page.route.kind, plan::Kind::Sitemap | plan::Kind::Robots)
+            });
         }
-    };
+        let prefix = edition.prefix();
+        pages.extend(
+            plan.iter()
+                .map(|page| format!("{prefix}{}", page.route.file())),
+        );
+        pages.extend(export::PATHS.iter().map(|path| format!("{prefix}{path}")));
+        let memo = memos.as_deref_mut().and_then(|memos| memos.get_mut(n));
+        let rendered = render_all(edition, &plan, &templates, render_options, memo, emit);
+        match rendered {
+            Ok(made) => emitted.extend(made),
+            Err(errors) => {
+                for error in errors {
+                    if !found.contains(&error) {
+                        found.push(error);
+                    }
+                }
+                return Err(found);
+            }
+        }
+    }
     if story.site.minify {
         emitted.extend(
             minify_stylesheets(&mut statics, &mut found)
@@ -86,8 +112,6 @@ pub(crate) fn run<T: Send>(
             return Err(found);
         }
     };
-    let mut pages: Vec<String> = plan.iter().map(|page| page.route.file()).collect();
-    pages.extend(export::PATHS.iter().map(|path| path.to_string()));
     let collisions = collisions(&pages, &statics);
     if !collisions.is_empty() {
         found.extend(collisions);
@@ -250,17 +274,61 @@ fn render_all<T: Send>(
 ) -> Result<Vec<T>, Vec<Diagnostic>> {
     let (rendered, exports) = rayon::join(
         || render::render_each(story, plan, templates, render_options, memo, &each),
-        || match render_options.defer_data {
+        || match render_options.defer_data && story.edition == 0 {
             true => Vec::new(),
             // One at a time, each dropped once emitted.
             false => (0..export::PATHS.len())
-                .map(|at| each(export::file(story, at)))
+                .map(|at| {
+                    let mut page = export::file(story, at);
+                    page.path.insert_str(0, story.prefix());
+                    each(page)
+                })
                 .collect::<Vec<T>>(),
         },
     );
     let mut made = rendered?;
     made.extend(exports);
     Ok(made)
+}
+
+/// The other editions of the story, made from its translations, and a
+/// warning per language that says what is not translated yet.
+pub(crate) fn editions(story: &Story) -> (Vec<Story>, Vec<Diagnostic>) {
+    let mut made = Vec::with_capacity(story.texts.len());
+    let mut warnings = Vec::new();
+    for (n, texts) in story.texts.iter().enumerate() {
+        let index = n + 1;
+        let locale = story.locales[index].clone();
+        let (edition, missing) =
+            crate::edition::edition(story, texts, locale, story.editions.clone(), index);
+        if !missing.items.is_empty() {
+            let count = missing.items.len();
+            let lang = &texts.lang;
+            let shown: Vec<&str> = missing.items.iter().take(12).map(String::as_str).collect();
+            let more = match count > shown.len() {
+                true => format!("; and {} more", count - shown.len()),
+                false => String::new(),
+            };
+            warnings.push(
+                Diagnostic::whole_file(
+                    Severity::Warning,
+                    "content/site.toml",
+                    format!(
+                        "{count} item{} not yet translated into `{lang}`, shown in the `{}` edition in {}: {}{more}",
+                        if count == 1 { " is" } else { "s are" },
+                        lang,
+                        story.site.language,
+                        shown.join("; ")
+                    ),
+                )
+                .help(format!(
+                    "translate them in the `.{lang}.` sibling of each file (docs/translations.md); `explainer translations` lists every missing and out-of-date field"
+                )),
+            );
+        }
+        made.push(edition);
+    }
+    (made, warnings)
 }
 
 /// The built-in static files, then the story's `static/`, which wins on a name clash.

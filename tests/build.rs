@@ -29,6 +29,8 @@ fn ids_in(dir: &str, ext: &str) -> Vec<String> {
         .map(|e| e.expect("entry").path())
         .filter(|p| p.extension().is_some_and(|e| e == ext))
         .map(|p| p.file_stem().expect("stem").to_string_lossy().into_owned())
+        // Translations (`russia.ru.md`) are not items of their own.
+        .filter(|stem| !stem.contains('.'))
         .collect();
     ids.sort();
     ids

@@ -8,6 +8,7 @@ mod import;
 mod init;
 mod new;
 mod serve;
+mod translations;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -51,6 +52,8 @@ enum Command {
     Import(import::ImportArgs),
     /// Check the story for errors without writing anything
     Check(check::CheckArgs),
+    /// List what each language lacks or has out of date; `stamp` marks translations up to date
+    Translations(translations::TranslationsArgs),
 }
 
 pub fn run() -> ExitCode {
@@ -61,6 +64,7 @@ pub fn run() -> ExitCode {
         Command::New(args) => new::run(args),
         Command::Import(args) => import::run(args),
         Command::Check(args) => check::run(args),
+        Command::Translations(args) => translations::run(args),
     }
 }
 

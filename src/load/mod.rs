@@ -19,6 +19,7 @@ pub(crate) use controls::{is_control, name as control_name};
 mod explain;
 mod placeholders;
 mod read;
+mod translations;
 
 use std::collections::HashMap;
 use std::fs;
@@ -33,6 +34,11 @@ use rayon::prelude::*;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity, SourceFile};
 use read::{list, parse_file, refuse_link, story_folder, warn_about_unknown_entries};
+
+pub use translations::{
+    Stamps, TrAccount, TrActor, TrEra, TrEvent, TrItems, TrKind, TrMedia, TrRelation, TrSection,
+    TrSource, TrUpdate, Translation, is_language_tag, split_language,
+};
 
 pub use read::{
     FrontMatterError, file_stem, files_under, is_editor_litter, relative, split_front_matter,
@@ -67,6 +73,9 @@ pub struct RawSite {
     /// What readers see for each tag: `[tags]` with `custody = "Custody"`.
     #[serde(default)]
     pub tags: std::collections::BTreeMap<String, Spanned<String>>,
+    /// The other editions: `["az", "ru"]`, or a table per language (read
+    /// by `resolve`, which knows what each may hold).
+    pub languages: Option<Spanned<toml::Value>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -165,6 +174,7 @@ pub struct RawSource {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawUpdate {
+    pub id: Option<Spanned<String>>,
     pub date: Spanned<Datetime>,
     pub kind: Spanned<String>,
     pub note: Spanned<String>,
@@ -178,6 +188,7 @@ pub struct RawUpdate {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawEra {
+    pub id: Option<Spanned<String>>,
     pub title: String,
     pub start: Spanned<String>,
     pub end: Option<Spanned<String>>,
@@ -208,6 +219,14 @@ pub struct RawStory {
     pub broken: BrokenIds,
     /// Every file the site will have from static/ (built-in or the story's), by path.
     pub static_paths: std::collections::BTreeSet<String>,
+    /// The translation files, in path order.
+    pub translations: Vec<Translation>,
+    /// The story's overrides of the interface's strings (`i18n/LANG.toml`).
+    pub strings: Vec<(
+        FileId,
+        String,
+        std::collections::BTreeMap<String, Spanned<crate::i18n::Entry>>,
+    )>,
 }
 
 #[derive(Debug, Default)]
@@ -286,13 +305,16 @@ fn load_with(
     } else if !refuse_link(root, &real, "content/site.toml", diagnostics) {
         jobs.push(("content/site.toml".into(), Kind::Site));
     }
-    for (folder, ext, kind) in [
-        ("content/story", "md", Kind::Section),
-        ("content/events", "toml", Kind::Events),
-        ("content/actors", "md", Kind::Actor),
+    for (folder, ext, kind, translated) in [
+        ("content/story", "md", Kind::Section, TrKind::Section),
+        ("content/events", "toml", Kind::Events, TrKind::Events),
+        ("content/actors", "md", Kind::Actor, TrKind::Actor),
     ] {
         let paths = list(root, folder, ext, diagnostics);
-        jobs.extend(paths.into_iter().map(|path| (path, kind)));
+        jobs.extend(paths.into_iter().map(|path| match split_language(&path) {
+            Some(_) => (path, Kind::Tr(translated)),
+            None => (path, kind),
+        }));
     }
     for (name, kind) in [
         ("sources.toml", Kind::Sources),
@@ -304,6 +326,24 @@ fn load_with(
             jobs.push((path, kind));
         }
     }
+    // Their translations: `sources.ru.toml`...
+    for (path, _) in files_under(root, "content", &mut Diagnostics::default()) {
+        let Some((_, original)) = split_language(&path) else {
+            continue;
+        };
+        let kind = match original.as_str() {
+            "sources.toml" => TrKind::Sources,
+            "updates.toml" => TrKind::Updates,
+            "eras.toml" => TrKind::Eras,
+            _ => continue,
+        };
+        let path = format!("content/{path}");
+        if !refuse_link(root, &real, &path, diagnostics) {
+            jobs.push((path, Kind::Tr(kind)));
+        }
+    }
+    jobs.sort_by(|a, b| a.0.cmp(&b.0));
+    jobs.dedup_by(|a, b| a.0 == b.0);
 
     // A file's path says what kind it is, so its bytes alone decide reuse.
     let seen = cache.as_deref().map(|c| &c.files);
@@ -335,7 +375,78 @@ fn load_with(
         cache.files = kept;
     }
     placeholders::warn(&story.files, diagnostics);
+    read_strings(root, &mut story, diagnostics);
     story
+}
+
+/// The story's overrides of the interface's strings: `i18n/LANG.toml`, each
+/// key one of the built-in English table's.
+fn read_strings(root: &Path, story: &mut RawStory, diagnostics: &mut Diagnostics) {
+    if !root.join("i18n").is_dir() {
+        return;
+    }
+    let keys = crate::i18n::Locale::keys();
+    for (name, full) in files_under(root, "i18n", diagnostics) {
+        let path = format!("i18n/{name}");
+        let Some(lang) = name.strip_suffix(".toml").filter(|l| is_language_tag(l)) else {
+            diagnostics.push(
+                Diagnostic::whole_file(
+                    Severity::Warning,
+                    &path,
+                    "this file is ignored: i18n/ holds one LANG.toml per language",
+                )
+                .help("name it after its language, like i18n/ru.toml"),
+            );
+            continue;
+        };
+        let Ok(text) = fs::read_to_string(&full) else {
+            diagnostics.push(Diagnostic::whole_file(
+                Severity::Error,
+                &path,
+                "cannot read this file as UTF-8 text",
+            ));
+            continue;
+        };
+        let file = SourceFile::new(path, text);
+        let table: Result<std::collections::BTreeMap<String, Spanned<crate::i18n::Entry>>, _> =
+            toml::from_str(&file.text);
+        match table {
+            Ok(table) => {
+                for (key, value) in &table {
+                    if !keys.contains(key) {
+                        let help =
+                            match crate::diagnostics::closest(key, keys.iter().map(String::as_str))
+                            {
+                                Some(near) => format!(
+                                    "did you mean `{near}`? the keys are those of src/i18n/en.toml"
+                                ),
+                                None => {
+                                    "use a key of the built-in table, src/i18n/en.toml".to_string()
+                                }
+                            };
+                        diagnostics.push(
+                            file.diagnostic(
+                                Severity::Warning,
+                                value.span(),
+                                format!("`{key}` is not a string of the interface"),
+                            )
+                            .help(help),
+                        );
+                    }
+                }
+                let id = story.files.len();
+                story.files.push(file);
+                story.strings.push((id, lang.to_string(), table));
+            }
+            Err(error) => {
+                let span = error.span().unwrap_or(0..0);
+                diagnostics.push(
+                    file.diagnostic(Severity::Error, span, format!("this strings table cannot be read: {}", error.message()))
+                        .help("write each string as key = \"text\", and each count as key = { one = \"{n} event\", other = \"{n} events\" }"),
+                );
+            }
+        }
+    }
 }
 
 /// What [`load_cached`] keeps between builds: each file's bytes and what they gave.
@@ -354,6 +465,8 @@ enum Kind {
     Sources,
     Updates,
     Eras,
+    /// A translation of a file of one of those kinds.
+    Tr(TrKind),
 }
 
 /// What one file gave, before it has a [`FileId`].
@@ -378,6 +491,7 @@ enum Items {
     Sources(Vec<RawSource>),
     Updates(Vec<RawUpdate>),
     Eras(Vec<RawEra>),
+    Tr(TrItems),
 }
 
 impl Items {
@@ -390,6 +504,12 @@ impl Items {
             Kind::Sources => Items::Sources(Vec::new()),
             Kind::Updates => Items::Updates(Vec::new()),
             Kind::Eras => Items::Eras(Vec::new()),
+            Kind::Tr(TrKind::Section) => Items::Tr(TrItems::Section(None)),
+            Kind::Tr(TrKind::Actor) => Items::Tr(TrItems::Actor(None)),
+            Kind::Tr(TrKind::Events) => Items::Tr(TrItems::Events(Vec::new())),
+            Kind::Tr(TrKind::Sources) => Items::Tr(TrItems::Sources(Vec::new())),
+            Kind::Tr(TrKind::Updates) => Items::Tr(TrItems::Updates(Vec::new())),
+            Kind::Tr(TrKind::Eras) => Items::Tr(TrItems::Eras(Vec::new())),
         }
     }
 }
@@ -420,6 +540,25 @@ impl RawStory {
                 self.updates = updates.into_iter().map(|u| (id, u)).collect()
             }
             Items::Eras(eras) => self.eras = eras.into_iter().map(|e| (id, e)).collect(),
+            Items::Tr(items) => {
+                if let Some((lang, original)) = split_language(path) {
+                    let items = match items {
+                        TrItems::Section(doc) => {
+                            TrItems::Section(doc.map(|d| Document { file: id, ..d }))
+                        }
+                        TrItems::Actor(doc) => {
+                            TrItems::Actor(doc.map(|d| Document { file: id, ..d }))
+                        }
+                        other => other,
+                    };
+                    self.translations.push(Translation {
+                        file: id,
+                        lang: lang.to_string(),
+                        original,
+                        items,
+                    });
+                }
+            }
         }
         let broken = parsed.broken;
         self.broken.mentioned.extend(parsed.mentioned);
@@ -428,7 +567,7 @@ impl RawStory {
             Kind::Events => self.broken.events.extend(broken),
             Kind::Actor => self.broken.actors.extend(broken),
             Kind::Sources => self.broken.sources = broken,
-            Kind::Site | Kind::Updates | Kind::Eras => {}
+            Kind::Site | Kind::Updates | Kind::Eras | Kind::Tr(_) => {}
         }
     }
 }

@@ -20,6 +20,7 @@ use toml::de::{DeTable, DeValue};
 
 use super::controls::{blank_controls, check_controls};
 use super::explain::{deserialize, parse_syntax, unclosed_opening};
+use super::translations::{TrItems, TrKind, split_language};
 use super::{Document, Items, Kind, Parsed};
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity, SourceFile, closest};
 
@@ -43,7 +44,7 @@ pub(super) fn parse_file(path: &str, kind: Kind, bytes: Result<&[u8], &std::io::
         Read::Text(mut file) => {
             let d = &mut diagnostics;
             let toml = match kind {
-                Kind::Section | Kind::Actor => {
+                Kind::Section | Kind::Actor | Kind::Tr(TrKind::Section | TrKind::Actor) => {
                     split_front_matter(&file.text).map_or(0..0, |(front, _)| front)
                 }
                 _ => 0..file.text.len(),
@@ -82,6 +83,7 @@ pub(super) fn parse_file(path: &str, kind: Kind, bytes: Result<&[u8], &std::io::
                     Vec::new(),
                 ),
                 Kind::Eras => (Items::Eras(parse_tables(&file, "era", d).0), Vec::new()),
+                Kind::Tr(kind) => (Items::Tr(parse_translation(&file, kind, d)), Vec::new()),
             };
             (Some(file), items, broken)
         }
@@ -91,7 +93,7 @@ pub(super) fn parse_file(path: &str, kind: Kind, bytes: Result<&[u8], &std::io::
                 Kind::Actor => vec![file_stem(path).to_string()],
                 Kind::Events => lossy.map_or_else(Vec::new, |text| ids_in_text(&text, "event")),
                 Kind::Sources => lossy.map_or_else(Vec::new, |text| ids_in_text(&text, "source")),
-                Kind::Site | Kind::Updates | Kind::Eras => Vec::new(),
+                Kind::Site | Kind::Updates | Kind::Eras | Kind::Tr(_) => Vec::new(),
             };
             (None, Items::empty(kind), broken)
         }
@@ -364,8 +366,12 @@ pub(super) fn warn_about_unknown_entries(content: &Path, diagnostics: &mut Diagn
         .collect();
     names.sort();
     for name in names {
-        let known =
-            CONTENT_FILES.contains(&name.as_str()) || CONTENT_FOLDERS.contains(&name.as_str());
+        let translated = split_language(&name).is_some_and(|(_, original)| {
+            CONTENT_FILES.contains(&original.as_str()) && original != "site.toml"
+        });
+        let known = translated
+            || CONTENT_FILES.contains(&name.as_str())
+            || CONTENT_FOLDERS.contains(&name.as_str());
         if known {
             continue;
         }
@@ -508,6 +514,19 @@ fn line_ranges(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
 enum Front {
     Section,
     Actor,
+    Translation,
+}
+
+/// A translation file's items, each table on its own like the originals'.
+fn parse_translation(file: &SourceFile, kind: TrKind, d: &mut Diagnostics) -> TrItems {
+    match kind {
+        TrKind::Section => TrItems::Section(parse_document(file, Front::Translation, d)),
+        TrKind::Actor => TrItems::Actor(parse_document(file, Front::Translation, d)),
+        TrKind::Events => TrItems::Events(parse_tables(file, "event", d).0),
+        TrKind::Sources => TrItems::Sources(parse_tables(file, "source", d).0),
+        TrKind::Updates => TrItems::Updates(parse_tables(file, "update", d).0),
+        TrKind::Eras => TrItems::Eras(parse_tables(file, "era", d).0),
+    }
 }
 
 fn parse_document<T: DeserializeOwned>(
@@ -518,6 +537,7 @@ fn parse_document<T: DeserializeOwned>(
     let example = match kind {
         Front::Section => "+++\ntitle = \"The section's title\"\n+++",
         Front::Actor => "+++\nname = \"Full name\"\nkind = \"person\"\n+++",
+        Front::Translation => "+++\ntitle = \"The translated title\"\n+++",
     };
     let first_line = |text: &str| {
         let start = text.len() - text.trim_start().len();

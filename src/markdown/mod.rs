@@ -35,34 +35,72 @@ use rewrite::{Place, State, dest_span};
 /// Made of characters that link escaping leaves alone, so it survives into `href`.
 const ROOT: &str = "~~explainer-root~~";
 
+/// Stands for "this edition's root, relative to this page" in links to the
+/// story's pages (`actor:`, `event:`, `section:`): in another edition they
+/// lead to its own pages, while pictures and files lead to the site's.
+const PAGES: &str = "~~explainer-pages~~";
+
 /// Rendered HTML whose internal links are completed per page by [`Html::at`].
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Html {
     text: String,
-    /// Where the root marker stands in `text`, found once: a field is put on
-    /// many pages (and in the data files), each with its own way to the root.
-    marks: Box<[usize]>,
+    /// Where the root markers stand in `text`, found once: a field is put on
+    /// many pages (and in the data files), each with its own way to the
+    /// root; and whether each is a link to a page ([`PAGES`]).
+    marks: Box<[(usize, bool)]>,
 }
 
 impl Html {
+    pub fn is_empty(&self) -> bool {
+        self.text.trim().is_empty()
+    }
+
+    /// The same HTML inside an element that says its language: a `div` for
+    /// paragraphs (`block`), a `span` for a line of text.
+    pub fn in_language(&self, lang: &str, block: bool) -> Html {
+        let tag = if block { "div" } else { "span" };
+        Html::new(format!(
+            "<{tag} lang=\"{}\">{}</{tag}>",
+            escape_html(lang),
+            self.text
+        ))
+    }
+
     fn new(text: String) -> Html {
-        let marks = text.match_indices(ROOT).map(|(at, _)| at).collect();
-        Html { text, marks }
+        let mut marks: Vec<(usize, bool)> = text
+            .match_indices(ROOT)
+            .map(|(at, _)| (at, false))
+            .chain(text.match_indices(PAGES).map(|(at, _)| (at, true)))
+            .collect();
+        marks.sort_unstable();
+        Html {
+            text,
+            marks: marks.into(),
+        }
     }
 
     /// The HTML for a page whose path to the site root is `root` (`"../../"`).
     pub fn at(&self, root: &str) -> Cow<'_, str> {
+        self.at_in(root, root)
+    }
+
+    /// The HTML for a page of an edition: links to pages start from `root`,
+    /// the way to the edition's root, and links to files from `assets`, the
+    /// way to the site's.
+    pub fn at_in(&self, root: &str, assets: &str) -> Cow<'_, str> {
         if self.marks.is_empty() {
             return Cow::Borrowed(&self.text);
         }
-        let grown = self.marks.len() * root.len();
-        let mut html =
-            String::with_capacity(self.text.len() - self.marks.len() * ROOT.len() + grown);
+        let mut html = String::with_capacity(self.text.len() + self.marks.len() * assets.len());
         let mut from = 0;
-        for &at in &self.marks {
+        for &(at, page) in &self.marks {
             html.push_str(&self.text[from..at]);
-            html.push_str(root);
-            from = at + ROOT.len();
+            let (way, mark) = match page {
+                true => (root, PAGES),
+                false => (assets, ROOT),
+            };
+            html.push_str(way);
+            from = at + mark.len();
         }
         html.push_str(&self.text[from..]);
         Cow::Owned(html)

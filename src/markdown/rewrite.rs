@@ -15,8 +15,8 @@ use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Tag, TagEnd};
 
 use super::address::{self, Address};
 use super::{
-    CrossRef, Embed, Html, InternalLink, LocalImage, Problem, ROOT, Remote, Rendered, Resolver,
-    embed_marker, sanitize, scan,
+    CrossRef, Embed, Html, InternalLink, LocalImage, PAGES, Problem, ROOT, Remote, Rendered,
+    Resolver, embed_marker, sanitize, scan,
 };
 use crate::diagnostics::Severity;
 use crate::load::{control_name, is_control};
@@ -441,7 +441,7 @@ impl<'k> State<'k> {
                     resolved: path.is_some(),
                     misspelt: None,
                 });
-                let href = format!("{ROOT}{}", path.unwrap_or_default());
+                let href = format!("{PAGES}{}", path.unwrap_or_default());
                 return Some(Event::InlineHtml(CowStr::from(anchor(&href, title))));
             }
             // Reported by the caller, which knows the ids.

@@ -14,9 +14,9 @@ use std::sync::LazyLock;
 
 use ammonia::url::{ParseError, Url};
 
-use super::ROOT;
 use super::address::{self, Address};
 use super::scan::{Attr, StartTag};
+use super::{PAGES, ROOT};
 
 /// The elements published as they are (their attributes are checked).
 #[rustfmt::skip]
@@ -49,8 +49,12 @@ fn attributes(tag: &str) -> &'static [&'static str] {
         "ol" => &["start"],
         "th" | "td" => &["colspan", "rowspan", "style"],
         "time" => &["datetime"],
-        "sup" | "div" => &["class", "id"],
-        "span" => &["class"],
+        "sup" => &["class", "id"],
+        // `lang` marks words in another language, like a quotation kept in
+        // its original language in a translation.
+        "div" => &["class", "id", "lang"],
+        "span" => &["class", "lang"],
+        "q" | "blockquote" => &["lang"],
         "code" => &["class"],
         "details" => &["open"],
         "col" | "colgroup" => &["span"],
@@ -109,7 +113,10 @@ fn filter<'v>(tag: &str, name: &str, value: &'v str) -> Option<Cow<'v, str>> {
 /// `/timeline/` (and, for pictures, `images/map.png`) behind the root
 /// marker, like the addresses Markdown writes.
 fn rooted<'v>(tag: &str, value: &'v str) -> Cow<'v, str> {
-    if value.starts_with(ROOT) || !matches!(address::classify(value), Address::Path) {
+    if value.starts_with(ROOT)
+        || value.starts_with(PAGES)
+        || !matches!(address::classify(value), Address::Path)
+    {
         return Cow::Borrowed(value);
     }
     match value.strip_prefix('/') {

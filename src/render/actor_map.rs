@@ -316,15 +316,22 @@ impl ActorMap<'_> {
             svg,
             r#"<svg class="actor-map" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" style="max-width:{width}px;min-width:{min_width}px" aria-labelledby="{title_id} {desc_id}">"#,
         );
+        let locale = &story.locale;
         let title = match self.center {
-            Some(c) => format!("{} and the actors linked to them", story.actors[c].name),
-            None => format!("Map of {} actors and how they are linked", positions.len()),
+            Some(c) => locale.fill("map_title_center", &[("actor", &story.actors[c].name)]),
+            None => locale.count("map_title_all", positions.len(), &[]),
         };
         let relation_count: usize = links.iter().map(|(_, l)| l.relations.len()).sum();
         let shared = links.iter().filter(|(_, l)| l.shared_events > 0).count();
-        let desc = format!(
-            "{} relations and {} pairs of actors who share events. The lists on this page give the same links.",
-            relation_count, shared
+        let desc = locale.fill(
+            "map_desc",
+            &[
+                (
+                    "relations",
+                    &locale.count("map_relations", relation_count, &[]),
+                ),
+                ("pairs", &locale.count("map_pairs", shared, &[])),
+            ],
         );
         let _ = write!(
             svg,
@@ -342,16 +349,17 @@ impl ActorMap<'_> {
                 let width = 1.0 + (link.shared_events as f64).sqrt();
                 let _ = write!(
                     svg,
-                    r#"<line class="map-shared" x1="{}" y1="{}" x2="{}" y2="{}" stroke-width="{}"><title>{} and {}: {} shared event{}</title></line>"#,
+                    r#"<line class="map-shared" x1="{}" y1="{}" x2="{}" y2="{}" stroke-width="{}"><title>{}</title></line>"#,
                     d1(x1 + ox),
                     d1(y1 + oy),
                     d1(x2 + ox),
                     d1(y2 + oy),
                     d1(width),
-                    escape_html(&story.actors[*a].name),
-                    escape_html(&story.actors[*b].name),
-                    link.shared_events,
-                    if link.shared_events == 1 { "" } else { "s" }
+                    escape_html(&locale.count(
+                        "map_shared",
+                        link.shared_events,
+                        &[("a", &story.actors[*a].name), ("b", &story.actors[*b].name)],
+                    )),
                 );
             }
             for (from, wording) in &link.relations {
@@ -388,12 +396,10 @@ impl ActorMap<'_> {
             };
             let _ = write!(
                 svg,
-                r#"<a href="{}{}"><title>{}: {} event{}</title><circle class="map-node map-{}{class}" cx="{}" cy="{}" r="{}"/>"#,
+                r#"<a href="{}{}"><title>{}</title><circle class="map-node map-{}{class}" cx="{}" cy="{}" r="{}"/>"#,
                 escape_html(self.root),
                 escape_html(&Route::actor(&actor.id).href()),
-                escape_html(&actor.name),
-                count(a),
-                if count(a) == 1 { "" } else { "s" },
+                escape_html(&locale.count("map_node", count(a), &[("actor", &actor.name)])),
                 actor.kind.name(),
                 d1(x + ox),
                 d1(y + oy),

@@ -50,10 +50,9 @@ impl<'a> Pages<'a> {
                 }
             })
             .collect();
-        let description = format!(
-            "The {} sources this story cites, and what cites each of them.",
-            story.sources.len()
-        );
+        let description = story
+            .locale
+            .count("sources_description", story.sources.len(), &[]);
         let listed = if citations.split {
             story.sources.len()
         } else {
@@ -63,7 +62,11 @@ impl<'a> Pages<'a> {
         let page = SourcesPage {
             common: v.common(
                 route,
-                paged_title("Sources", pager.as_ref()),
+                paged_title(
+                    &story.locale,
+                    story.locale.text("sources_title"),
+                    pager.as_ref(),
+                ),
                 Some(&description),
                 "sources",
             ),
@@ -87,13 +90,15 @@ impl<'a> Pages<'a> {
         let account_start = start.saturating_sub(events.len()).min(accounts.len());
         let account_end = end.saturating_sub(events.len()).min(accounts.len());
         let source = &story.sources[s];
-        let description = format!("What cites “{}” in this story.", source.title);
+        let description = story
+            .locale
+            .fill("source_description", &[("title", &source.title)]);
         let pager = Pager::new(route, plan::pages_for(citations.count(s), per_page));
         let index_page = s.position() / per_page + 1;
         let page = SourcePage {
             common: v.common(
                 route,
-                paged_title(&source.title, pager.as_ref()),
+                paged_title(&story.locale, &source.title, pager.as_ref()),
                 Some(&description),
                 "sources",
             ),
@@ -141,11 +146,14 @@ impl<'a> Pages<'a> {
                 .take(per_page)
                 .copied(),
         );
-        let description = format!("The {} events tagged “{}”.", events.len(), tag.label);
+        let description =
+            story
+                .locale
+                .count("tag_description", events.len(), &[("tag", tag.label)]);
         let page = TagPage {
             common: v.common(
                 route,
-                paged_title(tag.label, pager.as_ref()),
+                paged_title(&story.locale, tag.label, pager.as_ref()),
                 Some(&description),
                 "tag",
             ),

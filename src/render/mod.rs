@@ -96,6 +96,7 @@ impl Templates {
         }
         let mut tera = Tera::new();
         tera.autoescape_on([".html", ".htm", ".xml", ".svg"]);
+        tera.register_filter("plural", crate::i18n::plural_filter);
         let batch: Vec<(&str, &str)> = sources
             .iter()
             .map(|(name, file)| (name.as_str(), file.text.as_str()))

@@ -59,9 +59,17 @@ impl<'a> Pages<'a> {
 
     /// Views for the page at `route`, its links made from its root.
     pub(super) fn views(&self, route: &Route) -> Views<'_> {
+        let story = self.story;
+        let root = route.root(&story.site.base_url);
+        let assets = match route.kind {
+            Kind::NotFound => plan::url_path(story.site_url()),
+            Kind::Feed | Kind::Sitemap | Kind::Robots => story.site_url().to_string(),
+            _ => plan::root_for(&format!("{}{}", story.prefix(), route.file())),
+        };
         Views {
-            story: self.story,
-            root: route.root(&self.story.site.base_url),
+            story,
+            root,
+            assets,
             live_reload: self.live_reload,
             shared: &self.shared,
         }
@@ -100,7 +108,7 @@ impl<'a> Pages<'a> {
     /// A job for `page`, rendered with `template` at `route`; when the previous
     /// build rendered the same template from the same context, its bytes.
     pub(super) fn job<T: Serialize>(&self, route: &Route, template: &'static str, page: &T) -> Job {
-        let path = route.file();
+        let path = format!("{}{}", self.story.prefix(), route.file());
         let Some(memo) = self.memo else {
             return Job {
                 path,
@@ -211,12 +219,16 @@ impl<'a> Pages<'a> {
                     .filter(|(i, _)| actor.is_none_or(|a| story.index.actor_events[a].contains(i)))
                     .map(|(_, e)| e)
                     .collect();
+                let locale = &story.locale;
                 let mut about = Vec::new();
                 if let Some(tag) = tag {
-                    about.push(format!("tagged “{tag}”"));
+                    about.push(locale.fill("chart_embed_tagged", &[("tag", tag)]));
                 }
                 if let Some(a) = actor {
-                    about.push(format!("involving {}", story.actors[*a].name));
+                    about.push(locale.fill(
+                        "chart_embed_involving",
+                        &[("actor", &story.actors[*a].name)],
+                    ));
                 }
                 let about = if about.is_empty() {
                     String::new()
@@ -228,25 +240,33 @@ impl<'a> Pages<'a> {
                     eras: &story.eras,
                     root: &v.root,
                     id,
+                    locale,
                 }
                 .render();
                 let caption = format!(
-                    "Timeline of the events{}. <a href=\"{}{}\">See the full timeline</a>.",
-                    escape_html(&about),
+                    "{} <a href=\"{}{}\">{}</a>.",
+                    escape_html(&locale.fill("chart_embed_timeline", &[("about", &about)])),
                     v.root,
-                    Route::one(Kind::Timeline).href()
+                    Route::one(Kind::Timeline).href(),
+                    escape_html(locale.text("chart_embed_full")),
                 );
-                (svg, format!("Timeline{about}, scrolls sideways"), caption)
+                let label = format!("{}{about}", locale.text("timeline_title"));
+                (
+                    svg,
+                    locale.fill("chart_scrolls", &[("label", &label)]),
+                    caption,
+                )
             }
             Embed::Map { actor } => {
                 let svg = self.draw(*actor, &v.root, id).svg;
+                let locale = &story.locale;
                 let (label, page) = match actor {
                     Some(a) => (
-                        format!("Map of {} and linked actors", story.actors[*a].name),
+                        locale.fill("map_of", &[("actor", &story.actors[*a].name)]),
                         Route::actor(&story.actors[*a].id).href(),
                     ),
                     None => (
-                        "Map of the actors".to_string(),
+                        locale.text("map_all").to_string(),
                         Route::one(Kind::Actors).href(),
                     ),
                 };
@@ -255,7 +275,11 @@ impl<'a> Pages<'a> {
                     escape_html(&label),
                     v.root
                 );
-                (svg, format!("{label}, scrolls sideways"), caption)
+                (
+                    svg,
+                    locale.fill("chart_scrolls", &[("label", &label)]),
+                    caption,
+                )
             }
         };
         format!(
@@ -267,13 +291,17 @@ impl<'a> Pages<'a> {
     fn timeline(&self, route: &Route) -> Job {
         let story = self.story;
         let v = self.views(route);
-        let description = format!(
-            "Every event of the story in date order: {} events.",
-            story.events.len()
-        );
+        let description = story
+            .locale
+            .count("timeline_description", story.events.len(), &[]);
         let (years, timeline_svg) = self.timeline_list(&v, 0..story.events.len());
         let page = TimelinePage {
-            common: v.common(route, "Timeline".into(), Some(&description), "timeline"),
+            common: v.common(
+                route,
+                story.locale.text("timeline_title").into(),
+                Some(&description),
+                "timeline",
+            ),
             timeline_svg,
             years,
             eras: self.era_views(),
@@ -317,18 +345,22 @@ impl<'a> Pages<'a> {
             eras: &story.eras,
             root: &v.root,
             id: "timeline-chart",
+            locale: &story.locale,
         }
         .render();
         (years, timeline_svg)
     }
 
     pub(super) fn era_views(&self) -> Vec<EraView<'a>> {
-        self.story
+        let story = self.story;
+        story
             .eras
             .iter()
-            .map(|e| EraView {
+            .enumerate()
+            .map(|(n, e)| EraView {
                 title: &e.title,
-                when: WhenView::new(&e.start, e.end.as_ref(), false),
+                lang: story.marks.title_lang(&story.marks.eras, n),
+                when: WhenView::new(&e.start, e.end.as_ref(), false, &story.locale),
             })
             .collect()
     }
@@ -344,10 +376,17 @@ impl<'a> Pages<'a> {
             .filter(|d| !d.is_empty());
         let mut common = v.common(route, event.title.clone(), description.as_deref(), "event");
         if let Some(media) = event.media.as_ref().filter(|m| m.is_image) {
-            common.page.image = format!("{}{}", story.site.base_url, media.src);
+            common.page.image = format!("{}{}", story.site_url(), media.src);
             common.page.image_alt = media.alt.clone().unwrap_or_default();
         }
         common.json_ld = Some(script_json(&event_json_ld(story, event, &common.page)));
+        common.notices = v.notices(
+            story
+                .marks
+                .events
+                .get(index.position())
+                .map_or(&[], std::slice::from_ref),
+        );
         let page = EventPage {
             common,
             timeline_path: story.timeline.page_of(index).anchor(&event.id),
@@ -388,7 +427,10 @@ impl<'a> Pages<'a> {
             if groups.last().is_none_or(|g| g.kind != a.kind.name()) {
                 groups.push(KindGroup {
                     kind: a.kind.name(),
-                    label: a.kind.plural_label(),
+                    label: story
+                        .locale
+                        .text(&format!("kinds_{}", a.kind.name()))
+                        .to_string(),
                     actors: Vec::new(),
                 });
             }
@@ -396,6 +438,8 @@ impl<'a> Pages<'a> {
                 group.actors.push(ActorCard {
                     id: &a.id,
                     name: &a.name,
+                    lang: story.marks.title_lang(&story.marks.actors, i.position()),
+                    role_lang: actor_role_lang(story, i),
                     path: Route::actor(&a.id).href(),
                     role: a.role.as_deref(),
                     country: a.country.as_deref(),
@@ -403,10 +447,9 @@ impl<'a> Pages<'a> {
                 });
             }
         }
-        let description = format!(
-            "The {} people, states and organizations in the story.",
-            story.actors.len()
-        );
+        let description = story
+            .locale
+            .count("actors_description", story.actors.len(), &[]);
         // The map of the whole cast opens the first page only.
         let (actor_map, left_out) = match route.number {
             1 => {
@@ -418,7 +461,11 @@ impl<'a> Pages<'a> {
         let page = ActorsPage {
             common: v.common(
                 route,
-                paged_title("Who’s who", pager.as_ref()),
+                paged_title(
+                    &story.locale,
+                    story.locale.text("actors_title"),
+                    pager.as_ref(),
+                ),
                 Some(&description),
                 "actors",
             ),
@@ -463,7 +510,7 @@ impl<'a> Pages<'a> {
         let first = route.number == 1;
         let mut common = v.common(
             route,
-            paged_title(&actor.name, pager.as_ref()),
+            paged_title(&story.locale, &actor.name, pager.as_ref()),
             Some(&description),
             "actor",
         );
@@ -502,6 +549,10 @@ impl<'a> Pages<'a> {
             actor: ActorView {
                 id: &actor.id,
                 name: &actor.name,
+                lang: story
+                    .marks
+                    .title_lang(&story.marks.actors, index.position()),
+                role_lang: actor_role_lang(story, index),
                 kind: actor.kind.name(),
                 role: actor.role.as_deref(),
                 country: actor.country.as_deref(),
@@ -560,14 +611,16 @@ impl<'a> Pages<'a> {
             .take(per_page)
             .map(|e| v.event_value(e))
             .collect();
-        let description = format!(
-            "The competing accounts of {count} disputed events, side by side and attributed."
-        );
+        let description = story.locale.count("accounts_description", count, &[]);
         let pager = Pager::new(route, plan::pages_for(count, per_page));
         let page = AccountsPage {
             common: v.common(
                 route,
-                paged_title("Who says what", pager.as_ref()),
+                paged_title(
+                    &story.locale,
+                    story.locale.text("accounts_title"),
+                    pager.as_ref(),
+                ),
                 Some(&description),
                 "accounts",
             ),
@@ -580,9 +633,15 @@ impl<'a> Pages<'a> {
     fn changes(&self, route: &Route) -> Job {
         let story = self.story;
         let v = self.views(route);
-        let description = "Every update, correction and clarification of this story, newest first.";
+        let locale = &story.locale;
+        let description = locale.text("changes_description");
         let page = ChangesPage {
-            common: v.common(route, "What changed".into(), Some(description), "changes"),
+            common: v.common(
+                route,
+                locale.text("changes_title").into(),
+                Some(description),
+                "changes",
+            ),
             updates: story.updates.indices().map(|u| v.update(u)).collect(),
         };
         self.job(route, "changes.html", &page)
@@ -602,7 +661,7 @@ impl<'a> Pages<'a> {
             .indices()
             .map(|u| {
                 let update = v.update(u);
-                let kind = capitalized(update.kind);
+                let kind = capitalized(story.locale.text(&format!("change_{}", update.kind)));
                 let mut content = update.note.into_owned();
                 let events = &story.updates[u].events;
                 if !events.is_empty() {
@@ -615,7 +674,8 @@ impl<'a> Pages<'a> {
                             format!("<a href=\"{url}\">{title}</a>")
                         })
                         .collect();
-                    content.push_str(&format!("<p>Events: {}</p>", links.join("; ")));
+                    let heading = escape_html(story.locale.text("changes_events"));
+                    content.push_str(&format!("<p>{heading} {}</p>", links.join("; ")));
                 }
                 FeedEntry {
                     id: format!("{changes_url}#{}", update.anchor),
@@ -631,6 +691,7 @@ impl<'a> Pages<'a> {
             .map_or_else(|| "1970-01-01T00:00:00Z".to_string(), |d| rfc3339(&d));
         let context = FeedContext {
             site: v.site(),
+            t: story.locale.table(),
             feed_url: route.permalink(base),
             changes_url,
             updated,
@@ -643,7 +704,12 @@ impl<'a> Pages<'a> {
         // A 404 page is served at any depth: its route's root is the site's own path.
         let v = self.views(route);
         let page = NotFoundPage {
-            common: v.common(route, "Page not found".into(), None, "404"),
+            common: v.common(
+                route,
+                self.story.locale.text("not_found_title").into(),
+                None,
+                "404",
+            ),
         };
         self.job(route, "404.html", &page)
     }
@@ -673,13 +739,33 @@ impl<'a> Pages<'a> {
                     | Kind::Tag => None,
                     Kind::Feed | Kind::NotFound | Kind::Sitemap | Kind::Robots => return None,
                 };
-                Some(SitemapUrl {
-                    loc: page.route.permalink(base),
-                    lastmod,
-                })
+                let editions = story.editions.iter();
+                let alternates: Vec<SitemapAlternate> = match story.editions.len() {
+                    1 => Vec::new(),
+                    _ => editions
+                        .map(|e| SitemapAlternate {
+                            lang: e.lang.clone(),
+                            href: format!("{base}{}{}", e.prefix, page.route.href()),
+                        })
+                        .collect(),
+                };
+                // Every edition has every page: one entry per edition, each
+                // naming all of them.
+                let urls: Vec<SitemapUrl> = story
+                    .editions
+                    .iter()
+                    .map(|e| SitemapUrl {
+                        loc: format!("{base}{}{}", e.prefix, page.route.href()),
+                        lastmod: lastmod.clone(),
+                        alternates: alternates.clone(),
+                    })
+                    .collect();
+                Some(urls)
             })
+            .flatten()
             .collect();
-        self.job(route, "sitemap.xml", &SitemapContext { urls })
+        let multilingual = story.editions.len() > 1;
+        self.job(route, "sitemap.xml", &SitemapContext { urls, multilingual })
     }
 
     /// robots.txt: everything may be crawled; the sitemap is named. No template makes it.
@@ -687,7 +773,7 @@ impl<'a> Pages<'a> {
         let sitemap = Route::one(Kind::Sitemap).permalink(&self.story.site.base_url);
         let text = format!("User-agent: *\nAllow: /\n\nSitemap: {sitemap}\n");
         Job {
-            path: route.file(),
+            path: format!("{}{}", self.story.prefix(), route.file()),
             template: "",
             made: Made::Reused(text.into_bytes()),
             fingerprint: None,
@@ -750,6 +836,20 @@ impl<'a> Pages<'a> {
         }
         if !corrections.is_empty() {
             article["correction"] = Json::Array(corrections);
+        }
+        // Every edition names the others: the original names its
+        // translations, a translation names what it translates.
+        let site_url = story.site_url();
+        let work = |prefix: &str, lang: &str| json!({"@type": "NewsArticle", "url": format!("{site_url}{prefix}"), "inLanguage": lang});
+        let editions = &story.editions;
+        if story.edition == 0 && editions.len() > 1 {
+            let translations: Vec<Json> = editions[1..]
+                .iter()
+                .map(|e| work(&e.prefix, &e.lang))
+                .collect();
+            article["workTranslation"] = Json::Array(translations);
+        } else if story.edition > 0 {
+            article["translationOfWork"] = work("", &editions[0].lang);
         }
         article
     }
@@ -882,13 +982,32 @@ fn rfc3339(date: &PartialDate) -> String {
 }
 
 /// A listing's title, with its page number on the pages after the first.
-pub(super) fn paged_title(title: &str, pager: Option<&Pager>) -> String {
+pub(super) fn paged_title(
+    locale: &crate::i18n::Locale,
+    title: &str,
+    pager: Option<&Pager>,
+) -> String {
     match pager {
-        Some(pager) if pager.number > 1 => {
-            format!("{title}, page {} of {}", pager.number, pager.pages)
-        }
+        Some(pager) if pager.number > 1 => locale.fill(
+            "paged_title",
+            &[
+                ("title", title),
+                ("number", &pager.number.to_string()),
+                ("pages", &pager.pages.to_string()),
+            ],
+        ),
         _ => title.to_string(),
     }
+}
+
+/// The `lang` of an actor's role when it is the original's, in another edition.
+fn actor_role_lang(story: &Story, index: ActorIx) -> Option<&str> {
+    let marks = &story.marks;
+    marks
+        .actors
+        .get(index.position())
+        .filter(|m| m.untranslated && m.title)
+        .map(|_| marks.default_lang.as_str())
 }
 
 fn capitalized(word: &str) -> String {

@@ -45,21 +45,36 @@ impl<'a> Pages<'a> {
             eras: &story.eras,
             root: &v.root,
             id: "timeline-chart",
+            locale: &story.locale,
         }
         .render();
         let (key, key_marked, key_left_out) = self.key_events(timeline.per_page);
-        let description = format!(
-            "Every event of the story by period: {} events in {} periods.",
-            story.events.len(),
-            timeline.periods.len()
+        let locale = &story.locale;
+        let description = locale.fill(
+            "overview_description",
+            &[
+                (
+                    "events",
+                    &locale.count("overview_events", story.events.len(), &[]),
+                ),
+                (
+                    "periods",
+                    &locale.count("overview_periods", timeline.periods.len(), &[]),
+                ),
+            ],
         );
         let page = TimelineOverviewPage {
-            common: v.common(route, "Timeline".into(), Some(&description), "timeline"),
+            common: v.common(
+                route,
+                locale.text("timeline_title").into(),
+                Some(&description),
+                "timeline",
+            ),
             timeline_svg,
             periods: (0..timeline.periods.len())
-                .map(|period| period_view(timeline, PeriodPage { period, page: 1 }))
+                .map(|period| period_view(timeline, PeriodPage { period, page: 1 }, &story.locale))
                 .collect(),
-            period_rows: period_rows(timeline),
+            period_rows: period_rows(timeline, &story.locale),
             event_count: story.events.len(),
             key_events: key.into_iter().map(|e| v.event_link_value(e)).collect(),
             key_marked,
@@ -75,19 +90,28 @@ impl<'a> Pages<'a> {
         let timeline = &story.timeline;
         let v = self.views(route);
         let (years, timeline_svg) = self.timeline_list(&v, timeline.events(at));
-        let period = period_view(timeline, at);
-        let mut title = format!("Timeline: {}", period.label);
+        let period = period_view(timeline, at, &story.locale);
+        let locale = &story.locale;
+        let mut title = locale.fill("period_title", &[("period", &period.label)]);
         if period.pages > 1 {
-            title.push_str(&format!(", page {} of {}", period.number, period.pages));
+            let page_of = locale.fill(
+                "page_of",
+                &[
+                    ("number", &period.number.to_string()),
+                    ("pages", &period.pages.to_string()),
+                ],
+            );
+            title = format!("{title}, {page_of}");
         }
-        let description = format!(
-            "The {} events of {} in date order.",
-            period.count, period.label
+        let description = locale.count(
+            "period_description",
+            period.count,
+            &[("period", &period.label)],
         );
         let pages: Vec<PeriodPage> = timeline.pages().collect();
         let here = pages.iter().position(|p| *p == at).unwrap_or(0);
         let link = |p: &PeriodPage| {
-            let view = period_view(timeline, *p);
+            let view = period_view(timeline, *p, &story.locale);
             PageLink {
                 label: view.label,
                 number: view.number,
@@ -151,7 +175,7 @@ impl<'a> Pages<'a> {
 
 /// The periods in rows: each year split by month on a row of its own,
 /// headed by the year; runs of whole years together.
-fn period_rows(timeline: &Timeline) -> Vec<PeriodRow> {
+fn period_rows(timeline: &Timeline, locale: &crate::i18n::Locale) -> Vec<PeriodRow> {
     let mut rows: Vec<PeriodRow> = Vec::new();
     let periods = &timeline.periods;
     let mut at = 0;
@@ -162,7 +186,7 @@ fn period_rows(timeline: &Timeline) -> Vec<PeriodRow> {
                 .iter()
                 .take_while(|p| p.date.year == year)
                 .count();
-        let view = |period| period_view(timeline, PeriodPage { period, page: 1 });
+        let view = |period| period_view(timeline, PeriodPage { period, page: 1 }, locale);
         let split = periods[at..end].iter().any(|p| p.date.month.is_some());
         if split {
             let year_only = periods[at..end].iter().find(|p| p.date.month.is_none());
@@ -193,11 +217,14 @@ fn period_rows(timeline: &Timeline) -> Vec<PeriodRow> {
 }
 
 /// A period's view, as of its page `at`.
-fn period_view(timeline: &Timeline, at: PeriodPage) -> PeriodView {
+fn period_view(timeline: &Timeline, at: PeriodPage, locale: &crate::i18n::Locale) -> PeriodView {
     let period = &timeline.periods[at.period];
-    let label = period.date.to_string();
+    let label = locale.date(&period.date);
     PeriodView {
-        short: label.split(' ').next().unwrap_or_default().to_string(),
+        short: match period.date.month {
+            Some(month) => locale.month(period.date.year, month),
+            None => period.date.year.to_string(),
+        },
         label,
         iso: period.date.iso(),
         path: Route::period(&period.key).href(),

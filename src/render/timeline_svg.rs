@@ -11,8 +11,9 @@ use std::fmt::Write;
 
 use super::decimal::{d0, d1};
 
+use crate::i18n::Locale;
 use crate::markdown::escape_html;
-use crate::model::{Era, Event, PartialDate, when_label};
+use crate::model::{Era, Event, PartialDate};
 use crate::plan::Route;
 
 /// Width of the drawing in SVG units; the page scrolls it sideways on phones.
@@ -85,6 +86,8 @@ pub struct TimelineSvg<'a> {
     pub root: &'a str,
     /// Unique per page, for `aria-labelledby`.
     pub id: &'a str,
+    /// The page's language: the chart's words and dates.
+    pub locale: &'a Locale,
 }
 
 impl TimelineSvg<'_> {
@@ -131,7 +134,7 @@ impl TimelineSvg<'_> {
             escape_html(&self.description(&marks, &segments))
         );
 
-        draw_frame(&mut svg, &era_rows, &segments, axis_y, height);
+        draw_frame(&mut svg, &era_rows, &segments, axis_y, height, self.locale);
 
         // The events, linked to their pages.
         for (mark, lane) in marks.iter().zip(&lanes) {
@@ -147,8 +150,12 @@ impl TimelineSvg<'_> {
             if event.approximate {
                 class.push_str(" tl-approximate");
             }
-            let when = when_label(&event.date, event.end_date.as_ref(), event.approximate);
-            let note = if contested { " (contested)" } else { "" };
+            let locale = self.locale;
+            let when = locale.when(&event.date, event.end_date.as_ref(), event.approximate);
+            let note = match contested {
+                true => locale.text("chart_mark_contested"),
+                false => "",
+            };
             let _ = write!(
                 svg,
                 r#"<a href="{}{}"><title>{}: {}{note}</title><rect class="{class}" x="{}" y="{}" width="{}" height="{MARK}" rx="{}"/></a>"#,
@@ -171,11 +178,7 @@ impl TimelineSvg<'_> {
     }
 
     fn title(&self) -> String {
-        let count = self.events.len();
-        format!(
-            "Timeline of {count} event{}",
-            if count == 1 { "" } else { "s" }
-        )
+        self.locale.count("chart_timeline", self.events.len(), &[])
     }
 
     fn description(&self, marks: &[Mark], segments: &[Segment]) -> String {
@@ -185,23 +188,28 @@ impl TimelineSvg<'_> {
             .map(|m| m.event.end_date.as_ref().unwrap_or(&m.event.date))
             .max()
             .unwrap_or(first);
-        let mut text = format!("From {first} to {last}.");
+        let locale = self.locale;
+        let mut text = locale.fill(
+            "chart_from_to",
+            &[("first", &locale.date(first)), ("last", &locale.date(last))],
+        );
         for pair in segments.windows(2) {
-            let _ = write!(
-                text,
-                " Scale break: {} with no event.",
-                gap_label(pair[1].start - pair[0].end)
-            );
+            let gap = gap_label(pair[1].start - pair[0].end, locale);
+            text.push(' ');
+            text.push_str(&locale.fill("chart_break", &[("gap", &gap)]));
         }
         let contested = marks.iter().filter(|m| m.event.accounts.len() >= 2).count();
         if contested > 0 {
-            let _ = write!(text, " {contested} contested.");
+            text.push(' ');
+            text.push_str(&locale.count("chart_contested", contested, &[]));
         }
         if !self.eras.is_empty() {
             let names: Vec<&str> = self.eras.iter().map(|e| e.title.as_str()).collect();
-            let _ = write!(text, " Eras: {}.", names.join(", "));
+            text.push(' ');
+            text.push_str(&locale.fill("chart_eras", &[("eras", &names.join(", "))]));
         }
-        text.push_str(" The list below gives every event.");
+        text.push(' ');
+        text.push_str(locale.text("chart_list_below"));
         text
     }
 }
@@ -229,6 +237,7 @@ pub struct PeriodsSvg<'a> {
     pub root: &'a str,
     /// Unique per page, for `aria-labelledby`.
     pub id: &'a str,
+    pub locale: &'a Locale,
 }
 
 impl PeriodsSvg<'_> {
@@ -261,21 +270,23 @@ impl PeriodsSvg<'_> {
             svg,
             r#"<svg class="timeline-svg" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {shown_height}" width="{WIDTH}" height="{shown_height}" direction="ltr" aria-labelledby="{title_id} {desc_id}">"#,
         );
-        let description = format!(
-            "From {} to {}: one bar per period, as tall as its number of events; the busiest has {most}. The list below gives every period.",
-            first.date, last.date
+        let locale = self.locale;
+        let description = locale.fill(
+            "chart_overview_desc",
+            &[
+                ("first", &locale.date(&first.date)),
+                ("last", &locale.date(&last.date)),
+                ("most", &most.to_string()),
+            ],
         );
+        let periods = locale.count("overview_periods", self.bars.len(), &[]);
         let _ = write!(
             svg,
             r#"<title id="{title_id}">{}</title><desc id="{desc_id}">{}</desc>"#,
-            escape_html(&format!(
-                "Timeline of {total} event{} in {} periods",
-                if total == 1 { "" } else { "s" },
-                self.bars.len()
-            )),
+            escape_html(&locale.count("chart_timeline_periods", total, &[("periods", &periods)])),
             escape_html(&description)
         );
-        draw_frame(&mut svg, &era_rows, &segments, axis_y, height);
+        draw_frame(&mut svg, &era_rows, &segments, axis_y, height, self.locale);
         for (bar, &(start, end)) in self.bars.iter().zip(&spans) {
             let x0 = x_of(start);
             let width = (x_of(end) - x0 - 1.0).max(2.0);
@@ -283,11 +294,14 @@ impl PeriodsSvg<'_> {
             let count = bar.count.to_string();
             let _ = write!(
                 svg,
-                r#"<a href="{}{}"><title>{}: {count} event{}</title><rect class="tl-mark" x="{}" y="{}" width="{}" height="{}"/>"#,
+                r#"<a href="{}{}"><title>{}</title><rect class="tl-mark" x="{}" y="{}" width="{}" height="{}"/>"#,
                 escape_html(self.root),
                 escape_html(bar.href),
-                escape_html(&bar.date.to_string()),
-                if bar.count == 1 { "" } else { "s" },
+                escape_html(&locale.count(
+                    "chart_bar",
+                    bar.count,
+                    &[("period", &locale.date(&bar.date))]
+                )),
                 d1(x0),
                 d1(axis_y - tall),
                 d1(width),
@@ -317,6 +331,7 @@ fn draw_frame(
     segments: &[Segment],
     axis_y: f64,
     height: f64,
+    locale: &Locale,
 ) {
     // Era bands behind everything; then their labels, where a label fits,
     // so that no band is drawn over another era's label.
@@ -353,7 +368,7 @@ fn draw_frame(
             d1(segment.x),
             d1(segment.x + segment.width)
         );
-        for (day, label) in ticks(segment) {
+        for (day, label) in ticks(segment, locale) {
             let x = d1(segment.x_of(day));
             let _ = write!(
                 svg,
@@ -375,7 +390,7 @@ fn draw_frame(
             r#"<g class="tl-break"><path d="M{} {y}l6 -12M{x} {y}l6 -12"/><text x="{x}" y="{}">{}</text></g>"#,
             d1(middle - 6.0),
             d1(axis_y + 34.0),
-            escape_html(&gap_label(gap))
+            escape_html(&gap_label(gap, locale))
         );
     }
 }
@@ -515,13 +530,9 @@ fn assign_lanes(marks: &[Mark], x_of: &dyn Fn(i64) -> f64) -> Vec<usize> {
         .collect()
 }
 
-const SHORT_MONTHS: [&str; 12] = [
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-];
-
 /// Tick days and labels for a segment: years, months or days, as many as fit
 /// without overlapping, the coarser boundaries first.
-fn ticks(segment: &Segment) -> Vec<(i64, String)> {
+fn ticks(segment: &Segment, locale: &Locale) -> Vec<(i64, String)> {
     let span = segment.end - segment.start;
     let (first_year, last_year) = (year_of(segment.start), year_of(segment.end));
     let mut candidates: Vec<(i64, String)> = Vec::new();
@@ -531,7 +542,7 @@ fn ticks(segment: &Segment) -> Vec<(i64, String)> {
     if span <= 3 * 365 {
         for year in first_year..=last_year {
             for month in 1..=12u8 {
-                let label = format!("{} {year}", SHORT_MONTHS[month as usize - 1]);
+                let label = format!("{} {year}", locale.short_month(year, month));
                 candidates.push((day_number((year, month, 1)), label));
             }
         }
@@ -540,7 +551,7 @@ fn ticks(segment: &Segment) -> Vec<(i64, String)> {
         for day in segment.start..=segment.end {
             let (year, month, d) = civil(day);
             if d % 7 == 1 || span <= 14 {
-                let label = format!("{d} {} {year}", SHORT_MONTHS[month as usize - 1]);
+                let label = format!("{d} {} {year}", locale.short_month(year, month));
                 candidates.push((day, label));
             }
         }
@@ -598,15 +609,15 @@ pub(crate) fn civil(day: i64) -> (i32, u8, u8) {
 }
 
 /// "30 years", "18 months", "40 days".
-fn gap_label(days: i64) -> String {
+fn gap_label(days: i64, locale: &Locale) -> String {
     let (n, unit) = if days >= 2 * 365 {
-        ((days as f64 / 365.25).round() as i64, "year")
+        ((days as f64 / 365.25).round() as i64, "chart_years")
     } else if days >= 60 {
-        ((days as f64 / 30.44).round() as i64, "month")
+        ((days as f64 / 30.44).round() as i64, "chart_months")
     } else {
-        (days, "day")
+        (days, "chart_days")
     };
-    format!("{n} {unit}{}", if n == 1 { "" } else { "s" })
+    locale.count(unit, n.max(0) as usize, &[])
 }
 
 #[cfg(test)]
@@ -635,8 +646,9 @@ mod tests {
 
     #[test]
     fn gaps_are_worded_in_sensible_units() {
-        assert_eq!(gap_label(10_950), "30 years");
-        assert_eq!(gap_label(400), "13 months");
-        assert_eq!(gap_label(1), "1 day");
+        let (en, _) = Locale::new("en", &Default::default());
+        assert_eq!(gap_label(10_950, &en), "30 years");
+        assert_eq!(gap_label(400, &en), "13 months");
+        assert_eq!(gap_label(1, &en), "1 day");
     }
 }

@@ -24,10 +24,10 @@ pub(super) struct DateView {
 }
 
 impl DateView {
-    pub(super) fn new(date: &PartialDate) -> DateView {
+    pub(super) fn new(date: &PartialDate, locale: &crate::i18n::Locale) -> DateView {
         DateView {
             iso: date.iso(),
-            label: date.to_string(),
+            label: locale.date(date),
             precision: match date.precision() {
                 Precision::Year => "year",
                 Precision::Month => "month",
@@ -43,6 +43,10 @@ pub(super) struct WhenView {
     /// The whole label: "around June – July 2025".
     pub(super) text: String,
     pub(super) approximate: bool,
+    /// What the language says before and after the dates of an approximate
+    /// one: "around " and "".
+    pub(super) before: String,
+    pub(super) after: String,
     /// The start as shown in a range ("June"), with its `datetime`.
     pub(super) start: DateView,
     pub(super) end: Option<DateView>,
@@ -53,19 +57,35 @@ impl WhenView {
         date: &PartialDate,
         end: Option<&PartialDate>,
         approximate: bool,
+        locale: &crate::i18n::Locale,
     ) -> WhenView {
-        let mut start = DateView::new(date);
-        start.label = range_start_label(date, end);
+        let mut start = DateView::new(date, locale);
+        start.label = locale.range_start(date, end);
+        let (before, after) = match approximate {
+            true => {
+                let around = locale.text("around");
+                let (before, after) = around.split_once("{when}").unwrap_or(("", ""));
+                (before.to_string(), after.to_string())
+            }
+            false => (String::new(), String::new()),
+        };
         WhenView {
-            text: when_label(date, end, approximate),
+            text: locale.when(date, end, approximate),
             approximate,
+            before,
+            after,
             start,
-            end: end.map(DateView::new),
+            end: end.map(|end| DateView::new(end, locale)),
         }
     }
 
-    pub(super) fn of(event: &Event) -> WhenView {
-        WhenView::new(&event.date, event.end_date.as_ref(), event.approximate)
+    pub(super) fn of(event: &Event, locale: &crate::i18n::Locale) -> WhenView {
+        WhenView::new(
+            &event.date,
+            event.end_date.as_ref(),
+            event.approximate,
+            locale,
+        )
     }
 }
 
@@ -133,6 +153,18 @@ pub(super) struct Common<'a> {
     pub(super) routes: Kept,
     /// The way back to the site root from this page: prefix every internal link with it.
     pub(super) root: String,
+    /// The way back to the folder of the static files (the stylesheet,
+    /// pictures): `root`, but in another edition one folder further.
+    pub(super) assets: String,
+    /// The interface's strings in the page's language.
+    pub(super) t: Kept,
+    /// The page's language tag, for `<html lang>`.
+    pub(super) lang: &'a str,
+    /// The same page in every edition, this one included, when the site has
+    /// several; empty otherwise.
+    pub(super) alternates: Vec<Alternate<'a>>,
+    /// What readers are told first: parts not yet translated, or out of date.
+    pub(super) notices: Vec<Notice>,
     pub(super) page: PageMeta,
     /// Structured data (schema.org JSON-LD), ready to print inside its script tag.
     pub(super) json_ld: Option<String>,
@@ -141,10 +173,33 @@ pub(super) struct Common<'a> {
     pub(super) live_reload: Option<&'a str>,
 }
 
+/// The same page in one edition.
+#[derive(Serialize)]
+pub(super) struct Alternate<'a> {
+    pub(super) lang: &'a str,
+    /// The language's name in that language.
+    pub(super) name: &'a str,
+    /// The page's full address in that edition.
+    pub(super) url: String,
+    /// Its address from this page.
+    pub(super) path: String,
+    pub(super) current: bool,
+}
+
+/// A line that tells readers something about the page as a whole.
+#[derive(Serialize)]
+pub(super) struct Notice {
+    /// `untranslated` or `stale`.
+    pub(super) kind: &'static str,
+    pub(super) text: String,
+}
+
 #[derive(Serialize)]
 pub(super) struct ActorLink<'a> {
     pub(super) id: &'a str,
     pub(super) name: &'a str,
+    /// The language of the name when it is the original's, in another edition.
+    pub(super) lang: Option<&'a str>,
     pub(super) kind: &'static str,
     pub(super) path: String,
 }
@@ -153,6 +208,8 @@ pub(super) struct ActorLink<'a> {
 pub(super) struct SourceView<'a> {
     pub(super) id: &'a str,
     pub(super) title: &'a str,
+    /// The title's language, when it differs from the page's.
+    pub(super) lang: Option<&'a str>,
     pub(super) publisher: Option<&'a str>,
     pub(super) url: Option<&'a str>,
     pub(super) accessed: Option<DateView>,
@@ -200,6 +257,8 @@ pub(super) struct UpdateView<'a> {
 pub(super) struct EventLink<'a> {
     pub(super) id: &'a str,
     pub(super) title: &'a str,
+    /// The title's language when it is the original's, in another edition.
+    pub(super) lang: Option<&'a str>,
     pub(super) path: String,
     /// A [`WhenView`].
     pub(super) when: Kept,
@@ -209,6 +268,8 @@ pub(super) struct EventLink<'a> {
 pub(super) struct EventView<'a> {
     pub(super) id: &'a str,
     pub(super) title: &'a str,
+    /// The title's language when it is the original's, in another edition.
+    pub(super) lang: Option<&'a str>,
     pub(super) path: String,
     /// The date or range, worded at its precision: "around June – July 2025".
     /// A [`WhenView`].
@@ -269,6 +330,7 @@ pub(super) struct Year {
 #[derive(Serialize)]
 pub(super) struct EraView<'a> {
     pub(super) title: &'a str,
+    pub(super) lang: Option<&'a str>,
     pub(super) when: WhenView,
 }
 
@@ -450,6 +512,9 @@ pub(super) struct EventPage<'a> {
 pub(super) struct ActorCard<'a> {
     pub(super) id: &'a str,
     pub(super) name: &'a str,
+    pub(super) lang: Option<&'a str>,
+    /// The role's language when it is the original's, in another edition.
+    pub(super) role_lang: Option<&'a str>,
     pub(super) path: String,
     pub(super) role: Option<&'a str>,
     pub(super) country: Option<&'a str>,
@@ -459,7 +524,7 @@ pub(super) struct ActorCard<'a> {
 #[derive(Serialize)]
 pub(super) struct KindGroup<'a> {
     pub(super) kind: &'static str,
-    pub(super) label: &'static str,
+    pub(super) label: String,
     pub(super) actors: Vec<ActorCard<'a>>,
 }
 
@@ -508,6 +573,8 @@ pub(super) struct GivenAccount<'a> {
 pub(super) struct ActorView<'a> {
     pub(super) id: &'a str,
     pub(super) name: &'a str,
+    pub(super) lang: Option<&'a str>,
+    pub(super) role_lang: Option<&'a str>,
     pub(super) kind: &'static str,
     pub(super) role: Option<&'a str>,
     pub(super) country: Option<&'a str>,
@@ -549,6 +616,8 @@ pub(super) struct NotFoundPage<'a> {
 pub(super) struct Views<'a> {
     pub(super) story: &'a Story,
     pub(super) root: String,
+    /// See [`Common::assets`].
+    pub(super) assets: String,
     pub(super) live_reload: Option<&'a str>,
     pub(super) shared: &'a Shared,
 }
@@ -563,6 +632,7 @@ pub(super) struct Shared {
     fingerprints: bool,
     site: OnceLock<Kept>,
     routes: OnceLock<Kept>,
+    strings: OnceLock<Kept>,
     /// Views whose paths start from the root, the same on every page, by index.
     whens: IxVec<EventIx, OnceLock<Kept>>,
     event_links: IxVec<EventIx, OnceLock<Kept>>,
@@ -589,6 +659,7 @@ impl Shared {
             fingerprints,
             site: OnceLock::new(),
             routes: OnceLock::new(),
+            strings: OnceLock::new(),
             whens: story.events.map(|_| OnceLock::new()),
             event_links: story.events.map(|_| OnceLock::new()),
             actor_links: story.actors.map(|_| OnceLock::new()),
@@ -673,6 +744,10 @@ impl<'a> Views<'a> {
             self.shared.keep(&EventLink {
                 id: &event.id,
                 title: &event.title,
+                lang: self
+                    .story
+                    .marks
+                    .title_lang(&self.story.marks.events, index.position()),
                 path: Route::event(&event.id).href(),
                 when: self.when_value(index),
             })
@@ -682,7 +757,10 @@ impl<'a> Views<'a> {
 
     /// An event's [`WhenView`], made once for every page.
     fn when_value(&self, index: EventIx) -> Kept {
-        let make = || self.shared.keep(&WhenView::of(&self.story.events[index]));
+        let make = || {
+            let event = &self.story.events[index];
+            self.shared.keep(&WhenView::of(event, &self.story.locale))
+        };
         self.shared.whens[index].get_or_init(make).clone()
     }
 
@@ -719,6 +797,10 @@ impl<'a> Views<'a> {
         ActorLink {
             id: &actor.id,
             name: &actor.name,
+            lang: self
+                .story
+                .marks
+                .title_lang(&self.story.marks.actors, index.position()),
             kind: actor.kind.name(),
             path: Route::actor(&actor.id).href(),
         }
@@ -726,25 +808,63 @@ impl<'a> Views<'a> {
 
     fn source(&self, index: SourceIx) -> SourceView<'a> {
         let source = &self.story.sources[index];
+        let marks = &self.story.marks;
+        let lang = match (
+            &source.language,
+            marks.title_lang(&marks.sources, index.position()),
+        ) {
+            (Some(own), _) if !own.eq_ignore_ascii_case(&self.story.site.language) => {
+                Some(own.as_str())
+            }
+            (_, fallback) => fallback,
+        };
         SourceView {
             id: &source.id,
             title: &source.title,
+            lang,
             publisher: source.publisher.as_deref(),
             url: source.url.as_deref(),
-            accessed: source.accessed.as_ref().map(DateView::new),
+            accessed: source
+                .accessed
+                .as_ref()
+                .map(|d| DateView::new(d, &self.story.locale)),
             archive_url: source.archive_url.as_deref(),
         }
     }
 
     pub(super) fn html(&self, html: &'a Html) -> Cow<'a, str> {
-        html.at(&self.root)
+        html.at_in(&self.root, &self.assets)
+    }
+
+    /// A date worded in the page's language.
+    pub(super) fn date(&self, date: &PartialDate) -> DateView {
+        DateView::new(date, &self.story.locale)
+    }
+
+    /// What to tell readers of a page that shows an item marked `mark`.
+    pub(super) fn notices(&self, marks: &[Mark]) -> Vec<Notice> {
+        let locale = &self.story.locale;
+        let mut notices = Vec::new();
+        if marks.iter().any(|m| m.untranslated) {
+            notices.push(Notice {
+                kind: "untranslated",
+                text: locale.text("untranslated_page").to_string(),
+            });
+        }
+        if marks.iter().any(|m| m.stale) {
+            notices.push(Notice {
+                kind: "stale",
+                text: locale.text("stale_page").to_string(),
+            });
+        }
+        notices
     }
 
     pub(super) fn update(&self, index: UpdateIx) -> UpdateView<'a> {
         let update = &self.story.updates[index];
         UpdateView {
             anchor: update_anchor(self.story, index),
-            date: DateView::new(&update.date),
+            date: self.date(&update.date),
             kind: update.kind.name(),
             note: self.html(&update.note),
             events: update
@@ -772,6 +892,9 @@ impl<'a> Views<'a> {
         EventView {
             id: &event.id,
             title: &event.title,
+            lang: story
+                .marks
+                .title_lang(&story.marks.events, index.position()),
             path: Route::event(&event.id).href(),
             when: self.when_value(index),
             place: event.place.as_deref(),
@@ -796,13 +919,13 @@ impl<'a> Views<'a> {
                 srcset: m
                     .srcset
                     .iter()
-                    .map(|(path, width)| format!("{}{path} {width}w", self.root))
+                    .map(|(path, width)| format!("{}{path} {width}w", self.assets))
                     .collect::<Vec<_>>()
                     .join(", "),
                 href: if m.external {
                     m.src.clone()
                 } else {
-                    format!("{}{}", self.root, m.src)
+                    format!("{}{}", self.assets, m.src)
                 },
                 src: &m.src,
                 is_image: m.is_image,
@@ -830,7 +953,11 @@ impl<'a> Views<'a> {
         match names.as_slice() {
             [] => None,
             [one] => Some(one.to_string()),
-            [rest @ .., last] => Some(format!("{} and {last}", rest.join(", "))),
+            [rest @ .., last] => Some(
+                self.story
+                    .locale
+                    .fill("list_and", &[("rest", &rest.join(", ")), ("last", last)]),
+            ),
         }
     }
 
@@ -842,9 +969,36 @@ impl<'a> Views<'a> {
             description: site.description.as_deref(),
             base_url: &site.base_url,
             language: &site.language,
-            published: site.published.as_ref().map(DateView::new),
-            updated: last_modified(self.story).as_ref().map(DateView::new),
+            published: site.published.as_ref().map(|d| self.date(d)),
+            updated: last_modified(self.story).as_ref().map(|d| self.date(d)),
         }
+    }
+
+    /// The same page in every edition, when the site has several.
+    fn alternates(&self, route: &Route) -> Vec<Alternate<'a>> {
+        let story = self.story;
+        let editions = &story.editions;
+        if editions.len() < 2 || matches!(route.kind, Kind::Sitemap | Kind::Robots) {
+            return Vec::new();
+        }
+        let site_url = story.site_url();
+        // The way to the site root from this page, for relative links.
+        let to_site = match route.kind {
+            Kind::NotFound => crate::plan::url_path(site_url),
+            Kind::Feed => site_url.to_string(),
+            _ => self.assets.clone(),
+        };
+        editions
+            .iter()
+            .enumerate()
+            .map(|(n, edition)| Alternate {
+                lang: &edition.lang,
+                name: &edition.name,
+                url: format!("{site_url}{}{}", edition.prefix, route.href()),
+                path: format!("{to_site}{}{}", edition.prefix, route.href()),
+                current: n == story.edition,
+            })
+            .collect()
     }
 
     pub(super) fn common(
@@ -867,6 +1021,15 @@ impl<'a> Views<'a> {
                 .get_or_init(|| self.shared.keep(&RoutesView::new()))
                 .clone(),
             root: self.root.clone(),
+            assets: self.assets.clone(),
+            t: self
+                .shared
+                .strings
+                .get_or_init(|| self.shared.keep(&self.story.locale.table()))
+                .clone(),
+            lang: &site.language,
+            alternates: self.alternates(route),
+            notices: Vec::new(),
             page: PageMeta {
                 title,
                 description: description
@@ -876,8 +1039,11 @@ impl<'a> Views<'a> {
                     .to_string(),
                 canonical: route.permalink(&site.base_url),
                 section,
-                image: format!("{}share.png", site.base_url),
-                image_alt: format!("{}: an explainer", site.title),
+                image: format!("{}share.png", self.story.site_url()),
+                image_alt: self
+                    .story
+                    .locale
+                    .fill("share_alt", &[("title", &site.title)]),
             },
             json_ld: None,
             last_change: self.last_change_value(),
@@ -1090,6 +1256,8 @@ pub(super) struct FeedEntry {
 #[derive(Serialize)]
 pub(super) struct FeedContext<'a> {
     pub(super) site: SiteView<'a>,
+    /// The interface's strings in the feed's language.
+    pub(super) t: std::collections::BTreeMap<&'a str, tera::Value>,
     /// The feed's own URL.
     pub(super) feed_url: String,
     pub(super) changes_url: String,
@@ -1101,11 +1269,21 @@ pub(super) struct FeedContext<'a> {
 pub(super) struct SitemapUrl {
     pub(super) loc: String,
     pub(super) lastmod: Option<String>,
+    /// The same page in every edition, when the site has several.
+    pub(super) alternates: Vec<SitemapAlternate>,
+}
+
+#[derive(Serialize, Clone)]
+pub(super) struct SitemapAlternate {
+    pub(super) lang: String,
+    pub(super) href: String,
 }
 
 #[derive(Serialize)]
 pub(super) struct SitemapContext {
     pub(super) urls: Vec<SitemapUrl>,
+    /// Whether the site has several editions (and the sitemap names them).
+    pub(super) multilingual: bool,
 }
 
 #[cfg(test)]

@@ -7,10 +7,17 @@ use crate::model::{
     AccountIx, Actor, Era, Event, Index, IxVec, RelationIx, Section, Site, Source, Story, Update,
 };
 
+/// Every edition's locale and name, and what the translations give.
+pub(super) type Editions = (
+    Vec<std::sync::Arc<crate::i18n::Locale>>,
+    std::sync::Arc<Vec<crate::model::EditionInfo>>,
+    Vec<crate::edition::Texts>,
+);
+
 /// Orders what no index points into yet and builds the derived indexes,
 /// each in one pass.
 pub(super) fn assemble(
-    site: Site,
+    (site, (locales, editions, texts)): (Site, Editions),
     mut sections: Vec<Section>,
     events: Vec<Event>,
     actors: Vec<Actor>,
@@ -91,6 +98,12 @@ pub(super) fn assemble(
         index,
         links: Vec::new(),
         timeline: crate::plan::Timeline::default(),
+        locale: locales[0].clone(),
+        editions,
+        locales: std::sync::Arc::new(locales),
+        edition: 0,
+        marks: crate::model::Marks::default(),
+        texts: std::sync::Arc::new(texts),
     };
     story.timeline = crate::plan::Timeline::of(&story);
     story

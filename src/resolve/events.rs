@@ -196,6 +196,7 @@ impl Resolve<'_> {
             let note = self.markdown(Field::Note(index));
             if let (Some(date), Some(kind), Some(note)) = (date, kind, note) {
                 updates.push(Update {
+                    id: update.id.as_ref().map(|id| id.get_ref().clone()),
                     date,
                     kind,
                     note: note.html,
@@ -255,6 +256,7 @@ impl Resolve<'_> {
             }
             if let Some(start) = start {
                 eras.push(Era {
+                    id: era.id.as_ref().map(|id| id.get_ref().clone()),
                     title: era.title.clone(),
                     start,
                     end,

@@ -13,7 +13,7 @@ use toml::Spanned;
 use super::ids::{Ids, listing};
 use super::{InternalSite, Resolve, ResolveOptions};
 use crate::diagnostics::{Severity, SourceFile, closest};
-use crate::load::{Document, FileId, RawStory, StringMap};
+use crate::load::{Document, FileId, RawStory, StringMap, TrItems};
 use crate::markdown::{self, RefKind, Rendered};
 use crate::model::host_allowed;
 
@@ -32,6 +32,22 @@ pub(super) enum Field {
     Caption(usize),
     /// An update's note.
     Note(usize),
+    /// A field of a translation: the translation file's index in the raw
+    /// story's list, and which of its fields.
+    Tr(usize, TrField),
+}
+
+/// A Markdown field of a translation file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(super) enum TrField {
+    /// A section's or an actor's body.
+    Body,
+    /// Of the n-th table: an event's summary.
+    Summary(usize),
+    /// An event's account's claim: (table, account).
+    Claim(usize, usize),
+    Caption(usize),
+    Note(usize),
 }
 
 /// How a field is rendered and checked.
@@ -48,7 +64,7 @@ enum Kind {
 /// Every Markdown field of the story, with its text: the one list that
 /// [`prerender`] renders and the converters take back with
 /// [`Resolve::markdown`]. A new field is a variant of [`Field`] and a line here.
-fn fields(raw: &RawStory, options: ResolveOptions) -> Vec<(Field, Text<'_>)> {
+fn fields<'a>(raw: &'a RawStory, options: ResolveOptions) -> Vec<(Field, Text<'a>)> {
     let mut fields = Vec::new();
     for (n, doc) in raw.sections.iter().enumerate() {
         if options.drafts || !doc.front.draft {
@@ -76,6 +92,47 @@ fn fields(raw: &RawStory, options: ResolveOptions) -> Vec<(Field, Text<'_>)> {
             Field::Note(n),
             Text::value(*file, &update.note, Kind::Inline),
         ));
+    }
+    for (t, translation) in raw.translations.iter().enumerate() {
+        let file = translation.file;
+        let mut add = |field, value: &'a Spanned<String>, kind| {
+            fields.push((Field::Tr(t, field), Text::value(file, value, kind)));
+        };
+        match &translation.items {
+            TrItems::Section(Some(doc)) => {
+                fields.push((
+                    Field::Tr(t, TrField::Body),
+                    Text::body(raw, doc, Kind::Story),
+                ));
+            }
+            TrItems::Actor(Some(doc)) if !doc.body.is_empty() => {
+                fields.push((
+                    Field::Tr(t, TrField::Body),
+                    Text::body(raw, doc, Kind::Block),
+                ));
+            }
+            TrItems::Events(events) => {
+                for (n, event) in events.iter().enumerate() {
+                    if let Some(summary) = &event.summary {
+                        add(TrField::Summary(n), summary, Kind::Block);
+                    }
+                    for (a, account) in event.accounts.iter().enumerate() {
+                        add(TrField::Claim(n, a), &account.claim, Kind::Inline);
+                    }
+                    if let Some(caption) = event.media.as_ref().and_then(|m| m.caption.as_ref()) {
+                        add(TrField::Caption(n), caption, Kind::Inline);
+                    }
+                }
+            }
+            TrItems::Updates(updates) => {
+                for (n, update) in updates.iter().enumerate() {
+                    if let Some(note) = &update.note {
+                        add(TrField::Note(n), note, Kind::Inline);
+                    }
+                }
+            }
+            _ => {}
+        }
     }
     fields
 }

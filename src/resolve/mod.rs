@@ -31,11 +31,13 @@ mod order;
 mod sections;
 mod site;
 mod sources;
+mod translations;
 
 pub use dates::guess_date;
 pub use events::is_image_path;
 pub use fields::MarkdownCache;
 pub use ids::{is_valid_id, section_slug, suggest_id};
+pub use translations::stamp;
 
 use assembly::assemble;
 use fields::{Field, Prerendered, prerender};
@@ -126,13 +128,27 @@ pub fn resolve_cached(
     let sources = r.sources();
     let updates = r.updates();
     let eras = r.eras();
+    let texts = match &site {
+        Some(site) => r.translations(site),
+        None => Vec::new(),
+    };
+    let languages = site.as_ref().map(|site| r.locales(site));
     r.check_internal_links();
     r.warn_unused_actors();
     r.warn_unused_sources();
     if r.diagnostics.has_errors() {
         return None;
     }
-    let mut story = assemble(site?, sections, events, actors, sources, updates, eras);
+    let (locales, editions) = languages?;
+    let mut story = assemble(
+        (site?, (locales, editions, texts)),
+        sections,
+        events,
+        actors,
+        sources,
+        updates,
+        eras,
+    );
     r.check_paged_links(&story);
     if r.diagnostics.has_errors() {
         return None;
@@ -145,6 +161,66 @@ pub fn resolve_cached(
 }
 
 impl Resolve<'_> {
+    /// The default language's locale, and every edition's name and folder.
+    fn locales(
+        &mut self,
+        site: &crate::model::Site,
+    ) -> (
+        Vec<std::sync::Arc<crate::i18n::Locale>>,
+        std::sync::Arc<Vec<crate::model::EditionInfo>>,
+    ) {
+        let (locale, _) = self.locale(&site.language);
+        let mut locales = Vec::new();
+        let mut editions = vec![crate::model::EditionInfo {
+            lang: site.language.clone(),
+            name: locale.text("language_name").to_string(),
+            prefix: String::new(),
+        }];
+        locales.push(std::sync::Arc::new(locale));
+        for language in &site.languages {
+            let (other, _) = self.locale(&language.tag);
+            editions.push(crate::model::EditionInfo {
+                lang: language.tag.clone(),
+                name: other.text("language_name").to_string(),
+                prefix: format!("{}/", language.tag.to_ascii_lowercase()),
+            });
+            locales.push(std::sync::Arc::new(other));
+        }
+        (locales, std::sync::Arc::new(editions))
+    }
+
+    /// A language's locale, with the story's overrides; a language with no
+    /// built-in strings is a warning (its pages show English words).
+    pub(crate) fn locale(&mut self, tag: &str) -> (crate::i18n::Locale, bool) {
+        let raw = self.raw;
+        let overrides: std::collections::BTreeMap<String, crate::i18n::Entry> = raw
+            .strings
+            .iter()
+            .filter(|(_, lang, _)| lang == tag)
+            .flat_map(|(_, _, table)| table.iter().map(|(k, v)| (k.clone(), v.get_ref().clone())))
+            .collect();
+        let (locale, troubles) = crate::i18n::Locale::new(tag, &overrides);
+        let overridden = raw.strings.iter().any(|(_, lang, _)| lang == tag);
+        let mut fine = true;
+        for trouble in troubles {
+            if trouble == crate::i18n::Trouble::NoTable && !overridden {
+                fine = false;
+                if let Some((file, _)) = raw.site {
+                    let path = self.file(file).path.clone();
+                    self.diagnostics.push(
+                        crate::diagnostics::Diagnostic::whole_file(
+                            Severity::Warning,
+                            &path,
+                            format!("explainer has no interface strings for `{tag}`: its pages show English words around the story"),
+                        )
+                        .help(format!("translate them in i18n/{tag}.toml, with the keys of the built-in English table (docs/translations.md)")),
+                    );
+                }
+            }
+        }
+        (locale, fine)
+    }
+
     fn file(&self, id: FileId) -> &SourceFile {
         self.raw.file(id)
     }

@@ -63,6 +63,7 @@ impl Resolve<'_> {
             .iter()
             .map(|(tag, label)| (tag.clone(), label.get_ref().trim().to_string()))
             .collect();
+        let languages = self.languages(file, &language);
         Some(Site {
             title: raw.title.get_ref().clone(),
             subtitle: raw.subtitle.clone(),
@@ -77,7 +78,116 @@ impl Resolve<'_> {
             per_page,
             tag_pages: raw.tag_pages,
             tag_labels,
+            languages,
         })
+    }
+
+    /// The other editions' languages: `languages = ["az", "ru"]` or
+    /// `[languages.ru]` tables.
+    fn languages(
+        &mut self,
+        file: crate::load::FileId,
+        default: &str,
+    ) -> Vec<crate::model::Language> {
+        let Some((_, raw)) = self.raw.site.as_ref() else {
+            return Vec::new();
+        };
+        let Some(given) = &raw.languages else {
+            return Vec::new();
+        };
+        let span = given.span();
+        let mut found: Vec<(std::ops::Range<usize>, crate::model::Language)> = Vec::new();
+        let text =
+            |v: Option<&toml::Value>| v.and_then(|v| v.as_str()).map(|s| s.trim().to_string());
+        match given.get_ref() {
+            toml::Value::Array(tags) => {
+                for tag in tags {
+                    let tag = tag.as_str().unwrap_or_default().to_string();
+                    found.push((
+                        span.clone(),
+                        crate::model::Language {
+                            tag,
+                            ..Default::default()
+                        },
+                    ));
+                }
+            }
+            toml::Value::Table(tables) => {
+                for (tag, table) in tables {
+                    let Some(table) = table.as_table() else {
+                        self.error(
+                            file,
+                            span.clone(),
+                            format!("`languages.{tag}` must be a table"),
+                            format!("write [languages.{tag}] with title = \"...\" under it"),
+                        );
+                        continue;
+                    };
+                    for key in table.keys() {
+                        if !["title", "subtitle", "description", "tags"].contains(&key.as_str()) {
+                            self.error(
+                                file,
+                                span.clone(),
+                                format!("unknown key `{key}` in [languages.{tag}]"),
+                                "the keys allowed here are: title, subtitle, description, tags"
+                                    .into(),
+                            );
+                        }
+                    }
+                    let tag_labels = table
+                        .get("tags")
+                        .and_then(|t| t.as_table())
+                        .map(|t| {
+                            t.iter()
+                                .filter_map(|(k, v)| {
+                                    Some((k.clone(), v.as_str()?.trim().to_string()))
+                                })
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    found.push((
+                        span.clone(),
+                        crate::model::Language {
+                            tag: tag.clone(),
+                            title: text(table.get("title")),
+                            subtitle: text(table.get("subtitle")),
+                            description: text(table.get("description")),
+                            tag_labels,
+                        },
+                    ));
+                }
+            }
+            _ => self.error(
+                file,
+                span.clone(),
+                "`languages` must list the other editions' languages".into(),
+                "write languages = [\"az\", \"ru\"], or a [languages.ru] table per language".into(),
+            ),
+        }
+        let mut languages: Vec<crate::model::Language> = Vec::new();
+        for (span, language) in found {
+            let tag = &language.tag;
+            if !crate::load::is_language_tag(tag) {
+                self.error(
+                    file,
+                    span,
+                    format!("`{tag}` is not a language tag"),
+                    "write a tag like \"az\", \"ru\" or \"pt-BR\"".into(),
+                );
+            } else if tag == default {
+                self.error(file, span, format!("`{tag}` is the site's own language"), "list only the other editions' languages in `languages`; `language` names the default".into());
+            } else if languages.iter().any(|l| l.tag.eq_ignore_ascii_case(tag)) {
+                self.error(
+                    file,
+                    span,
+                    format!("`{tag}` is named twice"),
+                    "name each language once".into(),
+                );
+            } else {
+                languages.push(language);
+            }
+        }
+        languages
     }
 
     /// With `tag_pages`, every tag is part of an address (`tags/ID/`): it

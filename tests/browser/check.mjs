@@ -522,7 +522,7 @@ async function main() {
           await page.setViewportSize({ width, height: width < 600 ? 844 : 800 });
           await page.evaluate(() => window.scrollTo(0, 0));
           const png = await page.screenshot({ fullPage: true });
-          const file = join(opts.out, `${type}-${width}.png`);
+          const file = join(opts.out, `${type.replaceAll("/", "_")}-${width}.png`);
           writeFileSync(file, png);
           report.screenshots.push({ type, path, width, file, ...(await colours(decoder, png)) });
         }

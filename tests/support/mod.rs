@@ -178,7 +178,7 @@ impl Site {
     pub fn broken_links(&self) -> Vec<String> {
         let mut broken = Vec::new();
         for (page, html) in self.html_pages() {
-            if page == "404.html" {
+            if page == "404.html" || page.ends_with("/404.html") {
                 continue;
             }
             for href in attribute_values(&html, &["href", "src"]) {
