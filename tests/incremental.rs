@@ -40,6 +40,9 @@ enum Edit {
     EventActors(&'static str),
     /// An actor is renamed: every page naming them, and the maps, change.
     ActorName(String),
+    /// A Russian edition comes, its translation of the first event changes,
+    /// or the edition goes.
+    Russian(Option<String>),
 }
 
 fn edit() -> impl Strategy<Value = Edit> {
@@ -58,6 +61,7 @@ fn edit() -> impl Strategy<Value = Edit> {
         prop::sample::select(vec!["\"anna\", \"bob\"", "\"anna\", \"club\"", "\"bob\""])
             .prop_map(Edit::EventActors),
         words.prop_map(Edit::ActorName),
+        prop::option::of(words).prop_map(Edit::Russian),
     ]
 }
 
@@ -124,6 +128,23 @@ fn apply(story: &Story, original: &BTreeMap<&str, String>, edit: &Edit, live: &m
                 1,
             );
             write(EVENTS, &text);
+        }
+        Edit::Russian(Some(title)) => {
+            write(
+                "content/site.toml",
+                &format!("{}languages = [\"ru\"]\n", original["content/site.toml"]),
+            );
+            write(
+                "content/events/all.ru.toml",
+                &format!(
+                    "[[event]]\nid = \"meeting\"\ntitle = \"{}\"\nsummary = \"См. [Анну](actor:anna).\"\n",
+                    title.replace('"', "'")
+                ),
+            );
+        }
+        Edit::Russian(None) => {
+            write("content/site.toml", &original["content/site.toml"]);
+            remove("content/events/all.ru.toml");
         }
         Edit::ActorName(name) => write(
             ANNA,
