@@ -226,7 +226,7 @@ fn the_default_storys_other_editions_show_no_english_interface_words() {
             if !text.contains('{') && text.len() >= 4 {
                 labels.push((key.clone(), format!(">{}<", text.replace('&', "&amp;"))));
             }
-            for part in text.split(|c| c == '{' || c == '}') {
+            for part in text.split(['{', '}']) {
                 let part = part.trim();
                 if part.len() >= 12 && !part.contains('_') {
                     phrases.push(part.to_string());
