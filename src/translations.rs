@@ -241,13 +241,18 @@ fn edit_file(raw: &RawStory, translation: &load::Translation, text: &str) -> Opt
                     .get_mut("relations")
                     .and_then(Item::as_array_of_tables_mut)
                 {
+                    let mut used = vec![false; front.relations.len()];
                     for relation in relations.iter_mut() {
                         let to = relation.get("to").and_then(Item::as_str).unwrap_or("");
-                        let kind = front
+                        let found = front
                             .relations
                             .iter()
-                            .find(|r| r.to.get_ref() == to)
-                            .map(|r| r.kind.clone());
+                            .enumerate()
+                            .position(|(i, r)| !used[i] && r.to.get_ref() == to);
+                        let kind = found.map(|n| {
+                            used[n] = true;
+                            front.relations[n].kind.clone()
+                        });
                         stamper.table(relation, &[("kind", kind)]);
                     }
                 }

@@ -200,13 +200,25 @@ fn category_name(category: PluralCategory) -> &'static str {
 
 /// `{name}` in `text` replaced by each value.
 pub fn fill(text: &str, values: &[(&str, &str)]) -> String {
-    let mut filled = text.to_string();
-    for (name, value) in values {
-        let mark = format!("{{{name}}}");
-        if filled.contains(&mark) {
-            filled = filled.replace(&mark, value);
+    // One pass: charts fill a string per mark, thousands a page.
+    let mut filled = String::with_capacity(text.len() + 32);
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        filled.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let name = after.find('}').map(|close| &after[..close]);
+        match name.and_then(|name| values.iter().find(|(n, _)| *n == name)) {
+            Some((name, value)) => {
+                filled.push_str(value);
+                rest = &after[name.len() + 1..];
+            }
+            None => {
+                filled.push('{');
+                rest = after;
+            }
         }
     }
+    filled.push_str(rest);
     filled
 }
 
@@ -313,6 +325,15 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn placeholders_are_filled_once_and_unknown_ones_kept() {
+        let text = "{a} and {b}: {n} {unknown} {";
+        assert_eq!(
+            fill(text, &[("a", "{b}"), ("b", "Bob"), ("n", "2")]),
+            "{b} and Bob: 2 {unknown} {"
+        );
     }
 
     #[test]

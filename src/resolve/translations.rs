@@ -191,9 +191,18 @@ impl Resolve<'_> {
                             stale,
                         });
                     }
+                    let mut used = vec![false; front.relations.len()];
                     for relation in &tr_front.relations {
                         let to = relation.to.get_ref();
-                        let found = front.relations.iter().position(|r| r.to.get_ref() == to);
+                        // Two relations to one actor are translated in their order.
+                        let found = front
+                            .relations
+                            .iter()
+                            .enumerate()
+                            .position(|(i, r)| !used[i] && r.to.get_ref() == to);
+                        if let Some(n) = found {
+                            used[n] = true;
+                        }
                         let Some(n) = found else {
                             let known: Vec<&str> = front
                                 .relations
