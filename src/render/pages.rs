@@ -222,7 +222,8 @@ impl<'a> Pages<'a> {
                 let locale = &story.locale;
                 let mut about = Vec::new();
                 if let Some(tag) = tag {
-                    about.push(locale.fill("chart_embed_tagged", &[("tag", tag)]));
+                    let label = story.site.tag_labels.get(tag).unwrap_or(tag);
+                    about.push(locale.fill("chart_embed_tagged", &[("tag", label)]));
                 }
                 if let Some(a) = actor {
                     about.push(locale.fill(

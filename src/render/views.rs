@@ -275,7 +275,9 @@ pub(super) struct EventView<'a> {
     /// A [`WhenView`].
     pub(super) when: Kept,
     pub(super) place: Option<&'a str>,
-    pub(super) tags: &'a [String],
+    /// The event's tags as readers see them: their labels in site.toml's
+    /// `[tags]` (or the edition's), or the tags as written.
+    pub(super) tags: Vec<&'a str>,
     pub(super) summary: Option<Cow<'a, str>>,
     /// [`ActorLink`]s.
     pub(super) actors: Vec<Kept>,
@@ -898,7 +900,11 @@ impl<'a> Views<'a> {
             path: Route::event(&event.id).href(),
             when: self.when_value(index),
             place: event.place.as_deref(),
-            tags: &event.tags,
+            tags: event
+                .tags
+                .iter()
+                .map(|t| story.site.tag_labels.get(t).map_or(t.as_str(), String::as_str))
+                .collect(),
             summary: event.summary.as_ref().map(|s| self.html(s)),
             actors: event
                 .actors
