@@ -21,7 +21,7 @@ use notify::{Event, EventKind, RecursiveMode};
 use crate::load::{is_editor_litter, relative};
 
 /// The folders of a story whose changes change the site.
-pub const WATCHED: [&str; 3] = ["content", "templates", "static"];
+pub const WATCHED: [&str; 4] = ["content", "templates", "static", "i18n"];
 
 /// What a file event means for the site.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]

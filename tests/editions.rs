@@ -289,3 +289,34 @@ fn the_default_storys_other_editions_show_no_english_interface_words() {
     let az = site.page("az/events/declaration-on-allied-interaction/index.html");
     assert!(az.contains(">22 fevral 2022</time>"));
 }
+
+#[test]
+fn a_story_overrides_the_interface_strings_and_a_language_without_any_says_so() {
+    let story = bilingual()
+        .file(
+            "content/site.toml",
+            &format!(
+                "{}language = \"en\"\n\n[languages.ru]\ntitle = \"История\"\n\n[languages.fr]\ntitle = \"Histoire\"\n",
+                support::SITE
+            ),
+        )
+        .file(
+            "i18n/ru.toml",
+            "nav_timeline = \"Хроника событий\"\nnav_timline = \"Хроника\"\n",
+        );
+    let text = stderr(&story.run(&["check"]));
+    for expected in [
+        "warning: explainer has no interface strings for `fr`: its pages show English words around the story",
+        "= help: translate them in i18n/fr.toml, with the keys of the built-in English table (docs/translations.md)",
+        "warning: `nav_timline` is not a string of the interface\n --> i18n/ru.toml:2:15",
+        "= help: did you mean `nav_timeline`?",
+    ] {
+        assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
+    }
+    let site = story.build(&[]);
+    assert!(site.page("ru/index.html").contains(">Хроника событий</a>"));
+    let french = site.page("fr/events/meeting/index.html");
+    assert!(french.contains("<html lang=\"fr\">") && french.contains(">Timeline</a>"));
+    // Dates still come in French: ICU4X knows the language even when our table does not.
+    assert!(french.contains(">juin 2024</time>"), "{french}");
+}

@@ -903,7 +903,13 @@ impl<'a> Views<'a> {
             tags: event
                 .tags
                 .iter()
-                .map(|t| story.site.tag_labels.get(t).map_or(t.as_str(), String::as_str))
+                .map(|t| {
+                    story
+                        .site
+                        .tag_labels
+                        .get(t)
+                        .map_or(t.as_str(), String::as_str)
+                })
                 .collect(),
             summary: event.summary.as_ref().map(|s| self.html(s)),
             actors: event
