@@ -17,6 +17,7 @@ use crate::render::{self, BUILD_STAND_IN, Page, RenderOptions, Templates};
 use crate::resolve::{self, ResolveOptions};
 use crate::write::{Bytes, StaticFile};
 use crate::{BuildOptions, Cache, export, load, minify};
+use rayon::prelude::*;
 
 /// Static files that ship inside the binary; a story's `static/` overrides them by name.
 const BUILT_IN_STATIC: [(&str, &[u8]); 3] = [
@@ -64,39 +65,58 @@ pub(crate) fn run<T: Send>(
         }
         emit(page)
     };
-    let mut memos = cache.map(|cache| &mut cache.pages);
-    if let Some(memos) = memos.as_deref_mut() {
-        memos.resize_with(others.len() + 1, Default::default);
-    }
+    let editions: Vec<&Story> = std::iter::once(&story).chain(&others).collect();
+    let memos: Vec<Option<&mut render::RenderMemo>> = match cache {
+        Some(cache) => {
+            cache.pages.resize_with(editions.len(), Default::default);
+            cache.pages.iter_mut().map(Some).collect()
+        }
+        None => editions.iter().map(|_| None).collect(),
+    };
+    // The editions render side by side: each one's pages are independent
+    // of the others', and one edition's last pages would leave a core idle.
+    type Rendered<T> = (Vec<String>, Result<Vec<io::Result<T>>, Vec<Diagnostic>>);
+    let rendered: Vec<Rendered<T>> = editions
+        .par_iter()
+        .zip(memos)
+        .enumerate()
+        .map(|(n, (edition, memo))| {
+            let mut plan = plan::plan(edition);
+            if n > 0 {
+                // One sitemap and one robots.txt for the whole site.
+                plan.retain(|page| {
+                    !matches!(page.route.kind, plan::Kind::Sitemap | plan::Kind::Robots)
+                });
+            }
+            let prefix = edition.prefix();
+            let mut pages: Vec<String> = plan
+                .iter()
+                .map(|page| format!("{prefix}{}", page.route.file()))
+                .collect();
+            pages.extend(export::PATHS.iter().map(|path| format!("{prefix}{path}")));
+            let made = render_all(edition, &plan, &templates, render_options, memo, emit);
+            (pages, made)
+        })
+        .collect();
     let mut emitted = Vec::new();
     let mut pages: Vec<String> = Vec::new();
-    for (n, edition) in std::iter::once(&story).chain(&others).enumerate() {
-        let mut plan = plan::plan(edition);
-        if n > 0 {
-            // One sitemap and one robots.txt for the whole site.
-            plan.retain(|page| {
-                !matches!(page.route.kind, plan::Kind::Sitemap | plan::Kind::Robots)
-            });
-        }
-        let prefix = edition.prefix();
-        pages.extend(
-            plan.iter()
-                .map(|page| format!("{prefix}{}", page.route.file())),
-        );
-        pages.extend(export::PATHS.iter().map(|path| format!("{prefix}{path}")));
-        let memo = memos.as_deref_mut().and_then(|memos| memos.get_mut(n));
-        let rendered = render_all(edition, &plan, &templates, render_options, memo, emit);
-        match rendered {
+    let mut failed = false;
+    for (files, made) in rendered {
+        pages.extend(files);
+        match made {
             Ok(made) => emitted.extend(made),
             Err(errors) => {
+                failed = true;
                 for error in errors {
                     if !found.contains(&error) {
                         found.push(error);
                     }
                 }
-                return Err(found);
             }
         }
+    }
+    if failed {
+        return Err(found);
     }
     if story.site.minify {
         emitted.extend(
