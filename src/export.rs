@@ -61,9 +61,17 @@ fn json_page(path: &str, value: &impl Serialize, room: usize) -> Page {
 /// Absolute addresses, made from `base_url` (which ends with a slash).
 struct Urls<'a> {
     base: &'a str,
+    /// The site's own root, where pictures are: `base` in the default
+    /// edition, without the edition's folder in another.
+    assets: &'a str,
 }
 
 impl Urls<'_> {
+    /// A Markdown field with absolute links: pages in this edition, files from the site.
+    fn html<'h>(&self, html: &'h crate::markdown::Html) -> std::borrow::Cow<'h, str> {
+        html.at_in(self.base, self.assets)
+    }
+
     fn event(&self, id: &str) -> String {
         Route::event(id).permalink(self.base)
     }
@@ -200,8 +208,8 @@ struct UpdateData<'a> {
 fn events_file(story: &Story) -> EventsFile<'_> {
     let urls = Urls {
         base: &story.site.base_url,
+        assets: story.site_url(),
     };
-    let base = urls.base;
     let actor_id = |i: &ActorIx| story.actors[*i].id.as_str();
     let source_id = |i: &SourceIx| story.sources[*i].id.as_str();
     let events = story
@@ -219,7 +227,7 @@ fn events_file(story: &Story) -> EventsFile<'_> {
                 .locale
                 .when(&event.date, event.end_date.as_ref(), event.approximate),
             title: &event.title,
-            summary_html: event.summary.as_ref().map(|s| s.at(base).into_owned()),
+            summary_html: event.summary.as_ref().map(|s| urls.html(s).into_owned()),
             place: event.place.as_deref(),
             tags: &event.tags,
             actors: event.actors.iter().map(actor_id).collect(),
@@ -230,7 +238,7 @@ fn events_file(story: &Story) -> EventsFile<'_> {
                 .iter()
                 .map(|a| AccountData {
                     actor: actor_id(&a.actor),
-                    claim_html: a.claim.at(base).into_owned(),
+                    claim_html: urls.html(&a.claim).into_owned(),
                     stance: a.stance.name(),
                     status: a.status.name(),
                     sources: a.sources.iter().map(source_id).collect(),
@@ -272,7 +280,7 @@ fn events_file(story: &Story) -> EventsFile<'_> {
             .map(|u| UpdateData {
                 date: u.date.iso(),
                 kind: u.kind.name(),
-                note_html: u.note.at(base).into_owned(),
+                note_html: urls.html(&u.note).into_owned(),
                 events: u
                     .events
                     .iter()
@@ -288,7 +296,7 @@ fn media_data<'a>(media: &'a Media, urls: &Urls) -> MediaData<'a> {
         url: urls.media(&media.src),
         is_image: media.is_image || is_image_path(&media.src),
         alt: media.alt.as_deref(),
-        caption_html: media.caption.as_ref().map(|c| c.at(urls.base).into_owned()),
+        caption_html: media.caption.as_ref().map(|c| urls.html(c).into_owned()),
         credit: media.credit.as_deref(),
     }
 }
@@ -331,6 +339,7 @@ struct SectionRef<'a> {
 fn actors_file(story: &Story) -> ActorsFile<'_> {
     let urls = Urls {
         base: &story.site.base_url,
+        assets: story.site_url(),
     };
     let actors = story
         .actors
@@ -351,7 +360,7 @@ fn actors_file(story: &Story) -> ActorsFile<'_> {
                     kind: &r.kind,
                 })
                 .collect(),
-            bio_html: actor.bio.at(urls.base).into_owned(),
+            bio_html: urls.html(&actor.bio).into_owned(),
             events: story
                 .index
                 .actor_events
@@ -469,6 +478,7 @@ struct TlEra {
 fn timeline(story: &Story) -> Timeline {
     let urls = Urls {
         base: &story.site.base_url,
+        assets: story.site_url(),
     };
     let title = Slide {
         unique_id: None,
@@ -505,7 +515,7 @@ fn timeline(story: &Story) -> Timeline {
             },
             media: event.media.as_ref().map(|m| TlMedia {
                 url: urls.media(&m.src),
-                caption: m.caption.as_ref().map(|c| c.at(urls.base).into_owned()),
+                caption: m.caption.as_ref().map(|c| urls.html(c).into_owned()),
                 credit: m.credit.as_deref().map(escape_html),
                 alt: m.alt.clone().filter(|a| !a.is_empty()),
             }),
@@ -550,14 +560,14 @@ fn slide_text(story: &Story, event: &Event, urls: &Urls) -> String {
     let mut html = event
         .summary
         .as_ref()
-        .map(|s| s.at(urls.base).into_owned())
+        .map(|s| urls.html(s).into_owned())
         .unwrap_or_default();
     if let Some(place) = &event.place {
         html.push_str(&format!("<p>Place: {}</p>\n", escape_html(place)));
     }
     for account in &event.accounts {
         let actor = &story.actors[account.actor];
-        let claim = account.claim.at(urls.base);
+        let claim = urls.html(&account.claim);
         let claim = if account.status == crate::model::Status::Retracted {
             format!("<del>{claim}</del>")
         } else {
@@ -602,6 +612,7 @@ fn slide_text(story: &Story, event: &Event, urls: &Urls) -> String {
 fn events_csv(story: &Story) -> Vec<u8> {
     let urls = Urls {
         base: &story.site.base_url,
+        assets: story.site_url(),
     };
     let mut rows: Vec<Vec<(Column, String)>> = Vec::new();
     let mut title = vec![
@@ -640,7 +651,7 @@ fn events_csv(story: &Story) -> Vec<u8> {
         ));
         row.push((Column::Headline, html_text(&event.title).into_owned()));
         if let Some(summary) = &event.summary {
-            row.push((Column::Text, summary.at(urls.base).trim_end().to_string()));
+            row.push((Column::Text, urls.html(summary).trim_end().to_string()));
         }
         if let Some(media) = &event.media {
             row.push((Column::Media, urls.media(&media.src)));
@@ -650,7 +661,7 @@ fn events_csv(story: &Story) -> Vec<u8> {
             if let Some(caption) = &media.caption {
                 row.push((
                     Column::MediaCaption,
-                    caption.at(urls.base).trim_end().to_string(),
+                    urls.html(caption).trim_end().to_string(),
                 ));
             }
             if let Some(alt) = &media.alt {
