@@ -171,7 +171,11 @@ fn a_translation_of_nothing_is_an_error_at_its_line() {
             "content/events/extra.ru.toml",
             "[[event]]\nid = \"meting\"\ntitle = \"Встреча\"\n\n[[event]]\nid = \"vote\"\ndate = \"2024-06-04\"\n",
         )
-        .file("content/actors/bob.de.md", "+++\nname = \"Bob\"\n+++\n");
+        .file("content/actors/bob.de.md", "+++\nname = \"Bob\"\n+++\n")
+        .file(
+            "content/story/02-why.ru.md",
+            "+++\ntitle = \"Почему это важно\"\n+++\nЭто важно.\n\n{{ timeline() }}\n",
+        );
     let output = story.run(&["check"]);
     assert!(!output.status.success());
     let text = stderr(&output);
@@ -180,6 +184,7 @@ fn a_translation_of_nothing_is_an_error_at_its_line() {
         "= help: did you mean `meeting`?",
         "error: unknown key `date` in `[[event]]`",
         "error: this file translates into `de`, a language content/site.toml does not name\n  --> content/actors/bob.de.md",
+        "error: the translation's pictures ({{ timeline() }}) are not the original's (none)\n --> content/story/02-why.ru.md:4:1",
     ] {
         assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
     }

@@ -26,6 +26,23 @@ pub fn stamp(text: &str) -> String {
     )
 }
 
+/// The shortcodes of a section's text, as written, in order: a paragraph of
+/// its own that starts with `{{` and ends with `}}`.
+fn shortcodes(text: &str) -> Vec<String> {
+    text.split("\n\n")
+        .map(str::trim)
+        .filter(|p| p.starts_with("{{") && p.ends_with("}}"))
+        .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect()
+}
+
+fn listed(codes: &[String]) -> String {
+    match codes.is_empty() {
+        true => "none".to_string(),
+        false => codes.join(", "),
+    }
+}
+
 /// A translation's field, its original's text and where the stamps are.
 struct Check<'s> {
     file: FileId,
@@ -122,10 +139,27 @@ impl Resolve<'_> {
                             &body_text,
                             body_span.start..body_span.start,
                         );
-                        tr.body = Some(Translated {
-                            value: rendered.html,
-                            stale,
-                        });
+                        // The original's pictures are drawn where the
+                        // translation's shortcodes stand, one for one.
+                        let theirs: Vec<String> = shortcodes(&body_text);
+                        let ours: Vec<String> = shortcodes(&body_now);
+                        if theirs == ours {
+                            tr.body = Some(Translated {
+                                value: rendered.html,
+                                stale,
+                            });
+                        } else {
+                            self.error(
+                                file,
+                                body_span.start..body_span.start,
+                                format!(
+                                    "the translation's pictures ({}) are not the original's ({})",
+                                    listed(&ours),
+                                    listed(&theirs)
+                                ),
+                                "copy the original's shortcodes ({{ timeline(...) }}, {{ map(...) }}) as they are, in the same order".into(),
+                            );
+                        }
                     }
                     out.sections
                         .insert(section_slug(&translation.original).to_string(), tr);
