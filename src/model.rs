@@ -326,6 +326,28 @@ pub struct Site {
     pub tag_pages: bool,
     /// What readers see for a tag (`[tags]`); a tag without one shows as written.
     pub tag_labels: std::collections::BTreeMap<String, String>,
+    /// Who wrote the story (`authors`), in the byline's order.
+    pub authors: Vec<Author>,
+    /// The newsroom that publishes it (`publisher`).
+    pub publisher: Option<Publisher>,
+}
+
+/// An author of the story: a name, and a page about them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Author {
+    pub name: String,
+    /// An http(s) address.
+    pub url: Option<String>,
+}
+
+/// The newsroom that publishes the story.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Publisher {
+    pub name: String,
+    /// Its site, an http(s) address.
+    pub url: Option<String>,
+    /// Its logo: a path in static/.
+    pub logo: Option<String>,
 }
 
 /// How the timeline is split into pages.

@@ -19,10 +19,12 @@ use crate::write::{Bytes, StaticFile};
 use crate::{BuildOptions, Cache, export, load, minify};
 
 /// Static files that ship inside the binary; a story's `static/` overrides them by name.
-const BUILT_IN_STATIC: [(&str, &[u8]); 3] = [
+const BUILT_IN_STATIC: [(&str, &[u8]); 4] = [
     ("style.css", include_bytes!("../static/style.css")),
     ("favicon.svg", include_bytes!("../static/favicon.svg")),
     ("share.png", include_bytes!("../static/share.png")),
+    // Tells a page that frames an embed how tall it is (see `render::embeds`).
+    ("embed.js", include_bytes!("../static/embed.js")),
 ];
 
 /// What a successful run made: the story, what the emitter returned for each

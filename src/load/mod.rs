@@ -67,6 +67,27 @@ pub struct RawSite {
     /// What readers see for each tag: `[tags]` with `custody = "Custody"`.
     #[serde(default)]
     pub tags: std::collections::BTreeMap<String, Spanned<String>>,
+    /// Who wrote the story: `authors = [{ name = "…", url = "…" }]`.
+    #[serde(default)]
+    pub authors: Vec<RawAuthor>,
+    /// The newsroom: `publisher = { name = "…", url = "…", logo = "…" }`.
+    pub publisher: Option<RawPublisher>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAuthor {
+    pub name: Spanned<String>,
+    pub url: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPublisher {
+    pub name: Spanned<String>,
+    pub url: Option<Spanned<String>>,
+    /// A picture in static/, by its path there.
+    pub logo: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -371,7 +392,7 @@ struct Parsed {
 
 #[derive(Debug, Clone)]
 enum Items {
-    Site(Option<RawSite>),
+    Site(Option<Box<RawSite>>),
     Section(Option<Document<RawSection>>),
     Events(Vec<RawEvent>),
     Actor(Option<Document<RawActor>>),
@@ -405,7 +426,7 @@ impl RawStory {
             self.files.push(file);
         }
         match parsed.items {
-            Items::Site(site) => self.site = site.map(|site| (id, site)),
+            Items::Site(site) => self.site = site.map(|site| (id, *site)),
             Items::Section(Some(doc)) => self.sections.push(Document { file: id, ..doc }),
             Items::Actor(Some(doc)) => {
                 let stem = file_stem(path).to_string();

@@ -9,7 +9,9 @@
 
 pub mod actor_map;
 mod decimal;
+mod embeds;
 mod fingerprint;
+mod headers;
 mod listings;
 mod pages;
 mod periods;
@@ -32,7 +34,7 @@ use pages::{Job, Made, Pages};
 use rayon::prelude::*;
 
 /// The templates that ship inside the binary, overridable by name.
-const BUILT_IN: [(&str, &str); 16] = [
+const BUILT_IN: [(&str, &str); 17] = [
     ("base.html", include_str!("../../templates/base.html")),
     ("story.html", include_str!("../../templates/story.html")),
     (
@@ -54,6 +56,7 @@ const BUILT_IN: [(&str, &str); 16] = [
     ("sources.html", include_str!("../../templates/sources.html")),
     ("source.html", include_str!("../../templates/source.html")),
     ("tag.html", include_str!("../../templates/tag.html")),
+    ("embed.html", include_str!("../../templates/embed.html")),
     ("changes.html", include_str!("../../templates/changes.html")),
     ("feed.xml", include_str!("../../templates/feed.xml")),
     ("sitemap.xml", include_str!("../../templates/sitemap.xml")),

@@ -144,6 +144,9 @@ impl<'a> Pages<'a> {
                 Kind::NotFound => self.not_found(route),
                 Kind::Sitemap => self.sitemap(route),
                 Kind::Robots => self.robots(route),
+                Kind::Embed(_) => self.embed(route),
+                Kind::Oembed(_) => self.oembed(route),
+                Kind::Headers => self.headers(route),
                 // `plan` gives every event's, actor's and period's page its item.
                 Kind::Event | Kind::Actor | Kind::Period | Kind::Source => self.not_found(route),
             },
@@ -639,7 +642,7 @@ impl<'a> Pages<'a> {
         self.job(route, "feed.xml", &context)
     }
 
-    fn not_found(&self, route: &Route) -> Job {
+    pub(super) fn not_found(&self, route: &Route) -> Job {
         // A 404 page is served at any depth: its route's root is the site's own path.
         let v = self.views(route);
         let page = NotFoundPage {
@@ -671,7 +674,14 @@ impl<'a> Pages<'a> {
                     | Kind::Sources
                     | Kind::Source
                     | Kind::Tag => None,
-                    Kind::Feed | Kind::NotFound | Kind::Sitemap | Kind::Robots => return None,
+                    // Embeds are for other sites' pages, marked `noindex`: their full pages are listed.
+                    Kind::Feed
+                    | Kind::NotFound
+                    | Kind::Sitemap
+                    | Kind::Robots
+                    | Kind::Embed(_)
+                    | Kind::Oembed(_)
+                    | Kind::Headers => return None,
                 };
                 Some(SitemapUrl {
                     loc: page.route.permalink(base),
@@ -750,6 +760,29 @@ impl<'a> Pages<'a> {
         }
         if !corrections.is_empty() {
             article["correction"] = Json::Array(corrections);
+        }
+        if !site.authors.is_empty() {
+            let authors = site.authors.iter().map(|author| {
+                let mut person = json!({ "@type": "Person", "name": author.name });
+                if let Some(url) = &author.url {
+                    person["url"] = Json::String(url.clone());
+                }
+                person
+            });
+            article["author"] = Json::Array(authors.collect());
+        }
+        if let Some(publisher) = &site.publisher {
+            let mut organization = json!({ "@type": "Organization", "name": publisher.name });
+            if let Some(url) = &publisher.url {
+                organization["url"] = Json::String(url.clone());
+            }
+            if let Some(logo) = &publisher.logo {
+                organization["logo"] = json!({
+                    "@type": "ImageObject",
+                    "url": format!("{}{logo}", site.base_url),
+                });
+            }
+            article["publisher"] = organization;
         }
         article
     }

@@ -78,6 +78,26 @@ pub(super) struct SiteView<'a> {
     pub(super) language: &'a str,
     pub(super) published: Option<DateView>,
     pub(super) updated: Option<DateView>,
+    /// Who wrote the story, in the byline's order: [`AuthorView`]s.
+    pub(super) authors: Vec<AuthorView<'a>>,
+    /// The newsroom that publishes it.
+    pub(super) publisher: Option<PublisherView<'a>>,
+}
+
+#[derive(Serialize)]
+pub(super) struct AuthorView<'a> {
+    pub(super) name: &'a str,
+    /// Their page, a full address; none if site.toml gives none.
+    pub(super) url: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+pub(super) struct PublisherView<'a> {
+    pub(super) name: &'a str,
+    /// Its site, a full address.
+    pub(super) url: Option<&'a str>,
+    /// Its logo, a path from the site root (a file of static/).
+    pub(super) logo: Option<&'a str>,
 }
 
 /// The addresses, from the site root, of the pages of which there is one:
@@ -139,6 +159,9 @@ pub(super) struct Common<'a> {
     /// The latest update or correction of the story, if it has a log: an [`UpdateView`].
     pub(super) last_change: Option<Kept>,
     pub(super) live_reload: Option<&'a str>,
+    /// On the timeline, an actor's and a tag's pages, their embed: an
+    /// [`super::embeds::EmbedCode`].
+    pub(super) embed: Option<super::embeds::EmbedCode>,
 }
 
 #[derive(Serialize)]
@@ -844,6 +867,19 @@ impl<'a> Views<'a> {
             language: &site.language,
             published: site.published.as_ref().map(DateView::new),
             updated: last_modified(self.story).as_ref().map(DateView::new),
+            authors: site
+                .authors
+                .iter()
+                .map(|a| AuthorView {
+                    name: &a.name,
+                    url: a.url.as_deref(),
+                })
+                .collect(),
+            publisher: site.publisher.as_ref().map(|p| PublisherView {
+                name: &p.name,
+                url: p.url.as_deref(),
+                logo: p.logo.as_deref(),
+            }),
         }
     }
 
@@ -882,6 +918,7 @@ impl<'a> Views<'a> {
             json_ld: None,
             last_change: self.last_change_value(),
             live_reload: self.live_reload,
+            embed: super::embeds::code(self.story, route),
         }
     }
 }
