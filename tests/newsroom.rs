@@ -329,3 +329,37 @@ fn a_byline_address_that_is_not_http_and_a_missing_logo_are_errors_at_their_plac
         assert!(printed.contains(expected), "no {expected:?} in:\n{printed}");
     }
 }
+
+#[test]
+fn the_story_and_the_timeline_link_the_data_downloads_with_what_each_is_for() {
+    let site = default_story();
+    for (page, root) in [("index.html", "./"), ("timeline/index.html", "../")] {
+        let html = site.page(page);
+        for (file, line) in [
+            (
+                "events.csv",
+                "every event as a spreadsheet row, to sort, filter and chart",
+            ),
+            (
+                "events.json",
+                "the events with their accounts, sources and updates, for programs",
+            ),
+            (
+                "actors.json",
+                "the people, states and organizations, their relations and events",
+            ),
+            (
+                "timelinejs.json",
+                "the timeline in TimelineJS’s format, to show it with TimelineJS",
+            ),
+        ] {
+            let link = format!("<li><a href=\"{root}data/{file}\">{file}</a>: {line}</li>");
+            assert!(html.contains(&link), "{page} lacks {link}");
+            assert!(site.has(&format!("data/{file}")));
+        }
+    }
+    assert!(
+        site.page("index.html")
+            .contains("<li>The data, to download and reuse: <ul class=\"downloads\">")
+    );
+}

@@ -74,7 +74,7 @@ pub struct Route<'a> {
 }
 
 /// The data files, by path (see `docs/data.md`): made from the story by
-/// `export`, not from templates, and linked from no page.
+/// `export`, not from templates; the story and the timeline link them.
 pub const DATA_FILES: [&str; 4] = [
     "data/events.json",
     "data/actors.json",

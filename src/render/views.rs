@@ -12,7 +12,7 @@ use tera::Value;
 
 use crate::markdown::Html;
 use crate::model::*;
-use crate::plan::{Kind, Route};
+use crate::plan::{DATA_FILES, Kind, Route};
 
 #[derive(Serialize)]
 pub(super) struct DateView {
@@ -112,6 +112,11 @@ pub(super) struct RoutesView {
     /// The log of updates and corrections; a page only when the story has updates.
     pub(super) changes: String,
     pub(super) feed: String,
+    /// The data files, for the downloads: `data/events.csv`, ...
+    pub(super) events_csv: &'static str,
+    pub(super) events_json: &'static str,
+    pub(super) actors_json: &'static str,
+    pub(super) timelinejs_json: &'static str,
 }
 
 impl RoutesView {
@@ -125,6 +130,10 @@ impl RoutesView {
             sources: href(Kind::Sources),
             changes: href(Kind::Changes),
             feed: href(Kind::Feed),
+            events_csv: DATA_FILES[3],
+            events_json: DATA_FILES[0],
+            actors_json: DATA_FILES[1],
+            timelinejs_json: DATA_FILES[2],
         }
     }
 }
