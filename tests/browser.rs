@@ -21,7 +21,9 @@ use std::sync::OnceLock;
 use serde::Deserialize;
 
 /// The page types whose screenshots must exist at both widths.
-const PAGE_TYPES: [&str; 6] = ["story", "timeline", "actors", "event", "actor", "404"];
+const PAGE_TYPES: [&str; 7] = [
+    "story", "timeline", "actors", "event", "actor", "404", "embed",
+];
 const SCREENSHOT_WIDTHS: [u32; 2] = [390, 1280];
 const NARROWEST: u32 = 320;
 

@@ -363,3 +363,18 @@ fn the_story_and_the_timeline_link_the_data_downloads_with_what_each_is_for() {
             .contains("<li>The data, to download and reuse: <ul class=\"downloads\">")
     );
 }
+
+#[test]
+fn the_explore_box_names_the_kinds_of_actors_the_story_has() {
+    let site = Story::small().build(&[]);
+    assert!(
+        site.page("index.html")
+            .contains("Who’s who</a>: 3 people and organizations</li>")
+    );
+    let default = default_story();
+    assert!(
+        default
+            .page("index.html")
+            .contains("Who’s who</a>: 12 people, states, organizations, groups and media</li>")
+    );
+}

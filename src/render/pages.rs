@@ -177,6 +177,7 @@ impl<'a> Pages<'a> {
                 .collect(),
             event_count: story.events.len(),
             actor_count: story.actors.len(),
+            actor_kinds: actor_kinds(story),
             dispute_count: story
                 .events
                 .iter()
@@ -921,6 +922,28 @@ pub(super) fn paged_title(title: &str, pager: Option<&Pager>) -> String {
             format!("{title}, page {} of {}", pager.number, pager.pages)
         }
         _ => title.to_string(),
+    }
+}
+
+/// The kinds of the story's actors, in the who's who's order: "people,
+/// states and organizations"; "person" for a story of one person.
+fn actor_kinds(story: &Story) -> String {
+    let present: Vec<ActorKind> = ActorKind::ALL
+        .iter()
+        .copied()
+        .filter(|&kind| story.actors.iter().any(|a| a.kind == kind))
+        .collect();
+    if story.actors.len() == 1 {
+        return present.first().map_or("", |k| k.name()).to_string();
+    }
+    let words: Vec<String> = present
+        .iter()
+        .map(|k| k.plural_label().to_lowercase())
+        .collect();
+    match words.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+        None => String::new(),
     }
 }
 

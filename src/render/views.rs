@@ -284,6 +284,9 @@ pub(super) struct StoryPage<'a> {
     pub(super) sections: Vec<SectionView<'a>>,
     pub(super) event_count: usize,
     pub(super) actor_count: usize,
+    /// The kinds of actors the story has, for "12 people, states and
+    /// organizations": plural, lowercase, joined with commas and "and".
+    pub(super) actor_kinds: String,
     /// Events with two or more accounts.
     pub(super) dispute_count: usize,
     /// [`EventLink`]s.
