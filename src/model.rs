@@ -482,6 +482,15 @@ pub struct Actor {
     pub aliases: Vec<String>,
     pub relations: Vec<Relation>,
     pub bio: Html,
+    /// A picture of the actor in static/.
+    pub image: Option<Image>,
+}
+
+/// A picture in static/, by its path there, and its alt text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Image {
+    pub src: String,
+    pub alt: String,
 }
 
 #[derive(Debug, Clone)]

@@ -378,3 +378,51 @@ fn the_explore_box_names_the_kinds_of_actors_the_story_has() {
             .contains("Who’s who</a>: 12 people, states, organizations, groups and media</li>")
     );
 }
+
+#[test]
+fn an_actors_picture_shows_on_its_page_and_in_the_whos_who_with_its_alt_text() {
+    let site = Story::small()
+        .file(
+            "content/actors/bob.md",
+            "+++\nname = \"Bob\"\nkind = \"person\"\nimage = { src = \"people/bob.svg\", alt = \"Bob at the meeting, smiling\" }\n+++\nBob.\n",
+        )
+        .file("static/people/bob.svg", LOGO)
+        .build(&[]);
+    assert!(site.page("actors/bob/index.html").contains(
+        "<img class=\"actor-image\" src=\"../../people/bob.svg\" alt=\"Bob at the meeting, smiling\" width=\"128\" height=\"128\">\n<h1>Bob</h1>"
+    ));
+    assert!(site.page("actors/index.html").contains(
+        "<img class=\"actor-image\" src=\"../people/bob.svg\" alt=\"Bob at the meeting, smiling\" width=\"64\" height=\"64\" loading=\"lazy\">"
+    ));
+    assert!(!site.page("actors/anna/index.html").contains("actor-image"));
+}
+
+#[test]
+fn an_actors_picture_needs_alt_text_and_a_file_in_static() {
+    let story = Story::small().file(
+        "content/actors/bob.md",
+        "+++\nname = \"Bob\"\nkind = \"person\"\nimage = { src = \"people/bob.jpg\" }\n+++\nBob.\n",
+    );
+    let printed = stderr(&story.run(&["check"]));
+    for expected in [
+        "error: there is no file static/people/bob.jpg",
+        "error: this picture has no alt text",
+        "--> content/actors/bob.md:4:9",
+        "help: add `alt = \"...\"` beside `src`",
+    ] {
+        assert!(printed.contains(expected), "no {expected:?} in:\n{printed}");
+    }
+}
+
+#[test]
+fn the_timeline_shows_an_update_touching_many_events_once_and_each_event_page_shows_it() {
+    let site = default_story();
+    let timeline = site.page("timeline/index.html");
+    let banner = "<p class=\"banner banner-update\"><strong>Update, <time datetime=\"2025-07-04\">";
+    assert_eq!(count(&timeline, banner), 1);
+    let on_events = site
+        .html_pages()
+        .filter(|(path, html)| path.starts_with("events/") && html.contains(banner))
+        .count();
+    assert!(on_events >= 2, "the update is on {on_events} event pages");
+}

@@ -169,6 +169,16 @@ pub struct RawActor {
     pub aliases: Vec<String>,
     #[serde(default)]
     pub relations: Vec<RawRelation>,
+    /// A picture of the actor: `image = { src = "actors/anna.jpg", alt = "…" }`.
+    pub image: Option<Spanned<RawImage>>,
+}
+
+/// A picture in static/ and its text for readers who cannot see it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawImage {
+    pub src: Spanned<String>,
+    pub alt: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -277,6 +277,7 @@ impl<'a> Pages<'a> {
         );
         let (years, timeline_svg) = self.timeline_list(&v, 0..story.events.len());
         let page = TimelinePage {
+            update_places: self.update_places(0..story.events.len()),
             common: v.common(route, "Timeline".into(), Some(&description), "timeline"),
             timeline_svg,
             years,
@@ -286,6 +287,26 @@ impl<'a> Pages<'a> {
             next: None,
         };
         self.job(route, "timeline.html", &page)
+    }
+
+    /// Where each update touching the events at positions `events` is shown
+    /// on their page: its anchor, and the first of them it touches. A list
+    /// shows an update's banner once, at that event; each event's own page
+    /// shows it again.
+    pub(super) fn update_places(
+        &self,
+        events: std::ops::Range<usize>,
+    ) -> std::collections::BTreeMap<String, &'a str> {
+        let story = self.story;
+        let mut places = std::collections::BTreeMap::new();
+        for e in story.events.indices().skip(events.start).take(events.len()) {
+            for &u in &story.index.event_updates[e] {
+                places
+                    .entry(update_anchor(story, u))
+                    .or_insert(story.events[e].id.as_str());
+            }
+        }
+        places
     }
 
     /// The events at positions `events` grouped by year, and their chart.
@@ -404,6 +425,7 @@ impl<'a> Pages<'a> {
                     role: a.role.as_deref(),
                     country: a.country.as_deref(),
                     event_count: story.index.actor_events[i].len(),
+                    image: ImageView::of(&a.image),
                 });
             }
         }
@@ -515,6 +537,7 @@ impl<'a> Pages<'a> {
                     false => Cow::Borrowed(""),
                 },
                 path: route.href(),
+                image: ImageView::of(&actor.image),
             },
             events: events.iter().map(|&e| v.event_link_value(e)).collect(),
             sections: story.index.actor_sections[index]

@@ -315,6 +315,9 @@ pub(super) struct TimelinePage<'a> {
     pub(super) eras: Vec<EraView<'a>>,
     /// The visual timeline, an inline SVG (print it with `| safe`).
     pub(super) timeline_svg: String,
+    /// For each update that touches events of this page, by its anchor, the
+    /// first of them (its id): the page shows the update's banner there only.
+    pub(super) update_places: std::collections::BTreeMap<String, &'a str>,
     /// On a period's page of a split timeline, the period and this page of
     /// it; none on a timeline of one page.
     pub(super) period: Option<PeriodView>,
@@ -489,6 +492,7 @@ pub(super) struct ActorCard<'a> {
     pub(super) role: Option<&'a str>,
     pub(super) country: Option<&'a str>,
     pub(super) event_count: usize,
+    pub(super) image: Option<ImageView<'a>>,
 }
 
 #[derive(Serialize)]
@@ -549,6 +553,24 @@ pub(super) struct ActorView<'a> {
     pub(super) aliases: &'a [String],
     pub(super) bio: Cow<'a, str>,
     pub(super) path: String,
+    /// Its picture: `src`, a path from the site root, and `alt`.
+    pub(super) image: Option<ImageView<'a>>,
+}
+
+#[derive(Serialize)]
+pub(super) struct ImageView<'a> {
+    /// From the site root: print it after `{{ root }}`.
+    pub(super) src: &'a str,
+    pub(super) alt: &'a str,
+}
+
+impl<'a> ImageView<'a> {
+    pub(super) fn of(image: &'a Option<Image>) -> Option<ImageView<'a>> {
+        image.as_ref().map(|image| ImageView {
+            src: &image.src,
+            alt: &image.alt,
+        })
+    }
 }
 
 #[derive(Serialize)]
