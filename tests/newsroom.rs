@@ -426,3 +426,39 @@ fn the_timeline_shows_an_update_touching_many_events_once_and_each_event_page_sh
         .count();
     assert!(on_events >= 2, "the update is on {on_events} event pages");
 }
+
+#[test]
+fn headlines_get_the_bodys_quotes_and_dashes_and_the_data_keeps_them_as_written() {
+    let story = Story::small();
+    let events = std::fs::read_to_string(story.root().join("content/events/all.toml"))
+        .expect("events")
+        .replace(
+            "title = \"Anna meets Bob\"",
+            "title = \"Anna's \\\"red line\\\" -- Bob meets her\"",
+        );
+    let site = story
+        .file("content/events/all.toml", &events)
+        .file(
+            "content/story/02-why.md",
+            "+++\ntitle = \"Why it's \\\"vital\\\"\"\nweight = 20\n+++\nAs [said above](section:what-happened), it matters.\n",
+        )
+        .build(&[]);
+    let smart = "Anna’s “red line” – Bob meets her";
+    assert!(
+        site.page("events/meeting/index.html")
+            .contains(&format!("<h1>{smart}</h1>"))
+    );
+    assert!(
+        site.page("timeline/index.html")
+            .contains(&format!(">{smart}</a></h3>"))
+    );
+    assert!(
+        site.page("index.html")
+            .contains("<h2>Why it’s “vital”</h2>")
+    );
+    let data = String::from_utf8(site.files["data/events.json"].clone()).expect("UTF-8");
+    assert!(
+        data.contains(r#""title": "Anna's \"red line\" -- Bob meets her""#),
+        "{data}"
+    );
+}

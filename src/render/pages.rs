@@ -16,7 +16,7 @@ use super::listings::tag_link;
 use super::timeline_svg::TimelineSvg;
 use super::views::*;
 use crate::markdown::embed_marker;
-use crate::markdown::escape_html;
+use crate::markdown::{escape_html, smart_text};
 use crate::model::*;
 use crate::plan::{self, Item, Kind, Planned, Route};
 
@@ -156,7 +156,12 @@ impl<'a> Pages<'a> {
     fn story_page(&self, route: &Route) -> Job {
         let story = self.story;
         let v = self.views(route);
-        let mut common = v.common(route, story.site.title.clone(), None, "story");
+        let mut common = v.common(
+            route,
+            smart_text(&story.site.title).into_owned(),
+            None,
+            "story",
+        );
         common.json_ld = Some(script_json(&self.article_json_ld()));
         let page = StoryPage {
             common,
@@ -165,7 +170,7 @@ impl<'a> Pages<'a> {
                 .indexed()
                 .map(|(at, s)| SectionView {
                     slug: &s.slug,
-                    title: &s.title,
+                    title: smart_text(&s.title),
                     summary: s.summary.as_deref(),
                     draft: s.draft,
                     html: self.with_embeds(&v, s),
@@ -367,7 +372,12 @@ impl<'a> Pages<'a> {
             .as_ref()
             .map(|s| plain_text(&s.at(""), 160))
             .filter(|d| !d.is_empty());
-        let mut common = v.common(route, event.title.clone(), description.as_deref(), "event");
+        let mut common = v.common(
+            route,
+            smart_text(&event.title).into_owned(),
+            description.as_deref(),
+            "event",
+        );
         if let Some(media) = event.media.as_ref().filter(|m| m.is_image) {
             common.page.image = format!("{}{}", story.site.base_url, media.src);
             common.page.image_alt = media.alt.clone().unwrap_or_default();
@@ -547,7 +557,7 @@ impl<'a> Pages<'a> {
                     let section = &story.sections[s];
                     SectionLink {
                         slug: &section.slug,
-                        title: &section.title,
+                        title: smart_text(&section.title),
                         path: Route::one(Kind::Story).anchor(&section.slug),
                     }
                 })

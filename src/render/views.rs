@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 use serde::Serialize;
 use tera::Value;
 
-use crate::markdown::Html;
+use crate::markdown::{Html, smart_text};
 use crate::model::*;
 use crate::plan::{DATA_FILES, Kind, Route};
 
@@ -71,7 +71,7 @@ impl WhenView {
 
 #[derive(Serialize)]
 pub(super) struct SiteView<'a> {
-    pub(super) title: &'a str,
+    pub(super) title: Cow<'a, str>,
     pub(super) subtitle: Option<&'a str>,
     pub(super) description: Option<&'a str>,
     pub(super) base_url: &'a str,
@@ -231,7 +231,7 @@ pub(super) struct UpdateView<'a> {
 #[derive(Serialize)]
 pub(super) struct EventLink<'a> {
     pub(super) id: &'a str,
-    pub(super) title: &'a str,
+    pub(super) title: Cow<'a, str>,
     pub(super) path: String,
     /// A [`WhenView`].
     pub(super) when: Kept,
@@ -240,7 +240,7 @@ pub(super) struct EventLink<'a> {
 #[derive(Serialize)]
 pub(super) struct EventView<'a> {
     pub(super) id: &'a str,
-    pub(super) title: &'a str,
+    pub(super) title: Cow<'a, str>,
     pub(super) path: String,
     /// The date or range, worded at its precision: "around June – July 2025".
     /// A [`WhenView`].
@@ -269,7 +269,7 @@ pub(super) struct EventView<'a> {
 #[derive(Serialize)]
 pub(super) struct SectionView<'a> {
     pub(super) slug: &'a str,
-    pub(super) title: &'a str,
+    pub(super) title: Cow<'a, str>,
     pub(super) summary: Option<&'a str>,
     pub(super) draft: bool,
     pub(super) html: Cow<'a, str>,
@@ -529,7 +529,7 @@ pub(super) struct RelationView<'a> {
 #[derive(Serialize)]
 pub(super) struct SectionLink<'a> {
     pub(super) slug: &'a str,
-    pub(super) title: &'a str,
+    pub(super) title: Cow<'a, str>,
     /// From the site root: `#slug` on the story page.
     pub(super) path: String,
 }
@@ -729,7 +729,7 @@ impl<'a> Views<'a> {
             let event = &self.story.events[index];
             self.shared.keep(&EventLink {
                 id: &event.id,
-                title: &event.title,
+                title: smart_text(&event.title),
                 path: Route::event(&event.id).href(),
                 when: self.when_value(index),
             })
@@ -828,7 +828,7 @@ impl<'a> Views<'a> {
             .collect();
         EventView {
             id: &event.id,
-            title: &event.title,
+            title: smart_text(&event.title),
             path: Route::event(&event.id).href(),
             when: self.when_value(index),
             place: event.place.as_deref(),
@@ -894,7 +894,7 @@ impl<'a> Views<'a> {
     pub(super) fn site(&self) -> SiteView<'a> {
         let site = &self.story.site;
         SiteView {
-            title: &site.title,
+            title: smart_text(&site.title),
             subtitle: site.subtitle.as_deref(),
             description: site.description.as_deref(),
             base_url: &site.base_url,
