@@ -462,3 +462,31 @@ fn headlines_get_the_bodys_quotes_and_dashes_and_the_data_keeps_them_as_written(
         "{data}"
     );
 }
+
+#[test]
+fn a_footnote_links_back_to_where_it_was_cited_even_beside_raw_html() {
+    for extra in [
+        "",
+        "\n<b>Raw</b> HTML makes the field go through the sanitizer.\n",
+    ] {
+        let site = Story::small()
+            .file(
+                "content/story/02-why.md",
+                &format!("+++\ntitle = \"Why\"\nweight = 20\n+++\nA claim.[^src]\n{extra}\n[^src]: Where it comes from.\n"),
+            )
+            .build(&[]);
+        let story = site.page("index.html");
+        let id = story
+            .split("<sup class=\"footnote-reference\" id=\"")
+            .nth(1)
+            .and_then(|rest| rest.split("-ref\"").next())
+            .expect("a footnote reference");
+        assert!(
+            story.contains(&format!("id=\"{id}-ref\"><a href=\"#{id}\">1</a></sup>")),
+            "{story}"
+        );
+        assert!(story.contains(&format!(
+            "<div class=\"footnote-definition\" id=\"{id}\"><sup class=\"footnote-definition-label\">1</sup>\n<p>Where it comes from.</p>\n<a href=\"#{id}-ref\">↩<span class=\"visually-hidden\"> back to the text</span></a></div>"
+        )), "{story}");
+    }
+}
