@@ -330,6 +330,11 @@ pub struct Site {
     pub authors: Vec<Author>,
     /// The newsroom that publishes it (`publisher`).
     pub publisher: Option<Publisher>,
+    /// Share pictures with the page's title drawn on them; off when the
+    /// story's static/ has its own `share.png`.
+    pub share_cards: bool,
+    /// Such a picture for every event too (`event_share_cards = true`).
+    pub event_share_cards: bool,
 }
 
 /// An author of the story: a name, and a page about them.

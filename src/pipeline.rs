@@ -186,6 +186,20 @@ fn load_inputs(
     };
     let statics = static_files(&options.root, &mut diagnostics);
     raw.static_paths = statics.iter().map(|s| s.path.clone()).collect();
+    // A story's own share picture replaces the drawn ones (see render::share);
+    // a copy of the built-in one (this repository's static/) does not.
+    let built_in = BUILT_IN_STATIC
+        .iter()
+        .find(|(path, _)| *path == "share.png");
+    let own_share = statics.iter().any(|s| match (&s.bytes, built_in) {
+        (Bytes::File(file), Some((_, bytes))) if s.path == "share.png" => {
+            std::fs::read(file).is_ok_and(|read| read != *bytes)
+        }
+        _ => false,
+    });
+    if own_share {
+        raw.static_paths.insert(render::OWN_SHARE_MARK.to_string());
+    }
     let resolve_options = ResolveOptions {
         drafts: options.drafts,
     };
@@ -250,16 +264,35 @@ fn render_all<T: Send>(
     memo: Option<&mut render::RenderMemo>,
     each: impl Fn(Page) -> T + Sync,
 ) -> Result<Vec<T>, Vec<Diagnostic>> {
+    let mut memo = memo;
+    let mut drawn = memo
+        .as_deref_mut()
+        .map(render::RenderMemo::take_pictures)
+        .unwrap_or_default();
     let (rendered, exports) = rayon::join(
-        || render::render_each(story, plan, templates, render_options, memo, &each),
-        || match render_options.defer_data {
-            true => Vec::new(),
-            // One at a time, each dropped once emitted.
-            false => (0..export::PATHS.len())
-                .map(|at| each(export::file(story, at)))
-                .collect::<Vec<T>>(),
+        || {
+            render::render_each(
+                story,
+                plan,
+                templates,
+                render_options,
+                memo.as_deref_mut(),
+                &each,
+            )
+        },
+        || {
+            let pictures = render::share_pictures(story, render_options, &mut drawn);
+            let mut made: Vec<T> = pictures.into_iter().map(&each).collect();
+            if !render_options.defer_data {
+                // One at a time, each dropped once emitted.
+                made.extend((0..export::PATHS.len()).map(|at| each(export::file(story, at))));
+            }
+            made
         },
     );
+    if let Some(memo) = memo {
+        memo.keep_pictures(drawn);
+    }
     let mut made = rendered?;
     made.extend(exports);
     Ok(made)

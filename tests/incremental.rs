@@ -200,6 +200,7 @@ proptest! {
                 live_reload: Some(live.clone()),
                 build_name: None,
                 defer_data: true,
+                previous_output: None,
             };
             let (site, diagnostics) = make_site_cached(&options, &render, &mut cache);
             let reused = made(site, &diagnostics);

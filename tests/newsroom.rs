@@ -490,3 +490,90 @@ fn a_footnote_links_back_to_where_it_was_cited_even_beside_raw_html() {
         )), "{story}");
     }
 }
+
+/// The path from the site root of the share picture a page names.
+fn share_picture(site: &Site, page: &str) -> String {
+    let html = site.page(page);
+    let image = html
+        .split("<meta property=\"og:image\" content=\"https://example.org/fixture/")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_else(|| panic!("{page} names no picture of the site"));
+    image.to_string()
+}
+
+/// A PNG's width and height.
+fn png_size(bytes: &[u8]) -> (u32, u32) {
+    assert!(bytes.starts_with(b"\x89PNG"), "not a PNG");
+    let number =
+        |at: usize| u32::from_be_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]]);
+    (number(16), number(20))
+}
+
+#[test]
+fn pages_share_a_picture_with_their_title_drawn_named_by_its_hash() {
+    let story = Story::small();
+    let site = story.build(&[]);
+    let pictures: Vec<String> = [
+        "index.html",
+        "timeline/index.html",
+        "actors/index.html",
+        "actors/anna/index.html",
+        "actors/bob/index.html",
+    ]
+    .iter()
+    .map(|page| share_picture(&site, page))
+    .collect();
+    for picture in &pictures {
+        assert!(
+            picture.starts_with("share/") && picture.ends_with(".png"),
+            "{picture}"
+        );
+        assert_eq!(png_size(&site.files[picture.as_str()]), (1200, 630));
+    }
+    let distinct: std::collections::BTreeSet<&String> = pictures.iter().collect();
+    assert_eq!(distinct.len(), pictures.len(), "{pictures:?}");
+    // Other pages show the story's; events have none of their own unless asked.
+    assert_eq!(share_picture(&site, "sources/index.html"), pictures[0]);
+    assert_eq!(share_picture(&site, "events/vote/index.html"), pictures[0]);
+    assert!(
+        site.page("_headers")
+            .contains("/fixture/share/*\n  Cache-Control: public, max-age=31536000, immutable\n")
+    );
+    // Built again, nothing changes; a new title makes a new picture for the story only.
+    let again = story.build(&[]);
+    assert_eq!(again.files, site.files);
+    let renamed = story
+        .file(
+            "content/site.toml",
+            &SITE.replace("Fixture story", "Another story"),
+        )
+        .build(&[]);
+    assert_ne!(share_picture(&renamed, "index.html"), pictures[0]);
+    assert!(!renamed.has(&pictures[0]), "the old picture is removed");
+}
+
+#[test]
+fn event_cards_are_opt_in_and_a_storys_own_share_png_replaces_the_drawn_pictures() {
+    let site = Story::small()
+        .file(
+            "content/site.toml",
+            &format!("{SITE}event_share_cards = true\n"),
+        )
+        .build(&[]);
+    let event = share_picture(&site, "events/vote/index.html");
+    assert_ne!(event, share_picture(&site, "index.html"));
+    assert_eq!(png_size(&site.files[event.as_str()]), (1200, 630));
+    let own = Story::small()
+        .file("static/share.png", "our own picture")
+        .build(&[]);
+    for page in [
+        "index.html",
+        "timeline/index.html",
+        "actors/anna/index.html",
+    ] {
+        assert_eq!(share_picture(&own, page), "share.png");
+    }
+    assert!(!own.files.keys().any(|f| f.starts_with("share/")));
+    assert!(!own.page("_headers").contains("share/*"));
+}

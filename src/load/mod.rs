@@ -72,6 +72,9 @@ pub struct RawSite {
     pub authors: Vec<RawAuthor>,
     /// The newsroom: `publisher = { name = "…", url = "…", logo = "…" }`.
     pub publisher: Option<RawPublisher>,
+    /// A share picture with its title for every event too (`event_share_cards = true`).
+    #[serde(default)]
+    pub event_share_cards: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]

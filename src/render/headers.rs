@@ -85,6 +85,14 @@ impl Pages<'_> {
             text,
             "{prefix}embed/*\n  Content-Security-Policy: {open}\n  X-Robots-Tag: noindex\n"
         );
+        // Share pictures are named by a hash of what they draw: a new
+        // picture has a new name, so each can be kept for a year.
+        if site.share_cards {
+            let _ = write!(
+                text,
+                "\n{prefix}share/*\n  Cache-Control: public, max-age=31536000, immutable\n"
+            );
+        }
         Job {
             path: route.file(),
             template: "",

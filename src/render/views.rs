@@ -620,6 +620,8 @@ pub(super) struct Shared {
     fingerprints: bool,
     site: OnceLock<Kept>,
     routes: OnceLock<Kept>,
+    /// The story's share picture, from the site root.
+    story_card: OnceLock<String>,
     /// Views whose paths start from the root, the same on every page, by index.
     whens: IxVec<EventIx, OnceLock<Kept>>,
     event_links: IxVec<EventIx, OnceLock<Kept>>,
@@ -646,6 +648,7 @@ impl Shared {
             fingerprints,
             site: OnceLock::new(),
             routes: OnceLock::new(),
+            story_card: OnceLock::new(),
             whens: story.events.map(|_| OnceLock::new()),
             event_links: story.events.map(|_| OnceLock::new()),
             actor_links: story.actors.map(|_| OnceLock::new()),
@@ -917,6 +920,25 @@ impl<'a> Views<'a> {
         }
     }
 
+    /// The share picture of the page at `route`, from the site root: its
+    /// drawn card, or `share.png` when the story has its own.
+    fn share_picture(&self, route: &Route) -> String {
+        let own = match route.kind {
+            Kind::Timeline | Kind::Period | Kind::Actors | Kind::Actor => true,
+            Kind::Event => self.story.site.event_share_cards,
+            _ => false,
+        };
+        let story_card = || {
+            super::share::card_for(self.story, &Route::one(Kind::Story))
+                .map_or_else(|| "share.png".to_string(), |card| card.path)
+        };
+        match own {
+            true => super::share::card_for(self.story, route)
+                .map_or_else(|| "share.png".to_string(), |card| card.path),
+            false => self.shared.story_card.get_or_init(story_card).clone(),
+        }
+    }
+
     pub(super) fn common(
         &self,
         route: &Route,
@@ -946,7 +968,7 @@ impl<'a> Views<'a> {
                     .to_string(),
                 canonical: route.permalink(&site.base_url),
                 section,
-                image: format!("{}share.png", site.base_url),
+                image: format!("{}{}", site.base_url, self.share_picture(route)),
                 image_alt: format!("{}: an explainer", site.title),
             },
             json_ld: None,

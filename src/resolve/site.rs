@@ -100,6 +100,11 @@ impl Resolve<'_> {
             tag_labels,
             authors,
             publisher,
+            share_cards: !self
+                .raw
+                .static_paths
+                .contains(crate::render::OWN_SHARE_MARK),
+            event_share_cards: raw.event_share_cards,
         })
     }
 
