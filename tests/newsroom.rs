@@ -55,9 +55,12 @@ fn the_timeline_embed_shows_every_event_as_text_linking_in_the_top_window() {
     assert_eq!(count(&embed, "<a ") - 1, count(&embed, "target=\"_top\""));
     assert!(embed.contains("<a class=\"skip-link\" href=\"#main\">"));
     assert_eq!(count(&embed, "href=\"../../events/"), events);
-    assert!(embed.contains("<meta name=\"robots\" content=\"noindex\">"));
-    // Nothing from other sites, one script of our own, small.
-    assert!(!embed.contains("://"), "{embed}");
+    // Its canonical address is the full timeline's; nothing from other sites,
+    // one script of our own, small.
+    let canonical =
+        "<link rel=\"canonical\" href=\"https://example.org/azerbaijan-russia/timeline/\">";
+    assert!(embed.contains(canonical), "{embed}");
+    assert_eq!(embed.matches("://").count(), 1, "{embed}");
     assert_eq!(count(&embed, "<script"), 1);
     assert!(embed.contains("<script src=\"../../embed.js\" defer></script>"));
     assert!(embed.len() < 100_000);

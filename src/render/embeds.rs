@@ -4,8 +4,9 @@
 //!
 //! An embed reads without JavaScript; `embed.js` (a static file) only tells
 //! the page around it how tall it is. Its links open in the top window, at
-//! the event's own page. Embeds are `noindex` and left out of the sitemap:
-//! the full page is the one to find (see docs/deploy.md).
+//! the event's own page. An embed names its full page as its canonical
+//! address and is left out of the sitemap: the full page is the one to find
+//! (see docs/deploy.md).
 
 use serde::Serialize;
 
@@ -29,8 +30,10 @@ pub(super) struct EmbedPage<'a> {
     pub(super) root: String,
     /// What it shows: "Timeline", the actor's name, the tag's label.
     pub(super) title: String,
-    /// The full page, from the site root.
+    /// The full page, from the site root, and its full address (the
+    /// embed's canonical address: search engines fold it into the page).
     pub(super) full_path: String,
+    pub(super) full_url: String,
     /// How many events it has in all, and the latest of them, at most
     /// [`EMBED_MOST`]: [`EmbedEvent`]s.
     pub(super) event_count: usize,
@@ -148,6 +151,7 @@ impl Pages<'_> {
             root: common.root,
             title,
             full_path: full.href(),
+            full_url: full.permalink(&story.site.base_url),
             event_count: count,
             events,
             live_reload: common.live_reload,

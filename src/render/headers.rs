@@ -81,10 +81,7 @@ impl Pages<'_> {
                 "{path}\n  Content-Security-Policy: {closed}\n  X-Frame-Options: DENY\n\n"
             );
         }
-        let _ = write!(
-            text,
-            "{prefix}embed/*\n  Content-Security-Policy: {open}\n  X-Robots-Tag: noindex\n"
-        );
+        let _ = write!(text, "{prefix}embed/*\n  Content-Security-Policy: {open}\n");
         // Share pictures are named by a hash of what they draw: a new
         // picture has a new name, so each can be kept for a year.
         if site.share_cards {

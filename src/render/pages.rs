@@ -708,7 +708,7 @@ impl<'a> Pages<'a> {
                     | Kind::Sources
                     | Kind::Source
                     | Kind::Tag => None,
-                    // Embeds are for other sites' pages, marked `noindex`: their full pages are listed.
+                    // Embeds are for other sites' pages; their canonical address is their full page's.
                     Kind::Feed
                     | Kind::NotFound
                     | Kind::Sitemap
