@@ -195,6 +195,7 @@ pub fn build(options: &BuildOptions) -> Result<Built, Vec<Diagnostic>> {
     // Share pictures the output holds already are read back, not drawn again.
     let render_options = RenderOptions {
         previous_output: Some(output.clone()),
+        pictures: true,
         ..RenderOptions::default()
     };
     let Made {

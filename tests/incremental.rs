@@ -201,6 +201,7 @@ proptest! {
                 build_name: None,
                 defer_data: true,
                 previous_output: None,
+                pictures: true,
             };
             let (site, diagnostics) = make_site_cached(&options, &render, &mut cache);
             let reused = made(site, &diagnostics);

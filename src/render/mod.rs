@@ -284,6 +284,9 @@ pub struct RenderOptions {
     /// The folder the previous build was written to: share pictures it holds
     /// are read back rather than drawn again (their names are their hashes).
     pub previous_output: Option<std::path::PathBuf>,
+    /// Draw the share pictures: `build` and `serve` do; `check`, which
+    /// writes nothing, does not.
+    pub pictures: bool,
 }
 
 /// Stands in the story's list of static files for "the story has its own
@@ -298,6 +301,9 @@ pub fn share_pictures(
     options: &RenderOptions,
     drawn: &mut HashMap<String, Vec<u8>>,
 ) -> Vec<Page> {
+    if !options.pictures {
+        return Vec::new();
+    }
     let cards = share::cards(story);
     let made: Vec<Option<Page>> = cards
         .par_iter()

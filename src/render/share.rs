@@ -6,7 +6,8 @@
 //! keeps its name and can be cached for long; rasterize it with resvg and
 //! the bundled DejaVu Sans Bold (Latin, Cyrillic and Azerbaijani letters), no
 //! system font and no network. A picture whose name the previous build made
-//! is read back, not drawn again: an unchanged picture costs a file read.
+//! is read back, not drawn again: an unchanged picture costs a file read;
+//! `serve` keeps its pictures from one build to the next; `check` draws none.
 //!
 //! A story whose `static/` has its own `share.png` gets no cards: its
 //! picture is used everywhere, as before.

@@ -319,6 +319,7 @@ impl Builder {
             build_name: Some(build.clone()),
             defer_data: true,
             previous_output: None,
+            pictures: true,
         };
         let (site, diagnostics) = make_site(&self.options, &render, &mut self.cache);
         let base_path = base_path(&self.options.root).unwrap_or_else(|| previous.base_path.clone());
