@@ -64,12 +64,14 @@ struct Urls<'a> {
     /// The site's own root, where pictures are: `base` in the default
     /// edition, without the edition's folder in another.
     assets: &'a str,
+    /// The words of a footnote's way back to the text, in the story's language.
+    back: &'a str,
 }
 
 impl Urls<'_> {
     /// A Markdown field with absolute links: pages in this edition, files from the site.
     fn html<'h>(&self, html: &'h crate::markdown::Html) -> std::borrow::Cow<'h, str> {
-        html.at_in(self.base, self.assets)
+        crate::markdown::with_words(html.at_in(self.base, self.assets), self.back)
     }
 
     fn event(&self, id: &str) -> String {
@@ -209,6 +211,7 @@ fn events_file(story: &Story) -> EventsFile<'_> {
     let urls = Urls {
         base: &story.site.base_url,
         assets: story.site_url(),
+        back: story.locale.text("footnote_back"),
     };
     let actor_id = |i: &ActorIx| story.actors[*i].id.as_str();
     let source_id = |i: &SourceIx| story.sources[*i].id.as_str();
@@ -340,6 +343,7 @@ fn actors_file(story: &Story) -> ActorsFile<'_> {
     let urls = Urls {
         base: &story.site.base_url,
         assets: story.site_url(),
+        back: story.locale.text("footnote_back"),
     };
     let actors = story
         .actors
@@ -479,6 +483,7 @@ fn timeline(story: &Story) -> Timeline {
     let urls = Urls {
         base: &story.site.base_url,
         assets: story.site_url(),
+        back: story.locale.text("footnote_back"),
     };
     let title = Slide {
         unique_id: None,
@@ -613,6 +618,7 @@ fn events_csv(story: &Story) -> Vec<u8> {
     let urls = Urls {
         base: &story.site.base_url,
         assets: story.site_url(),
+        back: story.locale.text("footnote_back"),
     };
     let mut rows: Vec<Vec<(Column, String)>> = Vec::new();
     let mut title = vec![

@@ -196,12 +196,18 @@ pub fn build(options: &BuildOptions) -> Result<Built, Vec<Diagnostic>> {
     }
     let writer = write::Writer::new(&output, options.mode);
     let write_page = |page: Page| writer.write(&page.path, &page.bytes);
+    // Share pictures the output holds already are read back, not drawn again.
+    let render_options = RenderOptions {
+        previous_output: Some(output.clone()),
+        pictures: true,
+        ..RenderOptions::default()
+    };
     let Made {
         emitted: mut entries,
         statics,
         mut warnings,
         ..
-    } = pipeline::run(options, &RenderOptions::default(), None, write_page)?;
+    } = pipeline::run(options, &render_options, None, write_page)?;
     let pages = entries.len();
     let published = writer.copy(&statics).and_then(|copied| {
         entries.extend(copied);

@@ -328,6 +328,15 @@ pub struct Site {
     pub tag_labels: std::collections::BTreeMap<String, String>,
     /// The other editions' languages, in the order of the switcher.
     pub languages: Vec<Language>,
+    /// Who wrote the story (`authors`), in the byline's order.
+    pub authors: Vec<Author>,
+    /// The newsroom that publishes it (`publisher`).
+    pub publisher: Option<Publisher>,
+    /// Share pictures with the page's title drawn on them; off when the
+    /// story's static/ has its own `share.png`.
+    pub share_cards: bool,
+    /// Such a picture for every event too (`event_share_cards = true`).
+    pub event_share_cards: bool,
 }
 
 /// Another edition's language and what site.toml translates for it.
@@ -338,6 +347,24 @@ pub struct Language {
     pub subtitle: Option<String>,
     pub description: Option<String>,
     pub tag_labels: std::collections::BTreeMap<String, String>,
+}
+
+/// An author of the story: a name, and a page about them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Author {
+    pub name: String,
+    /// An http(s) address.
+    pub url: Option<String>,
+}
+
+/// The newsroom that publishes the story.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Publisher {
+    pub name: String,
+    /// Its site, an http(s) address.
+    pub url: Option<String>,
+    /// Its logo: a path in static/.
+    pub logo: Option<String>,
 }
 
 /// How the timeline is split into pages.
@@ -472,6 +499,15 @@ pub struct Actor {
     pub aliases: Vec<String>,
     pub relations: Vec<Relation>,
     pub bio: Html,
+    /// A picture of the actor in static/.
+    pub image: Option<Image>,
+}
+
+/// A picture in static/, by its path there, and its alt text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Image {
+    pub src: String,
+    pub alt: String,
 }
 
 #[derive(Debug, Clone)]

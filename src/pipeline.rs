@@ -20,10 +20,12 @@ use crate::{BuildOptions, Cache, export, load, minify};
 use rayon::prelude::*;
 
 /// Static files that ship inside the binary; a story's `static/` overrides them by name.
-const BUILT_IN_STATIC: [(&str, &[u8]); 3] = [
+const BUILT_IN_STATIC: [(&str, &[u8]); 4] = [
     ("style.css", include_bytes!("../static/style.css")),
     ("favicon.svg", include_bytes!("../static/favicon.svg")),
     ("share.png", include_bytes!("../static/share.png")),
+    // Tells a page that frames an embed how tall it is (see `render::embeds`).
+    ("embed.js", include_bytes!("../static/embed.js")),
 ];
 
 /// What a successful run made: the story, what the emitter returned for each
@@ -83,9 +85,12 @@ pub(crate) fn run<T: Send>(
         .map(|(n, (edition, memo))| {
             let mut plan = plan::plan(edition);
             if n > 0 {
-                // One sitemap and one robots.txt for the whole site.
+                // One sitemap, robots.txt and _headers for the whole site.
                 plan.retain(|page| {
-                    !matches!(page.route.kind, plan::Kind::Sitemap | plan::Kind::Robots)
+                    !matches!(
+                        page.route.kind,
+                        plan::Kind::Sitemap | plan::Kind::Robots | plan::Kind::Headers
+                    )
                 });
             }
             let prefix = edition.prefix();
@@ -228,6 +233,20 @@ fn load_inputs(
     };
     let statics = static_files(&options.root, &mut diagnostics);
     raw.static_paths = statics.iter().map(|s| s.path.clone()).collect();
+    // A story's own share picture replaces the drawn ones (see render::share);
+    // a copy of the built-in one (this repository's static/) does not.
+    let built_in = BUILT_IN_STATIC
+        .iter()
+        .find(|(path, _)| *path == "share.png");
+    let own_share = statics.iter().any(|s| match (&s.bytes, built_in) {
+        (Bytes::File(file), Some((_, bytes))) if s.path == "share.png" => {
+            std::fs::read(file).is_ok_and(|read| read != *bytes)
+        }
+        _ => false,
+    });
+    if own_share {
+        raw.static_paths.insert(render::OWN_SHARE_MARK.to_string());
+    }
     let resolve_options = ResolveOptions {
         drafts: options.drafts,
     };
@@ -292,20 +311,40 @@ fn render_all<T: Send>(
     memo: Option<&mut render::RenderMemo>,
     each: impl Fn(Page) -> T + Sync,
 ) -> Result<Vec<T>, Vec<Diagnostic>> {
+    let mut memo = memo;
+    let mut drawn = memo
+        .as_deref_mut()
+        .map(render::RenderMemo::take_pictures)
+        .unwrap_or_default();
     let (rendered, exports) = rayon::join(
-        || render::render_each(story, plan, templates, render_options, memo, &each),
-        || match render_options.defer_data && story.edition == 0 {
-            true => Vec::new(),
-            // One at a time, each dropped once emitted.
-            false => (0..export::PATHS.len())
-                .map(|at| {
-                    let mut page = export::file(story, at);
-                    page.path.insert_str(0, story.prefix());
-                    each(page)
-                })
-                .collect::<Vec<T>>(),
+        || {
+            render::render_each(
+                story,
+                plan,
+                templates,
+                render_options,
+                memo.as_deref_mut(),
+                &each,
+            )
+        },
+        || {
+            // An edition's pictures and data are under its folder.
+            let each = |mut page: Page| {
+                page.path.insert_str(0, story.prefix());
+                each(page)
+            };
+            let pictures = render::share_pictures(story, render_options, &mut drawn);
+            let mut made: Vec<T> = pictures.into_iter().map(each).collect();
+            if !(render_options.defer_data && story.edition == 0) {
+                // One at a time, each dropped once emitted.
+                made.extend((0..export::PATHS.len()).map(|at| each(export::file(story, at))));
+            }
+            made
         },
     );
+    if let Some(memo) = memo {
+        memo.keep_pictures(drawn);
+    }
     let mut made = rendered?;
     made.extend(exports);
     Ok(made)

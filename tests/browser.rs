@@ -21,7 +21,9 @@ use std::sync::OnceLock;
 use serde::Deserialize;
 
 /// The page types whose screenshots must exist at both widths.
-const PAGE_TYPES: [&str; 6] = ["story", "timeline", "actors", "event", "actor", "404"];
+const PAGE_TYPES: [&str; 7] = [
+    "story", "timeline", "actors", "event", "actor", "404", "embed",
+];
 const SCREENSHOT_WIDTHS: [u32; 2] = [390, 1280];
 const NARROWEST: u32 = 320;
 
@@ -918,6 +920,161 @@ fn every_check_catches_its_problem_on_a_broken_site() {
             everything.iter().any(|p| p.contains(expected)),
             "no problem mentions {expected:?}; got:\n  {}",
             everything.join("\n  ")
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------
+// The site as a newsroom hosts it: served with its own `_headers`, its embed
+// framed by a page of another origin (tests/browser/newsroom.mjs).
+
+#[derive(Debug, Deserialize)]
+struct NewsroomReport {
+    pages: Vec<PolicedPage>,
+    strict_violations: Vec<String>,
+    embed: Framed,
+}
+
+#[derive(Debug, Deserialize)]
+struct PolicedPage {
+    path: String,
+    policy: Option<String>,
+    violations: Vec<String>,
+    console: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Framed {
+    origin: String,
+    frame_url: Option<String>,
+    frame_text: u32,
+    document_height: u32,
+    received: Vec<Received>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Received {
+    origin: String,
+    data: serde_json::Value,
+}
+
+/// The newsroom report on the default story, made once; None when the tools are missing.
+fn newsroom_report(test: &str) -> Option<&'static NewsroomReport> {
+    static REPORT: OnceLock<Result<NewsroomReport, String>> = OnceLock::new();
+    let outcome = REPORT.get_or_init(|| {
+        let tools = tools().map_err(|why| format!("missing tool: {why}"))?;
+        let out = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).expect("temp dir");
+        let site = out.path().join("site");
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let built = support::explainer(
+            &["build", "--output", site.to_str().expect("UTF-8 path")],
+            root,
+        );
+        assert!(built.status.success(), "{}", support::stderr(&built));
+        let output = Command::new(&tools.node)
+            .arg(browser_dir().join("newsroom.mjs"))
+            .arg("--site")
+            .arg(&site)
+            .arg("--mount")
+            .arg(mount_path())
+            .arg("--chromium")
+            .arg(&tools.chromium)
+            .output()
+            .map_err(|e| format!("cannot run node: {e}"))?;
+        if !output.status.success() {
+            return Err(format!(
+                "newsroom.mjs failed ({}):\n{}",
+                output.status,
+                String::from_utf8_lossy(&output.stderr)
+            ));
+        }
+        serde_json::from_slice(&output.stdout)
+            .map_err(|e| format!("newsroom.mjs printed bad JSON: {e}"))
+    });
+    match outcome {
+        Ok(report) => Some(report),
+        Err(why) if why.starts_with("missing tool") => {
+            skip(test, why);
+            None
+        }
+        Err(why) => panic!("{why}"),
+    }
+}
+
+#[test]
+fn every_page_served_with_the_sites_own_headers_breaks_no_content_security_policy() {
+    let Some(r) = newsroom_report("every_page_served_with_the_sites_own_headers") else {
+        return;
+    };
+    let mut problems = Vec::new();
+    for p in &r.pages {
+        match &p.policy {
+            None => problems.push(format!(
+                "{}: served with no Content-Security-Policy",
+                p.path
+            )),
+            Some(policy) if !policy.contains("script-src 'self'") => problems.push(format!(
+                "{}: policy without script-src 'self': {policy}",
+                p.path
+            )),
+            Some(_) => {}
+        }
+        for v in &p.violations {
+            problems.push(format!("{}: {v}", p.path));
+        }
+        for c in &p.console {
+            problems.push(format!("{}: console: {c}", p.path));
+        }
+    }
+    assert!(
+        r.pages
+            .iter()
+            .any(|p| p.path == "embed/timeline/index.html")
+    );
+    assert!(r.pages.len() > 30, "{} pages checked", r.pages.len());
+    assert_no_problems("pages under their own policy", problems);
+    // The listener does hear violations: without style attributes, the actor map breaks the policy.
+    assert!(
+        r.strict_violations
+            .iter()
+            .any(|v| v.starts_with("style-src-attr blocked inline")),
+        "{:?}",
+        r.strict_violations
+    );
+}
+
+#[test]
+fn the_timeline_embed_framed_by_another_site_posts_its_height_in_three_formats() {
+    let Some(r) = newsroom_report("the_timeline_embed_framed_by_another_site") else {
+        return;
+    };
+    let e = &r.embed;
+    assert!(
+        e.frame_url
+            .as_deref()
+            .is_some_and(|u| u.contains("/embed/timeline/?childId=example")),
+        "{e:?}"
+    );
+    assert!(
+        e.frame_text > 200,
+        "the framed embed shows {} characters",
+        e.frame_text
+    );
+    let height = e.document_height;
+    assert!(height > 100, "{e:?}");
+    let from_embed: Vec<&serde_json::Value> = e
+        .received
+        .iter()
+        .filter(|m| m.origin == e.origin)
+        .map(|m| &m.data)
+        .collect();
+    let pym = serde_json::Value::String(format!("xPYMxexamplexPYMxheightxPYMx{height}"));
+    let datawrapper = serde_json::json!({ "datawrapper-height": { "example": height } });
+    let amp = serde_json::json!({ "sentinel": "amp", "type": "embed-size", "height": height });
+    for message in [pym, datawrapper, amp] {
+        assert!(
+            from_embed.contains(&&message),
+            "the embed did not post {message}; it posted {from_embed:?}"
         );
     }
 }

@@ -221,6 +221,8 @@ proptest! {
                 live_reload: Some(live.clone()),
                 build_name: None,
                 defer_data: true,
+                previous_output: None,
+                pictures: true,
             };
             let (site, diagnostics) = make_site_cached(&options, &render, &mut cache);
             let reused = made(site, &diagnostics);

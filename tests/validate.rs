@@ -230,6 +230,9 @@ base_url = "https://example.org/every-branch/"
 language = "en-GB"
 published = 2024-06-01
 updated = 2024-06-05
+tag_pages = true
+authors = [{ name = "Leyla Aliyeva", url = "https://news.example.org/people/leyla" }, { name = "Sam Doe" }]
+publisher = { name = "The Example Post", url = "https://news.example.org/", logo = "images/map.svg" }
 "#,
         )
         .file(
@@ -316,7 +319,7 @@ actors = ["club", "anna"]
             "content/actors/anna.md",
             "+++\nname = \"Anna\"\nkind = \"person\"\nrole = \"Chair\"\ncountry = \"Utopia\"\naliases = [\"Annie\", \"A.\"]\n\n[[relations]]\nto = \"club\"\nkind = \"chair of\"\n+++\nAnna chairs [the club](actor:club).\n",
         )
-        .file("content/actors/bob.md", "+++\nname = \"Bob\"\nkind = \"media\"\n+++\nBob.\n")
+        .file("content/actors/bob.md", "+++\nname = \"Bob\"\nkind = \"media\"\nimage = { src = \"images/map.svg\", alt = \"Bob's logo\" }\n+++\nBob.\n")
         .file(
             "content/actors/club.md",
             "+++\nname = \"The Club\"\nkind = \"organization\"\n+++\nA club.\n",

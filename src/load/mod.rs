@@ -76,6 +76,30 @@ pub struct RawSite {
     /// The other editions: `["az", "ru"]`, or a table per language (read
     /// by `resolve`, which knows what each may hold).
     pub languages: Option<Spanned<toml::Value>>,
+    /// Who wrote the story: `authors = [{ name = "…", url = "…" }]`.
+    #[serde(default)]
+    pub authors: Vec<RawAuthor>,
+    /// The newsroom: `publisher = { name = "…", url = "…", logo = "…" }`.
+    pub publisher: Option<RawPublisher>,
+    /// A share picture with its title for every event too (`event_share_cards = true`).
+    #[serde(default)]
+    pub event_share_cards: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAuthor {
+    pub name: Spanned<String>,
+    pub url: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPublisher {
+    pub name: Spanned<String>,
+    pub url: Option<Spanned<String>>,
+    /// A picture in static/, by its path there.
+    pub logo: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -157,6 +181,16 @@ pub struct RawActor {
     pub aliases: Vec<String>,
     #[serde(default)]
     pub relations: Vec<RawRelation>,
+    /// A picture of the actor: `image = { src = "actors/anna.jpg", alt = "…" }`.
+    pub image: Option<Spanned<RawImage>>,
+}
+
+/// A picture in static/ and its text for readers who cannot see it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawImage {
+    pub src: Spanned<String>,
+    pub alt: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -484,7 +518,7 @@ struct Parsed {
 
 #[derive(Debug, Clone)]
 enum Items {
-    Site(Option<RawSite>),
+    Site(Option<Box<RawSite>>),
     Section(Option<Document<RawSection>>),
     Events(Vec<RawEvent>),
     Actor(Option<Document<RawActor>>),
@@ -525,7 +559,7 @@ impl RawStory {
             self.files.push(file);
         }
         match parsed.items {
-            Items::Site(site) => self.site = site.map(|site| (id, site)),
+            Items::Site(site) => self.site = site.map(|site| (id, *site)),
             Items::Section(Some(doc)) => self.sections.push(Document { file: id, ..doc }),
             Items::Actor(Some(doc)) => {
                 let stem = file_stem(path).to_string();

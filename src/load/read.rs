@@ -51,7 +51,7 @@ pub(super) fn parse_file(path: &str, kind: Kind, bytes: Result<&[u8], &std::io::
             };
             check_controls(&mut file, toml, d);
             let (items, broken) = match kind {
-                Kind::Site => (Items::Site(parse_whole(&file, d)), Vec::new()),
+                Kind::Site => (Items::Site(parse_whole(&file, d).map(Box::new)), Vec::new()),
                 Kind::Section => {
                     let doc = parse_document(&file, Front::Section, d);
                     let broken = if doc.is_none() {

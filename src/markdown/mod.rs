@@ -40,6 +40,19 @@ const ROOT: &str = "~~explainer-root~~";
 /// lead to its own pages, while pictures and files lead to the site's.
 const PAGES: &str = "~~explainer-pages~~";
 
+/// Stands for the words of a footnote's link back to the text, which are in
+/// the reader's language: see [`with_words`].
+const BACK: &str = "~~explainer-back~~";
+
+/// A field's HTML with the words the renderer left to the page's language
+/// put in: `back` for a footnote's way back to the text.
+pub fn with_words<'h>(html: Cow<'h, str>, back: &str) -> Cow<'h, str> {
+    match html.contains(BACK) {
+        true => Cow::Owned(html.replace(BACK, &escape_html(back))),
+        false => html,
+    }
+}
+
 /// Rendered HTML whose internal links are completed per page by [`Html::at`].
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Html {
@@ -253,6 +266,38 @@ fn options() -> Options {
         | Options::ENABLE_SMART_PUNCTUATION
 }
 
+/// A plain-text title with the typographic quotes, apostrophes and dashes
+/// that Markdown fields get (`"a" -- it's` -> `“a” – it’s`), and nothing
+/// else read as Markdown: every other punctuation mark stays as written.
+pub fn smart_text(text: &str) -> std::borrow::Cow<'_, str> {
+    use pulldown_cmark::{Event, Parser};
+    if !text.contains(['\'', '"', '-', '.']) {
+        return text.into();
+    }
+    let mut escaped = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_ascii_punctuation() && !matches!(c, '\'' | '"' | '-' | '.') {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    // A line of dashes or a number and a dot would start a block: keep the
+    // title one paragraph by putting it after a word, taken off below.
+    let source = format!("x {escaped}");
+    let mut out = String::with_capacity(text.len() + 8);
+    for event in Parser::new_ext(&source, Options::ENABLE_SMART_PUNCTUATION) {
+        match event {
+            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => out.push(' '),
+            _ => {}
+        }
+    }
+    match out.strip_prefix("x ") {
+        Some(rest) if rest != text => rest.to_string().into(),
+        _ => text.into(),
+    }
+}
+
 /// Splits `actor:huseyn-safarov` into its kind and id.
 pub fn parse_ref(dest: &str) -> Option<(RefKind, &str)> {
     let (scheme, id) = dest.split_once(':')?;
@@ -365,6 +410,22 @@ pub fn render_inline(markdown: &str, resolver: &dyn Resolver) -> Rendered {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn titles_get_the_quotes_and_dashes_of_the_body_and_nothing_else() {
+        let smart = super::smart_text;
+        assert_eq!(
+            smart(r#"Baku's "red line" -- and Moscow's"#),
+            "Baku’s “red line” – and Moscow’s"
+        );
+        assert_eq!(smart("1990--1991 --- wait..."), "1990–1991 — wait…");
+        assert_eq!(
+            smart("1. *Not* a list & <b>no</b> #tag"),
+            "1. *Not* a list & <b>no</b> #tag"
+        );
+        assert_eq!(smart("---"), "—");
+        assert_eq!(smart("Plain title"), "Plain title");
+    }
+
     use super::*;
 
     struct Ids;

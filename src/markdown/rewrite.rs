@@ -15,7 +15,7 @@ use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Tag, TagEnd};
 
 use super::address::{self, Address};
 use super::{
-    CrossRef, Embed, Html, InternalLink, LocalImage, PAGES, Problem, ROOT, Remote, Rendered,
+    BACK, CrossRef, Embed, Html, InternalLink, LocalImage, PAGES, Problem, ROOT, Remote, Rendered,
     Resolver, embed_marker, sanitize, scan,
 };
 use crate::diagnostics::Severity;
@@ -41,6 +41,8 @@ pub(super) struct State<'k> {
     image: Option<ImageInProgress>,
     /// Footnote names, numbered in order of first appearance.
     footnotes: Vec<String>,
+    /// The id of the footnote being defined, for its link back to the text.
+    footnote_open: Option<String>,
     embeds: Vec<Embed>,
     /// Inside a paragraph that is a shortcode: its text is not written.
     in_embed: bool,
@@ -133,6 +135,7 @@ impl<'k> State<'k> {
             key,
             image: None,
             footnotes: Vec::new(),
+            footnote_open: None,
             embeds: Vec::new(),
             in_embed: false,
             written,
@@ -246,11 +249,21 @@ impl<'k> State<'k> {
             Event::Start(Tag::FootnoteDefinition(name)) => {
                 let n = self.footnote_number(name);
                 let id = self.footnote_id(name);
-                Some(Event::Html(CowStr::from(format!(
+                let html = format!(
                     "<div class=\"footnote-definition\" id=\"{id}\"><sup class=\"footnote-definition-label\">{n}</sup>"
-                ))))
+                );
+                self.footnote_open = Some(id);
+                Some(Event::Html(CowStr::from(html)))
             }
-            Event::End(TagEnd::FootnoteDefinition) => Some(Event::Html(CowStr::from("</div>\n"))),
+            // The way back to where the note was cited (its first citation).
+            Event::End(TagEnd::FootnoteDefinition) => {
+                Some(Event::Html(CowStr::from(match self.footnote_open.take() {
+                    Some(id) => format!(
+                        "<a href=\"#{id}-ref\">↩<span class=\"visually-hidden\"> {BACK}</span></a></div>\n"
+                    ),
+                    None => "</div>\n".to_string(),
+                })))
+            }
             _ => None,
         }
     }

@@ -42,6 +42,22 @@ pub enum Kind {
     NotFound,
     Sitemap,
     Robots,
+    /// A compact page of a timeline, an actor's or a tag's events, made to
+    /// be put in an iframe on other sites (`embed/timeline/`).
+    Embed(Embeddable),
+    /// The oEmbed answer for an embed (`embed/timeline/oembed.json`).
+    Oembed(Embeddable),
+    /// The hosting headers, in the `_headers` format of Netlify and Cloudflare Pages.
+    Headers,
+}
+
+/// What an embed shows: the events of the timeline, of an actor (its key
+/// the actor's id), or of a tag (its key the tag).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Embeddable {
+    Timeline,
+    Actor,
+    Tag,
 }
 
 /// One page of the built site: what it shows, for pages of one item (an
@@ -58,7 +74,7 @@ pub struct Route<'a> {
 }
 
 /// The data files, by path (see `docs/data.md`): made from the story by
-/// `export`, not from templates, and linked from no page.
+/// `export`, not from templates; the story and the timeline link them.
 pub const DATA_FILES: [&str; 4] = [
     "data/events.json",
     "data/actors.json",
@@ -144,6 +160,9 @@ impl<'a> Route<'a> {
             Kind::NotFound => "404.html".into(),
             Kind::Sitemap => "sitemap.xml".into(),
             Kind::Robots => "robots.txt".into(),
+            Kind::Embed(of) => format!("embed/{}", embed_folder(of, key)),
+            Kind::Oembed(of) => format!("embed/{}oembed.json", embed_folder(of, key)),
+            Kind::Headers => "_headers".into(),
         };
         if self.number > 1 && href.ends_with('/') {
             href.push_str(&format!("page/{}/", self.number));
@@ -189,7 +208,26 @@ impl<'a> Route<'a> {
             "404.html" => Kind::NotFound,
             "sitemap.xml" => Kind::Sitemap,
             "robots.txt" => Kind::Robots,
+            "_headers" => Kind::Headers,
+            "embed/timeline" => Kind::Embed(Embeddable::Timeline),
+            "embed/timeline/oembed.json" => Kind::Oembed(Embeddable::Timeline),
             _ => {
+                if let Some(rest) = folder.strip_prefix("embed/") {
+                    let (of, rest) = match rest.split_once('/')? {
+                        ("actors", rest) => (Embeddable::Actor, rest),
+                        ("tags", rest) => (Embeddable::Tag, rest),
+                        _ => return None,
+                    };
+                    let (key, kind) = match rest.strip_suffix("/oembed.json") {
+                        Some(key) => (key, Kind::Oembed(of)),
+                        None => (rest, Kind::Embed(of)),
+                    };
+                    return (!key.is_empty() && !key.contains('/')).then_some(Route {
+                        kind,
+                        key,
+                        number: 1,
+                    });
+                }
                 let (kind, key) = match folder.split_once('/') {
                     Some(("events", key)) => (Kind::Event, key),
                     Some(("actors", key)) => (Kind::Actor, key),
@@ -240,10 +278,58 @@ impl<'a> Route<'a> {
         }
     }
 
+    /// The embed of this page's events, for the pages that have one: the
+    /// timeline (or its overview), an actor's page, a tag's page.
+    pub fn embed(&self) -> Option<Route<'a>> {
+        let of = match self.kind {
+            Kind::Timeline => Embeddable::Timeline,
+            Kind::Actor => Embeddable::Actor,
+            Kind::Tag => Embeddable::Tag,
+            _ => return None,
+        };
+        Some(Route {
+            kind: Kind::Embed(of),
+            key: self.key,
+            number: 1,
+        })
+    }
+
+    /// The full page an embed or its oEmbed answer shows the events of.
+    pub fn full(&self) -> Option<Route<'a>> {
+        let (Kind::Embed(of) | Kind::Oembed(of)) = self.kind else {
+            return None;
+        };
+        Some(match of {
+            Embeddable::Timeline => Route::one(Kind::Timeline),
+            Embeddable::Actor => Route::actor(self.key),
+            Embeddable::Tag => Route::tag(self.key),
+        })
+    }
+
+    /// The oEmbed answer of an embed.
+    pub fn oembed(&self) -> Option<Route<'a>> {
+        let Kind::Embed(of) = self.kind else {
+            return None;
+        };
+        Some(Route {
+            kind: Kind::Oembed(of),
+            ..*self
+        })
+    }
+
     /// A link to a place on this page, like `#history` on the story page: its
     /// address from the site root.
     pub fn anchor(&self, fragment: &str) -> String {
         format!("{}#{fragment}", self.href())
+    }
+}
+
+/// The folder of an embed under `embed/`: `timeline/`, `actors/ID/`, `tags/ID/`.
+fn embed_folder(of: Embeddable, key: &str) -> String {
+    match of {
+        Embeddable::Timeline => "timeline/".into(),
+        Embeddable::Actor => format!("actors/{key}/"),
+        Embeddable::Tag => format!("tags/{key}/"),
     }
 }
 
@@ -394,7 +480,36 @@ pub fn plan(story: &Story) -> Vec<Planned<'_>> {
     if !story.updates.is_empty() {
         pages.extend([one(Kind::Changes), one(Kind::Feed)]);
     }
-    pages.extend([one(Kind::NotFound), one(Kind::Sitemap), one(Kind::Robots)]);
+    // Embeds, each with its oEmbed answer: the timeline's, each actor's and,
+    // where tags have pages, each tag's.
+    // An embed of no events would be empty: actors in no event have none.
+    let mut embeds = Vec::new();
+    if !story.events.is_empty() {
+        embeds.push(Route::one(Kind::Timeline));
+    }
+    embeds.extend(
+        story
+            .actors
+            .indexed()
+            .filter(|(a, _)| !story.index.actor_events[*a].is_empty())
+            .map(|(_, actor)| Route::actor(&actor.id)),
+    );
+    if story.site.tag_pages {
+        embeds.extend(story.index.tag_events.keys().map(|tag| Route::tag(tag)));
+    }
+    for full in embeds {
+        if let Some(embed) = full.embed() {
+            pages.extend(
+                [embed, embed.oembed().unwrap_or(embed)].map(|route| Planned { route, item: None }),
+            );
+        }
+    }
+    pages.extend([
+        one(Kind::NotFound),
+        one(Kind::Sitemap),
+        one(Kind::Robots),
+        one(Kind::Headers),
+    ]);
     pages
 }
 

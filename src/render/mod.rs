@@ -9,10 +9,13 @@
 
 pub mod actor_map;
 mod decimal;
+mod embeds;
 mod fingerprint;
+mod headers;
 mod listings;
 mod pages;
 mod periods;
+mod share;
 pub mod timeline_svg;
 mod views;
 
@@ -32,7 +35,7 @@ use pages::{Job, Made, Pages};
 use rayon::prelude::*;
 
 /// The templates that ship inside the binary, overridable by name.
-const BUILT_IN: [(&str, &str); 16] = [
+const BUILT_IN: [(&str, &str); 17] = [
     ("base.html", include_str!("../../templates/base.html")),
     ("story.html", include_str!("../../templates/story.html")),
     (
@@ -54,6 +57,7 @@ const BUILT_IN: [(&str, &str); 16] = [
     ("sources.html", include_str!("../../templates/sources.html")),
     ("source.html", include_str!("../../templates/source.html")),
     ("tag.html", include_str!("../../templates/tag.html")),
+    ("embed.html", include_str!("../../templates/embed.html")),
     ("changes.html", include_str!("../../templates/changes.html")),
     ("feed.xml", include_str!("../../templates/feed.xml")),
     ("sitemap.xml", include_str!("../../templates/sitemap.xml")),
@@ -278,6 +282,50 @@ pub struct RenderOptions {
     /// Make the data files (`data/`) only when first asked for ([`crate::DataFiles`]):
     /// `serve` does, since editors seldom open them.
     pub defer_data: bool,
+    /// The folder the previous build was written to: share pictures it holds
+    /// are read back rather than drawn again (their names are their hashes).
+    pub previous_output: Option<std::path::PathBuf>,
+    /// Draw the share pictures: `build` and `serve` do; `check`, which
+    /// writes nothing, does not.
+    pub pictures: bool,
+}
+
+/// Stands in the story's list of static files for "the story has its own
+/// share.png" (a path no file can have).
+pub const OWN_SHARE_MARK: &str = "\0own share.png";
+
+/// The share pictures the story's pages name: read back from the previous
+/// output or from `drawn` (serve's pictures of earlier builds) when there,
+/// drawn otherwise. `drawn` is left holding this build's pictures.
+pub fn share_pictures(
+    story: &Story,
+    options: &RenderOptions,
+    drawn: &mut HashMap<String, Vec<u8>>,
+) -> Vec<Page> {
+    if !options.pictures {
+        return Vec::new();
+    }
+    let cards = share::cards(story);
+    let made: Vec<Option<Page>> = cards
+        .par_iter()
+        .map(|card| {
+            let kept = drawn.get(&card.path).cloned().or_else(|| {
+                let previous = options.previous_output.as_ref()?;
+                fs::read(previous.join(&card.path)).ok()
+            });
+            let bytes = kept.or_else(|| share::draw(card))?;
+            Some(Page {
+                path: card.path.clone(),
+                bytes,
+            })
+        })
+        .collect();
+    let pages: Vec<Page> = made.into_iter().flatten().collect();
+    *drawn = pages
+        .iter()
+        .map(|page| (page.path.clone(), page.bytes.clone()))
+        .collect();
+    pages
 }
 
 /// The pages of the previous build, kept by `serve` so that a page whose
@@ -290,6 +338,18 @@ pub struct RenderMemo {
     /// Actor maps, by what they were drawn from ([`actor_map::Links::inputs`])
     /// and where they go (center, root, id).
     maps: Mutex<HashMap<MapKey, actor_map::Drawn>>,
+    /// Share pictures, by path (their names are hashes of what they draw).
+    pictures: HashMap<String, Vec<u8>>,
+}
+
+impl RenderMemo {
+    pub(crate) fn take_pictures(&mut self) -> HashMap<String, Vec<u8>> {
+        std::mem::take(&mut self.pictures)
+    }
+
+    pub(crate) fn keep_pictures(&mut self, pictures: HashMap<String, Vec<u8>>) {
+        self.pictures = pictures;
+    }
 }
 
 type MapKey = (u64, Option<crate::model::ActorIx>, String, String);

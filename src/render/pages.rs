@@ -16,7 +16,7 @@ use super::listings::tag_link;
 use super::timeline_svg::TimelineSvg;
 use super::views::*;
 use crate::markdown::embed_marker;
-use crate::markdown::escape_html;
+use crate::markdown::{escape_html, smart_text};
 use crate::model::*;
 use crate::plan::{self, Item, Kind, Planned, Route};
 
@@ -152,6 +152,9 @@ impl<'a> Pages<'a> {
                 Kind::NotFound => self.not_found(route),
                 Kind::Sitemap => self.sitemap(route),
                 Kind::Robots => self.robots(route),
+                Kind::Embed(_) => self.embed(route),
+                Kind::Oembed(_) => self.oembed(route),
+                Kind::Headers => self.headers(route),
                 // `plan` gives every event's, actor's and period's page its item.
                 Kind::Event | Kind::Actor | Kind::Period | Kind::Source => self.not_found(route),
             },
@@ -161,7 +164,12 @@ impl<'a> Pages<'a> {
     fn story_page(&self, route: &Route) -> Job {
         let story = self.story;
         let v = self.views(route);
-        let mut common = v.common(route, story.site.title.clone(), None, "story");
+        let mut common = v.common(
+            route,
+            smart_text(&story.site.title).into_owned(),
+            None,
+            "story",
+        );
         common.json_ld = Some(script_json(&self.article_json_ld()));
         let page = StoryPage {
             common,
@@ -170,7 +178,7 @@ impl<'a> Pages<'a> {
                 .indexed()
                 .map(|(at, s)| SectionView {
                     slug: &s.slug,
-                    title: &s.title,
+                    title: smart_text(&s.title),
                     summary: s.summary.as_deref(),
                     draft: s.draft,
                     html: self.with_embeds(&v, s),
@@ -182,6 +190,7 @@ impl<'a> Pages<'a> {
                 .collect(),
             event_count: story.events.len(),
             actor_count: story.actors.len(),
+            actor_kinds: actor_kinds(story),
             dispute_count: story
                 .events
                 .iter()
@@ -297,6 +306,7 @@ impl<'a> Pages<'a> {
             .count("timeline_description", story.events.len(), &[]);
         let (years, timeline_svg) = self.timeline_list(&v, 0..story.events.len());
         let page = TimelinePage {
+            update_places: self.update_places(0..story.events.len()),
             common: v.common(
                 route,
                 story.locale.text("timeline_title").into(),
@@ -311,6 +321,26 @@ impl<'a> Pages<'a> {
             next: None,
         };
         self.job(route, "timeline.html", &page)
+    }
+
+    /// Where each update touching the events at positions `events` is shown
+    /// on their page: its anchor, and the first of them it touches. A list
+    /// shows an update's banner once, at that event; each event's own page
+    /// shows it again.
+    pub(super) fn update_places(
+        &self,
+        events: std::ops::Range<usize>,
+    ) -> std::collections::BTreeMap<String, &'a str> {
+        let story = self.story;
+        let mut places = std::collections::BTreeMap::new();
+        for e in story.events.indices().skip(events.start).take(events.len()) {
+            for &u in &story.index.event_updates[e] {
+                places
+                    .entry(update_anchor(story, u))
+                    .or_insert(story.events[e].id.as_str());
+            }
+        }
+        places
     }
 
     /// The events at positions `events` grouped by year, and their chart.
@@ -375,7 +405,12 @@ impl<'a> Pages<'a> {
             .as_ref()
             .map(|s| plain_text(&s.at(""), 160))
             .filter(|d| !d.is_empty());
-        let mut common = v.common(route, event.title.clone(), description.as_deref(), "event");
+        let mut common = v.common(
+            route,
+            smart_text(&event.title).into_owned(),
+            description.as_deref(),
+            "event",
+        );
         if let Some(media) = event.media.as_ref().filter(|m| m.is_image) {
             common.page.image = format!("{}{}", story.site_url(), media.src);
             common.page.image_alt = media.alt.clone().unwrap_or_default();
@@ -445,6 +480,7 @@ impl<'a> Pages<'a> {
                     role: a.role.as_deref(),
                     country: a.country.as_deref(),
                     event_count: story.index.actor_events[i].len(),
+                    image: ImageView::of(&a.image),
                 });
             }
         }
@@ -563,6 +599,7 @@ impl<'a> Pages<'a> {
                     false => Cow::Borrowed(""),
                 },
                 path: route.href(),
+                image: ImageView::of(&actor.image),
             },
             events: events.iter().map(|&e| v.event_link_value(e)).collect(),
             sections: story.index.actor_sections[index]
@@ -572,7 +609,7 @@ impl<'a> Pages<'a> {
                     let section = &story.sections[s];
                     SectionLink {
                         slug: &section.slug,
-                        title: &section.title,
+                        title: smart_text(&section.title),
                         path: Route::one(Kind::Story).anchor(&section.slug),
                     }
                 })
@@ -701,7 +738,7 @@ impl<'a> Pages<'a> {
         self.job(route, "feed.xml", &context)
     }
 
-    fn not_found(&self, route: &Route) -> Job {
+    pub(super) fn not_found(&self, route: &Route) -> Job {
         // A 404 page is served at any depth: its route's root is the site's own path.
         let v = self.views(route);
         let page = NotFoundPage {
@@ -738,7 +775,14 @@ impl<'a> Pages<'a> {
                     | Kind::Sources
                     | Kind::Source
                     | Kind::Tag => None,
-                    Kind::Feed | Kind::NotFound | Kind::Sitemap | Kind::Robots => return None,
+                    // Embeds are for other sites' pages; their canonical address is their full page's.
+                    Kind::Feed
+                    | Kind::NotFound
+                    | Kind::Sitemap
+                    | Kind::Robots
+                    | Kind::Embed(_)
+                    | Kind::Oembed(_)
+                    | Kind::Headers => return None,
                 };
                 let editions = story.editions.iter();
                 let alternates: Vec<SitemapAlternate> = match story.editions.len() {
@@ -837,6 +881,29 @@ impl<'a> Pages<'a> {
         }
         if !corrections.is_empty() {
             article["correction"] = Json::Array(corrections);
+        }
+        if !site.authors.is_empty() {
+            let authors = site.authors.iter().map(|author| {
+                let mut person = json!({ "@type": "Person", "name": author.name });
+                if let Some(url) = &author.url {
+                    person["url"] = Json::String(url.clone());
+                }
+                person
+            });
+            article["author"] = Json::Array(authors.collect());
+        }
+        if let Some(publisher) = &site.publisher {
+            let mut organization = json!({ "@type": "Organization", "name": publisher.name });
+            if let Some(url) = &publisher.url {
+                organization["url"] = Json::String(url.clone());
+            }
+            if let Some(logo) = &publisher.logo {
+                organization["logo"] = json!({
+                    "@type": "ImageObject",
+                    "url": format!("{}{logo}", story.site_url()),
+                });
+            }
+            article["publisher"] = organization;
         }
         // Every edition names the others: the original names its
         // translations, a translation names what it translates.
@@ -1009,6 +1076,33 @@ fn actor_role_lang(story: &Story, index: ActorIx) -> Option<&str> {
         .get(index.position())
         .filter(|m| m.untranslated && m.title)
         .map(|_| marks.default_lang.as_str())
+}
+
+/// The kinds of the story's actors, in the who's who's order: "people,
+/// states and organizations"; "person" for a story of one person.
+fn actor_kinds(story: &Story) -> String {
+    let present: Vec<ActorKind> = ActorKind::ALL
+        .iter()
+        .copied()
+        .filter(|&kind| story.actors.iter().any(|a| a.kind == kind))
+        .collect();
+    let locale = &story.locale;
+    if story.actors.len() == 1 {
+        return present.first().map_or(String::new(), |k| {
+            locale.text(&format!("kind_{}", k.name())).to_string()
+        });
+    }
+    let words: Vec<String> = present
+        .iter()
+        .map(|k| locale.text(&format!("kinds_{}", k.name())).to_lowercase())
+        .collect();
+    match words.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => {
+            locale.fill("list_and", &[("rest", &rest.join(", ")), ("last", last)])
+        }
+        None => String::new(),
+    }
 }
 
 fn capitalized(word: &str) -> String {

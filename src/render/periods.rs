@@ -120,6 +120,7 @@ impl<'a> Pages<'a> {
             }
         };
         let page = TimelinePage {
+            update_places: self.update_places(timeline.events(at)),
             common: v.common(route, title, Some(&description), "timeline"),
             timeline_svg,
             years,

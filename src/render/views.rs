@@ -10,9 +10,9 @@ use std::sync::OnceLock;
 use serde::Serialize;
 use tera::Value;
 
-use crate::markdown::Html;
+use crate::markdown::{Html, smart_text};
 use crate::model::*;
-use crate::plan::{Kind, Route};
+use crate::plan::{DATA_FILES, Kind, Route};
 
 #[derive(Serialize)]
 pub(super) struct DateView {
@@ -91,13 +91,33 @@ impl WhenView {
 
 #[derive(Serialize)]
 pub(super) struct SiteView<'a> {
-    pub(super) title: &'a str,
+    pub(super) title: Cow<'a, str>,
     pub(super) subtitle: Option<&'a str>,
     pub(super) description: Option<&'a str>,
     pub(super) base_url: &'a str,
     pub(super) language: &'a str,
     pub(super) published: Option<DateView>,
     pub(super) updated: Option<DateView>,
+    /// Who wrote the story, in the byline's order: [`AuthorView`]s.
+    pub(super) authors: Vec<AuthorView<'a>>,
+    /// The newsroom that publishes it.
+    pub(super) publisher: Option<PublisherView<'a>>,
+}
+
+#[derive(Serialize)]
+pub(super) struct AuthorView<'a> {
+    pub(super) name: &'a str,
+    /// Their page, a full address; none if site.toml gives none.
+    pub(super) url: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+pub(super) struct PublisherView<'a> {
+    pub(super) name: &'a str,
+    /// Its site, a full address.
+    pub(super) url: Option<&'a str>,
+    /// Its logo, a path from the site root (a file of static/).
+    pub(super) logo: Option<&'a str>,
 }
 
 /// The addresses, from the site root, of the pages of which there is one:
@@ -112,6 +132,11 @@ pub(super) struct RoutesView {
     /// The log of updates and corrections; a page only when the story has updates.
     pub(super) changes: String,
     pub(super) feed: String,
+    /// The data files, for the downloads: `data/events.csv`, ...
+    pub(super) events_csv: &'static str,
+    pub(super) events_json: &'static str,
+    pub(super) actors_json: &'static str,
+    pub(super) timelinejs_json: &'static str,
 }
 
 impl RoutesView {
@@ -125,6 +150,10 @@ impl RoutesView {
             sources: href(Kind::Sources),
             changes: href(Kind::Changes),
             feed: href(Kind::Feed),
+            events_csv: DATA_FILES[3],
+            events_json: DATA_FILES[0],
+            actors_json: DATA_FILES[1],
+            timelinejs_json: DATA_FILES[2],
         }
     }
 }
@@ -171,6 +200,9 @@ pub(super) struct Common<'a> {
     /// The latest update or correction of the story, if it has a log: an [`UpdateView`].
     pub(super) last_change: Option<Kept>,
     pub(super) live_reload: Option<&'a str>,
+    /// On the timeline, an actor's and a tag's pages, their embed: an
+    /// [`super::embeds::EmbedCode`].
+    pub(super) embed: Option<super::embeds::EmbedCode>,
 }
 
 /// The same page in one edition.
@@ -256,7 +288,7 @@ pub(super) struct UpdateView<'a> {
 #[derive(Serialize)]
 pub(super) struct EventLink<'a> {
     pub(super) id: &'a str,
-    pub(super) title: &'a str,
+    pub(super) title: Cow<'a, str>,
     /// The title's language when it is the original's, in another edition.
     pub(super) lang: Option<&'a str>,
     pub(super) path: String,
@@ -267,7 +299,7 @@ pub(super) struct EventLink<'a> {
 #[derive(Serialize)]
 pub(super) struct EventView<'a> {
     pub(super) id: &'a str,
-    pub(super) title: &'a str,
+    pub(super) title: Cow<'a, str>,
     /// The title's language when it is the original's, in another edition.
     pub(super) lang: Option<&'a str>,
     pub(super) path: String,
@@ -300,7 +332,7 @@ pub(super) struct EventView<'a> {
 #[derive(Serialize)]
 pub(super) struct SectionView<'a> {
     pub(super) slug: &'a str,
-    pub(super) title: &'a str,
+    pub(super) title: Cow<'a, str>,
     pub(super) summary: Option<&'a str>,
     pub(super) draft: bool,
     pub(super) html: Cow<'a, str>,
@@ -315,6 +347,9 @@ pub(super) struct StoryPage<'a> {
     pub(super) sections: Vec<SectionView<'a>>,
     pub(super) event_count: usize,
     pub(super) actor_count: usize,
+    /// The kinds of actors the story has, for "12 people, states and
+    /// organizations": plural, lowercase, joined with commas and "and".
+    pub(super) actor_kinds: String,
     /// Events with two or more accounts.
     pub(super) dispute_count: usize,
     /// [`EventLink`]s.
@@ -344,6 +379,9 @@ pub(super) struct TimelinePage<'a> {
     pub(super) eras: Vec<EraView<'a>>,
     /// The visual timeline, an inline SVG (print it with `| safe`).
     pub(super) timeline_svg: String,
+    /// For each update that touches events of this page, by its anchor, the
+    /// first of them (its id): the page shows the update's banner there only.
+    pub(super) update_places: std::collections::BTreeMap<String, &'a str>,
     /// On a period's page of a split timeline, the period and this page of
     /// it; none on a timeline of one page.
     pub(super) period: Option<PeriodView>,
@@ -521,6 +559,7 @@ pub(super) struct ActorCard<'a> {
     pub(super) role: Option<&'a str>,
     pub(super) country: Option<&'a str>,
     pub(super) event_count: usize,
+    pub(super) image: Option<ImageView<'a>>,
 }
 
 #[derive(Serialize)]
@@ -557,7 +596,7 @@ pub(super) struct RelationView<'a> {
 #[derive(Serialize)]
 pub(super) struct SectionLink<'a> {
     pub(super) slug: &'a str,
-    pub(super) title: &'a str,
+    pub(super) title: Cow<'a, str>,
     /// From the site root: `#slug` on the story page.
     pub(super) path: String,
 }
@@ -583,6 +622,24 @@ pub(super) struct ActorView<'a> {
     pub(super) aliases: &'a [String],
     pub(super) bio: Cow<'a, str>,
     pub(super) path: String,
+    /// Its picture: `src`, a path from the site root, and `alt`.
+    pub(super) image: Option<ImageView<'a>>,
+}
+
+#[derive(Serialize)]
+pub(super) struct ImageView<'a> {
+    /// From the site root: print it after `{{ root }}`.
+    pub(super) src: &'a str,
+    pub(super) alt: &'a str,
+}
+
+impl<'a> ImageView<'a> {
+    pub(super) fn of(image: &'a Option<Image>) -> Option<ImageView<'a>> {
+        image.as_ref().map(|image| ImageView {
+            src: &image.src,
+            alt: &image.alt,
+        })
+    }
 }
 
 #[derive(Serialize)]
@@ -635,6 +692,8 @@ pub(super) struct Shared {
     site: OnceLock<Kept>,
     routes: OnceLock<Kept>,
     strings: OnceLock<Kept>,
+    /// The story's share picture, from the site root.
+    story_card: OnceLock<String>,
     /// Views whose paths start from the root, the same on every page, by index.
     whens: IxVec<EventIx, OnceLock<Kept>>,
     event_links: IxVec<EventIx, OnceLock<Kept>>,
@@ -662,6 +721,7 @@ impl Shared {
             site: OnceLock::new(),
             routes: OnceLock::new(),
             strings: OnceLock::new(),
+            story_card: OnceLock::new(),
             whens: story.events.map(|_| OnceLock::new()),
             event_links: story.events.map(|_| OnceLock::new()),
             actor_links: story.actors.map(|_| OnceLock::new()),
@@ -745,7 +805,7 @@ impl<'a> Views<'a> {
             let event = &self.story.events[index];
             self.shared.keep(&EventLink {
                 id: &event.id,
-                title: &event.title,
+                title: smart_text(&event.title),
                 lang: self
                     .story
                     .marks
@@ -835,7 +895,8 @@ impl<'a> Views<'a> {
     }
 
     pub(super) fn html(&self, html: &'a Html) -> Cow<'a, str> {
-        html.at_in(&self.root, &self.assets)
+        let html = html.at_in(&self.root, &self.assets);
+        crate::markdown::with_words(html, self.story.locale.text("footnote_back"))
     }
 
     /// A date worded in the page's language.
@@ -893,7 +954,7 @@ impl<'a> Views<'a> {
             .collect();
         EventView {
             id: &event.id,
-            title: &event.title,
+            title: smart_text(&event.title),
             lang: story
                 .marks
                 .title_lang(&story.marks.events, index.position()),
@@ -976,13 +1037,45 @@ impl<'a> Views<'a> {
     pub(super) fn site(&self) -> SiteView<'a> {
         let site = &self.story.site;
         SiteView {
-            title: &site.title,
+            title: smart_text(&site.title),
             subtitle: site.subtitle.as_deref(),
             description: site.description.as_deref(),
             base_url: &site.base_url,
             language: &site.language,
             published: site.published.as_ref().map(|d| self.date(d)),
             updated: last_modified(self.story).as_ref().map(|d| self.date(d)),
+            authors: site
+                .authors
+                .iter()
+                .map(|a| AuthorView {
+                    name: &a.name,
+                    url: a.url.as_deref(),
+                })
+                .collect(),
+            publisher: site.publisher.as_ref().map(|p| PublisherView {
+                name: &p.name,
+                url: p.url.as_deref(),
+                logo: p.logo.as_deref(),
+            }),
+        }
+    }
+
+    /// The share picture of the page at `route`, from the site root: its
+    /// drawn card, or `share.png` when the story has its own.
+    fn share_picture(&self, route: &Route) -> String {
+        let own = match route.kind {
+            Kind::Timeline | Kind::Period | Kind::Actors | Kind::Actor => true,
+            Kind::Event => self.story.site.event_share_cards,
+            _ => false,
+        };
+        let story_card = || {
+            super::share::card_for(self.story, &Route::one(Kind::Story))
+                .map_or_else(|| "share.png".to_string(), |card| card.path)
+        };
+        match own {
+            true => super::share::card_for(self.story, route)
+                .map_or_else(|| "share.png".to_string(), |card| card.path),
+            false => self.shared.story_card.get_or_init(story_card).clone(),
         }
     }
 
@@ -1051,7 +1144,11 @@ impl<'a> Views<'a> {
                     .to_string(),
                 canonical: route.permalink(&site.base_url),
                 section,
-                image: format!("{}share.png", self.story.site_url()),
+                image: match self.share_picture(route) {
+                    // The story's own picture is the site's, in every edition.
+                    own if own == "share.png" => format!("{}{own}", self.story.site_url()),
+                    card => format!("{}{card}", site.base_url),
+                },
                 image_alt: self
                     .story
                     .locale
@@ -1060,6 +1157,7 @@ impl<'a> Views<'a> {
             json_ld: None,
             last_change: self.last_change_value(),
             live_reload: self.live_reload,
+            embed: super::embeds::code(self.story, route),
         }
     }
 }

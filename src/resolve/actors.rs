@@ -3,7 +3,7 @@
 
 use super::Resolve;
 use super::fields::Field;
-use crate::model::{Actor, ActorIx, ActorKind, Relation};
+use crate::model::{Actor, ActorIx, ActorKind, Image, Relation};
 
 impl Resolve<'_> {
     pub(super) fn actors(&mut self) -> Vec<Actor> {
@@ -30,6 +30,35 @@ impl Resolve<'_> {
             }
             let bio = self.markdown(Field::Bio(at)).map(|r| r.html);
             let bio = bio.unwrap_or_default();
+            let image = front.image.as_ref().and_then(|image| {
+                let raw = image.get_ref();
+                let src = raw.src.get_ref().trim().trim_start_matches('/');
+                let src = src.strip_prefix("static/").unwrap_or(src).to_string();
+                if src.contains("://") || src.split('/').any(|p| p == "..") {
+                    self.error(
+                        doc.file,
+                        raw.src.span(),
+                        format!("`{src}` is not a path under static/"),
+                        "put the picture in static/ and write its path there, like \"actors/anna.jpg\"".into(),
+                    );
+                    return None;
+                }
+                self.check_static(doc.file, raw.src.span(), &src);
+                let alt = raw.alt.as_deref().map(str::trim).unwrap_or("");
+                if alt.is_empty() {
+                    self.error(
+                        doc.file,
+                        image.span(),
+                        "this picture has no alt text".into(),
+                        "add `alt = \"...\"` beside `src`: a short description of the picture for readers who cannot see it".into(),
+                    );
+                    return None;
+                }
+                Some(Image {
+                    src,
+                    alt: alt.to_string(),
+                })
+            });
             actors.push(Actor {
                 id: id.clone(),
                 name: front.name.get_ref().clone(),
@@ -39,6 +68,7 @@ impl Resolve<'_> {
                 aliases: front.aliases.clone(),
                 relations,
                 bio,
+                image,
             });
         }
         actors

@@ -294,7 +294,14 @@ impl Resolve<'_> {
             links.into_iter().partition(|l| {
                 Route::from_href(&l.path).is_some_and(|route| {
                     route.number > 1
-                        || matches!(route.kind, Kind::Period | Kind::Source | Kind::Tag)
+                        || matches!(
+                            route.kind,
+                            Kind::Period
+                                | Kind::Source
+                                | Kind::Tag
+                                | Kind::Embed(_)
+                                | Kind::Oembed(_)
+                        )
                 })
             });
         self.paged = paged;

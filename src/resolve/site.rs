@@ -2,7 +2,7 @@
 //! language and dates, each checked.
 
 use super::Resolve;
-use crate::model::{PER_PAGE, Site, Split};
+use crate::model::{Author, PER_PAGE, Publisher, Site, Split};
 use crate::plan;
 
 impl Resolve<'_> {
@@ -64,6 +64,27 @@ impl Resolve<'_> {
             .map(|(tag, label)| (tag.clone(), label.get_ref().trim().to_string()))
             .collect();
         let languages = self.languages(file, &language);
+        let authors = raw
+            .authors
+            .iter()
+            .map(|author| Author {
+                name: author.name.get_ref().trim().to_string(),
+                url: author.url.as_ref().and_then(|url| self.web_url(file, url)),
+            })
+            .collect();
+        let publisher = raw.publisher.as_ref().map(|publisher| Publisher {
+            name: publisher.name.get_ref().trim().to_string(),
+            url: publisher
+                .url
+                .as_ref()
+                .and_then(|url| self.web_url(file, url)),
+            logo: publisher.logo.as_ref().map(|logo| {
+                let path = logo.get_ref().trim().trim_start_matches('/');
+                let path = path.strip_prefix("static/").unwrap_or(path).to_string();
+                self.check_static(file, logo.span(), &path);
+                path
+            }),
+        });
         Some(Site {
             title: raw.title.get_ref().clone(),
             subtitle: raw.subtitle.clone(),
@@ -79,7 +100,46 @@ impl Resolve<'_> {
             tag_pages: raw.tag_pages,
             tag_labels,
             languages,
+            authors,
+            publisher,
+            share_cards: !self
+                .raw
+                .static_paths
+                .contains(crate::render::OWN_SHARE_MARK),
+            event_share_cards: raw.event_share_cards,
         })
+    }
+
+    /// An address of another site (an author's page, the newsroom's site):
+    /// a plain http(s) address, or an error at its place.
+    fn web_url(
+        &mut self,
+        file: crate::load::FileId,
+        written: &toml::Spanned<String>,
+    ) -> Option<String> {
+        let url = written.get_ref().trim();
+        let rest = url
+            .strip_prefix("https://")
+            .or_else(|| url.strip_prefix("http://"));
+        let host = rest.map_or("", |rest| rest.split(['/', '?', '#']).next().unwrap_or(""));
+        let bad_char = url
+            .chars()
+            .find(|c| c.is_whitespace() || c.is_control() || "\"'<>\\`{}|^".contains(*c));
+        if rest.is_some() && !host.is_empty() && !host.contains('@') && bad_char.is_none() {
+            return Some(url.to_string());
+        }
+        let (message, help) = match bad_char {
+            Some(c) if rest.is_some() => (
+                format!("the address `{url}` cannot contain {c:?}"),
+                "write the address as a browser shows it".to_string(),
+            ),
+            _ => (
+                format!("`{url}` is not an http(s) address"),
+                plan::web_address_help(url),
+            ),
+        };
+        self.error(file, written.span(), message, help);
+        None
     }
 
     /// The other editions' languages: `languages = ["az", "ru"]` or

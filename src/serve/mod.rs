@@ -318,6 +318,8 @@ impl Builder {
             live_reload: Some(format!("{SCRIPT}?build={BUILD_STAND_IN}")),
             build_name: Some(build.clone()),
             defer_data: true,
+            previous_output: None,
+            pictures: true,
         };
         let (site, diagnostics) = make_site(&self.options, &render, &mut self.cache);
         let base_path = base_path(&self.options.root).unwrap_or_else(|| previous.base_path.clone());

@@ -74,6 +74,8 @@ function pageType(path) {
   if (path === 'index.html') return 'story';
   if (path === '404.html') return '404';
   const parts = path.split('/');
+  // Embeds: `embed` (the timeline's), `embed-actor`, `embed-tag`.
+  if (parts[0] === 'embed') return parts.length === 3 ? 'embed' : `embed-${parts[1].replace(/s$/, '')}`;
   if (parts.length === 2 && parts[1] === 'index.html') return parts[0];
   if (parts.length === 3 && parts[2] === 'index.html') {
     return { events: 'event', actors: 'actor' }[parts[0]] ?? `${parts[0]}-item`;
@@ -276,6 +278,9 @@ async function keyboardWalk(page) {
       'a[href], area[href], button, input:not([type="hidden"]), select, textarea, summary, iframe, audio[controls], video[controls], [contenteditable="true"], [tabindex]';
     const stops = [...document.querySelectorAll(selector)].filter((el) => {
       if (el.tabIndex < 0 || el.disabled) return false;
+      // The content of a closed <details> is hidden, but for its summary.
+      const closed = el.closest('details:not([open])');
+      if (closed && !(el.tagName === 'SUMMARY' && el.parentElement === closed)) return false;
       const style = getComputedStyle(el);
       return style.visibility !== 'hidden' && el.getClientRects().length > 0;
     });
