@@ -311,7 +311,8 @@ pub fn share_pictures(
         .map(|card| {
             let kept = drawn.get(&card.path).cloned().or_else(|| {
                 let previous = options.previous_output.as_ref()?;
-                fs::read(previous.join(&card.path)).ok()
+                // An edition's pictures are under its folder.
+                fs::read(previous.join(story.prefix()).join(&card.path)).ok()
             });
             let bytes = kept.or_else(|| share::draw(card))?;
             Some(Page {
