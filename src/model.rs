@@ -30,7 +30,8 @@ pub enum Precision {
     Day,
 }
 
-const MONTHS: [&str; 12] = [
+/// English month names, for the house style of plain `en` (see `i18n::Dates`).
+pub(crate) const MONTHS: [&str; 12] = [
     "January",
     "February",
     "March",

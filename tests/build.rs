@@ -5,22 +5,7 @@ mod support;
 use std::fs;
 use std::path::Path;
 
-use support::{Site, Story, attribute_values, explainer, stderr};
-
-fn default_story() -> Site {
-    let out = tempfile::tempdir().expect("temp dir");
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let output = explainer(
-        &[
-            "build",
-            "--output",
-            out.path().to_str().expect("UTF-8 path"),
-        ],
-        root,
-    );
-    assert!(output.status.success(), "{}", stderr(&output));
-    Site::read(out.path())
-}
+use support::{Site, Story, attribute_values, default_story, stderr};
 
 fn ids_in(dir: &str, ext: &str) -> Vec<String> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);

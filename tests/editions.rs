@@ -7,7 +7,7 @@ mod support;
 use std::collections::BTreeMap;
 use std::fs;
 
-use support::{Site, Story, stderr};
+use support::{Story, stderr};
 
 /// The small story with a Russian edition that translates the meeting, the
 /// club's vote is left untranslated.
@@ -193,20 +193,7 @@ fn a_translation_of_nothing_is_an_error_at_its_line() {
 
 #[test]
 fn the_default_storys_other_editions_show_no_english_interface_words() {
-    let out = tempfile::tempdir().expect("temp dir");
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_explainer"))
-        .args([
-            "build",
-            "--root",
-            env!("CARGO_MANIFEST_DIR"),
-            "--force",
-            "--output",
-        ])
-        .arg(out.path())
-        .output()
-        .expect("run explainer");
-    assert!(output.status.success(), "{}", stderr(&output));
-    let site = Site::read(out.path());
+    let site = support::default_story();
     let table = |lang: &str| -> BTreeMap<String, toml::Value> {
         let path = format!("{}/src/i18n/{lang}.toml", env!("CARGO_MANIFEST_DIR"));
         toml::from_str(&fs::read_to_string(path).unwrap()).unwrap()

@@ -3,25 +3,8 @@
 
 mod support;
 
-use std::path::Path;
-
 use serde_json::Value;
-use support::{SITE, Site, Story, explainer, stderr};
-
-fn default_story() -> Site {
-    let out = tempfile::tempdir().expect("temp dir");
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let output = explainer(
-        &[
-            "build",
-            "--output",
-            out.path().to_str().expect("UTF-8 path"),
-        ],
-        root,
-    );
-    assert!(output.status.success(), "{}", stderr(&output));
-    Site::read(out.path())
-}
+use support::{SITE, Site, Story, default_story, stderr};
 
 /// The small story with tags, tag pages and a site that names hosts.
 fn tagged() -> Story {

@@ -11,23 +11,7 @@ use icu_datetime::FixedCalendarDateTimeFormatter;
 use icu_datetime::fieldsets::{M, YM, YMD};
 use icu_locale_core::Locale;
 
-use crate::model::{PartialDate, Precision};
-
-/// English month names, for the house style.
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
+use crate::model::{MONTHS, PartialDate, Precision};
 
 /// Month names as the charts' axes abbreviate them, in the house style.
 const SHORT_MONTHS: [&str; 12] = [

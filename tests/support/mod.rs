@@ -122,6 +122,22 @@ sources = ["report"]
     }
 }
 
+/// The default story (the repository's own content), built into a temp dir.
+pub fn default_story() -> Site {
+    let out = tempfile::tempdir().expect("temp dir");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let output = explainer(
+        &[
+            "build",
+            "--output",
+            out.path().to_str().expect("UTF-8 path"),
+        ],
+        root,
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    Site::read(out.path())
+}
+
 pub fn explainer(args: &[&str], root: &Path) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_explainer"));
     command.args(args).arg("--root").arg(root);
