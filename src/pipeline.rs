@@ -312,10 +312,8 @@ fn render_all<T: Send>(
     each: impl Fn(Page) -> T + Sync,
 ) -> Result<Vec<T>, Vec<Diagnostic>> {
     let mut memo = memo;
-    let mut drawn = memo
-        .as_deref_mut()
-        .map(render::RenderMemo::take_pictures)
-        .unwrap_or_default();
+    // Only `serve` keeps the pictures for its next build.
+    let mut drawn = memo.as_deref_mut().map(render::RenderMemo::take_pictures);
     let (rendered, exports) = rayon::join(
         || {
             render::render_each(
@@ -333,8 +331,7 @@ fn render_all<T: Send>(
                 page.path.insert_str(0, story.prefix());
                 each(page)
             };
-            let pictures = render::share_pictures(story, render_options, &mut drawn);
-            let mut made: Vec<T> = pictures.into_iter().map(each).collect();
+            let mut made = render::share_pictures(story, render_options, drawn.as_mut(), each);
             if !(render_options.defer_data && story.edition == 0) {
                 // One at a time, each dropped once emitted.
                 made.extend((0..export::PATHS.len()).map(|at| each(export::file(story, at))));
@@ -342,7 +339,7 @@ fn render_all<T: Send>(
             made
         },
     );
-    if let Some(memo) = memo {
+    if let (Some(memo), Some(drawn)) = (memo, drawn) {
         memo.keep_pictures(drawn);
     }
     let mut made = rendered?;

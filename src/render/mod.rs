@@ -296,36 +296,52 @@ pub const OWN_SHARE_MARK: &str = "\0own share.png";
 
 /// The share pictures the story's pages name: read back from the previous
 /// output or from `drawn` (serve's pictures of earlier builds) when there,
-/// drawn otherwise. `drawn` is left holding this build's pictures.
-pub fn share_pictures(
+/// drawn otherwise, each handed to `each` as soon as it is made. `drawn`,
+/// when given, is left holding this build's pictures.
+pub fn share_pictures<T: Send>(
     story: &Story,
     options: &RenderOptions,
-    drawn: &mut HashMap<String, Vec<u8>>,
-) -> Vec<Page> {
+    drawn: Option<&mut HashMap<String, Vec<u8>>>,
+    each: impl Fn(Page) -> T + Sync,
+) -> Vec<T> {
     if !options.pictures {
         return Vec::new();
     }
     let cards = share::cards(story);
-    let made: Vec<Option<Page>> = cards
+    let before = drawn.as_deref();
+    let keep = before.is_some();
+    // Each picture emitted, and its bytes when `serve` keeps them.
+    type Made<T> = (T, Option<(String, Vec<u8>)>);
+    let made: Vec<Made<T>> = cards
         .par_iter()
-        .map(|card| {
-            let kept = drawn.get(&card.path).cloned().or_else(|| {
-                let previous = options.previous_output.as_ref()?;
-                // An edition's pictures are under its folder.
-                fs::read(previous.join(story.prefix()).join(&card.path)).ok()
-            });
+        .filter_map(|card| {
+            let kept = before
+                .and_then(|drawn| drawn.get(&card.path).cloned())
+                .or_else(|| {
+                    let previous = options.previous_output.as_ref()?;
+                    // An edition's pictures are under its folder.
+                    fs::read(previous.join(story.prefix()).join(&card.path)).ok()
+                });
             let bytes = kept.or_else(|| share::draw(card))?;
-            Some(Page {
+            let kept = keep.then(|| (card.path.clone(), bytes.clone()));
+            let page = Page {
                 path: card.path.clone(),
                 bytes,
-            })
+            };
+            Some((each(page), kept))
         })
         .collect();
-    let pages: Vec<Page> = made.into_iter().flatten().collect();
-    *drawn = pages
-        .iter()
-        .map(|page| (page.path.clone(), page.bytes.clone()))
-        .collect();
+    let mut pages = Vec::with_capacity(made.len());
+    let mut now = HashMap::new();
+    for (page, kept) in made {
+        pages.push(page);
+        if let Some((path, bytes)) = kept {
+            now.insert(path, bytes);
+        }
+    }
+    if let Some(drawn) = drawn {
+        *drawn = now;
+    }
     pages
 }
 
