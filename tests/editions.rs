@@ -310,6 +310,8 @@ fn a_story_overrides_the_interface_strings_and_a_language_without_any_says_so() 
     assert!(site.page("ru/index.html").contains(">Хроника событий</a>"));
     let french = site.page("fr/events/meeting/index.html");
     assert!(french.contains("<html lang=\"fr\">") && french.contains(">Timeline</a>"));
+    // The switcher names a language with no strings of its own by its tag.
+    assert!(french.contains("hreflang=\"fr\" lang=\"fr\" aria-current=\"page\">fr</a>"));
     // Dates still come in French: ICU4X knows the language even when our table does not.
     assert!(french.contains(">juin 2024</time>"), "{french}");
 }

@@ -67,6 +67,10 @@ impl Locale {
             true => strings.extend(built_in(&language)),
             false => troubles.push(Trouble::NoTable),
         }
+        if troubles.contains(&Trouble::NoTable) {
+            // Not "English": the switcher names the language by its tag.
+            strings.insert("language_name".into(), Entry::Text(tag.to_string()));
+        }
         strings.extend(overrides.iter().map(|(k, v)| (k.clone(), v.clone())));
         let dates = Dates::new(tag, &parsed).unwrap_or_else(|| {
             troubles.push(Trouble::NoDates);
