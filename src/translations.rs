@@ -14,7 +14,7 @@ use std::path::Path;
 use toml_edit::{DocumentMut, InlineTable, Item, Table, Value};
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::load::{self, RawStory, TrItems, split_front_matter};
+use crate::load::{self, InOrder, RawStory, TrItems, split_front_matter};
 use crate::resolve::{self, ResolveOptions, stamp};
 use crate::{BuildOptions, pipeline};
 
@@ -201,6 +201,15 @@ impl Stamper {
     }
 }
 
+/// A table's text value at `name`, or nothing.
+fn key(table: &Table, name: &str) -> String {
+    table
+        .get(name)
+        .and_then(Item::as_str)
+        .unwrap_or("")
+        .to_string()
+}
+
 fn edit_file(raw: &RawStory, translation: &load::Translation, text: &str) -> Option<Edit> {
     let mut stamper = Stamper {
         stamped: 0,
@@ -241,18 +250,13 @@ fn edit_file(raw: &RawStory, translation: &load::Translation, text: &str) -> Opt
                     .get_mut("relations")
                     .and_then(Item::as_array_of_tables_mut)
                 {
-                    let mut used = vec![false; front.relations.len()];
+                    let mut order = InOrder::new(front.relations.len());
                     for relation in relations.iter_mut() {
-                        let to = relation.get("to").and_then(Item::as_str).unwrap_or("");
-                        let found = front
-                            .relations
-                            .iter()
-                            .enumerate()
-                            .position(|(i, r)| !used[i] && r.to.get_ref() == to);
-                        let kind = found.map(|n| {
-                            used[n] = true;
-                            front.relations[n].kind.clone()
-                        });
+                        let to = key(relation, "to");
+                        let tos = front.relations.iter().map(|r| r.to.get_ref().as_str());
+                        let kind = order
+                            .next(tos, &to)
+                            .map(|n| front.relations[n].kind.clone());
                         stamper.table(relation, &[("kind", kind)]);
                     }
                 }
@@ -274,11 +278,7 @@ fn edit_file(raw: &RawStory, translation: &load::Translation, text: &str) -> Opt
                 .get_mut("event")
                 .and_then(Item::as_array_of_tables_mut)?;
             for table in tables.iter_mut() {
-                let id = table
-                    .get("id")
-                    .and_then(Item::as_str)
-                    .unwrap_or("")
-                    .to_string();
+                let id = key(table, "id");
                 let Some((_, original)) = raw.events.iter().find(|(_, e)| e.id.get_ref() == &id)
                 else {
                     continue;
@@ -309,21 +309,16 @@ fn edit_file(raw: &RawStory, translation: &load::Translation, text: &str) -> Opt
                     .get_mut("accounts")
                     .and_then(Item::as_array_of_tables_mut)
                 {
-                    let mut used = vec![false; original.accounts.len()];
+                    let mut order = InOrder::new(original.accounts.len());
                     for account in accounts.iter_mut() {
-                        let actor = account
-                            .get("actor")
-                            .and_then(Item::as_str)
-                            .unwrap_or("")
-                            .to_string();
-                        let found =
-                            original.accounts.iter().enumerate().position(|(i, o)| {
-                                !used[i] && o.get_ref().actor.get_ref() == &actor
-                            });
-                        let claim = found.map(|i| {
-                            used[i] = true;
-                            original.accounts[i].get_ref().claim.get_ref().clone()
-                        });
+                        let actor = key(account, "actor");
+                        let actors = original
+                            .accounts
+                            .iter()
+                            .map(|o| o.get_ref().actor.get_ref().as_str());
+                        let claim = order
+                            .next(actors, &actor)
+                            .map(|i| original.accounts[i].get_ref().claim.get_ref().clone());
                         stamper.table(account, &[("claim", claim)]);
                     }
                 }
@@ -339,11 +334,7 @@ fn edit_file(raw: &RawStory, translation: &load::Translation, text: &str) -> Opt
             };
             let tables = doc.get_mut(name).and_then(Item::as_array_of_tables_mut)?;
             for table in tables.iter_mut() {
-                let id = table
-                    .get("id")
-                    .and_then(Item::as_str)
-                    .unwrap_or("")
-                    .to_string();
+                let id = key(table, "id");
                 let fields: Vec<(&str, Option<String>)> = match name {
                     "source" => {
                         let Some((_, s)) = raw.sources.iter().find(|(_, s)| s.id.get_ref() == &id)

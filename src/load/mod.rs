@@ -36,8 +36,8 @@ use crate::diagnostics::{Diagnostic, Diagnostics, Severity, SourceFile};
 use read::{list, parse_file, refuse_link, story_folder, warn_about_unknown_entries};
 
 pub use translations::{
-    Stamps, TrAccount, TrActor, TrEra, TrEvent, TrItems, TrKind, TrMedia, TrRelation, TrSection,
-    TrSource, TrUpdate, Translation, is_language_tag, split_language,
+    InOrder, Stamps, TrAccount, TrActor, TrEra, TrEvent, TrItems, TrKind, TrMedia, TrRelation,
+    TrSection, TrSource, TrUpdate, Translation, is_language_tag, split_language,
 };
 
 pub use read::{

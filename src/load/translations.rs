@@ -146,6 +146,31 @@ pub struct Translation {
     pub items: TrItems,
 }
 
+/// Pairs translations with their originals by a key that may repeat (an
+/// account's actor, a relation's `to`): the n-th translation naming a key
+/// translates the n-th original with it.
+pub struct InOrder {
+    used: Vec<bool>,
+}
+
+impl InOrder {
+    pub fn new(originals: usize) -> InOrder {
+        InOrder {
+            used: vec![false; originals],
+        }
+    }
+
+    /// The place among the originals' `keys` of the next one with `key`.
+    pub fn next<'k>(&mut self, keys: impl Iterator<Item = &'k str>, key: &str) -> Option<usize> {
+        let used = &mut self.used;
+        let found = keys
+            .enumerate()
+            .position(|(i, k)| !used.get(i).copied().unwrap_or(true) && k == key)?;
+        used[found] = true;
+        Some(found)
+    }
+}
+
 /// The language a file's name gives it (`01-x.ru.md` -> `ru`) and the
 /// original's name, or `None` for a file that is not a translation.
 pub fn split_language(path: &str) -> Option<(&str, String)> {

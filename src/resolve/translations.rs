@@ -14,7 +14,7 @@ use super::fields::{Field, TrField};
 use super::ids::section_slug;
 use crate::diagnostics::{Severity, closest};
 use crate::edition::{ActorTr, EventTr, Markup, SectionTr, SourceTr, Text, Texts, Translated};
-use crate::load::{FileId, Stamps, TrItems};
+use crate::load::{FileId, InOrder, Stamps, TrItems};
 use crate::model::Site;
 
 /// A short hash of an original field's text: what a translation's `from`
@@ -225,19 +225,11 @@ impl Resolve<'_> {
                             stale,
                         });
                     }
-                    let mut used = vec![false; front.relations.len()];
+                    let mut order = InOrder::new(front.relations.len());
                     for relation in &tr_front.relations {
                         let to = relation.to.get_ref();
-                        // Two relations to one actor are translated in their order.
-                        let found = front
-                            .relations
-                            .iter()
-                            .enumerate()
-                            .position(|(i, r)| !used[i] && r.to.get_ref() == to);
-                        if let Some(n) = found {
-                            used[n] = true;
-                        }
-                        let Some(n) = found else {
+                        let tos = front.relations.iter().map(|r| r.to.get_ref().as_str());
+                        let Some(n) = order.next(tos, to) else {
                             let known: Vec<&str> = front
                                 .relations
                                 .iter()
@@ -361,13 +353,14 @@ impl Resolve<'_> {
                                     .map(|c| c.get_ref().as_str()),
                             );
                         }
-                        let mut used = vec![false; original.accounts.len()];
+                        let mut order = InOrder::new(original.accounts.len());
                         for (a, account) in item.accounts.iter().enumerate() {
                             let actor = account.actor.get_ref();
-                            let found = original.accounts.iter().enumerate().position(|(i, o)| {
-                                !used[i] && o.get_ref().actor.get_ref() == actor
-                            });
-                            let Some(i) = found else {
+                            let actors = original
+                                .accounts
+                                .iter()
+                                .map(|o| o.get_ref().actor.get_ref().as_str());
+                            let Some(i) = order.next(actors, actor) else {
                                 let known: Vec<&str> = original
                                     .accounts
                                     .iter()
@@ -377,7 +370,6 @@ impl Resolve<'_> {
                                 let _ = self.markdown(Field::Tr(t, TrField::Claim(n, a)));
                                 continue;
                             };
-                            used[i] = true;
                             let check = Check {
                                 file,
                                 from: &account.from,
