@@ -11,8 +11,9 @@
 
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { extname, join, normalize, relative, sep } from 'node:path';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { extname, join, normalize, sep } from 'node:path';
+import { htmlPages } from './pages.mjs';
 
 const require = createRequire(import.meta.url);
 const { chromium } = require('playwright-core');
@@ -51,19 +52,6 @@ function args() {
     throw new Error('--mount must start and end with /');
   }
   return out;
-}
-
-function htmlPages(dir) {
-  const pages = [];
-  const walk = (folder) => {
-    for (const name of readdirSync(folder).sort()) {
-      const path = join(folder, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else if (name.endsWith('.html')) pages.push(relative(dir, path).split(sep).join('/'));
-    }
-  };
-  walk(dir);
-  return pages;
 }
 
 /**

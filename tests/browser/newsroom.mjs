@@ -10,8 +10,9 @@
 
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { extname, join, normalize, relative, sep } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
+import { extname, join, normalize, sep } from 'node:path';
+import { htmlPages } from './pages.mjs';
 
 const require = createRequire(import.meta.url);
 const { chromium } = require('playwright-core');
@@ -120,19 +121,6 @@ function serveHost(embedUrl) {
     res.end(page);
   });
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
-
-function htmlPages(dir) {
-  const pages = [];
-  const walk = (folder) => {
-    for (const name of readdirSync(folder).sort()) {
-      const path = join(folder, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else if (name.endsWith('.html')) pages.push(relative(dir, path).split(sep).join('/'));
-    }
-  };
-  walk(dir);
-  return pages;
 }
 
 async function main() {
