@@ -213,15 +213,29 @@ impl Step {
 
 /// Loads and validates the story: every problem, errors and warnings, sorted.
 pub(crate) fn load_story(options: &BuildOptions) -> (Option<Story>, Vec<Diagnostic>) {
-    let (story, _, diagnostics) = load_inputs(options, None);
+    let (story, _, diagnostics, _) = load_inputs(options, None);
     (story, diagnostics)
+}
+
+/// [`load_story`], with the raw story it was resolved from (for tools that
+/// read the files themselves, like stamping translations).
+pub(crate) fn load_story_and_raw(
+    options: &BuildOptions,
+) -> (Option<Story>, Vec<Diagnostic>, load::RawStory) {
+    let (story, _, diagnostics, raw) = load_inputs(options, None);
+    (story, diagnostics, raw)
 }
 
 /// Reads everything a build reads but the templates: the story and static/.
 fn load_inputs(
     options: &BuildOptions,
     cache: Option<&mut Cache>,
-) -> (Option<Story>, Vec<StaticFile>, Vec<Diagnostic>) {
+) -> (
+    Option<Story>,
+    Vec<StaticFile>,
+    Vec<Diagnostic>,
+    load::RawStory,
+) {
     let mut diagnostics = Diagnostics::default();
     let (load_cache, markdown_cache) = match cache {
         Some(Cache { load, markdown, .. }) => (Some(load), Some(markdown)),
@@ -264,7 +278,7 @@ fn load_inputs(
                 .push(Diagnostic::whole_file(Severity::Error, "", bad.message).help(bad.help)),
         }
     }
-    (story, statics, diagnostics.into_sorted())
+    (story, statics, diagnostics.into_sorted(), raw)
 }
 
 /// What a build renders from: the story, its templates and its static files.
@@ -278,7 +292,7 @@ struct Inputs {
 /// errors; the diagnostics hold every problem found, errors and warnings.
 fn prepare(options: &BuildOptions, cache: Option<&mut Cache>) -> (Option<Inputs>, Vec<Diagnostic>) {
     // The templates are parsed on the other core while the story loads.
-    let ((story, statics, mut found), (templates, diagnostics)) = rayon::join(
+    let ((story, statics, mut found, _), (templates, diagnostics)) = rayon::join(
         || load_inputs(options, cache),
         || {
             let mut diagnostics = Diagnostics::default();

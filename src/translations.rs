@@ -13,9 +13,9 @@ use std::path::Path;
 
 use toml_edit::{DocumentMut, InlineTable, Item, Table, Value};
 
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::{Diagnostic, SourceFile};
 use crate::load::{self, InOrder, RawStory, TrItems, split_front_matter};
-use crate::resolve::{self, ResolveOptions, stamp};
+use crate::resolve::stamp;
 use crate::{BuildOptions, pipeline};
 
 /// One language's state.
@@ -33,11 +33,10 @@ pub struct LanguageReport {
 
 /// What `explainer translations` reports: one entry per other edition.
 pub fn report(options: &BuildOptions) -> Result<Vec<LanguageReport>, Vec<Diagnostic>> {
-    let (story, diagnostics) = pipeline::load_story(options);
+    let (story, diagnostics, raw) = pipeline::load_story_and_raw(options);
     let Some(story) = story else {
         return Err(diagnostics);
     };
-    let (_, _) = pipeline::editions(&story);
     let mut reports: Vec<LanguageReport> = story
         .site
         .languages
@@ -69,11 +68,10 @@ pub fn report(options: &BuildOptions) -> Result<Vec<LanguageReport>, Vec<Diagnos
             report.stale.push(diagnostic);
         }
     }
-    let counts = walk(&options.root, None, false).map_err(|e| vec![cannot(e)])?;
-    for (lang, stamped, unstamped) in counts {
-        if let Some(report) = reports.iter_mut().find(|r| r.lang == lang) {
-            report.stamped += stamped;
-            report.unstamped += unstamped;
+    for (translation, _, edit) in edits(&raw, None) {
+        if let Some(report) = reports.iter_mut().find(|r| r.lang == translation.lang) {
+            report.stamped += edit.stamped;
+            report.unstamped += edit.unstamped;
         }
     }
     Ok(reports)
@@ -82,21 +80,23 @@ pub fn report(options: &BuildOptions) -> Result<Vec<LanguageReport>, Vec<Diagnos
 /// Stamps every translated field of `lang` (or of every language) as
 /// translated from its original as it is now. Returns the files changed.
 pub fn stamp_all(root: &Path, lang: Option<&str>) -> Result<Vec<String>, Vec<Diagnostic>> {
-    // Only a story free of errors is stamped: a stamp says "checked".
-    let mut diagnostics = Diagnostics::default();
-    let raw = load::load(root, &mut diagnostics);
-    let story = resolve::resolve(&raw, ResolveOptions::default(), &mut diagnostics);
-    if story.is_none() || diagnostics.has_errors() {
-        return Err(diagnostics.into_sorted());
+    // Only a story free of errors is stamped: a stamp says "checked". It is
+    // loaded as a build loads it, static files included, so that its
+    // pictures are found.
+    let (story, diagnostics, raw) = pipeline::load_story_and_raw(&BuildOptions::new(root));
+    if story.is_none() || diagnostics.iter().any(Diagnostic::is_error) {
+        return Err(diagnostics);
     }
     let mut changed = Vec::new();
-    for (path, text) in stamped_files(root, &raw, lang).map_err(|e| vec![cannot(e)])? {
-        let full = root.join(&path);
+    let files = edits(&raw, lang).filter(|(_, file, edit)| edit.text != file.text);
+    for (_, file, edit) in files {
+        let (path, text) = (&file.path, edit.text);
+        let full = root.join(path);
         let folder = full.parent().unwrap_or(root);
         let mut temp = tempfile::NamedTempFile::new_in(folder).map_err(|e| vec![cannot(e)])?;
         io::Write::write_all(&mut temp, text.as_bytes()).map_err(|e| vec![cannot(e)])?;
         temp.persist(&full).map_err(|e| vec![cannot(e.error)])?;
-        changed.push(path);
+        changed.push(path.clone());
     }
     Ok(changed)
 }
@@ -109,43 +109,20 @@ fn cannot(error: io::Error) -> Diagnostic {
     )
 }
 
-/// Per file: (language, fields stamped, fields not stamped), without writing.
-fn walk(root: &Path, lang: Option<&str>, _write: bool) -> io::Result<Vec<(String, usize, usize)>> {
-    let mut diagnostics = Diagnostics::default();
-    let raw = load::load(root, &mut diagnostics);
-    let mut counts = Vec::new();
-    for translation in &raw.translations {
-        if lang.is_some_and(|l| l != translation.lang) {
-            continue;
-        }
-        let file = raw.file(translation.file);
-        let Some(edit) = edit_file(&raw, translation, &file.text) else {
-            continue;
-        };
-        counts.push((translation.lang.clone(), edit.stamped, edit.unstamped));
-    }
-    Ok(counts)
-}
-
-/// The translation files whose text stamping changes, with their new text.
-fn stamped_files(
-    _root: &Path,
-    raw: &RawStory,
-    lang: Option<&str>,
-) -> io::Result<Vec<(String, String)>> {
-    let mut files = Vec::new();
-    for translation in &raw.translations {
-        if lang.is_some_and(|l| l != translation.lang) {
-            continue;
-        }
-        let file = raw.file(translation.file);
-        if let Some(edit) = edit_file(raw, translation, &file.text)
-            && edit.text != file.text
-        {
-            files.push((file.path.clone(), edit.text));
-        }
-    }
-    Ok(files)
+/// Each translation file of `lang` (or of every language), with what
+/// stamping it gives.
+fn edits<'r>(
+    raw: &'r RawStory,
+    lang: Option<&'r str>,
+) -> impl Iterator<Item = (&'r load::Translation, &'r SourceFile, Edit)> {
+    raw.translations
+        .iter()
+        .filter(move |t| lang.is_none_or(|l| l == t.lang))
+        .filter_map(|translation| {
+            let file = raw.file(translation.file);
+            let edit = edit_file(raw, translation, &file.text)?;
+            Some((translation, file, edit))
+        })
 }
 
 /// A translation file with every translated field stamped.

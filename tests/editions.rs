@@ -315,3 +315,16 @@ fn a_story_overrides_the_interface_strings_and_a_language_without_any_says_so() 
     // Dates still come in French: ICU4X knows the language even when our table does not.
     assert!(french.contains(">juin 2024</time>"), "{french}");
 }
+
+#[test]
+fn a_story_with_pictures_is_stamped_as_a_build_reads_it() {
+    let story = bilingual()
+        .file("static/images/map.png", "not really a png")
+        .file(
+            "content/story/02-why.md",
+            "+++\ntitle = \"Why it matters\"\nweight = 20\n+++\n![A map](images/map.png)\n",
+        );
+    let output = story.run(&["translations", "stamp"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("stamped content/events/all.ru.toml"));
+}
