@@ -242,26 +242,38 @@ fn mount_path() -> String {
 
 /// Runs check.mjs over `site` and parses its report.
 fn drive(tools: &Tools, site: &Path, mount: &str, screenshots: &Path) -> Result<Report, String> {
+    let out = [std::ffi::OsStr::new("--out"), screenshots.as_os_str()];
+    run_script(tools, "check.mjs", site, mount, &out)
+}
+
+/// Runs one of the browser scripts over the built `site` served at `mount`,
+/// with `more` arguments, and parses the JSON report it prints.
+fn run_script<T: serde::de::DeserializeOwned>(
+    tools: &Tools,
+    script: &str,
+    site: &Path,
+    mount: &str,
+    more: &[&std::ffi::OsStr],
+) -> Result<T, String> {
     let output = Command::new(&tools.node)
-        .arg(browser_dir().join("check.mjs"))
+        .arg(browser_dir().join(script))
         .arg("--site")
         .arg(site)
         .arg("--mount")
         .arg(mount)
-        .arg("--out")
-        .arg(screenshots)
+        .args(more)
         .arg("--chromium")
         .arg(&tools.chromium)
         .output()
         .map_err(|e| format!("cannot run node: {e}"))?;
     if !output.status.success() {
         return Err(format!(
-            "check.mjs failed ({}):\n{}",
+            "{script} failed ({}):\n{}",
             output.status,
             String::from_utf8_lossy(&output.stderr)
         ));
     }
-    serde_json::from_slice(&output.stdout).map_err(|e| format!("check.mjs printed bad JSON: {e}"))
+    serde_json::from_slice(&output.stdout).map_err(|e| format!("{script} printed bad JSON: {e}"))
 }
 
 /// The report on the default story, made once for all tests of this binary; None
@@ -971,25 +983,7 @@ fn newsroom_report(test: &str) -> Option<&'static NewsroomReport> {
             root,
         );
         assert!(built.status.success(), "{}", support::stderr(&built));
-        let output = Command::new(&tools.node)
-            .arg(browser_dir().join("newsroom.mjs"))
-            .arg("--site")
-            .arg(&site)
-            .arg("--mount")
-            .arg(mount_path())
-            .arg("--chromium")
-            .arg(&tools.chromium)
-            .output()
-            .map_err(|e| format!("cannot run node: {e}"))?;
-        if !output.status.success() {
-            return Err(format!(
-                "newsroom.mjs failed ({}):\n{}",
-                output.status,
-                String::from_utf8_lossy(&output.stderr)
-            ));
-        }
-        serde_json::from_slice(&output.stdout)
-            .map_err(|e| format!("newsroom.mjs printed bad JSON: {e}"))
+        run_script(&tools, "newsroom.mjs", &site, &mount_path(), &[])
     });
     match outcome {
         Ok(report) => Some(report),

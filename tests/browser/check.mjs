@@ -13,7 +13,7 @@ import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { extname, join, normalize, sep } from 'node:path';
-import { htmlPages } from './pages.mjs';
+import { FLAGS, htmlPages } from './pages.mjs';
 
 const require = createRequire(import.meta.url);
 const { chromium } = require('playwright-core');
@@ -25,18 +25,6 @@ const SCREENSHOT_WIDTHS = [390, 1280];
 const COLOUR_RULES = ['color-contrast', 'link-in-text-block'];
 // The axe rules whose outcome a narrow (390 px) layout can change.
 const LAYOUT_RULES = ['color-contrast', 'target-size', 'scrollable-region-focusable', 'meta-viewport'];
-const FLAGS = [
-  '--headless', // also implied by headless: true
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-dev-shm-usage',
-];
-
 function args() {
   const out = { chromium: '/usr/bin/chromium', jobs: '2' };
   const argv = process.argv.slice(2);

@@ -12,21 +12,10 @@ import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { readFileSync, statSync } from 'node:fs';
 import { extname, join, normalize, sep } from 'node:path';
-import { htmlPages } from './pages.mjs';
+import { FLAGS, htmlPages } from './pages.mjs';
 
 const require = createRequire(import.meta.url);
 const { chromium } = require('playwright-core');
-
-const FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-dev-shm-usage',
-];
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8',

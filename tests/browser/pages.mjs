@@ -1,4 +1,4 @@
-// What the browser scripts share about a built site.
+// What the browser scripts share: how Chromium is started, and a built site's pages.
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 
@@ -15,3 +15,16 @@ export function htmlPages(dir) {
   walk(dir);
   return pages;
 }
+
+/** Chromium's switches: headless, no network of its own, nothing that varies between runs. */
+export const FLAGS = [
+  '--headless', // also implied by headless: true
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+];
