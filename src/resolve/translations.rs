@@ -595,6 +595,9 @@ impl Resolve<'_> {
         id: &str,
         known: &[&str],
     ) {
+        // The ids come from maps: name them in one order, build after build.
+        let mut known = known.to_vec();
+        known.sort_unstable();
         let help = match closest(id, known.iter().copied()) {
             Some(near) => format!("did you mean `{near}`?"),
             None if known.is_empty() => {
