@@ -1,5 +1,5 @@
 //! `cargo bench`: full builds of the synthetic S, M and L stories, and the
-//! serve loop's edit-to-reload latency for one changed event in S and M.
+//! serve loop's edit-to-reload latency for one changed event in S, M and L.
 //!
 //! The stories come from `support/story.rs` (also behind `examples/gen_story.rs`)
 //! with its default seed, written once into a temporary folder. `build` times
@@ -89,7 +89,7 @@ fn build(bencher: Bencher, size: &str) {
     });
 }
 
-#[divan::bench(args = ["S", "M"], sample_count = 40, sample_size = 1)]
+#[divan::bench(args = ["S", "M", "L"], sample_count = 40, sample_size = 1)]
 fn edit_to_reload(bencher: Bencher, size: &str) {
     let generated = story(size);
     let file = generated.root.join(&generated.written.event_file);

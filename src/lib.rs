@@ -125,6 +125,19 @@ pub struct Cache {
     pages: Vec<render::RenderMemo>,
 }
 
+impl Cache {
+    /// The pages whose context the last build made, by path, every edition's:
+    /// the others were taken from the build before, which an edit could not
+    /// have changed. For tests and benchmarks of work in proportion to an edit.
+    pub fn made_pages(&self) -> Vec<&str> {
+        let mut made: Vec<&str> = (self.pages.iter())
+            .flat_map(|memo| memo.made().iter().map(String::as_str))
+            .collect();
+        made.sort_unstable();
+        made
+    }
+}
+
 /// Loads and validates the story: every problem, errors and warnings, sorted.
 pub fn load_story(options: &BuildOptions) -> (Option<Story>, Vec<Diagnostic>) {
     pipeline::load_story(options)

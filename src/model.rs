@@ -243,7 +243,7 @@ impl ActorKind {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Stance {
     Asserts,
     Denies,
@@ -262,7 +262,7 @@ impl Stance {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Status {
     Unverified,
     Confirmed,
@@ -441,7 +441,7 @@ pub enum Embed {
     Map { actor: Option<ActorIx> },
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct Media {
     /// A path under static/ (no leading slash) or an http(s) URL.
     pub src: String,
@@ -455,7 +455,7 @@ pub struct Media {
     pub srcset: Vec<(String, u32)>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct Account {
     pub actor: ActorIx,
     pub claim: Html,
@@ -464,7 +464,7 @@ pub struct Account {
     pub sources: Vec<SourceIx>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct Event {
     pub id: String,
     pub date: PartialDate,
@@ -592,7 +592,7 @@ pub struct EditionInfo {
 }
 
 /// How much of an item an edition shows in its own language.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct Mark {
     /// Its title (or name) is the original's, in the default language.
     pub title: bool,

@@ -293,3 +293,193 @@ proptest! {
         }
     }
 }
+
+/// The pages a rebuild made the context of, in the default edition.
+fn made_pages(cache: &Cache) -> Vec<String> {
+    cache.made_pages().into_iter().map(String::from).collect()
+}
+
+/// `serve`'s options for a build.
+fn serving() -> RenderOptions {
+    RenderOptions {
+        live_reload: Some("/__explainer/reload.js?build=~build~".to_string()),
+        build_name: None,
+        defer_data: true,
+        previous_output: None,
+        pictures: true,
+    }
+}
+
+/// A fresh build of the story at `options`, as `serve` would make it.
+fn fresh(options: &BuildOptions) -> (BTreeMap<String, Vec<u8>>, Vec<String>, bool) {
+    let (site, diagnostics) = make_site(options, &serving());
+    made(site, &diagnostics)
+}
+
+#[test]
+fn an_edit_to_one_events_text_makes_only_the_pages_that_show_it() {
+    let story = Story::small();
+    let options = BuildOptions::new(story.root());
+    let mut cache = Cache::default();
+    make_site_cached(&options, &serving(), &mut cache);
+    let all = made_pages(&cache);
+    assert!(all.len() > 15, "{all:?}");
+
+    // The founding names the club and comes before the meeting; the vote is
+    // neither, and Anna and Bob are not in it.
+    let events = fs::read_to_string(story.root().join(EVENTS)).expect("read");
+    let text = events.replacen("The club is founded", "The club is set up", 1);
+    fs::write(story.root().join(EVENTS), text).expect("write");
+    let (site, diagnostics) = make_site_cached(&options, &serving(), &mut cache);
+    let made_now = made_pages(&cache);
+    // Not the vote's page, Anna's or Bob's, the accounts (the founding has
+    // none), the who's who, the sitemap or the 404 page.
+    assert_eq!(
+        made_now,
+        [
+            "actors/club/index.html",
+            "embed/actors/club/index.html",
+            "embed/timeline/index.html",
+            "events/founding/index.html",
+            "events/meeting/index.html",
+            "index.html",
+            "sources/index.html",
+            "timeline/index.html",
+        ]
+    );
+    assert_eq!(made(site, &diagnostics), fresh(&options));
+
+    // A new site title is on every page: every page is made again.
+    let site_toml = fs::read_to_string(story.root().join("content/site.toml")).expect("read");
+    let retitled = site_toml.replacen("Fixture story", "Another story", 1);
+    fs::write(story.root().join("content/site.toml"), retitled).expect("write");
+    let (site, diagnostics) = make_site_cached(&options, &serving(), &mut cache);
+    assert_eq!(made_pages(&cache), all);
+    assert_eq!(made(site, &diagnostics), fresh(&options));
+}
+
+/// Copies the repository's story (content/ and static/) into a temp folder.
+fn copy_of_the_default_story() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    for folder in ["content", "static"] {
+        for entry in walkdir::WalkDir::new(repo.join(folder)) {
+            let entry = entry.expect("walk the story");
+            let rel = entry
+                .path()
+                .strip_prefix(repo)
+                .expect("inside the repository");
+            let target = dir.path().join(rel);
+            if entry.file_type().is_dir() {
+                fs::create_dir_all(&target).expect("folder");
+            } else {
+                fs::copy(entry.path(), &target).expect("copy");
+            }
+        }
+    }
+    dir
+}
+
+/// The text of events, one field at a time, in the default story made
+/// richer: three editions, updates that name several events (shown by an
+/// event template of the story's own), accounts,
+/// sources, tag pages, and a timeline split into pages of ten events, so
+/// that an event is on its period's, actors', sources', tags' and
+/// neighbours' pages and in other events' update boxes. After each edit the
+/// rebuild, which makes only the pages the edit can change, equals a fresh
+/// build.
+#[test]
+fn editing_the_text_of_any_event_remakes_every_page_that_shows_it() {
+    let dir = copy_of_the_default_story();
+    let root = dir.path();
+    let site = root.join("content/site.toml");
+    let settings = fs::read_to_string(&site).expect("read site.toml");
+    // The settings go before the first table.
+    let (head, tables) = settings.split_at(settings.find("\n[").unwrap_or(settings.len()));
+    let richer = format!("{head}\nper_page = 10\ntag_pages = true\n{tables}");
+    fs::write(&site, richer).expect("write site.toml");
+    // An older update naming events the latest does not: their update
+    // boxes show each other's titles.
+    let updates = root.join("content/updates.toml");
+    let mut log = fs::read_to_string(&updates).expect("read updates.toml");
+    log.push_str("\n[[update]]\nid = \"background\"\ndate = 2025-07-01\nkind = \"update\"\nnote = \"Background added.\"\nevents = [\"soviet-union-dissolves\", \"russia-invades-ukraine\"]\n");
+    fs::write(&updates, log).expect("write updates.toml");
+    // The built-in event page does not list an update's other events; a
+    // story's own template may.
+    fs::create_dir_all(root.join("templates")).expect("templates/");
+    fs::write(
+        root.join("templates/event.html"),
+        "{% extends \"base.html\" %}{% block main %}<h1>{{ event.title }}</h1>{% for u in event.updates %}{% for e in u.events %}<a href=\"{{ root }}{{ e.path }}\">{{ e.title }}</a>{% endfor %}{% endfor %}{% endblock main %}",
+    )
+    .expect("write the event template");
+    let options = BuildOptions::new(root);
+    let mut cache = Cache::default();
+    let (site, diagnostics) = make_site_cached(&options, &serving(), &mut cache);
+    assert!(site.is_some(), "{diagnostics:?}");
+    let mut edits = 0;
+    let mut fewer = 0;
+    let files: Vec<_> = fs::read_dir(root.join("content/events"))
+        .expect("events")
+        .map(|entry| entry.expect("entry").path())
+        .collect();
+    for file in files {
+        let text = fs::read_to_string(&file).expect("read");
+        let fields: Vec<usize> = text
+            .lines()
+            .enumerate()
+            .filter(|(_, line)| {
+                ["title = \"", "summary = \"", "claim = \"", "place = \""]
+                    .iter()
+                    .any(|field| line.starts_with(field) && !line.starts_with("summary = \"\"\""))
+            })
+            .map(|(n, _)| n)
+            .collect();
+        // The originals' every field, and a translation's every other.
+        let step = if file.to_string_lossy().matches('.').count() > 1 {
+            2
+        } else {
+            1
+        };
+        for &n in fields.iter().step_by(step) {
+            edits += 1;
+            let now = fs::read_to_string(&file).expect("read");
+            let lines: Vec<String> = now
+                .lines()
+                .enumerate()
+                .map(|(at, line)| match at == n {
+                    true => line.replacen(" = \"", &format!(" = \"Edit {edits}: "), 1),
+                    false => line.to_string(),
+                })
+                .collect();
+            fs::write(&file, lines.join("\n") + "\n").expect("write");
+            let (site, diagnostics) = make_site_cached(&options, &serving(), &mut cache);
+            let all = site.as_ref().map_or(0, |s| s.pages.len());
+            if made_pages(&cache).len() < all {
+                fewer += 1;
+            }
+            let rebuilt = made(site, &diagnostics);
+            let expected = fresh(&options);
+            assert_eq!(
+                rebuilt.1, expected.1,
+                "problems after edit {edits} of {file:?}"
+            );
+            assert_eq!(
+                rebuilt.0.keys().collect::<Vec<_>>(),
+                expected.0.keys().collect::<Vec<_>>()
+            );
+            for (path, bytes) in &expected.0 {
+                assert!(
+                    rebuilt.0[path] == *bytes,
+                    "{path} differs after edit {edits} (line {} of {file:?})",
+                    n + 1
+                );
+            }
+        }
+    }
+    assert!(edits > 25, "{edits} edits");
+    // Most edits are not to events the latest update names, which is on every page.
+    assert!(
+        fewer > edits / 2,
+        "only {fewer} of {edits} edits made fewer pages"
+    );
+}

@@ -54,7 +54,7 @@ pub fn with_words<'h>(html: Cow<'h, str>, back: &str) -> Cow<'h, str> {
 }
 
 /// Rendered HTML whose internal links are completed per page by [`Html::at`].
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct Html {
     text: String,
     /// Where the root markers stand in `text`, found once: a field is put on

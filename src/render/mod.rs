@@ -9,6 +9,7 @@
 
 pub mod actor_map;
 mod decimal;
+mod depends;
 mod embeds;
 mod fingerprint;
 mod headers;
@@ -357,6 +358,11 @@ pub struct RenderMemo {
     maps: Mutex<HashMap<MapKey, actor_map::Drawn>>,
     /// Share pictures, by path (their names are hashes of what they draw).
     pictures: HashMap<String, Vec<u8>>,
+    /// What the kept pages were made from, to tell which an edit can change.
+    prints: Option<depends::Prints>,
+    /// The pages whose context the last build made (the others it took as
+    /// they were), by path.
+    made: Vec<String>,
 }
 
 impl RenderMemo {
@@ -366,6 +372,11 @@ impl RenderMemo {
 
     pub(crate) fn keep_pictures(&mut self, pictures: HashMap<String, Vec<u8>>) {
         self.pictures = pictures;
+    }
+
+    /// The pages whose context the last build made, by path.
+    pub(crate) fn made(&self) -> &[String] {
+        &self.made
     }
 }
 
@@ -396,8 +407,17 @@ pub fn render_each<T: Send>(
         && memo.templates != templates.fingerprint
     {
         memo.pages.clear();
+        memo.prints = None;
         memo.templates = templates.fingerprint;
     }
+    // Which pages may differ from the kept ones: the others are not made.
+    let prints = memo
+        .as_deref()
+        .map(|_| depends::Prints::of(story, options.live_reload.as_deref()));
+    let dirty = match (memo.as_deref(), &prints) {
+        (Some(memo), Some(now)) => depends::Dirty::between(memo.prints.as_ref(), now, story),
+        _ => depends::Dirty::All,
+    };
     let deepest = plan.iter().map(|page| page.route.depth()).max();
     let builder = Pages {
         story,
@@ -410,16 +430,21 @@ pub fn render_each<T: Send>(
     };
     // A page for the memo: its path, fingerprint, and new bytes (none when
     // reused: the memo's own entry is moved over, not copied again).
-    type Rendered<T> = Result<(T, Option<(String, u128, Option<Vec<u8>>)>), tera::Error>;
+    type Rendered<T> = Result<(T, Option<(String, u128, Option<Vec<u8>>, bool)>), tera::Error>;
     let rendered: Vec<Rendered<T>> = plan
         .par_iter()
         .map(|page| {
+            let kept = match dirty.needs(page) {
+                true => None,
+                false => builder.kept(page),
+            };
+            let taken = kept.is_some();
             let Job {
                 path,
                 template,
                 made,
                 fingerprint,
-            } = builder.make(page);
+            } = kept.unwrap_or_else(|| builder.make(page));
             let (bytes, new) = match made {
                 Made::Reused(bytes) => (bytes, false),
                 Made::Context(context) => {
@@ -430,18 +455,22 @@ pub fn render_each<T: Send>(
                     (html, true)
                 }
             };
-            let kept = fingerprint.map(|f| (path.clone(), f, new.then(|| bytes.clone())));
+            let kept = fingerprint.map(|f| (path.clone(), f, new.then(|| bytes.clone()), !taken));
             Ok((each(Page { path, bytes }), kept))
         })
         .collect();
     let mut pages = Vec::with_capacity(rendered.len() + 1);
     let mut kept = HashMap::new();
+    let mut made = Vec::new();
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
     for result in rendered {
         match result {
             Ok((page, memo_entry)) => {
                 pages.push(page);
-                if let Some((path, fingerprint, bytes)) = memo_entry {
+                if let Some((path, fingerprint, bytes, context)) = memo_entry {
+                    if context {
+                        made.push(path.clone());
+                    }
                     kept.insert(path, (fingerprint, bytes));
                 }
             }
@@ -469,9 +498,12 @@ pub fn render_each<T: Send>(
                 Some((path, (fingerprint, bytes)))
             })
             .collect();
-        if let Ok(maps) = memo.maps.get_mut() {
-            maps.retain(|key, _| Some(key.0) == inputs);
+        // A build that drew no map says nothing of which are still wanted.
+        if let (Ok(maps), Some(inputs)) = (memo.maps.get_mut(), inputs) {
+            maps.retain(|key, _| key.0 == inputs);
         }
+        memo.prints = prints;
+        memo.made = made;
     }
     Ok(pages)
 }

@@ -130,6 +130,19 @@ impl<'a> Pages<'a> {
         }
     }
 
+    /// The page the previous build made at `page`'s place, as it was, if it
+    /// kept it: for a page an edit cannot have changed (see `depends`).
+    pub(super) fn kept(&self, page: &Planned) -> Option<Job> {
+        let path = format!("{}{}", self.story.prefix(), page.route.file());
+        let (fingerprint, bytes) = self.memo?.pages.get(&path)?;
+        Some(Job {
+            path,
+            template: "",
+            made: Made::Reused(bytes.clone()),
+            fingerprint: Some(*fingerprint),
+        })
+    }
+
     /// Builds one page's context; independent of every other page, so pages
     /// can be built and rendered in parallel.
     pub(super) fn make(&self, page: &Planned) -> Job {

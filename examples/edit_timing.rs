@@ -1,0 +1,66 @@
+//! Times what `serve` does on a save, in this process: one cached build of a
+//! story, then N edits of one event's title, each followed by a cached
+//! rebuild, as `serve` makes it (data files deferred, pictures kept).
+//!
+//! ```text
+//! cargo run --release --example gen_story -- --size L --out /tmp/story-l
+//! cargo run --release --example edit_timing -- /tmp/story-l content/events/FILE.toml EVENT-ID [EDITS]
+//! ```
+//!
+//! Prints each rebuild's wall time and the median. The file is restored at the end.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use explainer::render::RenderOptions;
+use explainer::{BuildOptions, Cache, make_site_cached};
+
+// The allocator the command uses, so the figures are the command's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let [root, file, id, rest @ ..] = args.as_slice() else {
+        eprintln!("usage: edit_timing ROOT EVENT-FILE EVENT-ID [EDITS]");
+        std::process::exit(2);
+    };
+    let edits: usize = rest.first().and_then(|n| n.parse().ok()).unwrap_or(10);
+    let root = PathBuf::from(root);
+    let file = root.join(file);
+    let original = std::fs::read_to_string(&file).expect("read the event file");
+    let title_line = original
+        .lines()
+        .skip_while(|line| *line != format!("id = \"{id}\""))
+        .find(|line| line.starts_with("title = \""))
+        .expect("the event's title")
+        .to_string();
+    let options = BuildOptions::new(&root);
+    let render = RenderOptions {
+        live_reload: Some("/_explainer/live.js?build=~build~".to_string()),
+        build_name: Some("1".to_string()),
+        defer_data: true,
+        previous_output: None,
+        pictures: true,
+    };
+    let mut cache = Cache::default();
+    let started = Instant::now();
+    let (site, _) = make_site_cached(&options, &render, &mut cache);
+    assert!(site.is_some(), "the story builds");
+    eprintln!("first build: {:?}", started.elapsed());
+    let mut times = Vec::new();
+    for n in 0..edits {
+        let title = format!("{} (edit {n})\"", title_line.trim_end_matches('"'));
+        std::fs::write(&file, original.replacen(&title_line, &title, 1)).expect("save");
+        let started = Instant::now();
+        let (site, _) = make_site_cached(&options, &render, &mut cache);
+        let took = started.elapsed();
+        let site = site.expect("the story builds");
+        drop(site);
+        eprintln!("edit {n}: {took:?}");
+        times.push(took);
+    }
+    std::fs::write(&file, original).expect("restore the event file");
+    times.sort();
+    eprintln!("median: {:?}", times[times.len() / 2]);
+}
