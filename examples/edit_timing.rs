@@ -38,7 +38,6 @@ fn main() {
     let options = BuildOptions::new(&root);
     let render = RenderOptions {
         live_reload: Some("/_explainer/live.js?build=~build~".to_string()),
-        build_name: Some("1".to_string()),
         defer_data: true,
         previous_output: None,
         pictures: true,

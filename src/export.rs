@@ -42,7 +42,7 @@ pub fn file(story: &Story, at: usize) -> Page {
         2 => json_page(PATHS[2], &timeline(story), 2048 * events),
         _ => Page {
             path: PATHS[3].to_string(),
-            bytes: events_csv(story),
+            bytes: events_csv(story).into(),
         },
     }
 }
@@ -54,7 +54,7 @@ fn json_page(path: &str, value: &impl Serialize, room: usize) -> Page {
     bytes.push(b'\n');
     Page {
         path: path.to_string(),
-        bytes,
+        bytes: bytes.into(),
     }
 }
 

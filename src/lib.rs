@@ -98,7 +98,7 @@ impl DataFiles {
         let made = self.made.get_or_init(|| export::files(&self.story));
         made.iter()
             .find(|page| page.path == path)
-            .map(|page| page.bytes.as_slice())
+            .map(|page| &page.bytes[..])
     }
 }
 

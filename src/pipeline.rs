@@ -13,7 +13,7 @@ use std::path::Path;
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
 use crate::model::Story;
 use crate::plan::{self, Planned};
-use crate::render::{self, BUILD_STAND_IN, Page, RenderOptions, Templates};
+use crate::render::{self, Page, RenderOptions, Templates};
 use crate::resolve::{self, ResolveOptions};
 use crate::write::{Bytes, StaticFile};
 use crate::{BuildOptions, Cache, export, load, minify};
@@ -60,7 +60,7 @@ pub(crate) fn run<T: Send>(
     };
     let (others, missing) = editions(&story);
     found.extend(missing);
-    let steps = Step::list(&story, render_options);
+    let steps = Step::list(&story);
     let emit = |mut page: Page| {
         for step in &steps {
             step.apply(&mut page);
@@ -163,23 +163,14 @@ pub(crate) fn cannot_write(error: io::Error) -> Diagnostic {
 enum Step {
     /// `minify = true` in site.toml: HTML pages lose the spaces readers do not need.
     MinifyHtml,
-    /// `serve`: each HTML page's live-reload URL names this build. `url` is
-    /// the URL as rendered, with [`BUILD_STAND_IN`], up to its closing quote.
-    NameBuild { url: String, name: String },
 }
 
 impl Step {
     /// The steps for this story's files.
-    fn list(story: &Story, render_options: &RenderOptions) -> Vec<Step> {
+    fn list(story: &Story) -> Vec<Step> {
         let mut steps = Vec::new();
         if story.site.minify {
             steps.push(Step::MinifyHtml);
-        }
-        if let (Some(url), Some(name)) = (&render_options.live_reload, &render_options.build_name) {
-            steps.push(Step::NameBuild {
-                url: format!("{url}\""),
-                name: name.clone(),
-            });
         }
         steps
     }
@@ -191,20 +182,7 @@ impl Step {
         match self {
             Step::MinifyHtml => {
                 if let Ok(text) = std::str::from_utf8(&page.bytes) {
-                    page.bytes = minify::html(text).into_bytes();
-                }
-            }
-            Step::NameBuild { url, name } => {
-                // The script is the last thing in the body: look from the end.
-                let url = url.as_bytes();
-                let found = page.bytes.windows(url.len()).rposition(|w| w == url);
-                let stand_in = url
-                    .windows(BUILD_STAND_IN.len())
-                    .position(|w| w == BUILD_STAND_IN.as_bytes());
-                if let (Some(at), Some(offset)) = (found, stand_in) {
-                    let start = at + offset;
-                    page.bytes
-                        .splice(start..start + BUILD_STAND_IN.len(), name.bytes());
+                    page.bytes = minify::html(text).into_bytes().into();
                 }
             }
         }
@@ -436,7 +414,7 @@ fn minify_stylesheets(statics: &mut Vec<StaticFile>, found: &mut Vec<Diagnostic>
         match bytes.map(String::from_utf8) {
             Ok(Ok(text)) => pages.push(Page {
                 path: file.path,
-                bytes: minify::css(&text).into_bytes(),
+                bytes: minify::css(&text).into_bytes().into(),
             }),
             // Not UTF-8 or unreadable: copy it as it is, and say so.
             _ => {

@@ -186,7 +186,7 @@ fn made(
     let mut files = BTreeMap::new();
     if let Some(site) = site {
         for page in site.pages {
-            files.insert(page.path, page.bytes);
+            files.insert(page.path, page.bytes.to_vec());
         }
         for file in site.statics {
             files.insert(format!("static:{}", file.path), Vec::new());
@@ -219,7 +219,6 @@ proptest! {
             apply(&story, &original, edit, &mut live);
             let render = RenderOptions {
                 live_reload: Some(live.clone()),
-                build_name: None,
                 defer_data: true,
                 previous_output: None,
                 pictures: true,
@@ -303,7 +302,6 @@ fn made_pages(cache: &Cache) -> Vec<String> {
 fn serving() -> RenderOptions {
     RenderOptions {
         live_reload: Some("/__explainer/reload.js?build=~build~".to_string()),
-        build_name: None,
         defer_data: true,
         previous_output: None,
         pictures: true,

@@ -197,7 +197,7 @@ impl Pages<'_> {
         Job {
             path: format!("{}{}", story.prefix(), route.file()),
             template: "",
-            made: Made::Reused(bytes.unwrap_or_default()),
+            made: Made::Reused(bytes.unwrap_or_default().into()),
             fingerprint: None,
         }
     }

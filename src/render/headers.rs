@@ -111,7 +111,7 @@ impl Pages<'_> {
         Job {
             path: route.file(),
             template: "",
-            made: Made::Reused(text.into_bytes()),
+            made: Made::Reused(text.into_bytes().into()),
             fingerprint: None,
         }
     }

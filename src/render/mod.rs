@@ -26,6 +26,7 @@ use std::hash::{Hash, Hasher};
 use std::path::Path;
 use std::sync::Mutex;
 
+use bytes::Bytes;
 use tera::{ErrorKind, Tera};
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity, SourceFile};
@@ -262,24 +263,22 @@ fn template_help(message: &str) -> String {
 pub struct Page {
     /// Relative to the output folder, like `events/x/index.html`.
     pub path: String,
-    pub bytes: Vec<u8>,
+    /// Shared: a page reused from the last build is the same bytes, not a copy.
+    pub bytes: Bytes,
 }
 
 /// Stands for the build's name in the live-reload URL while pages render.
 /// It is the same in every build, so a page whose content did not change
-/// renders the same and is reused (see [`RenderMemo`]); the pipeline puts the
-/// build's name in afterwards.
+/// renders the same and is reused (see [`RenderMemo`]); `serve` puts the
+/// build's name in as it sends the page.
 pub const BUILD_STAND_IN: &str = "~build~";
 
 /// What differs between `build` and `serve`.
 #[derive(Debug, Clone, Default)]
 pub struct RenderOptions {
     /// The live-reload script's URL, set only by `serve`. It may hold
-    /// [`BUILD_STAND_IN`], which the pipeline replaces with `build_name`.
+    /// [`BUILD_STAND_IN`].
     pub live_reload: Option<String>,
-    /// The build's name, put into each HTML page's live-reload URL after
-    /// rendering (see [`BUILD_STAND_IN`]).
-    pub build_name: Option<String>,
     /// Make the data files (`data/`) only when first asked for ([`crate::DataFiles`]):
     /// `serve` does, since editors seldom open them.
     pub defer_data: bool,
@@ -327,7 +326,7 @@ pub fn share_pictures<T: Send>(
             let kept = keep.then(|| (card.path.clone(), bytes.clone()));
             let page = Page {
                 path: card.path.clone(),
-                bytes,
+                bytes: bytes.into(),
             };
             Some((each(page), kept))
         })
@@ -352,7 +351,7 @@ pub fn share_pictures<T: Send>(
 pub struct RenderMemo {
     /// Which templates rendered them: other templates render anything anew.
     templates: u64,
-    pages: HashMap<String, (u128, Vec<u8>)>,
+    pages: HashMap<String, (u128, Bytes)>,
     /// Actor maps, by what they were drawn from ([`actor_map::Links::inputs`])
     /// and where they go (center, root, id).
     maps: Mutex<HashMap<MapKey, actor_map::Drawn>>,
@@ -430,7 +429,7 @@ pub fn render_each<T: Send>(
     };
     // A page for the memo: its path, fingerprint, and new bytes (none when
     // reused: the memo's own entry is moved over, not copied again).
-    type Rendered<T> = Result<(T, Option<(String, u128, Option<Vec<u8>>, bool)>), tera::Error>;
+    type Rendered<T> = Result<(T, Option<(String, u128, Option<Bytes>, bool)>), tera::Error>;
     let rendered: Vec<Rendered<T>> = plan
         .par_iter()
         .map(|page| {
@@ -452,7 +451,7 @@ pub fn render_each<T: Send>(
                     // nothing to validate again. Most pages fit the first buffer.
                     let mut html = Vec::with_capacity(16 * 1024);
                     templates.tera.render_to(template, &context?, &mut html)?;
-                    (html, true)
+                    (Bytes::from(html), true)
                 }
             };
             let kept = fingerprint.map(|f| (path.clone(), f, new.then(|| bytes.clone()), !taken));

@@ -34,7 +34,7 @@ pub(super) struct Job {
 /// earlier build from the same context, or made without a template.
 pub(super) enum Made {
     Context(Result<Context, tera::Error>),
-    Reused(Vec<u8>),
+    Reused(bytes::Bytes),
 }
 
 /// Builds the jobs of every page of one story.
@@ -833,7 +833,7 @@ impl<'a> Pages<'a> {
         Job {
             path: format!("{}{}", self.story.prefix(), route.file()),
             template: "",
-            made: Made::Reused(text.into_bytes()),
+            made: Made::Reused(text.into_bytes().into()),
             fingerprint: None,
         }
     }

@@ -11,6 +11,8 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
 use axum::body::{Body, Bytes};
+
+use crate::render::BUILD_STAND_IN;
 use futures_util::stream::try_unfold;
 use tokio::io::AsyncReadExt;
 
@@ -33,6 +35,25 @@ pub(super) struct Opened {
     pub(super) body: Body,
 }
 
+/// A page's bytes with `build` named in its live-reload address, which
+/// pages are rendered with a stand-in for (see [`BUILD_STAND_IN`]), so that
+/// a page the build reused from the one before is not copied per build;
+/// other files as they are, shared.
+fn named(bytes: &Bytes, build: &str) -> Bytes {
+    let url = format!("{}?build={BUILD_STAND_IN}\"", super::SCRIPT);
+    // The script is the last thing in the body: look from the end.
+    let found = bytes.windows(url.len()).rposition(|w| w == url.as_bytes());
+    let Some(at) = found else {
+        return bytes.clone();
+    };
+    let start = at + url.len() - 1 - BUILD_STAND_IN.len();
+    let mut named = Vec::with_capacity(bytes.len() + build.len());
+    named.extend_from_slice(&bytes[..start]);
+    named.extend_from_slice(build.as_bytes());
+    named.extend_from_slice(&bytes[start + BUILD_STAND_IN.len()..]);
+    Bytes::from(named)
+}
+
 /// How much of a static file one read takes, and one response holds at a time.
 const CHUNK: usize = 64 * 1024;
 
@@ -41,9 +62,9 @@ impl Served {
     /// refused. Pages and data files are shared bytes, never copied per
     /// request; static files are streamed, so a hundred readers of a large
     /// file hold a chunk each, not the whole file.
-    pub(super) async fn open(&self) -> Option<Opened> {
+    pub(super) async fn open(&self, build: &str) -> Option<Opened> {
         let bytes = match self {
-            Served::Memory(bytes) => bytes.clone(),
+            Served::Memory(bytes) => named(bytes, build),
             Served::BuiltIn(bytes) => Bytes::from_static(bytes),
             Served::Data(data) => data.bytes().await?,
             Served::File(file) => {

@@ -316,7 +316,6 @@ impl Builder {
         let build = format!("{}-{}", self.run, self.count);
         let render = RenderOptions {
             live_reload: Some(format!("{SCRIPT}?build={BUILD_STAND_IN}")),
-            build_name: Some(build.clone()),
             defer_data: true,
             previous_output: None,
             pictures: true,
@@ -424,7 +423,7 @@ fn files(site: Site, root: &Path) -> HashMap<String, Served> {
         files.insert(file.path, served);
     }
     for page in site.pages {
-        files.insert(page.path, Served::Memory(page.bytes.into()));
+        files.insert(page.path, Served::Memory(page.bytes));
     }
     if let Some(data) = site.data {
         for path in DataFiles::paths() {

@@ -85,7 +85,7 @@ async fn site(State(snapshots): State<Snapshots>, method: Method, uri: Uri) -> R
     }
     let has = |path: &str| snapshot.files.contains_key(path);
     match locate(uri.path(), &snapshot.base_path, has) {
-        Located::File(path) => match snapshot.files[&path].open().await {
+        Located::File(path) => match snapshot.files[&path].open(&snapshot.build).await {
             Some(file) => send(StatusCode::OK, content_type(&path), file),
             None => not_found(&snapshot).await,
         },
@@ -114,7 +114,7 @@ async fn site(State(snapshots): State<Snapshots>, method: Method, uri: Uri) -> R
 /// The site's own 404 page where it has one.
 async fn not_found(snapshot: &Snapshot) -> Response {
     if let Some(page) = snapshot.files.get("404.html")
-        && let Some(file) = page.open().await
+        && let Some(file) = page.open(&snapshot.build).await
     {
         return send(StatusCode::NOT_FOUND, "text/html; charset=utf-8", file);
     }

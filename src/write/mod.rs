@@ -557,7 +557,7 @@ mod tests {
     fn page(path: &str, text: &str) -> Page {
         Page {
             path: path.to_string(),
-            bytes: text.as_bytes().to_vec(),
+            bytes: text.as_bytes().to_vec().into(),
         }
     }
 
