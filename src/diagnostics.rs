@@ -262,6 +262,11 @@ impl Diagnostics {
         self.push(file.diagnostic(Severity::Warning, span, message).help(help));
     }
 
+    /// Adds the problems `other` found, after these.
+    pub fn extend(&mut self, other: Diagnostics) {
+        self.list.extend(other.list);
+    }
+
     pub fn has_errors(&self) -> bool {
         self.list.iter().any(Diagnostic::is_error)
     }

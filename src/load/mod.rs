@@ -381,29 +381,34 @@ fn load_with(
 
     // A file's path says what kind it is, so its bytes alone decide reuse.
     let seen = cache.as_deref().map(|c| &c.files);
-    let parsed: Vec<(String, Option<Vec<u8>>, Parsed)> = jobs
+    type Read = (String, Parsed, Option<(Vec<u8>, std::sync::Arc<Parsed>)>);
+    let parsed: Vec<Read> = jobs
         .into_par_iter()
         .map(|(path, kind)| {
             let bytes = fs::read(root.join(&path));
-            let parsed = match (&bytes, seen.and_then(|files| files.get(&path))) {
-                (Ok(bytes), Some((before, parsed))) if before == bytes => parsed.clone(),
-                _ => parse_file(&path, kind, bytes.as_deref()),
+            let reused = match (&bytes, seen.and_then(|files| files.get(&path))) {
+                (Ok(bytes), Some((before, parsed))) if before == bytes => Some(parsed.clone()),
+                _ => None,
             };
-            // The bytes are kept only for the cache.
-            let kept = seen.map(|_| bytes.unwrap_or_default());
-            (path, kept, parsed)
+            let (parsed, shared) = match reused {
+                Some(shared) => (Parsed::clone(&shared), Some(shared)),
+                None => (parse_file(&path, kind, bytes.as_deref()), None),
+            };
+            // The bytes and the parse are kept only for the cache.
+            let kept = seen.map(|_| {
+                let shared = shared.unwrap_or_else(|| std::sync::Arc::new(parsed.clone()));
+                (bytes.unwrap_or_default(), shared)
+            });
+            (path, parsed, kept)
         })
         .collect();
 
     let mut kept = HashMap::new();
-    for (path, bytes, parsed) in parsed {
-        match bytes {
-            Some(bytes) => {
-                story.add(&path, parsed.clone(), diagnostics);
-                kept.insert(path, (bytes, parsed));
-            }
-            None => story.add(&path, parsed, diagnostics),
+    for (path, parsed, cached) in parsed {
+        if let Some(cached) = cached {
+            kept.insert(path.clone(), cached);
         }
+        story.add(&path, parsed, diagnostics);
     }
     if let Some(cache) = cache {
         cache.files = kept;
@@ -486,7 +491,8 @@ fn read_strings(root: &Path, story: &mut RawStory, diagnostics: &mut Diagnostics
 /// What [`load_cached`] keeps between builds: each file's bytes and what they gave.
 #[derive(Debug, Default)]
 pub struct LoadCache {
-    files: HashMap<String, (Vec<u8>, Parsed)>,
+    /// Shared: a file's parse is copied once per build, into the story.
+    files: HashMap<String, (Vec<u8>, std::sync::Arc<Parsed>)>,
 }
 
 /// Which kind of content a file holds.

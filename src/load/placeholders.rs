@@ -72,57 +72,73 @@ fn texts() -> &'static HashSet<String> {
     })
 }
 
-/// Warns at every placeholder still in the story's files.
+/// Warns at every placeholder still in the story's files, which are read
+/// on all cores: every line of every file is looked at.
 pub(super) fn warn(files: &[SourceFile], diagnostics: &mut Diagnostics) {
+    use rayon::prelude::*;
+    let found: Vec<Diagnostics> = files
+        .par_iter()
+        .filter(|f| f.path.starts_with("content/"))
+        .map(|file| {
+            let mut found = Diagnostics::default();
+            warn_in(file, &mut found);
+            found
+        })
+        .collect();
+    for found in found {
+        diagnostics.extend(found);
+    }
+}
+
+/// [`warn`] in one file.
+fn warn_in(file: &SourceFile, diagnostics: &mut Diagnostics) {
     let texts = texts();
-    for file in files.iter().filter(|f| f.path.starts_with("content/")) {
-        let mut offset = 0;
-        let markdown = file.path.ends_with(".md");
-        let mut fences = 0;
-        for line in file.text.split_inclusive('\n') {
-            let at = offset;
-            offset += line.len();
-            let line = line.trim_end_matches(['\n', '\r']);
-            if markdown && line.trim() == "+++" {
-                fences += 1;
-                continue;
-            }
-            let in_body = markdown && fences >= 2;
-            if in_body {
-                if texts.contains(line.trim()) {
-                    let start = at + (line.len() - line.trim_start().len());
-                    diagnostics.warning_help(
-                        file,
-                        start..start + line.trim().len(),
-                        "this is the placeholder text `explainer init` wrote",
-                        "replace it with the story's own text before publishing",
-                    );
-                }
-                continue;
-            }
-            let Some((key, value)) = key_value(line) else {
-                continue;
-            };
-            let text = &line[value.clone()];
-            let span = at + value.start..at + value.end;
-            if TEXT_KEYS.contains(&key) && texts.contains(text) {
+    let mut offset = 0;
+    let markdown = file.path.ends_with(".md");
+    let mut fences = 0;
+    for line in file.text.split_inclusive('\n') {
+        let at = offset;
+        offset += line.len();
+        let line = line.trim_end_matches(['\n', '\r']);
+        if markdown && line.trim() == "+++" {
+            fences += 1;
+            continue;
+        }
+        let in_body = markdown && fences >= 2;
+        if in_body {
+            if texts.contains(line.trim()) {
+                let start = at + (line.len() - line.trim_start().len());
                 diagnostics.warning_help(
                     file,
-                    span,
-                    format!("`{key}` is still the placeholder `explainer init` wrote"),
-                    format!("replace it with the story's own {key} before publishing"),
-                );
-            } else if (key == "base_url" || key.ends_with("url")) && is_placeholder_address(text) {
-                diagnostics.warning_help(
-                    file,
-                    span,
-                    format!("`{key}` is a placeholder address: nothing is published at {text}"),
-                    match key {
-                        "base_url" => "write the address the site will be published at, like https://news.example.org/my-story/",
-                        _ => "write the source's real address, or remove the line",
-                    },
+                    start..start + line.trim().len(),
+                    "this is the placeholder text `explainer init` wrote",
+                    "replace it with the story's own text before publishing",
                 );
             }
+            continue;
+        }
+        let Some((key, value)) = key_value(line) else {
+            continue;
+        };
+        let text = &line[value.clone()];
+        let span = at + value.start..at + value.end;
+        if TEXT_KEYS.contains(&key) && texts.contains(text) {
+            diagnostics.warning_help(
+                file,
+                span,
+                format!("`{key}` is still the placeholder `explainer init` wrote"),
+                format!("replace it with the story's own {key} before publishing"),
+            );
+        } else if (key == "base_url" || key.ends_with("url")) && is_placeholder_address(text) {
+            diagnostics.warning_help(
+                file,
+                span,
+                format!("`{key}` is a placeholder address: nothing is published at {text}"),
+                match key {
+                    "base_url" => "write the address the site will be published at, like https://news.example.org/my-story/",
+                    _ => "write the source's real address, or remove the line",
+                },
+            );
         }
     }
 }

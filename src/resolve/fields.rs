@@ -186,7 +186,19 @@ pub(super) struct Prerendered {
 #[derive(Debug, Default)]
 pub struct MarkdownCache {
     ids: u64,
-    fields: HashMap<(String, String, bool), Rendered>,
+    /// By a 128-bit hash of the text, where it is, and whether it is inline:
+    /// hashing the text once is cheaper than keeping and hashing a copy.
+    fields: HashMap<u128, std::sync::Arc<Rendered>>,
+}
+
+/// A field's key in the [`MarkdownCache`].
+fn cache_key(text: &str, file: FileId, place: &Place, inline: bool) -> u128 {
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    hasher.update(&(text.len() as u64).to_le_bytes());
+    hasher.update(text.as_bytes());
+    hasher.update(footnote_key(file, place).as_bytes());
+    hasher.update(&[u8::from(inline)]);
+    hasher.digest128()
 }
 
 impl Resolve<'_> {
@@ -377,7 +389,7 @@ pub(super) fn prerender(
         }
     }
     let seen = cache.as_deref().map(|cache| &cache.fields);
-    type Made = (Field, Option<(String, String, bool)>, Prerendered);
+    type Made = (Field, Option<(u128, std::sync::Arc<Rendered>)>, Prerendered);
     let made: Vec<Made> = fields(raw, options)
         .into_par_iter()
         .map(|(field, text)| {
@@ -392,12 +404,16 @@ pub(super) fn prerender(
                 At::Value(value) => Place::of_value(raw.file(file), value),
             };
             let inline = kind == Kind::Inline;
-            // Only a build that keeps its Markdown needs the owned key.
-            let key = seen.map(|_| (text.to_string(), footnote_key(file, &place), inline));
-            let reused = seen.zip(key.as_ref()).and_then(|(seen, key)| seen.get(key));
-            let rendered = match reused {
-                Some(rendered) => rendered.clone(),
-                None => render_field(file, text, &place, kind, ids),
+            // Only a build that keeps its Markdown needs the key.
+            let key = seen.map(|_| cache_key(text, file, &place, inline));
+            let reused = seen.zip(key).and_then(|(seen, key)| seen.get(&key));
+            let (rendered, key) = match (reused, key) {
+                (Some(kept), Some(key)) => (Rendered::clone(kept), Some((key, kept.clone()))),
+                (_, key) => {
+                    let rendered = render_field(file, text, &place, kind, ids);
+                    let key = key.map(|key| (key, std::sync::Arc::new(rendered.clone())));
+                    (rendered, key)
+                }
             };
             let prerendered = Prerendered {
                 file,
@@ -411,8 +427,8 @@ pub(super) fn prerender(
     let mut prerendered = HashMap::with_capacity(made.len());
     let mut kept = HashMap::new();
     for (field, key, made) in made {
-        if let Some(key) = key {
-            kept.insert(key, made.rendered.clone());
+        if let Some((key, rendered)) = key {
+            kept.insert(key, rendered);
         }
         prerendered.insert(field, made);
     }
