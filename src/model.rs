@@ -651,7 +651,7 @@ pub struct LinkSite {
 }
 
 /// Who is linked to what, computed once in linear time.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Hash)]
 pub struct Index {
     /// For each actor, its events, in date order.
     pub actor_events: IxVec<ActorIx, Vec<EventIx>>,

@@ -270,7 +270,7 @@ struct Inputs {
 /// errors; the diagnostics hold every problem found, errors and warnings.
 fn prepare(options: &BuildOptions, cache: Option<&mut Cache>) -> (Option<Inputs>, Vec<Diagnostic>) {
     // The templates are parsed on the other core while the story loads.
-    let ((story, statics, mut found, _), (templates, diagnostics)) = rayon::join(
+    let ((story, statics, mut found, raw), (templates, diagnostics)) = rayon::join(
         || load_inputs(options, cache),
         || {
             let mut diagnostics = Diagnostics::default();
@@ -279,6 +279,8 @@ fn prepare(options: &BuildOptions, cache: Option<&mut Cache>) -> (Option<Inputs>
         },
     );
     found.extend(diagnostics.into_sorted());
+    // The raw files of a big story take a while to free: not on the way to the pages.
+    rayon::spawn(move || drop(raw));
     match (story, templates) {
         (Some(story), Some(templates)) if !found.iter().any(Diagnostic::is_error) => {
             let inputs = Inputs {
@@ -433,11 +435,21 @@ fn minify_stylesheets(statics: &mut Vec<StaticFile>, found: &mut Vec<Diagnostic>
 
 /// A static file may not take the place of a page or data file, nor of a folder they need.
 fn collisions(pages: &[String], statics: &[StaticFile]) -> Vec<Diagnostic> {
-    let built: BTreeSet<&str> = pages.iter().map(String::as_str).collect();
-    let folders: BTreeSet<&str> = pages
-        .iter()
-        .flat_map(|p| p.match_indices('/').map(move |(i, _)| &p[..i]))
-        .collect();
+    // The static files are few and the pages many: look each page's path
+    // and folders up among the static files, not the other way round.
+    let paths: BTreeSet<&str> = statics.iter().map(|s| s.path.as_str()).collect();
+    let mut built = BTreeSet::new();
+    let mut folders = BTreeSet::new();
+    for page in pages {
+        if let Some(&path) = paths.get(page.as_str()) {
+            built.insert(path);
+        }
+        for (i, _) in page.match_indices('/') {
+            if let Some(&path) = paths.get(&page[..i]) {
+                folders.insert(path);
+            }
+        }
+    }
     statics
         .iter()
         .filter_map(|s| {

@@ -615,7 +615,7 @@ impl RawStory {
 /// Maps byte offsets in a TOML string's value back to the file, across
 /// escapes (`\"`, `\u00e9`, a line-ending backslash) and CRLF line breaks, so
 /// a Markdown span inside the value points at its exact line and column.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct StringMap {
     /// (offset in the value, offset in the file) at the start and after each
     /// place where the two stop advancing together.

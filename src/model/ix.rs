@@ -52,7 +52,7 @@ typed_indices! {
 
 /// A vector that only its own index type can index: the story's collections,
 /// and the tables derived from them (for each actor, for each event).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct IxVec<I, T> {
     items: Vec<T>,
     ix: PhantomData<fn(I) -> I>,

@@ -264,10 +264,11 @@ fn frame(story: &Story, live_reload: Option<&str>) -> u128 {
         marks,
         live_reload,
     );
-    // The big parts on both cores.
-    let parts: [&(dyn fmt::Debug + Sync); 7] =
-        [site, sections, actors, sources, updates, index, &rest];
-    let prints: Vec<u128> = parts.par_iter().map(hash).collect();
+    // The big parts on both cores; the indexes, all numbers, by `Hash`.
+    let parts: [&(dyn fmt::Debug + Sync); 6] = [site, sections, actors, sources, updates, &rest];
+    let (mut prints, index): (Vec<u128>, u128) =
+        rayon::join(|| parts.par_iter().map(hash).collect(), || digest(index));
+    prints.push(index);
     digest(&prints)
 }
 

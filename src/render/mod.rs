@@ -301,7 +301,7 @@ pub const OWN_SHARE_MARK: &str = "\0own share.png";
 pub fn share_pictures<T: Send>(
     story: &Story,
     options: &RenderOptions,
-    drawn: Option<&mut HashMap<String, Vec<u8>>>,
+    drawn: Option<&mut HashMap<String, Bytes>>,
     each: impl Fn(Page) -> T + Sync,
 ) -> Vec<T> {
     if !options.pictures {
@@ -311,7 +311,7 @@ pub fn share_pictures<T: Send>(
     let before = drawn.as_deref();
     let keep = before.is_some();
     // Each picture emitted, and its bytes when `serve` keeps them.
-    type Made<T> = (T, Option<(String, Vec<u8>)>);
+    type Made<T> = (T, Option<(String, Bytes)>);
     let made: Vec<Made<T>> = cards
         .par_iter()
         .filter_map(|card| {
@@ -320,13 +320,15 @@ pub fn share_pictures<T: Send>(
                 .or_else(|| {
                     let previous = options.previous_output.as_ref()?;
                     // An edition's pictures are under its folder.
-                    fs::read(previous.join(story.prefix()).join(&card.path)).ok()
+                    let read = fs::read(previous.join(story.prefix()).join(&card.path));
+                    read.ok().map(Bytes::from)
                 });
-            let bytes = kept.or_else(|| share::draw(card))?;
+            let bytes = kept.or_else(|| share::draw(card).map(Bytes::from))?;
+            // Shared, not copied: serve's pictures are the same bytes build after build.
             let kept = keep.then(|| (card.path.clone(), bytes.clone()));
             let page = Page {
                 path: card.path.clone(),
-                bytes: bytes.into(),
+                bytes,
             };
             Some((each(page), kept))
         })
@@ -356,7 +358,7 @@ pub struct RenderMemo {
     /// and where they go (center, root, id).
     maps: Mutex<HashMap<MapKey, actor_map::Drawn>>,
     /// Share pictures, by path (their names are hashes of what they draw).
-    pictures: HashMap<String, Vec<u8>>,
+    pictures: HashMap<String, Bytes>,
     /// What the kept pages were made from, to tell which an edit can change.
     prints: Option<depends::Prints>,
     /// The pages whose context the last build made (the others it took as
@@ -365,11 +367,11 @@ pub struct RenderMemo {
 }
 
 impl RenderMemo {
-    pub(crate) fn take_pictures(&mut self) -> HashMap<String, Vec<u8>> {
+    pub(crate) fn take_pictures(&mut self) -> HashMap<String, Bytes> {
         std::mem::take(&mut self.pictures)
     }
 
-    pub(crate) fn keep_pictures(&mut self, pictures: HashMap<String, Vec<u8>>) {
+    pub(crate) fn keep_pictures(&mut self, pictures: HashMap<String, Bytes>) {
         self.pictures = pictures;
     }
 

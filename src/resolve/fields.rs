@@ -186,17 +186,22 @@ pub(super) struct Prerendered {
 #[derive(Debug, Default)]
 pub struct MarkdownCache {
     ids: u64,
-    /// By a 128-bit hash of the text, where it is, and whether it is inline:
-    /// hashing the text once is cheaper than keeping and hashing a copy.
-    fields: HashMap<u128, std::sync::Arc<Rendered>>,
+    /// By [`cache_key`]: each field's rendering, and where its text is in its
+    /// file (a TOML string's escapes mapped once, not on every build).
+    fields: HashMap<u128, std::sync::Arc<(Rendered, Place)>>,
 }
 
-/// A field's key in the [`MarkdownCache`].
-fn cache_key(text: &str, file: FileId, place: &Place, inline: bool) -> u128 {
+/// A field's key in the [`MarkdownCache`]: a 128-bit hash of its text as
+/// written in its file (a TOML string with its quotes and escapes, which
+/// decide both its text and where each of its characters is), where that
+/// starts, and whether it is inline. Hashing the text once is cheaper than
+/// keeping and hashing a copy.
+fn cache_key(written: &str, file: FileId, start: usize, inline: bool) -> u128 {
     let mut hasher = xxhash_rust::xxh3::Xxh3::new();
-    hasher.update(&(text.len() as u64).to_le_bytes());
-    hasher.update(text.as_bytes());
-    hasher.update(footnote_key(file, place).as_bytes());
+    hasher.update(&(written.len() as u64).to_le_bytes());
+    hasher.update(written.as_bytes());
+    hasher.update(&(file as u64).to_le_bytes());
+    hasher.update(&(start as u64).to_le_bytes());
     hasher.update(&[u8::from(inline)]);
     hasher.digest128()
 }
@@ -334,6 +339,7 @@ impl Resolve<'_> {
 }
 
 /// Where a Markdown field's text sits in its file.
+#[derive(Debug, Clone)]
 enum Place {
     /// Verbatim from this offset (a document's body).
     At(usize),
@@ -389,7 +395,11 @@ pub(super) fn prerender(
         }
     }
     let seen = cache.as_deref().map(|cache| &cache.fields);
-    type Made = (Field, Option<(u128, std::sync::Arc<Rendered>)>, Prerendered);
+    type Made = (
+        Field,
+        Option<(u128, std::sync::Arc<(Rendered, Place)>)>,
+        Prerendered,
+    );
     let made: Vec<Made> = fields(raw, options)
         .into_par_iter()
         .map(|(field, text)| {
@@ -399,20 +409,34 @@ pub(super) fn prerender(
                 at,
                 kind,
             } = text;
-            let place = match at {
+            let place = || match at {
                 At::Body(start) => Place::At(start),
                 At::Value(value) => Place::of_value(raw.file(file), value),
             };
             let inline = kind == Kind::Inline;
             // Only a build that keeps its Markdown needs the key.
-            let key = seen.map(|_| cache_key(text, file, &place, inline));
+            let key = seen.map(|_| match at {
+                At::Body(start) => cache_key(text, file, start, inline),
+                At::Value(value) => {
+                    let span = value.span();
+                    let written = raw.file(file).text.get(span.clone()).unwrap_or(text);
+                    cache_key(written, file, span.start, inline)
+                }
+            });
             let reused = seen.zip(key).and_then(|(seen, key)| seen.get(&key));
-            let (rendered, key) = match (reused, key) {
-                (Some(kept), Some(key)) => (Rendered::clone(kept), Some((key, kept.clone()))),
+            let (rendered, place, key) = match (reused, key) {
+                (Some(kept), Some(key)) => {
+                    let (rendered, place) = kept.as_ref().clone();
+                    (rendered, place, Some((key, kept.clone())))
+                }
                 (_, key) => {
+                    let place = place();
                     let rendered = render_field(file, text, &place, kind, ids);
-                    let key = key.map(|key| (key, std::sync::Arc::new(rendered.clone())));
-                    (rendered, key)
+                    let key = key.map(|key| {
+                        let kept = (rendered.clone(), place.clone());
+                        (key, std::sync::Arc::new(kept))
+                    });
+                    (rendered, place, key)
                 }
             };
             let prerendered = Prerendered {
