@@ -481,3 +481,57 @@ fn editing_the_text_of_any_event_remakes_every_page_that_shows_it() {
         "only {fewer} of {edits} edits made fewer pages"
     );
 }
+
+/// The placeholder warnings of a file are kept with its text: a rebuild
+/// gives them while the text is the same, and drops them once it is not.
+#[test]
+fn placeholder_warnings_follow_each_files_text_across_rebuilds() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path().join("story");
+    let root_arg = root.to_str().expect("UTF-8 path");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_explainer"))
+        .args(["init", root_arg])
+        .output()
+        .expect("run explainer init");
+    assert!(output.status.success(), "{}", support::stderr(&output));
+    let options = BuildOptions::new(&root);
+    let mut cache = Cache::default();
+    let problems = |cache: &mut Cache| {
+        let (_, diagnostics) = make_site_cached(&options, &serving(), cache);
+        let shown: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
+        assert_eq!(shown, fresh(&options).1);
+        shown
+    };
+    let first = problems(&mut cache);
+    assert!(first.iter().any(|p| p.contains("placeholder")), "{first:?}");
+    assert_eq!(problems(&mut cache), first);
+    // Every placeholder line of the events gets the story's own words.
+    let events = fs::read_dir(root.join("content/events"))
+        .expect("events")
+        .map(|e| e.expect("entry").path())
+        .find(|p| p.extension().is_some_and(|e| e == "toml"))
+        .expect("an events file");
+    let rel = events
+        .strip_prefix(&root)
+        .expect("in the story")
+        .to_string_lossy()
+        .to_string();
+    let before = first.iter().filter(|p| p.contains(&rel)).count();
+    assert!(before > 0, "{first:?}");
+    let text = fs::read_to_string(&events).expect("read");
+    let rewritten: String = text
+        .lines()
+        .map(|line| match line.split_once(" = \"") {
+            Some((key, _)) if key == "title" || key == "summary" => {
+                format!("{key} = \"Our own words\"\n")
+            }
+            _ => format!("{line}\n"),
+        })
+        .collect();
+    fs::write(&events, rewritten).expect("write");
+    let after = problems(&mut cache);
+    assert!(
+        after.iter().filter(|p| p.contains(&rel)).count() < before,
+        "{after:?}"
+    );
+}

@@ -295,7 +295,7 @@ pub fn load_cached(root: &Path, diagnostics: &mut Diagnostics, cache: &mut LoadC
 fn load_with(
     root: &Path,
     diagnostics: &mut Diagnostics,
-    cache: Option<&mut LoadCache>,
+    mut cache: Option<&mut LoadCache>,
 ) -> RawStory {
     let mut story = RawStory::default();
     let content = root.join("content");
@@ -410,10 +410,14 @@ fn load_with(
         }
         story.add(&path, parsed, diagnostics);
     }
-    if let Some(cache) = cache {
+    if let Some(cache) = cache.as_deref_mut() {
         cache.files = kept;
     }
-    placeholders::warn(&story.files, diagnostics);
+    placeholders::warn(
+        &story.files,
+        diagnostics,
+        cache.map(|c| &mut c.placeholders),
+    );
     read_strings(root, &mut story, diagnostics);
     story
 }
@@ -493,6 +497,8 @@ fn read_strings(root: &Path, story: &mut RawStory, diagnostics: &mut Diagnostics
 pub struct LoadCache {
     /// Shared: a file's parse is copied once per build, into the story.
     files: HashMap<String, (Vec<u8>, std::sync::Arc<Parsed>)>,
+    /// The placeholder warnings of each file.
+    placeholders: placeholders::Found,
 }
 
 /// Which kind of content a file holds.

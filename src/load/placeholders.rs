@@ -7,10 +7,10 @@
 //! The texts are read off the scaffold itself, so a new placeholder there is
 //! caught here without a second list to keep.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
-use crate::diagnostics::{Diagnostics, SourceFile};
+use crate::diagnostics::{Diagnostic, Diagnostics, SourceFile};
 use crate::scaffold;
 
 /// Keys whose scaffold values are placeholders; ids, kinds and dates are not.
@@ -72,21 +72,44 @@ fn texts() -> &'static HashSet<String> {
     })
 }
 
+/// The placeholder warnings of each file, by path, with a hash of the text
+/// they were found in: a file whose text is the same has the same warnings.
+pub(super) type Found = HashMap<String, (u128, Vec<Diagnostic>)>;
+
 /// Warns at every placeholder still in the story's files, which are read
-/// on all cores: every line of every file is looked at.
-pub(super) fn warn(files: &[SourceFile], diagnostics: &mut Diagnostics) {
+/// on all cores: every line of every file is looked at, unless `seen` has
+/// the warnings of the same text. `seen` is left holding these files'.
+pub(super) fn warn(files: &[SourceFile], diagnostics: &mut Diagnostics, seen: Option<&mut Found>) {
     use rayon::prelude::*;
-    let found: Vec<Diagnostics> = files
+    let before = seen.as_deref();
+    let found: Vec<(&str, u128, Vec<Diagnostic>)> = files
         .par_iter()
         .filter(|f| f.path.starts_with("content/"))
         .map(|file| {
-            let mut found = Diagnostics::default();
-            warn_in(file, &mut found);
-            found
+            let text = xxhash_rust::xxh3::xxh3_128(file.text.as_bytes());
+            let kept = before
+                .and_then(|before| before.get(&file.path))
+                .filter(|(was, _)| *was == text);
+            let found = match kept {
+                Some((_, found)) => found.clone(),
+                None => {
+                    let mut found = Diagnostics::default();
+                    warn_in(file, &mut found);
+                    found.into_sorted()
+                }
+            };
+            (file.path.as_str(), text, found)
         })
         .collect();
-    for found in found {
-        diagnostics.extend(found);
+    let mut now = HashMap::new();
+    for (path, text, found) in found {
+        for diagnostic in &found {
+            diagnostics.push(diagnostic.clone());
+        }
+        now.insert(path.to_string(), (text, found));
+    }
+    if let Some(seen) = seen {
+        *seen = now;
     }
 }
 
