@@ -95,12 +95,7 @@ fn edit_to_reload(bencher: Bencher, size: &str) {
     let file = generated.root.join(&generated.written.event_file);
     let id = &generated.written.first_event;
     let original = fs::read_to_string(&file).expect("read the event file");
-    let title_line = original
-        .lines()
-        .skip_while(|line| *line != format!("id = \"{id}\""))
-        .find(|line| line.starts_with("title = \""))
-        .expect("the event's title")
-        .to_string();
+    let title_line = story::title_line(&original, id).expect("the event's title");
     let server = Server::start(&generated.root);
     let events = sse::subscribe(server.address);
     // Generous: the first build of M on a loaded machine.

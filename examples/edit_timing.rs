@@ -9,6 +9,10 @@
 //!
 //! Prints each rebuild's wall time and the median. The file is restored at the end.
 
+#[path = "../benches/support/story.rs"]
+#[allow(dead_code)] // Only the title finder: the generator is gen_story's.
+mod story;
+
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -29,12 +33,7 @@ fn main() {
     let root = PathBuf::from(root);
     let file = root.join(file);
     let original = std::fs::read_to_string(&file).expect("read the event file");
-    let title_line = original
-        .lines()
-        .skip_while(|line| *line != format!("id = \"{id}\""))
-        .find(|line| line.starts_with("title = \""))
-        .expect("the event's title")
-        .to_string();
+    let title_line = story::title_line(&original, id).expect("the event's title");
     let options = BuildOptions::new(&root);
     let render = RenderOptions {
         live_reload: Some("/_explainer/live.js?build=~build~".to_string()),

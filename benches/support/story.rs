@@ -68,6 +68,16 @@ pub struct Written {
     pub first_event: String,
 }
 
+/// The line `title = "..."` of the event `id` in an events file's `text`:
+/// what the edit benchmarks change.
+#[allow(dead_code)] // Not gen_story's.
+pub fn title_line(text: &str, id: &str) -> Option<String> {
+    text.lines()
+        .skip_while(|line| *line != format!("id = \"{id}\""))
+        .find(|line| line.starts_with("title = \""))
+        .map(str::to_string)
+}
+
 /// Writes a story of `shape` into `root` (which must not hold a story yet).
 pub fn generate(shape: Shape, seed: u64, root: &Path) -> io::Result<Written> {
     if shape.events == 0 || shape.actors == 0 || shape.sections == 0 {
