@@ -165,7 +165,7 @@ fn make_site_with(
     render_options: &RenderOptions,
     cache: Option<&mut Cache>,
 ) -> (Option<Site>, Vec<Diagnostic>) {
-    let made = pipeline::run(options, render_options, cache, Ok);
+    let made = pipeline::run(options, render_options, cache, None, Ok);
     let Made {
         story,
         emitted: pages,
@@ -209,6 +209,8 @@ pub fn build(options: &BuildOptions) -> Result<Built, Vec<Diagnostic>> {
     }
     let writer = write::Writer::new(&output, options.mode);
     let write_page = |page: Page| writer.write(&page.path, &page.bytes);
+    // Pages an edit cannot have changed stay as the output holds them.
+    let keep = |path: &str| writer.keep(path).map(Ok);
     // Share pictures the output holds already are read back, not drawn again.
     let render_options = RenderOptions {
         previous_output: Some(output.clone()),
@@ -220,7 +222,7 @@ pub fn build(options: &BuildOptions) -> Result<Built, Vec<Diagnostic>> {
         statics,
         mut warnings,
         ..
-    } = pipeline::run(options, &render_options, None, write_page)?;
+    } = pipeline::run(options, &render_options, None, Some(&keep), write_page)?;
     let pages = entries.len();
     let published = writer.copy(&statics).and_then(|copied| {
         entries.extend(copied);

@@ -47,6 +47,7 @@ pub(crate) fn run<T: Send>(
     options: &BuildOptions,
     render_options: &RenderOptions,
     mut cache: Option<&mut Cache>,
+    keep: Option<&render::Keep<'_, io::Result<T>>>,
     emit: impl Fn(Page) -> io::Result<T> + Sync,
 ) -> Result<Made<T>, Vec<Diagnostic>> {
     let (inputs, mut found) = prepare(options, cache.as_deref_mut());
@@ -99,7 +100,7 @@ pub(crate) fn run<T: Send>(
                 .map(|page| format!("{prefix}{}", page.route.file()))
                 .collect();
             pages.extend(export::PATHS.iter().map(|path| format!("{prefix}{path}")));
-            let made = render_all(edition, &plan, &templates, render_options, memo, emit);
+            let made = render_all(edition, &plan, &templates, render_options, memo, keep, emit);
             (pages, made)
         })
         .collect();
@@ -303,6 +304,7 @@ fn render_all<T: Send>(
     templates: &Templates,
     render_options: &RenderOptions,
     memo: Option<&mut render::RenderMemo>,
+    keep: Option<&render::Keep<'_, T>>,
     each: impl Fn(Page) -> T + Sync,
 ) -> Result<Vec<T>, Vec<Diagnostic>> {
     let mut memo = memo;
@@ -316,6 +318,7 @@ fn render_all<T: Send>(
                 templates,
                 render_options,
                 memo.as_deref_mut(),
+                keep,
                 &each,
             )
         },
@@ -325,7 +328,8 @@ fn render_all<T: Send>(
                 page.path.insert_str(0, story.prefix());
                 each(page)
             };
-            let mut made = render::share_pictures(story, render_options, drawn.as_mut(), each);
+            let mut made =
+                render::share_pictures(story, render_options, drawn.as_mut(), keep, each);
             if !(render_options.defer_data && story.edition == 0) {
                 // One at a time, each dropped once emitted.
                 made.extend((0..export::PATHS.len()).map(|at| each(export::file(story, at))));

@@ -153,6 +153,38 @@ fn pages_no_longer_made_and_files_put_there_by_hand_are_removed() {
     assert_eq!((files(&output), manifest(&output)), clean(&story));
 }
 
+/// A build after an edit to an event's text makes only the pages that can
+/// show it and leaves the others as the output holds them, but only those
+/// the output holds as the last build left them: pages changed, shrunk or
+/// deleted by hand since are made again, edit or not.
+#[test]
+fn pages_an_edit_cannot_change_are_kept_unless_changed_by_hand() {
+    let story = Story::small();
+    let output = story.public();
+    build(&story, &output);
+    assert!(output.join(".explainer-prints").is_file());
+    // None of these shows the vote: Bob is not in it, the founding is not
+    // next to it, it has no competing accounts.
+    fs::write(output.join("actors/bob/index.html"), "defaced").expect("deface a page");
+    fs::remove_file(output.join("accounts/index.html")).expect("delete a page");
+    let founding = output.join("events/founding/index.html");
+    let same_size = fs::read_to_string(&founding)
+        .expect("a page")
+        .replacen("<", "[", 1);
+    std::thread::sleep(Duration::from_millis(10));
+    fs::write(&founding, same_size).expect("deface a page, keeping its size");
+    let untouched = stamps(&output)["actors/index.html"];
+    edit(
+        &story,
+        "content/events/all.toml",
+        "The club votes",
+        "The club votes again",
+    );
+    build(&story, &output);
+    assert_eq!((files(&output), manifest(&output)), clean(&story));
+    assert_eq!(stamps(&output)["actors/index.html"], untouched);
+}
+
 #[test]
 fn a_build_with_errors_touches_nothing() {
     let story = Story::small();

@@ -26,9 +26,16 @@ use xxhash_rust::xxh3::Xxh3;
 use crate::model::{Event, EventIx, Ix, Story};
 use crate::plan::{Embeddable, Item, Kind, Planned};
 
+/// Where `build` keeps an edition's [`Prints`], in its folder of the output,
+/// published with the site like the manifest: the next build reads them
+/// back and leaves alone the files of pages the edit cannot have changed.
+pub(super) const FILE: &str = ".explainer-prints";
+
 /// What a build's pages were made from, in hashes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct Prints {
+    /// What made the pages: this program and the templates.
+    maker: u128,
     /// Everything but the events, with the live-reload address.
     frame: u128,
     /// By position: where the event stands in the site, and all of it.
@@ -36,7 +43,7 @@ pub(super) struct Prints {
 }
 
 impl Prints {
-    pub(super) fn of(story: &Story, live_reload: Option<&str>) -> Prints {
+    pub(super) fn of(story: &Story, live_reload: Option<&str>, templates: u64) -> Prints {
         let (frame, events) = rayon::join(
             || frame(story, live_reload),
             || {
@@ -52,8 +59,60 @@ impl Prints {
                     .collect()
             },
         );
-        Prints { frame, events }
+        Prints {
+            maker: maker(templates),
+            frame,
+            events,
+        }
     }
+
+    /// The prints as `build` keeps them: a line naming the format, then
+    /// every hash, 16 bytes each, little-endian.
+    pub(super) fn to_bytes(&self) -> Vec<u8> {
+        let mut bytes = Vec::with_capacity(HEADER.len() + 16 * (2 + 2 * self.events.len()));
+        bytes.extend_from_slice(HEADER);
+        for hash in [self.maker, self.frame]
+            .into_iter()
+            .chain(self.events.iter().flat_map(|&(place, all)| [place, all]))
+        {
+            bytes.extend_from_slice(&hash.to_le_bytes());
+        }
+        bytes
+    }
+
+    /// Prints kept by [`Prints::to_bytes`]; `None` for anything else.
+    pub(super) fn from_bytes(bytes: &[u8]) -> Option<Prints> {
+        let rest = bytes.strip_prefix(HEADER)?;
+        if rest.len() % 32 != 0 || rest.len() < 32 {
+            return None;
+        }
+        let mut hashes = rest
+            .chunks_exact(16)
+            .map(|chunk| u128::from_le_bytes(chunk.try_into().unwrap_or_default()));
+        let (maker, frame) = (hashes.next()?, hashes.next()?);
+        let mut events = Vec::with_capacity(rest.len() / 32 - 1);
+        while let (Some(place), Some(all)) = (hashes.next(), hashes.next()) {
+            events.push((place, all));
+        }
+        Some(Prints {
+            maker,
+            frame,
+            events,
+        })
+    }
+}
+
+const HEADER: &[u8] = b"explainer prints 1\n";
+
+/// A hash of what renders the pages besides the story: the templates, and
+/// this program (its version, and the size and time of its file, so that a
+/// program built again from changed code makes every page again).
+fn maker(templates: u64) -> u128 {
+    let program = std::env::current_exe()
+        .and_then(std::fs::metadata)
+        .ok()
+        .map(|m| (m.len(), m.modified().ok()));
+    digest(&(env!("CARGO_PKG_VERSION"), program, templates))
 }
 
 /// The pages of a build that may differ from the last one's.
@@ -84,7 +143,10 @@ impl Dirty {
         let Some(before) = before else {
             return Dirty::All;
         };
-        if before.frame != now.frame || before.events.len() != now.events.len() {
+        if before.maker != now.maker
+            || before.frame != now.frame
+            || before.events.len() != now.events.len()
+        {
             return Dirty::All;
         }
         let mut changed = Vec::new();

@@ -302,6 +302,7 @@ pub fn share_pictures<T: Send>(
     story: &Story,
     options: &RenderOptions,
     drawn: Option<&mut HashMap<String, Bytes>>,
+    keep: Option<&Keep<'_, T>>,
     each: impl Fn(Page) -> T + Sync,
 ) -> Vec<T> {
     if !options.pictures {
@@ -309,12 +310,18 @@ pub fn share_pictures<T: Send>(
     }
     let cards = share::cards(story);
     let before = drawn.as_deref();
-    let keep = before.is_some();
+    let remember = before.is_some();
     // Each picture emitted, and its bytes when `serve` keeps them.
     type Made<T> = (T, Option<(String, Bytes)>);
     let made: Vec<Made<T>> = cards
         .par_iter()
         .filter_map(|card| {
+            // Named by a hash of what they draw: one the output holds is this one.
+            if let Some(kept) =
+                keep.and_then(|keep| keep(&format!("{}{}", story.prefix(), card.path)))
+            {
+                return Some((kept, None));
+            }
             let kept = before
                 .and_then(|drawn| drawn.get(&card.path).cloned())
                 .or_else(|| {
@@ -325,7 +332,7 @@ pub fn share_pictures<T: Send>(
                 });
             let bytes = kept.or_else(|| share::draw(card).map(Bytes::from))?;
             // Shared, not copied: serve's pictures are the same bytes build after build.
-            let kept = keep.then(|| (card.path.clone(), bytes.clone()));
+            let kept = remember.then(|| (card.path.clone(), bytes.clone()));
             let page = Page {
                 path: card.path.clone(),
                 bytes,
@@ -346,6 +353,11 @@ pub fn share_pictures<T: Send>(
     }
     pages
 }
+
+/// Takes a file the output holds already as this build's, when it can
+/// (see [`crate::write::Writer::keep`]): what `build` does with a page an
+/// edit cannot have changed.
+pub type Keep<'a, T> = dyn Fn(&str) -> Option<T> + Sync + 'a;
 
 /// The pages of the previous build, kept by `serve` so that a page whose
 /// template and context are unchanged is not rendered again.
@@ -402,6 +414,7 @@ pub fn render_each<T: Send>(
     templates: &Templates,
     options: &RenderOptions,
     mut memo: Option<&mut RenderMemo>,
+    keep: Option<&Keep<'_, T>>,
     each: impl Fn(Page) -> T + Sync,
 ) -> Result<Vec<T>, Vec<Diagnostic>> {
     if let Some(memo) = memo.as_deref_mut()
@@ -411,13 +424,23 @@ pub fn render_each<T: Send>(
         memo.prints = None;
         memo.templates = templates.fingerprint;
     }
-    // Which pages may differ from the kept ones: the others are not made.
-    let prints = memo
-        .as_deref()
-        .map(|_| depends::Prints::of(story, options.live_reload.as_deref()));
-    let dirty = match (memo.as_deref(), &prints) {
-        (Some(memo), Some(now)) => depends::Dirty::between(memo.prints.as_ref(), now, story),
-        _ => depends::Dirty::All,
+    // Which pages may differ from the kept ones (serve's in memory, build's
+    // in the output): the others are not made.
+    let prints = (memo.is_some() || keep.is_some()).then(|| {
+        let live_reload = options.live_reload.as_deref();
+        depends::Prints::of(story, live_reload, templates.fingerprint)
+    });
+    let before = match (memo.as_deref(), keep) {
+        (Some(memo), _) => memo.prints.clone(),
+        (None, Some(_)) => options.previous_output.as_ref().and_then(|output| {
+            let path = output.join(story.prefix()).join(depends::FILE);
+            depends::Prints::from_bytes(&fs::read(path).ok()?)
+        }),
+        (None, None) => None,
+    };
+    let dirty = match &prints {
+        Some(now) => depends::Dirty::between(before.as_ref(), now, story),
+        None => depends::Dirty::All,
     };
     let deepest = plan.iter().map(|page| page.route.depth()).max();
     let builder = Pages {
@@ -435,7 +458,14 @@ pub fn render_each<T: Send>(
     let rendered: Vec<Rendered<T>> = plan
         .par_iter()
         .map(|page| {
-            let kept = match dirty.needs(page) {
+            let needed = dirty.needs(page);
+            if let (false, Some(keep)) = (needed, keep) {
+                let path = format!("{}{}", story.prefix(), page.route.file());
+                if let Some(kept) = keep(&path) {
+                    return Ok((kept, None));
+                }
+            }
+            let kept = match needed {
                 true => None,
                 false => builder.kept(page),
             };
@@ -486,6 +516,13 @@ pub fn render_each<T: Send>(
     }
     if !diagnostics.is_empty() {
         return Err(diagnostics);
+    }
+    // `build` keeps the prints with the pages, for the next build.
+    if let (Some(_), Some(prints)) = (keep, &prints) {
+        pages.push(each(Page {
+            path: format!("{}{}", story.prefix(), depends::FILE),
+            bytes: prints.to_bytes().into(),
+        }));
     }
     // Maps drawn from other inputs will not be asked for again.
     let inputs = builder.map_inputs.get().copied();

@@ -302,6 +302,19 @@ impl Writer {
         })
     }
 
+    /// Takes the file the output holds at `path` as this build's, unwritten,
+    /// if the manifest knows its bytes and the file system confirms them
+    /// (see [`Writer::write`]): for a page a build need not make again.
+    pub fn keep(&self, path: &str) -> Option<Entry> {
+        let (hash, size) = self.previous.as_ref()?.known(path)?;
+        Some(Entry {
+            path: path.to_string(),
+            hash,
+            size,
+            staged: false,
+        })
+    }
+
     /// Takes the static files, each from where its bytes are.
     pub fn copy(&self, statics: &[StaticFile]) -> io::Result<Vec<Entry>> {
         statics

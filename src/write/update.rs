@@ -70,12 +70,18 @@ impl Previous {
     /// and the file system confirms: the file is there, of that size, and
     /// not modified since the manifest was written (as by hand).
     pub(super) fn unchanged(&self, path: &str, hash: u128, size: u64) -> bool {
-        let recorded = Record::Known { hash, size };
-        self.manifest.0.get(path) == Some(&recorded)
-            && self
-                .files
-                .get(path)
-                .is_some_and(|stamp| stamp.size == size && stamp.modified <= self.recorded)
+        self.known(path) == Some((hash, size))
+    }
+
+    /// The hash and size of the file at `path`, when the manifest knows them
+    /// and the file system confirms them: the file is there, of that size,
+    /// and not modified since the manifest was written.
+    pub(super) fn known(&self, path: &str) -> Option<(u128, u64)> {
+        let Some(&Record::Known { hash, size }) = self.manifest.0.get(path) else {
+            return None;
+        };
+        let stamp = self.files.get(path)?;
+        (stamp.size == size && stamp.modified <= self.recorded).then_some((hash, size))
     }
 }
 
