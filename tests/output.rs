@@ -60,6 +60,16 @@ fn clean(story: &Story) -> (BTreeMap<String, Vec<u8>>, Vec<String>) {
     (files(&output), manifest(&output))
 }
 
+/// Changes a page by hand without changing its size, a moment after the
+/// build, so that only its time tells it apart.
+fn deface_keeping_its_size(page: &Path) {
+    let same_size = fs::read_to_string(page)
+        .expect("a page")
+        .replacen("<", "[", 1);
+    std::thread::sleep(Duration::from_millis(10));
+    fs::write(page, same_size).expect("deface a page, keeping its size");
+}
+
 fn edit(story: &Story, path: &str, from: &str, to: &str) {
     let file = story.root().join(path);
     let text = fs::read_to_string(&file).expect("read content");
@@ -133,12 +143,7 @@ fn pages_no_longer_made_and_files_put_there_by_hand_are_removed() {
     fs::write(output.join("actors/bob/index.html"), "defaced").expect("deface a page");
     fs::remove_file(output.join("sources/index.html")).expect("delete a page");
     // Changed by hand to the same size: told by its time, newer than the manifest.
-    let vote = output.join("events/vote/index.html");
-    let same_size = fs::read_to_string(&vote)
-        .expect("a page")
-        .replacen("<", "[", 1);
-    std::thread::sleep(Duration::from_millis(10));
-    fs::write(&vote, same_size).expect("deface a page, keeping its size");
+    deface_keeping_its_size(&output.join("events/vote/index.html"));
     // And an event removed from the story.
     edit(
         &story,
@@ -167,12 +172,7 @@ fn pages_an_edit_cannot_change_are_kept_unless_changed_by_hand() {
     // next to it, it has no competing accounts.
     fs::write(output.join("actors/bob/index.html"), "defaced").expect("deface a page");
     fs::remove_file(output.join("accounts/index.html")).expect("delete a page");
-    let founding = output.join("events/founding/index.html");
-    let same_size = fs::read_to_string(&founding)
-        .expect("a page")
-        .replacen("<", "[", 1);
-    std::thread::sleep(Duration::from_millis(10));
-    fs::write(&founding, same_size).expect("deface a page, keeping its size");
+    deface_keeping_its_size(&output.join("events/founding/index.html"));
     let untouched = stamps(&output)["actors/index.html"];
     edit(
         &story,
