@@ -159,8 +159,16 @@ impl Server {
             built.files.keys()
         );
         for (path, bytes) in &built.files {
-            if path == ".explainer-output" || path == ".explainer-manifest" {
-                // The mark and record of a folder a build wrote: the preview writes none.
+            let kept = [
+                ".explainer-output",
+                ".explainer-manifest",
+                ".explainer-prints",
+            ];
+            if kept
+                .iter()
+                .any(|name| path.rsplit('/').next() == Some(*name))
+            {
+                // The mark, record and prints of a folder a build wrote: the preview writes none.
                 continue;
             }
             let url = format!("/{}", path.strip_suffix("index.html").unwrap_or(path));
