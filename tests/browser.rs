@@ -304,6 +304,13 @@ fn report(test: &str) -> Option<&'static Report> {
         );
         Ok(report)
     });
+    made_or_skipped(test, outcome)
+}
+
+/// Says loudly that `test` did not run; in CI, fails instead.
+/// A report made once for all tests of this binary; `None` after a loud
+/// SKIPPED line when the tools are missing outside CI.
+fn made_or_skipped<R>(test: &str, outcome: &'static Result<R, String>) -> Option<&'static R> {
     match outcome {
         Ok(report) => Some(report),
         Err(why) if why.starts_with("missing tool") => {
@@ -314,7 +321,6 @@ fn report(test: &str) -> Option<&'static Report> {
     }
 }
 
-/// Says loudly that `test` did not run; in CI, fails instead.
 fn skip(test: &str, why: &str) {
     if ci() {
         panic!("{test}: {why}; CI=true requires the browser tests (.ci/run installs the tools)");
@@ -985,14 +991,7 @@ fn newsroom_report(test: &str) -> Option<&'static NewsroomReport> {
         assert!(built.status.success(), "{}", support::stderr(&built));
         run_script(&tools, "newsroom.mjs", &site, &mount_path(), &[])
     });
-    match outcome {
-        Ok(report) => Some(report),
-        Err(why) if why.starts_with("missing tool") => {
-            skip(test, why);
-            None
-        }
-        Err(why) => panic!("{why}"),
-    }
+    made_or_skipped(test, outcome)
 }
 
 #[test]
