@@ -12,19 +12,10 @@ import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { readFileSync, statSync } from 'node:fs';
 import { extname, join, normalize, sep } from 'node:path';
-import { FLAGS, htmlPages } from './pages.mjs';
+import { FLAGS, TYPES, htmlPages } from './pages.mjs';
 
 const require = createRequire(import.meta.url);
 const { chromium } = require('playwright-core');
-
-const TYPES = {
-  '.html': 'text/html; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.json': 'application/json',
-};
 
 function args() {
   const out = { chromium: '/usr/bin/chromium' };
