@@ -1,46 +1,61 @@
 //! Share pictures: the picture a link to a page shows on social sites, with
 //! the story's or the page's title drawn on the built-in graphic.
 //!
-//! Steps: write the card as SVG (the title broken into lines); name it by a
-//! hash of that SVG (`share/HASH.png`), so that a picture that did not change
-//! keeps its name and can be cached for long; rasterize it with resvg and
-//! the bundled DejaVu Sans Bold (Latin, Cyrillic and Azerbaijani letters), no
-//! system font and no network. A picture whose name the previous build made
-//! is read back, not drawn again: an unchanged picture costs a file read;
-//! `serve` keeps its pictures from one build to the next; `check` draws none.
+//! Steps: break the title into lines; name the card by a hash of what it
+//! draws (`share/HASH.png`), so that a picture that did not change keeps its
+//! name and can be cached for long; draw it: the graphic, rasterized once
+//! with resvg, then the text, shaped with harfrust and each glyph filled
+//! once per size (tiny-skia), from the bundled DejaVu Sans Bold (Latin,
+//! Cyrillic and Azerbaijani letters), no system font and no network; encode
+//! it as a PNG of palette colours, a byte a pixel. A card takes about 1 ms.
+//! A picture whose name the previous build made is read back, not drawn
+//! again; `serve` keeps its pictures from one build to the next; `check`
+//! draws none.
 //!
 //! A story whose `static/` has its own `share.png` gets no cards: its
 //! picture is used everywhere, as before.
 
-use std::fmt::Write;
-use std::sync::{Arc, OnceLock};
+use std::collections::HashMap;
+use std::rc::Rc;
+use std::sync::OnceLock;
 
-use crate::markdown::{escape_html, smart_text};
+use crate::markdown::smart_text;
 use crate::model::Story;
 use crate::plan::{Kind, Route};
 
 /// The bundled font; its license is `fonts/DejaVu-LICENSE`.
 const FONT: &[u8] = include_bytes!("../../fonts/DejaVuSans-Bold.ttf");
-const FAMILY: &str = "DejaVu Sans";
 /// Changes every picture's name when the drawing code changes.
-const VERSION: &str = "card-1";
+const VERSION: &str = "card-2";
 const WIDTH: u32 = 1200;
 const HEIGHT: u32 = 630;
 
 /// One share picture: its path in the output and what it draws.
 pub(crate) struct Card {
     pub(crate) path: String,
-    svg: String,
+    kicker: String,
+    /// The title's type size in pixels, and its lines.
+    size: u32,
+    lines: Vec<String>,
 }
 
 /// The card of a page: a small line above (the site's title, or "Explainer"
 /// on the story) and the title.
 fn card(kicker: &str, title: &str) -> Card {
-    let svg = svg(kicker, title);
-    let hash = xxhash_rust::xxh3::xxh3_64(format!("{VERSION}\n{svg}").as_bytes());
+    let kicker: String = kicker.chars().take(60).collect();
+    let (size, lines) = lines(title);
+    // Named by what it draws (the graphic is fixed, and VERSION says how).
+    let mut named = format!("{VERSION}\n{kicker}\n{size}");
+    for line in &lines {
+        named.push('\n');
+        named.push_str(line);
+    }
+    let hash = xxhash_rust::xxh3::xxh3_64(named.as_bytes());
     Card {
         path: format!("share/{hash:016x}.png"),
-        svg,
+        kicker,
+        size,
+        lines,
     }
 }
 
@@ -97,40 +112,282 @@ pub(crate) fn cards(story: &Story) -> Vec<Card> {
     cards
 }
 
-/// The card drawn as a PNG; `None` if the SVG could not be read (it is ours,
-/// so that would be a bug, and the page keeps its picture's name).
+/// The card drawn as a PNG: the graphic (drawn once), then the text, glyph
+/// by glyph. `None` only if the font or the graphic could not be read (both
+/// are ours, so that would be a bug, and the page keeps its picture's name).
 pub(crate) fn draw(card: &Card) -> Option<Vec<u8>> {
-    static FONTS: OnceLock<Arc<resvg::usvg::fontdb::Database>> = OnceLock::new();
-    let fonts = FONTS.get_or_init(|| {
-        let mut db = resvg::usvg::fontdb::Database::new();
-        db.load_font_data(FONT.to_vec());
-        db.set_sans_serif_family(FAMILY);
-        Arc::new(db)
-    });
-    let options = resvg::usvg::Options {
-        fontdb: fonts.clone(),
-        font_family: FAMILY.to_string(),
-        ..resvg::usvg::Options::default()
-    };
-    let tree = resvg::usvg::Tree::from_str(&card.svg, &options).ok()?;
-    let mut pixmap = resvg::tiny_skia::Pixmap::new(WIDTH, HEIGHT)?;
-    resvg::render(
-        &tree,
-        resvg::tiny_skia::Transform::identity(),
-        &mut pixmap.as_mut(),
-    );
-    // The fast deflate: a fraction of the default's time, for a picture a
-    // few percent larger. The card is opaque, so its premultiplied pixels
-    // are its pixels.
+    let artist = Artist::get()?;
+    let mut canvas = artist.graphic.clone();
+    artist.write(&mut canvas, &card.kicker, 28, 110, Ink::Kicker);
+    let line_height = card.size * 6 / 5;
+    for (n, line) in card.lines.iter().enumerate() {
+        let baseline = 110 + 40 + card.size + line_height * n as u32;
+        artist.write(&mut canvas, line, card.size, baseline, Ink::Title);
+    }
+    // One byte a pixel and no filter: the background is index 0, so most of
+    // a row is zeros, which the fast deflate takes in long runs.
     let mut png = Vec::with_capacity(64 * 1024);
     let mut encoder = png::Encoder::new(&mut png, WIDTH, HEIGHT);
-    encoder.set_color(png::ColorType::Rgba);
+    encoder.set_color(png::ColorType::Indexed);
     encoder.set_depth(png::BitDepth::Eight);
+    encoder.set_palette(artist.palette.as_slice());
     encoder.set_compression(png::Compression::Fast);
+    encoder.set_filter(png::Filter::NoFilter);
     let mut writer = encoder.write_header().ok()?;
-    writer.write_image_data(pixmap.data()).ok()?;
+    writer.write_image_data(&canvas).ok()?;
     writer.finish().ok()?;
     Some(png)
+}
+
+const BACKGROUND: [u8; 3] = [0x1b, 0x1b, 0x1b];
+/// The text's colours, and how many shades of each over the background its
+/// smoothed edges take (the background counted): more than the eye tells.
+const KICKER: ([u8; 3], usize) = ([0xf2, 0x8b, 0x82], 32);
+const TITLE: ([u8; 3], usize) = ([0xec, 0xeb, 0xe8], 64);
+/// Where the text stands: between the red bar and the timeline at the
+/// bottom, on the plain background.
+const TEXT_ROWS: std::ops::Range<i32> = 20..500;
+
+#[derive(Clone, Copy)]
+enum Ink {
+    Kicker,
+    Title,
+}
+
+/// What every card shares, made once: the graphic as palette indices, the
+/// palette (the graphic's colours, then the shades of each ink), and the font.
+struct Artist {
+    graphic: Vec<u8>,
+    palette: Vec<u8>,
+    /// The palette index of each ink's faintest shade.
+    kicker: u8,
+    title: u8,
+    units_per_em: f32,
+    shaper: harfrust::ShaperData,
+    shaping: harfrust::FontRef<'static>,
+    outlines: skrifa::FontRef<'static>,
+}
+
+/// A glyph's coverage at one size and one quarter-pixel offset, and where
+/// its top-left corner is from the pen on the baseline.
+struct Glyph {
+    left: i32,
+    top: i32,
+    width: usize,
+    coverage: Vec<u8>,
+}
+
+type GlyphKey = (u32, u32, u8);
+
+thread_local! {
+    /// Glyphs drawn so far on this thread: the letters of one title are
+    /// mostly the letters of the others.
+    static GLYPHS: std::cell::RefCell<HashMap<GlyphKey, Option<Rc<Glyph>>>> =
+        std::cell::RefCell::new(HashMap::new());
+}
+
+impl Artist {
+    fn get() -> Option<&'static Artist> {
+        static ARTIST: OnceLock<Option<Artist>> = OnceLock::new();
+        ARTIST.get_or_init(Artist::new).as_ref()
+    }
+
+    fn new() -> Option<Artist> {
+        let tree = resvg::usvg::Tree::from_str(GRAPHIC, &resvg::usvg::Options::default()).ok()?;
+        let mut pixmap = resvg::tiny_skia::Pixmap::new(WIDTH, HEIGHT)?;
+        resvg::render(
+            &tree,
+            resvg::tiny_skia::Transform::identity(),
+            &mut pixmap.as_mut(),
+        );
+        // The graphic is opaque, so its premultiplied pixels are its colours.
+        let pixels: Vec<[u8; 3]> = pixmap
+            .data()
+            .chunks_exact(4)
+            .map(|p| [p[0], p[1], p[2]])
+            .collect();
+        let mut counts: HashMap<[u8; 3], usize> = HashMap::new();
+        for pixel in &pixels {
+            *counts.entry(*pixel).or_default() += 1;
+        }
+        // The background first (index 0), then the commonest colours, as
+        // many as the inks leave room for; a rarer one (a sliver of some
+        // edge) takes the nearest of those.
+        let room = 256 - (KICKER.1 - 1) - (TITLE.1 - 1);
+        let mut colours: Vec<([u8; 3], usize)> = counts.into_iter().collect();
+        colours.sort_by_key(|&(colour, count)| (colour != BACKGROUND, usize::MAX - count, colour));
+        colours.truncate(room);
+        let kept: Vec<[u8; 3]> = colours.into_iter().map(|(colour, _)| colour).collect();
+        let mut nearest: HashMap<[u8; 3], u8> = HashMap::new();
+        let graphic = pixels
+            .iter()
+            .map(|pixel| {
+                *nearest.entry(*pixel).or_insert_with(|| {
+                    let distance = |c: &[u8; 3]| {
+                        (0..3)
+                            .map(|i| (i32::from(c[i]) - i32::from(pixel[i])).pow(2))
+                            .sum::<i32>()
+                    };
+                    (0..kept.len())
+                        .min_by_key(|&i| distance(&kept[i]))
+                        .map_or(0, |i| i as u8)
+                })
+            })
+            .collect();
+        let mut palette: Vec<u8> = kept.iter().flatten().copied().collect();
+        let mut shades = |(ink, count): ([u8; 3], usize)| {
+            let first = (palette.len() / 3) as u8;
+            for shade in 1..count {
+                for (channel, background) in ink.iter().zip(BACKGROUND) {
+                    let (to, from) = (i32::from(*channel), i32::from(background));
+                    let mixed = from + (to - from) * shade as i32 / (count as i32 - 1);
+                    palette.push(mixed as u8);
+                }
+            }
+            first
+        };
+        let kicker = shades(KICKER);
+        let title = shades(TITLE);
+        let shaping = harfrust::FontRef::new(FONT).ok()?;
+        let outlines = skrifa::FontRef::new(FONT).ok()?;
+        use skrifa::raw::TableProvider;
+        Some(Artist {
+            units_per_em: f32::from(outlines.head().ok()?.units_per_em()),
+            graphic,
+            palette,
+            kicker,
+            title,
+            shaper: harfrust::ShaperData::new(&shaping),
+            shaping,
+            outlines,
+        })
+    }
+
+    /// Writes one line of text from x = 100 on `baseline`, in `size` pixels.
+    fn write(&self, canvas: &mut [u8], text: &str, size: u32, baseline: u32, ink: Ink) {
+        let (first, shades) = match ink {
+            Ink::Kicker => (self.kicker, KICKER.1),
+            Ink::Title => (self.title, TITLE.1),
+        };
+        let shaper = self.shaper.shaper(&self.shaping).build();
+        let mut buffer = harfrust::UnicodeBuffer::new();
+        buffer.push_str(text);
+        buffer.guess_segment_properties();
+        let shaped = shaper.shape(buffer, harfrust::ShapeOptions::new());
+        let scale = size as f32 / self.units_per_em;
+        let mut pen = 100.0_f32;
+        for (info, position) in shaped.glyph_infos().iter().zip(shaped.glyph_positions()) {
+            let x = pen + position.x_offset as f32 * scale;
+            let y = baseline as f32 - position.y_offset as f32 * scale;
+            pen += position.x_advance as f32 * scale;
+            // Placed to the quarter pixel: four drawings of each glyph at most.
+            let quarters = (x * 4.0).round() as i32;
+            let key = (info.glyph_id, size, (quarters & 3) as u8);
+            let glyph = GLYPHS.with(|glyphs| {
+                glyphs
+                    .borrow_mut()
+                    .entry(key)
+                    .or_insert_with(|| self.glyph(key).map(Rc::new))
+                    .clone()
+            });
+            if let Some(glyph) = glyph {
+                ink_in(
+                    canvas,
+                    &glyph,
+                    quarters >> 2,
+                    y.round() as i32,
+                    first,
+                    shades,
+                );
+            }
+        }
+    }
+
+    /// The glyph's outline filled, with smoothed edges; `None` for a space.
+    fn glyph(&self, (id, size, quarter): GlyphKey) -> Option<Glyph> {
+        use skrifa::MetadataProvider;
+        let outlines = self.outlines.outline_glyphs();
+        let outline = outlines.get(skrifa::GlyphId::new(id))?;
+        let mut pen = Pen {
+            path: resvg::tiny_skia::PathBuilder::new(),
+            shift: f32::from(quarter) / 4.0,
+        };
+        let settings = skrifa::outline::DrawSettings::unhinted(
+            skrifa::instance::Size::new(size as f32),
+            skrifa::instance::LocationRef::default(),
+        );
+        outline.draw(settings, &mut pen).ok()?;
+        let path = pen.path.finish()?;
+        let bounds = path.bounds();
+        let left = bounds.left().floor() as i32 - 1;
+        let top = bounds.top().floor() as i32 - 1;
+        let width = (bounds.right().ceil() as i32 + 1 - left) as u32;
+        let height = (bounds.bottom().ceil() as i32 + 1 - top) as u32;
+        let mut mask = resvg::tiny_skia::Mask::new(width, height)?;
+        mask.fill_path(
+            &path,
+            resvg::tiny_skia::FillRule::Winding,
+            true,
+            resvg::tiny_skia::Transform::from_translate(-left as f32, -top as f32),
+        );
+        Some(Glyph {
+            left,
+            top,
+            width: width as usize,
+            coverage: mask.take(),
+        })
+    }
+}
+
+/// Puts a glyph's coverage on the canvas as shades of one ink, its pen at
+/// (`x`, `baseline`). Where two glyphs touch, the stronger shade stays.
+fn ink_in(canvas: &mut [u8], glyph: &Glyph, x: i32, baseline: i32, first: u8, shades: usize) {
+    let last = first as usize + shades - 2;
+    for (row, coverage) in glyph.coverage.chunks_exact(glyph.width).enumerate() {
+        let y = baseline + glyph.top + row as i32;
+        if !TEXT_ROWS.contains(&y) {
+            continue;
+        }
+        let line = &mut canvas[y as usize * WIDTH as usize..][..WIDTH as usize];
+        for (column, &cover) in coverage.iter().enumerate() {
+            let x = x + glyph.left + column as i32;
+            let shade = (usize::from(cover) * (shades - 1) + 127) / 255;
+            if shade == 0 || !(0..WIDTH as i32).contains(&x) {
+                continue;
+            }
+            let index = (first as usize + shade - 1) as u8;
+            let at = &mut line[x as usize];
+            if *at == 0 || (first..=last as u8).contains(at) && *at < index {
+                *at = index;
+            }
+        }
+    }
+}
+
+/// Turns a glyph's outline (y up, in pixels) into a path on the canvas (y down).
+struct Pen {
+    path: resvg::tiny_skia::PathBuilder,
+    shift: f32,
+}
+
+impl skrifa::outline::OutlinePen for Pen {
+    fn move_to(&mut self, x: f32, y: f32) {
+        self.path.move_to(x + self.shift, -y);
+    }
+    fn line_to(&mut self, x: f32, y: f32) {
+        self.path.line_to(x + self.shift, -y);
+    }
+    fn quad_to(&mut self, cx0: f32, cy0: f32, x: f32, y: f32) {
+        self.path
+            .quad_to(cx0 + self.shift, -cy0, x + self.shift, -y);
+    }
+    fn curve_to(&mut self, cx0: f32, cy0: f32, cx1: f32, cy1: f32, x: f32, y: f32) {
+        let s = self.shift;
+        self.path.cubic_to(cx0 + s, -cy0, cx1 + s, -cy1, x + s, -y);
+    }
+    fn close(&mut self) {
+        self.path.close();
+    }
 }
 
 /// The title in at most four lines, in the largest of a few sizes that
@@ -173,40 +430,20 @@ fn lines(title: &str) -> (u32, Vec<String>) {
     (46, vec![title.to_string()])
 }
 
-/// The card as SVG: the built-in graphic, with the kicker and title above it.
-fn svg(kicker: &str, title: &str) -> String {
-    let (size, lines) = lines(title);
-    let kicker: String = kicker.chars().take(60).collect();
-    let mut svg = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{WIDTH}\" height=\"{HEIGHT}\" viewBox=\"0 0 {WIDTH} {HEIGHT}\">\
-         <rect width=\"{WIDTH}\" height=\"{HEIGHT}\" fill=\"#1b1b1b\"/>\
-         <rect width=\"{WIDTH}\" height=\"14\" fill=\"#9b1c1c\"/>\
-         <text x=\"100\" y=\"110\" font-family=\"{FAMILY}\" font-size=\"28\" fill=\"#f28b82\">{}</text>",
-        escape_html(&kicker)
-    );
-    let line_height = size * 6 / 5;
-    for (n, line) in lines.iter().enumerate() {
-        let y = 110 + 40 + size + line_height * n as u32;
-        let _ = write!(
-            svg,
-            "<text x=\"100\" y=\"{y}\" font-family=\"{FAMILY}\" font-size=\"{size}\" fill=\"#ecebe8\">{}</text>",
-            escape_html(line)
-        );
-    }
-    // The timeline of the built-in picture, smaller, along the bottom.
-    svg.push_str(
-        "<g transform=\"translate(0 545)\" fill=\"none\" stroke-width=\"6\">\
-         <path d=\"M100 0H1100\" stroke=\"#d9d5cc\"/>\
-         <circle cx=\"150\" r=\"20\" stroke=\"#f28b82\" fill=\"#1b1b1b\"/>\
-         <path d=\"M290 20l8-40M306 20l8-40\" stroke=\"#d9d5cc\"/>\
-         <circle cx=\"420\" r=\"20\" stroke=\"#f28b82\" fill=\"#1b1b1b\"/>\
-         <circle cx=\"540\" r=\"20\" stroke=\"#f28b82\" fill=\"#1b1b1b\"/>\
-         <path d=\"M660 20l8-40M676 20l8-40\" stroke=\"#d9d5cc\"/>\
-         <rect x=\"780\" y=\"-20\" width=\"280\" height=\"40\" rx=\"20\" fill=\"#f2b66d\" stroke=\"none\"/>\
-         </g></svg>",
-    );
-    svg
-}
+/// The built-in graphic, without text: the background, a red bar along the
+/// top, and a timeline along the bottom.
+const GRAPHIC: &str = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"1200\" height=\"630\" viewBox=\"0 0 1200 630\">\
+    <rect width=\"1200\" height=\"630\" fill=\"#1b1b1b\"/>\
+    <rect width=\"1200\" height=\"14\" fill=\"#9b1c1c\"/>\
+    <g transform=\"translate(0 545)\" fill=\"none\" stroke-width=\"6\">\
+    <path d=\"M100 0H1100\" stroke=\"#d9d5cc\"/>\
+    <circle cx=\"150\" r=\"20\" stroke=\"#f28b82\" fill=\"#1b1b1b\"/>\
+    <path d=\"M290 20l8-40M306 20l8-40\" stroke=\"#d9d5cc\"/>\
+    <circle cx=\"420\" r=\"20\" stroke=\"#f28b82\" fill=\"#1b1b1b\"/>\
+    <circle cx=\"540\" r=\"20\" stroke=\"#f28b82\" fill=\"#1b1b1b\"/>\
+    <path d=\"M660 20l8-40M676 20l8-40\" stroke=\"#d9d5cc\"/>\
+    <rect x=\"780\" y=\"-20\" width=\"280\" height=\"40\" rx=\"20\" fill=\"#f2b66d\" stroke=\"none\"/>\
+    </g></svg>";
 
 #[cfg(test)]
 mod tests {
