@@ -42,6 +42,10 @@ pub struct Timing {
     /// Quiet time after the last change of a burst. Editors' saves (write a temp
     /// file, rename it over, delete the backup) take a few milliseconds.
     pub quiet: Duration,
+    /// The shorter wait when every file of the burst is known to be whole: its
+    /// last event closed it after writing, renamed it into place or removed it
+    /// (see [`settles`]). Long enough to take the events of one save together.
+    pub settled: Duration,
     /// Call back at the latest this long after the first change, even if changes
     /// keep coming, so a tool that writes without pause cannot starve the preview.
     pub at_most: Duration,
@@ -51,9 +55,24 @@ impl Default for Timing {
     fn default() -> Self {
         Timing {
             quiet: Duration::from_millis(10),
+            settled: Duration::from_millis(1),
             at_most: Duration::from_millis(300),
         }
     }
+}
+
+/// Whether an event of this kind leaves its file whole: written and closed,
+/// renamed into place, or removed. A write the file stays open after may be
+/// followed by more, and a polling watcher cannot tell.
+pub fn settles(kind: &EventKind) -> bool {
+    matches!(
+        kind,
+        EventKind::Access(AccessKind::Close(AccessMode::Write))
+            | EventKind::Modify(ModifyKind::Name(
+                notify::event::RenameMode::To | notify::event::RenameMode::Both
+            ))
+            | EventKind::Remove(_)
+    )
 }
 
 /// What a file event at `path` means for the site under `root`, if anything.
@@ -95,6 +114,8 @@ struct Burst {
     first: Instant,
     last: Instant,
     changes: Vec<Change>,
+    /// The changes whose last event may not have left them whole.
+    unsettled: Vec<Change>,
 }
 
 impl Burst {
@@ -103,19 +124,32 @@ impl Burst {
             first: now,
             last: now,
             changes: Vec::new(),
+            unsettled: Vec::new(),
         }
     }
 
-    fn add(&mut self, change: Change, now: Instant) {
+    /// Adds a change; `settled` when its event left the file whole ([`settles`]).
+    fn add(&mut self, change: Change, settled: bool, now: Instant) {
         self.last = now;
+        let source = matches!(change, Change::Source(_));
+        if settled && source {
+            self.unsettled.retain(|c| *c != change);
+        } else if !self.unsettled.contains(&change) {
+            self.unsettled.push(change.clone());
+        }
         if !self.changes.contains(&change) {
             self.changes.push(change);
         }
     }
 
-    /// The quiet time after the last change, but never later than `at_most` after the first.
+    /// A short wait after the last change when every file is whole, the quiet
+    /// time otherwise; never later than `at_most` after the first.
     fn due(&self, timing: Timing) -> Instant {
-        (self.last + timing.quiet).min(self.first + timing.at_most)
+        let wait = match self.unsettled.is_empty() {
+            true => timing.settled,
+            false => timing.quiet,
+        };
+        (self.last + wait).min(self.first + timing.at_most)
     }
 }
 
@@ -225,10 +259,11 @@ impl Watcher {
             match received {
                 Ok(event) => {
                     let now = Instant::now();
+                    let settled = event.as_ref().is_ok_and(|event| settles(&event.kind));
                     for change in self.changes(event) {
                         burst
                             .get_or_insert_with(|| Burst::new(now))
-                            .add(change, now);
+                            .add(change, settled, now);
                     }
                 }
                 Err(mpsc::RecvTimeoutError::Timeout) => {
@@ -398,15 +433,16 @@ mod tests {
     fn a_burst_is_due_after_a_quiet_spell_but_never_too_late() {
         let timing = Timing {
             quiet: Duration::from_millis(10),
+            settled: Duration::from_millis(1),
             at_most: Duration::from_millis(100),
         };
         let start = Instant::now();
         let ms = |n| start + Duration::from_millis(n);
         let mut burst = Burst::new(start);
-        burst.add(Change::Source("content/a".into()), start);
+        burst.add(Change::Source("content/a".into()), false, start);
         assert_eq!(burst.due(timing), ms(10));
-        burst.add(Change::Source("content/b".into()), ms(8));
-        burst.add(Change::Source("content/a".into()), ms(15));
+        burst.add(Change::Source("content/b".into()), false, ms(8));
+        burst.add(Change::Source("content/a".into()), false, ms(15));
         assert_eq!(burst.due(timing), ms(25));
         assert_eq!(
             burst.changes,
@@ -415,8 +451,35 @@ mod tests {
                 Change::Source("content/b".into())
             ]
         );
-        burst.add(Change::Source("content/a".into()), ms(95));
+        burst.add(Change::Source("content/a".into()), false, ms(95));
         assert_eq!(burst.due(timing), ms(100));
+    }
+
+    #[test]
+    fn a_burst_of_whole_files_is_due_at_once_and_a_half_written_one_waits() {
+        let timing = Timing::default();
+        let start = Instant::now();
+        let ms = |n| start + Duration::from_millis(n);
+        let a = || Change::Source("content/a".into());
+        let b = || Change::Source("content/b".into());
+        let mut burst = Burst::new(start);
+        // Written, then closed: whole.
+        burst.add(a(), settles(&WRITE), start);
+        assert_eq!(burst.due(timing), ms(10));
+        let closed = EventKind::Access(AccessKind::Close(AccessMode::Write));
+        burst.add(a(), settles(&closed), ms(2));
+        assert_eq!(burst.due(timing), ms(3));
+        // Another file written and still open keeps the whole burst waiting.
+        burst.add(b(), settles(&WRITE), ms(3));
+        assert_eq!(burst.due(timing), ms(13));
+        let renamed = EventKind::Modify(ModifyKind::Name(RenameMode::To));
+        burst.add(b(), settles(&renamed), ms(4));
+        assert_eq!(burst.due(timing), ms(5));
+        // A folder appearing is not a file anyone closes: it waits.
+        burst.add(Change::Folder("static".into()), true, ms(5));
+        assert_eq!(burst.due(timing), ms(15));
+        assert!(settles(&EventKind::Remove(RemoveKind::File)));
+        assert!(!settles(&EventKind::Create(CreateKind::File)));
     }
 
     #[test]
