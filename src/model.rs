@@ -281,7 +281,7 @@ impl Status {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum UpdateKind {
     Update,
     Correction,
@@ -413,7 +413,7 @@ pub fn host_allowed(allowed: &[String], host: &str) -> bool {
         })
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct Section {
     pub slug: String,
     pub title: String,
@@ -430,7 +430,7 @@ pub struct Section {
 }
 
 /// A picture embedded in a section.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Embed {
     /// The visual timeline of the events with this tag, or of this actor, or all.
     Timeline {
@@ -484,13 +484,13 @@ pub struct Event {
     pub key: bool,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct Relation {
     pub to: ActorIx,
     pub kind: String,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct Actor {
     pub id: String,
     pub name: String,
@@ -505,13 +505,13 @@ pub struct Actor {
 }
 
 /// A picture in static/, by its path there, and its alt text.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Image {
     pub src: String,
     pub alt: String,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct Source {
     pub id: String,
     pub title: String,
@@ -522,7 +522,7 @@ pub struct Source {
     pub language: Option<String>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct Update {
     /// Names the update for its translations (`updates.LANG.toml`).
     pub id: Option<String>,
