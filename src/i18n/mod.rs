@@ -228,10 +228,16 @@ pub fn fill(text: &str, values: &[(&str, &str)]) -> String {
 
 /// A built-in table, parsed. The tables are ours and tested: an error is a bug.
 fn built_in(language: &str) -> BTreeMap<String, Entry> {
-    BUILT_IN
-        .iter()
-        .find(|(l, _)| *l == language)
-        .and_then(|(_, text)| toml::from_str(text).ok())
+    // Read once: every build makes a locale per edition.
+    static TABLES: OnceLock<Vec<BTreeMap<String, Entry>>> = OnceLock::new();
+    let tables = TABLES.get_or_init(|| {
+        (BUILT_IN.iter())
+            .map(|(_, text)| toml::from_str(text).unwrap_or_default())
+            .collect()
+    });
+    (BUILT_IN.iter().zip(tables))
+        .find(|((l, _), _)| *l == language)
+        .map(|(_, table)| table.clone())
         .unwrap_or_default()
 }
 
