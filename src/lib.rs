@@ -123,6 +123,8 @@ pub struct Cache {
     markdown: resolve::MarkdownCache,
     /// One per edition, the default first.
     pages: Vec<render::RenderMemo>,
+    /// The last build's templates, parsed.
+    templates: Option<std::sync::Arc<render::Templates>>,
 }
 
 impl Cache {

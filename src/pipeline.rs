@@ -9,6 +9,7 @@
 use std::collections::BTreeSet;
 use std::io;
 use std::path::Path;
+use std::sync::Arc;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
 use crate::model::Story;
@@ -263,7 +264,7 @@ fn load_inputs(
 /// What a build renders from: the story, its templates and its static files.
 struct Inputs {
     story: Story,
-    templates: Templates,
+    templates: Arc<Templates>,
     statics: Vec<StaticFile>,
 }
 
@@ -271,14 +272,25 @@ struct Inputs {
 /// errors; the diagnostics hold every problem found, errors and warnings.
 fn prepare(options: &BuildOptions, cache: Option<&mut Cache>) -> (Option<Inputs>, Vec<Diagnostic>) {
     // The templates are parsed on the other core while the story loads.
-    let ((story, statics, mut found, raw), (templates, diagnostics)) = rayon::join(
-        || load_inputs(options, cache),
+    let (kept, cache) = match cache {
+        Some(cache) => (cache.templates.take(), Some(cache)),
+        None => (None, None),
+    };
+    let ((story, statics, mut found, raw, cache), (templates, diagnostics)) = rayon::join(
+        || {
+            let mut cache = cache;
+            let (story, statics, found, raw) = load_inputs(options, cache.as_deref_mut());
+            (story, statics, found, raw, cache)
+        },
         || {
             let mut diagnostics = Diagnostics::default();
-            let templates = Templates::load(&options.root, &mut diagnostics);
+            let templates = Templates::load_or_keep(&options.root, kept.as_ref(), &mut diagnostics);
             (templates, diagnostics)
         },
     );
+    if let Some(cache) = cache {
+        cache.templates.clone_from(&templates);
+    }
     found.extend(diagnostics.into_sorted());
     // The raw files of a big story take a while to free: not on the way to the pages.
     rayon::spawn(move || drop(raw));

@@ -24,7 +24,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::fs;
 use std::hash::{Hash, Hasher};
 use std::path::Path;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
 use tera::{ErrorKind, Tera};
@@ -77,9 +77,29 @@ pub struct Templates {
     fingerprint: u64,
 }
 
+impl std::fmt::Debug for Templates {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Templates")
+            .field("names", &self.sources.keys().collect::<Vec<_>>())
+            .field("fingerprint", &self.fingerprint)
+            .finish_non_exhaustive()
+    }
+}
+
 impl Templates {
     /// The built-in templates, each replaced by `root/templates/NAME` where the story has one.
     pub fn load(root: &Path, diagnostics: &mut Diagnostics) -> Option<Templates> {
+        Templates::load_or_keep(root, None, diagnostics).map(|t| Arc::try_unwrap(t).ok())?
+    }
+
+    /// [`Templates::load`], but `kept` (the last build's) when every
+    /// template's name and text is the same: `serve` parses them only when
+    /// one changed.
+    pub(crate) fn load_or_keep(
+        root: &Path,
+        kept: Option<&Arc<Templates>>,
+        diagnostics: &mut Diagnostics,
+    ) -> Option<Arc<Templates>> {
         let mut sources: BTreeMap<String, SourceFile> = BUILT_IN
             .iter()
             .map(|(name, text)| {
@@ -100,6 +120,13 @@ impl Templates {
                 )),
             }
         }
+        if let Some(kept) = kept
+            && kept.sources.len() == sources.len()
+            && (kept.sources.iter().zip(&sources))
+                .all(|((a, x), (b, y))| a == b && x.text == y.text)
+        {
+            return Some(Arc::clone(kept));
+        }
         let mut tera = Tera::new();
         tera.autoescape_on([".html", ".htm", ".xml", ".svg"]);
         tera.register_filter("plural", crate::i18n::plural_filter);
@@ -113,11 +140,11 @@ impl Templates {
         }
         let fingerprint = hasher.finish();
         match tera.add_raw_templates(batch) {
-            Ok(()) => Some(Templates {
+            Ok(()) => Some(Arc::new(Templates {
                 tera,
                 sources,
                 fingerprint,
-            }),
+            })),
             Err(error) => {
                 for diagnostic in template_diagnostics(&error, &sources) {
                     diagnostics.push(diagnostic);
