@@ -12,10 +12,11 @@
 //! context being built. Anything else changes every page's make-up, and
 //! every page is made again (and reused only if its context is the same).
 //!
-//! The frame and the places are hashed from their `Debug` form, so a field
-//! added to the model is in them without being listed here; the event's
-//! place is listed field by field, and adding a field to [`Event`] fails to
-//! compile here until it is put on one side or the other.
+//! The frame is hashed through derived `Hash` (the story's items, the
+//! indexes) or, for what has none, its `Debug` form (the settings, the
+//! locale), so a field added to the model is in it without being listed
+//! here; the event's place is listed field by field, and adding a field to
+//! [`Event`] fails to compile here until it is put on one side or the other.
 
 use std::collections::BTreeSet;
 use std::fmt::{self, Write};
