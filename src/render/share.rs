@@ -210,9 +210,10 @@ impl Artist {
             .chunks_exact(4)
             .map(|p| [p[0], p[1], p[2]])
             .collect();
+        // Counted run by run: most pixels are the colour of the one before.
         let mut counts: HashMap<[u8; 3], usize> = HashMap::new();
-        for pixel in &pixels {
-            *counts.entry(*pixel).or_default() += 1;
+        for run in pixels.chunk_by(|a, b| a == b) {
+            *counts.entry(run[0]).or_default() += run.len();
         }
         // The background first (index 0), then the commonest colours, as
         // many as the inks leave room for; a rarer one (a sliver of some
