@@ -26,7 +26,7 @@ use crate::plan::{Kind, Route};
 /// The bundled font; its license is `fonts/DejaVu-LICENSE`.
 const FONT: &[u8] = include_bytes!("../../fonts/DejaVuSans-Bold.ttf");
 /// Changes every picture's name when the drawing code changes.
-const VERSION: &str = "card-3";
+const VERSION: &str = "card-4";
 const WIDTH: u32 = 1200;
 const HEIGHT: u32 = 630;
 
@@ -42,7 +42,7 @@ pub(crate) struct Card {
 /// The card of a page: a small line above (the site's title, or "Explainer"
 /// on the story) and the title.
 fn card(kicker: &str, title: &str) -> Card {
-    let kicker: String = kicker.chars().take(60).collect();
+    let kicker = fit(kicker, 28, "…");
     let (size, lines) = lines(title);
     // Named by what it draws (the graphic is fixed, and VERSION says how).
     let mut named = format!("{VERSION}\n{kicker}\n{size}");
@@ -401,44 +401,91 @@ impl skrifa::outline::OutlinePen for Pen {
     }
 }
 
+/// How wide the text may be: from x = 100 to 1100.
+const MEASURE: f32 = 1000.0;
+
 /// The title in at most four lines, in the largest of a few sizes that
 /// fits; the last line ends with an ellipsis when it does not fit at all.
 fn lines(title: &str) -> (u32, Vec<String>) {
+    let words: Vec<&str> = title.split_whitespace().collect();
     for (size, most) in [(84, 2), (68, 3), (56, 4), (46, 4)] {
-        // DejaVu Sans Bold is about 0.62 em wide a letter, on average.
-        let per_line = (1000.0 / (f64::from(size) * 0.62)) as usize;
-        let mut lines: Vec<String> = vec![String::new()];
-        for word in title.split_whitespace() {
-            let last = lines.last_mut().map_or(0, |l| l.chars().count());
-            if last > 0 && last + 1 + word.chars().count() > per_line {
-                lines.push(String::new());
-            }
-            if let Some(line) = lines.last_mut() {
-                if !line.is_empty() {
+        let mut lines: Vec<String> = Vec::new();
+        for word in &words {
+            match lines.last_mut() {
+                Some(line) if width(&format!("{line} {word}"), size) <= MEASURE => {
                     line.push(' ');
+                    line.push_str(word);
                 }
-                line.push_str(word);
+                _ => lines.push(word.to_string()),
             }
         }
-        let fits = lines.iter().all(|l| l.chars().count() <= per_line);
+        if lines.is_empty() {
+            lines.push(String::new());
+        }
+        let fits = lines.iter().all(|l| width(l, size) <= MEASURE);
         if lines.len() <= most && fits {
             return (size, lines);
         }
         if size == 46 {
+            let cut = lines.len() > most;
             lines.truncate(most);
-            if let Some(last) = lines.last_mut() {
-                let kept: String = last.chars().take(per_line.saturating_sub(1)).collect();
-                *last = format!("{}…", kept.trim_end());
-            }
             for line in &mut lines {
-                if line.chars().count() > per_line {
-                    *line = line.chars().take(per_line).collect();
-                }
+                *line = fit(line, size, "");
+            }
+            if let Some(last) = lines.last_mut()
+                && (cut || !fits)
+            {
+                *last = fit(&format!("{last} …"), size, "…");
             }
             return (size, lines);
         }
     }
     (46, vec![title.to_string()])
+}
+
+/// `text` as it is if it fits the measure at `size`, or else cut to its
+/// longest start that does, at a space where there is one, ending `mark`.
+fn fit(text: &str, size: u32, mark: &str) -> String {
+    if width(text, size) <= MEASURE {
+        return text.to_string();
+    }
+    let body = text.strip_suffix(mark).unwrap_or(text).trim_end();
+    let chars: Vec<(usize, char)> = body.char_indices().collect();
+    // The longest start that fits with the mark: cut after a word when one fits.
+    let fits = |end: usize| width(&format!("{}{mark}", body[..end].trim_end()), size) <= MEASURE;
+    let ends = chars.iter().map(|&(at, _)| at).chain([body.len()]);
+    let longest = ends
+        .take_while(|&end| end == 0 || fits(end))
+        .last()
+        .unwrap_or(0);
+    let at_space = body[..longest]
+        .rfind(' ')
+        .filter(|&space| space > 0 && longest < body.len());
+    let end = at_space.unwrap_or(longest);
+    format!("{}{mark}", body[..end].trim_end())
+}
+
+/// How wide `text` is at `size` pixels: the advance of each letter, as the
+/// font gives it (kerning would change that by a pixel or two).
+fn width(text: &str, size: u32) -> f32 {
+    use skrifa::MetadataProvider;
+    static MEASURING: OnceLock<Option<skrifa::FontRef<'static>>> = OnceLock::new();
+    let guess = |text: &str| text.chars().count() as f32 * size as f32 * 0.7;
+    let Some(font) = MEASURING.get_or_init(|| skrifa::FontRef::new(FONT).ok()) else {
+        return guess(text);
+    };
+    let charmap = font.charmap();
+    let metrics = font.glyph_metrics(
+        skrifa::instance::Size::new(size as f32),
+        skrifa::instance::LocationRef::default(),
+    );
+    text.chars()
+        .map(|c| {
+            (charmap.map(c))
+                .and_then(|glyph| metrics.advance_width(glyph))
+                .unwrap_or_else(|| guess("x"))
+        })
+        .sum()
 }
 
 /// The built-in graphic, without text: the background, a red bar along the
@@ -466,6 +513,30 @@ mod tests {
         let (size, long) = lines(&"word ".repeat(60));
         assert_eq!((size, long.len()), (46, 4));
         assert!(long[3].ends_with('…'));
+    }
+
+    #[test]
+    fn every_line_and_the_kicker_fit_between_the_margins() {
+        let kicker = "Нарастающая напряжённость: Азербайджан бросает вызов авторитету России";
+        let card = card(kicker, "Государственный прокурор в Баку");
+        assert_eq!(
+            card.kicker,
+            "Нарастающая напряжённость: Азербайджан бросает…"
+        );
+        assert!(width(&card.kicker, 28) <= MEASURE);
+        assert_eq!(card.lines, ["Государственный", "прокурор в Баку"]);
+        // A word longer than any line is cut, and the cut is marked.
+        let (size, long) = lines(&format!("{} and more", "Ш".repeat(80)));
+        assert_eq!((size, long.len()), (46, 2));
+        assert!(long[1].ends_with('…'), "{long:?}");
+        for title in [
+            "Two brothers died in Russian custody. Azerbaijan and Russia fell out",
+            "Гусейн Сафаров и Зияддин Сафаров: ММММ ШШШШ ЖЖЖЖ ЩЩЩЩ ЮЮЮЮ ФФФФ",
+            &"word ".repeat(60),
+        ] {
+            let (size, lines) = lines(title);
+            assert!(lines.iter().all(|l| width(l, size) <= MEASURE), "{lines:?}");
+        }
     }
 
     #[test]
