@@ -43,8 +43,8 @@ pub struct Timing {
     /// file, rename it over, delete the backup) take a few milliseconds.
     pub quiet: Duration,
     /// The shorter wait when every file of the burst is known to be whole: its
-    /// last event closed it after writing, renamed it into place or removed it
-    /// (see [`settles`]). Long enough to take the events of one save together.
+    /// last event closed it after writing or renamed it into place (see
+    /// [`settles`]). Long enough to take the events of one save together.
     pub settled: Duration,
     /// Call back at the latest this long after the first change, even if changes
     /// keep coming, so a tool that writes without pause cannot starve the preview.
@@ -61,18 +61,18 @@ impl Default for Timing {
     }
 }
 
-/// Whether an event of this kind leaves its file whole: written and closed,
-/// renamed into place, or removed. A write the file stays open after may be
-/// followed by more, and a polling watcher cannot tell.
-pub fn settles(kind: &EventKind) -> bool {
-    matches!(
-        kind,
-        EventKind::Access(AccessKind::Close(AccessMode::Write))
-            | EventKind::Modify(ModifyKind::Name(
-                notify::event::RenameMode::To | notify::event::RenameMode::Both
-            ))
-            | EventKind::Remove(_)
-    )
+/// Whether an event of this kind leaves the file at its `n`th path whole:
+/// written and closed, or renamed into place (a rename's second path). A
+/// write the file stays open after may be followed by more; a file moved
+/// away or removed may be about to be written again (an editor's save that
+/// moves the old file aside first); and a polling watcher cannot tell.
+pub fn settles(kind: &EventKind, n: usize) -> bool {
+    match kind {
+        EventKind::Access(AccessKind::Close(AccessMode::Write)) => true,
+        EventKind::Modify(ModifyKind::Name(notify::event::RenameMode::To)) => true,
+        EventKind::Modify(ModifyKind::Name(notify::event::RenameMode::Both)) => n == 1,
+        _ => false,
+    }
 }
 
 /// What a file event at `path` means for the site under `root`, if anything.
@@ -259,8 +259,7 @@ impl Watcher {
             match received {
                 Ok(event) => {
                     let now = Instant::now();
-                    let settled = event.as_ref().is_ok_and(|event| settles(&event.kind));
-                    for change in self.changes(event) {
+                    for (change, settled) in self.changes(event) {
                         burst
                             .get_or_insert_with(|| Burst::new(now))
                             .add(change, settled, now);
@@ -284,28 +283,35 @@ impl Watcher {
         }
     }
 
-    /// The changes one event makes; watches folders that appeared.
-    fn changes(&mut self, received: Received) -> Vec<Change> {
+    /// The changes one event makes, each with whether it left its file
+    /// whole ([`settles`]); watches folders that appeared.
+    fn changes(&mut self, received: Received) -> Vec<(Change, bool)> {
         let event = match received {
             Ok(event) => event,
-            Err(error) => return vec![Change::Lost(format!("the file watcher failed: {error}"))],
+            Err(error) => {
+                let lost = Change::Lost(format!("the file watcher failed: {error}"));
+                return vec![(lost, false)];
+            }
         };
         if event.need_rescan() {
-            return vec![Change::Lost(
-                "the file watcher missed some changes (too many at once)".into(),
-            )];
+            let lost =
+                Change::Lost("the file watcher missed some changes (too many at once)".into());
+            return vec![(lost, false)];
         }
         let mut changes = Vec::new();
-        for path in &event.paths {
+        for (n, path) in event.paths.iter().enumerate() {
             let Some(change) = classify(&self.root, &event.kind, path) else {
                 continue;
             };
             if let Change::Folder(folder) = &change
                 && let Err(error) = self.watch_folder(folder)
             {
-                changes.push(Change::Lost(format!("cannot watch {folder}/: {error}")));
+                changes.push((
+                    Change::Lost(format!("cannot watch {folder}/: {error}")),
+                    false,
+                ));
             }
-            changes.push(change);
+            changes.push((change, settles(&event.kind, n)));
         }
         changes
     }
@@ -464,22 +470,26 @@ mod tests {
         let b = || Change::Source("content/b".into());
         let mut burst = Burst::new(start);
         // Written, then closed: whole.
-        burst.add(a(), settles(&WRITE), start);
+        burst.add(a(), settles(&WRITE, 0), start);
         assert_eq!(burst.due(timing), ms(10));
         let closed = EventKind::Access(AccessKind::Close(AccessMode::Write));
-        burst.add(a(), settles(&closed), ms(2));
+        burst.add(a(), settles(&closed, 0), ms(2));
         assert_eq!(burst.due(timing), ms(3));
         // Another file written and still open keeps the whole burst waiting.
-        burst.add(b(), settles(&WRITE), ms(3));
+        burst.add(b(), settles(&WRITE, 0), ms(3));
         assert_eq!(burst.due(timing), ms(13));
         let renamed = EventKind::Modify(ModifyKind::Name(RenameMode::To));
-        burst.add(b(), settles(&renamed), ms(4));
+        burst.add(b(), settles(&renamed, 0), ms(4));
         assert_eq!(burst.due(timing), ms(5));
         // A folder appearing is not a file anyone closes: it waits.
         burst.add(Change::Folder("static".into()), true, ms(5));
         assert_eq!(burst.due(timing), ms(15));
-        assert!(settles(&EventKind::Remove(RemoveKind::File)));
-        assert!(!settles(&EventKind::Create(CreateKind::File)));
+        // A file moved aside (an editor keeping a backup) or removed may be
+        // written again at once: only the file renamed into place is whole.
+        let both = EventKind::Modify(ModifyKind::Name(RenameMode::Both));
+        assert!(!settles(&both, 0) && settles(&both, 1));
+        assert!(!settles(&EventKind::Remove(RemoveKind::File), 0));
+        assert!(!settles(&EventKind::Create(CreateKind::File), 0));
     }
 
     #[test]
