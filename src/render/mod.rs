@@ -93,7 +93,7 @@ impl Templates {
     }
 
     /// [`Templates::load`], but `kept` (the last build's) when every
-    /// template's name and text is the same: `serve` parses them only when
+    /// template's name, file and text is the same: `serve` parses them only when
     /// one changed.
     pub(crate) fn load_or_keep(
         root: &Path,
@@ -123,7 +123,7 @@ impl Templates {
         if let Some(kept) = kept
             && kept.sources.len() == sources.len()
             && (kept.sources.iter().zip(&sources))
-                .all(|((a, x), (b, y))| a == b && x.text == y.text)
+                .all(|((a, x), (b, y))| a == b && x.path == y.path && x.text == y.text)
         {
             return Some(Arc::clone(kept));
         }

@@ -12,6 +12,10 @@
 //! again; `serve` keeps its pictures from one build to the next; `check`
 //! draws none.
 //!
+//! Each line is shaped as one left-to-right run: enough for the Latin,
+//! Cyrillic and Azerbaijani titles of the languages explainer speaks; a
+//! right-to-left title (Arabic, Hebrew) would come out in the wrong order.
+//!
 //! A story whose `static/` has its own `share.png` gets no cards: its
 //! picture is used everywhere, as before.
 
