@@ -572,3 +572,39 @@ pub fn render_each<T: Send>(
     }
     Ok(pages)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(root: &Path, kept: Option<&Arc<Templates>>) -> Arc<Templates> {
+        let mut diagnostics = Diagnostics::default();
+        let templates = Templates::load_or_keep(root, kept, &mut diagnostics);
+        templates.expect("the templates parse")
+    }
+
+    #[test]
+    fn templates_are_kept_only_while_every_file_and_text_is_the_same() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let root = dir.path();
+        let first = load(root, None);
+        assert!(Arc::ptr_eq(&load(root, Some(&first)), &first));
+        // A built-in template copied word for word is the story's own file now.
+        fs::create_dir(root.join("templates")).expect("templates/");
+        let (_, base) = BUILT_IN[0];
+        fs::write(root.join("templates/base.html"), base).expect("write");
+        let copied = load(root, Some(&first));
+        assert!(!Arc::ptr_eq(&copied, &first));
+        assert_eq!(copied.sources["base.html"].path, "templates/base.html");
+        assert!(Arc::ptr_eq(&load(root, Some(&copied)), &copied));
+        // An edited template is parsed again.
+        fs::write(
+            root.join("templates/base.html"),
+            base.replace("<main", "<main data-x"),
+        )
+        .expect("write");
+        let edited = load(root, Some(&copied));
+        assert!(!Arc::ptr_eq(&edited, &copied));
+        assert!(edited.sources["base.html"].text.contains("data-x"));
+    }
+}
