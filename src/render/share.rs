@@ -454,14 +454,19 @@ fn fit(text: &str, size: u32, mark: &str) -> String {
         return text.to_string();
     }
     let body = text.strip_suffix(mark).unwrap_or(text).trim_end();
-    let chars: Vec<(usize, char)> = body.char_indices().collect();
-    // The longest start that fits with the mark: cut after a word when one fits.
-    let fits = |end: usize| width(&format!("{}{mark}", body[..end].trim_end()), size) <= MEASURE;
-    let ends = chars.iter().map(|&(at, _)| at).chain([body.len()]);
-    let longest = ends
-        .take_while(|&end| end == 0 || fits(end))
-        .last()
-        .unwrap_or(0);
+    // The longest start that fits with the mark, letter by letter (once
+    // each: a title may be one very long word).
+    let room = MEASURE - width(mark, size);
+    let mut used = 0.0;
+    let mut longest = 0;
+    for ((at, letter), advance) in body.char_indices().zip(advances(body, size)) {
+        used += advance;
+        if used > room {
+            break;
+        }
+        longest = at + letter.len_utf8();
+    }
+    // Cut after a word when one fits.
     let at_space = body[..longest]
         .rfind(' ')
         .filter(|&space| space > 0 && longest < body.len());
@@ -472,24 +477,30 @@ fn fit(text: &str, size: u32, mark: &str) -> String {
 /// How wide `text` is at `size` pixels: the advance of each letter, as the
 /// font gives it (kerning would change that by a pixel or two).
 fn width(text: &str, size: u32) -> f32 {
+    advances(text, size).sum()
+}
+
+/// The advance of each letter of `text` at `size` pixels.
+fn advances(text: &str, size: u32) -> impl Iterator<Item = f32> + '_ {
     use skrifa::MetadataProvider;
     static MEASURING: OnceLock<Option<skrifa::FontRef<'static>>> = OnceLock::new();
-    let guess = |text: &str| text.chars().count() as f32 * size as f32 * 0.7;
-    let Some(font) = MEASURING.get_or_init(|| skrifa::FontRef::new(FONT).ok()) else {
-        return guess(text);
-    };
-    let charmap = font.charmap();
-    let metrics = font.glyph_metrics(
-        skrifa::instance::Size::new(size as f32),
-        skrifa::instance::LocationRef::default(),
-    );
-    text.chars()
-        .map(|c| {
-            (charmap.map(c))
-                .and_then(|glyph| metrics.advance_width(glyph))
-                .unwrap_or_else(|| guess("x"))
-        })
-        .sum()
+    let font = MEASURING
+        .get_or_init(|| skrifa::FontRef::new(FONT).ok())
+        .as_ref();
+    let measures = font.map(|font| {
+        let metrics = font.glyph_metrics(
+            skrifa::instance::Size::new(size as f32),
+            skrifa::instance::LocationRef::default(),
+        );
+        (font.charmap(), metrics)
+    });
+    // A letter the font lacks (or no font) counts as a wide one.
+    let guess = size as f32 * 0.7;
+    text.chars().map(move |c| {
+        (measures.as_ref())
+            .and_then(|(charmap, metrics)| metrics.advance_width(charmap.map(c)?))
+            .unwrap_or(guess)
+    })
 }
 
 /// The built-in graphic, without text: the background, a red bar along the
@@ -540,6 +551,22 @@ mod tests {
         ] {
             let (size, lines) = lines(title);
             assert!(lines.iter().all(|l| width(l, size) <= MEASURE), "{lines:?}");
+        }
+    }
+
+    #[test]
+    fn hostile_titles_are_drawn_and_cut_to_fit() {
+        let long = "Ж".repeat(20_000);
+        for title in [
+            long.as_str(),
+            "\u{202e}غزة عربي mixed مع English\u{200d}👩‍👩‍👧 \t\u{0}",
+            " \u{301}\u{301}\u{301} ",
+            "",
+        ] {
+            let card = card(&long, title);
+            assert!(width(&card.kicker, 28) <= MEASURE, "{title:?}");
+            assert!(card.lines.len() <= 4);
+            assert!(draw(&card).is_some_and(|png| png.starts_with(b"\x89PNG")));
         }
     }
 
