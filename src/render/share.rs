@@ -68,11 +68,9 @@ fn card(kicker: &str, title: &str) -> Card {
 /// have their own; events only with `event_share_cards = true`; every other
 /// page shows the story's.
 pub(crate) fn card_for(story: &Story, route: &Route) -> Option<Card> {
-    let site = &story.site;
-    if !site.share_cards {
+    if !story.site.share_cards {
         return None;
     }
-    let title = smart_text(&site.title);
     let page = match route.kind {
         Kind::Timeline | Kind::Period => Some(story.locale.text("timeline_title").to_string()),
         Kind::Actors => Some(story.locale.text("actors_title").to_string()),
@@ -81,38 +79,46 @@ pub(crate) fn card_for(story: &Story, route: &Route) -> Option<Card> {
             .iter()
             .find(|a| a.id == route.key)
             .map(|a| a.name.clone()),
-        Kind::Event if site.event_share_cards => story
+        Kind::Event if story.site.event_share_cards => story
             .events
             .iter()
             .find(|e| e.id == route.key)
             .map(|e| smart_text(&e.title).into_owned()),
         _ => None,
     };
-    Some(match page {
-        Some(page) => card(&title, &page),
-        None => card(story.locale.text("kicker"), &title),
-    })
+    Some(page_card(story, page))
 }
 
-/// Every card the story's pages show, once each.
+/// The card of a page with its own title (under the site's), or the story's.
+fn page_card(story: &Story, page: Option<String>) -> Card {
+    let title = smart_text(&story.site.title);
+    match page {
+        Some(page) => card(&title, &page),
+        None => card(story.locale.text("kicker"), &title),
+    }
+}
+
+/// Every card the story's pages show, once each: [`card_for`] each page
+/// that has its own, its title taken from the item itself.
 pub(crate) fn cards(story: &Story) -> Vec<Card> {
-    let mut routes = vec![
-        Route::one(Kind::Story),
-        Route::one(Kind::Timeline),
-        Route::one(Kind::Actors),
-    ];
-    routes.extend(story.actors.iter().map(|a| Route::actor(&a.id)));
-    if story.site.event_share_cards {
-        routes.extend(story.events.iter().map(|e| Route::event(&e.id)));
+    if !story.site.share_cards {
+        return Vec::new();
     }
-    let mut cards: Vec<Card> = Vec::with_capacity(routes.len());
-    for route in routes {
-        if let Some(card) = card_for(story, &route)
-            && !cards.iter().any(|c| c.path == card.path)
-        {
-            cards.push(card);
-        }
-    }
+    let lists = [Kind::Story, Kind::Timeline, Kind::Actors];
+    let mut cards: Vec<Card> = (lists.iter())
+        .filter_map(|&kind| card_for(story, &Route::one(kind)))
+        .collect();
+    let actors = story.actors.iter().map(|a| a.name.clone());
+    let events = (story.events.iter())
+        .filter(|_| story.site.event_share_cards)
+        .map(|e| smart_text(&e.title).into_owned());
+    cards.extend(
+        actors
+            .chain(events)
+            .map(|page| page_card(story, Some(page))),
+    );
+    let mut seen = std::collections::HashSet::new();
+    cards.retain(|card| seen.insert(card.path.clone()));
     cards
 }
 
