@@ -242,7 +242,7 @@ pub struct RawStory {
     pub files: Vec<SourceFile>,
     pub site: Option<(FileId, RawSite)>,
     pub sections: Vec<Document<RawSection>>,
-    pub events: Vec<(FileId, RawEvent)>,
+    pub events: Vec<(FileId, std::sync::Arc<RawEvent>)>,
     /// Actor documents with their id, the file stem.
     pub actors: Vec<(String, Document<RawActor>)>,
     pub sources: Vec<(FileId, RawSource)>,
@@ -532,7 +532,8 @@ struct Parsed {
 enum Items {
     Site(Option<Box<RawSite>>),
     Section(Option<Document<RawSection>>),
-    Events(Vec<RawEvent>),
+    /// Shared: a file the cache kept gives its events without copying them.
+    Events(Vec<std::sync::Arc<RawEvent>>),
     Actor(Option<Document<RawActor>>),
     Sources(Vec<RawSource>),
     Updates(Vec<RawUpdate>),

@@ -72,6 +72,7 @@ pub(super) fn parse_file(path: &str, kind: Kind, bytes: Result<&[u8], &std::io::
                 }
                 Kind::Events => {
                     let (items, broken) = parse_tables(&file, "event", d);
+                    let items = items.into_iter().map(std::sync::Arc::new).collect();
                     (Items::Events(items), broken)
                 }
                 Kind::Sources => {

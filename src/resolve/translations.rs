@@ -64,7 +64,7 @@ impl Resolve<'_> {
         let events: HashMap<&str, &crate::load::RawEvent> = raw
             .events
             .iter()
-            .map(|(_, e)| (e.id.get_ref().as_str(), e))
+            .map(|(_, e)| (e.id.get_ref().as_str(), &**e))
             .collect();
         for (t, translation) in raw.translations.iter().enumerate() {
             let file = translation.file;
