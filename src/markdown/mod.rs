@@ -54,13 +54,14 @@ pub fn with_words<'h>(html: Cow<'h, str>, back: &str) -> Cow<'h, str> {
 }
 
 /// Rendered HTML whose internal links are completed per page by [`Html::at`].
+/// Shared, not copied: each build takes its fields from the Markdown cache.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct Html {
-    text: String,
+    text: std::sync::Arc<str>,
     /// Where the root markers stand in `text`, found once: a field is put on
     /// many pages (and in the data files), each with its own way to the
     /// root; and whether each is a link to a page ([`PAGES`]).
-    marks: Box<[(usize, bool)]>,
+    marks: std::sync::Arc<[(usize, bool)]>,
 }
 
 impl Html {
@@ -87,7 +88,7 @@ impl Html {
             .collect();
         marks.sort_unstable();
         Html {
-            text,
+            text: text.into(),
             marks: marks.into(),
         }
     }
@@ -106,7 +107,7 @@ impl Html {
         }
         let mut html = String::with_capacity(self.text.len() + self.marks.len() * assets.len());
         let mut from = 0;
-        for &(at, page) in &self.marks {
+        for &(at, page) in self.marks.iter() {
             html.push_str(&self.text[from..at]);
             let (way, mark) = match page {
                 true => (root, PAGES),
