@@ -284,7 +284,7 @@ fn prepare(options: &BuildOptions, cache: Option<&mut Cache>) -> (Option<Inputs>
         },
         || {
             let mut diagnostics = Diagnostics::default();
-            let templates = Templates::load_or_keep(&options.root, kept.as_ref(), &mut diagnostics);
+            let templates = Templates::load(&options.root, kept.as_ref(), &mut diagnostics);
             (templates, diagnostics)
         },
     );

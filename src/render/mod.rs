@@ -87,15 +87,11 @@ impl std::fmt::Debug for Templates {
 }
 
 impl Templates {
-    /// The built-in templates, each replaced by `root/templates/NAME` where the story has one.
-    pub fn load(root: &Path, diagnostics: &mut Diagnostics) -> Option<Templates> {
-        Templates::load_or_keep(root, None, diagnostics).map(|t| Arc::try_unwrap(t).ok())?
-    }
-
-    /// [`Templates::load`], but `kept` (the last build's) when every
-    /// template's name, file and text is the same: `serve` parses them only when
-    /// one changed.
-    pub(crate) fn load_or_keep(
+    /// The built-in templates, each replaced by `root/templates/NAME` where
+    /// the story has one; `kept` (the last build's) when every template's
+    /// name, file and text is the same: `serve` parses them only when one
+    /// changed.
+    pub(crate) fn load(
         root: &Path,
         kept: Option<&Arc<Templates>>,
         diagnostics: &mut Diagnostics,
@@ -579,7 +575,7 @@ mod tests {
 
     fn load(root: &Path, kept: Option<&Arc<Templates>>) -> Arc<Templates> {
         let mut diagnostics = Diagnostics::default();
-        let templates = Templates::load_or_keep(root, kept, &mut diagnostics);
+        let templates = Templates::load(root, kept, &mut diagnostics);
         templates.expect("the templates parse")
     }
 
