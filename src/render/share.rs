@@ -177,7 +177,7 @@ struct Artist {
     units_per_em: f32,
     shaper: harfrust::ShaperData,
     shaping: harfrust::FontRef<'static>,
-    outlines: skrifa::FontRef<'static>,
+    outlines: &'static skrifa::FontRef<'static>,
 }
 
 /// A glyph at one size, one quarter-pixel offset and in one ink: the
@@ -273,7 +273,7 @@ impl Artist {
         let kicker = shades(KICKER);
         let title = shades(TITLE);
         let shaping = harfrust::FontRef::new(FONT).ok()?;
-        let outlines = skrifa::FontRef::new(FONT).ok()?;
+        let outlines = font()?;
         use skrifa::raw::TableProvider;
         Some(Artist {
             units_per_em: f32::from(outlines.head().ok()?.units_per_em()),
@@ -486,14 +486,18 @@ fn width(text: &str, size: u32) -> f32 {
     advances(text, size).sum()
 }
 
+/// The bundled font, read once, for measuring and outlining letters.
+fn font() -> Option<&'static skrifa::FontRef<'static>> {
+    static FONT_REF: OnceLock<Option<skrifa::FontRef<'static>>> = OnceLock::new();
+    FONT_REF
+        .get_or_init(|| skrifa::FontRef::new(FONT).ok())
+        .as_ref()
+}
+
 /// The advance of each letter of `text` at `size` pixels.
 fn advances(text: &str, size: u32) -> impl Iterator<Item = f32> + '_ {
     use skrifa::MetadataProvider;
-    static MEASURING: OnceLock<Option<skrifa::FontRef<'static>>> = OnceLock::new();
-    let font = MEASURING
-        .get_or_init(|| skrifa::FontRef::new(FONT).ok())
-        .as_ref();
-    let measures = font.map(|font| {
+    let measures = font().map(|font| {
         let metrics = font.glyph_metrics(
             skrifa::instance::Size::new(size as f32),
             skrifa::instance::LocationRef::default(),
