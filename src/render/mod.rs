@@ -476,7 +476,7 @@ pub fn render_each<T: Send>(
         citations: std::sync::OnceLock::new(),
     };
     // A page for the memo: its path, fingerprint, and new bytes (none when
-    // reused: the memo's own entry is moved over, not copied again).
+    // reused: the memo holds them already, under the same fingerprint).
     type Rendered<T> = Result<(T, Option<(String, u128, Option<Bytes>, bool)>), tera::Error>;
     let rendered: Vec<Rendered<T>> = plan
         .par_iter()
@@ -514,7 +514,7 @@ pub fn render_each<T: Send>(
         })
         .collect();
     let mut pages = Vec::with_capacity(rendered.len() + 1);
-    let mut kept = HashMap::new();
+    let mut kept = Vec::new();
     let mut made = Vec::new();
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
     for result in rendered {
@@ -525,7 +525,7 @@ pub fn render_each<T: Send>(
                     if context {
                         made.push(path.clone());
                     }
-                    kept.insert(path, (fingerprint, bytes));
+                    kept.push((path, fingerprint, bytes));
                 }
             }
             Err(error) => {
@@ -551,14 +551,21 @@ pub fn render_each<T: Send>(
     let inputs = builder.map_inputs.get().copied();
     drop(builder);
     if let Some(memo) = memo {
-        let mut before = std::mem::take(&mut memo.pages);
-        memo.pages = kept
-            .into_iter()
-            .filter_map(|(path, (fingerprint, bytes))| {
-                let bytes = bytes.or_else(|| before.remove(&path).map(|(_, bytes)| bytes))?;
-                Some((path, (fingerprint, bytes)))
-            })
-            .collect();
+        // A page without new bytes was taken from the memo as it is there
+        // (same fingerprint): only the new ones go in, and the pages no
+        // longer made come out.
+        let count = kept.len();
+        let mut wanted = Vec::with_capacity(count);
+        for (path, fingerprint, bytes) in kept {
+            if let Some(bytes) = bytes {
+                memo.pages.insert(path.clone(), (fingerprint, bytes));
+            }
+            wanted.push(path);
+        }
+        if memo.pages.len() > count {
+            let wanted: std::collections::HashSet<String> = wanted.into_iter().collect();
+            memo.pages.retain(|path, _| wanted.contains(path));
+        }
         // A build that drew no map says nothing of which are still wanted.
         if let (Ok(maps), Some(inputs)) = (memo.maps.get_mut(), inputs) {
             maps.retain(|key, _| key.0 == inputs);
