@@ -128,6 +128,16 @@ pub struct Cache {
 }
 
 impl Cache {
+    /// Says which files changed since the last build (story-relative
+    /// paths, like `content/events/x.toml`): they are read again whatever
+    /// the file system says of them. `None`: anything may have changed.
+    pub fn changed<'a>(&mut self, paths: Option<impl IntoIterator<Item = &'a str>>) {
+        match paths {
+            Some(paths) => self.load.touch(paths.into_iter().map(str::to_string)),
+            None => self.load.touch_all(),
+        }
+    }
+
     /// The pages whose context the last build made, by path, every edition's:
     /// the others were taken from the build before, which an edit could not
     /// have changed. For tests and benchmarks of work in proportion to an edit.

@@ -25,6 +25,7 @@ use std::collections::HashMap;
 use std::fs;
 use std::ops::Range;
 use std::path::Path;
+use std::sync::Arc;
 
 use serde::Deserialize;
 use toml::Spanned;
@@ -288,15 +289,27 @@ pub fn load(root: &Path, diagnostics: &mut Diagnostics) -> RawStory {
 /// [`load`], reusing what `cache` holds for files whose bytes have not
 /// changed since it was filled, and filling it with what was parsed now.
 pub fn load_cached(root: &Path, diagnostics: &mut Diagnostics, cache: &mut LoadCache) -> RawStory {
-    load_with(root, diagnostics, Some(cache))
+    load_with(root, diagnostics, Some((cache, seconds_now())))
 }
 
-/// Files are parsed in parallel, then put together in a fixed order.
+/// The time, in seconds since 1970: what a file's stamp is compared with.
+fn seconds_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+}
+
+/// Files are parsed in parallel, then put together in a fixed order. The
+/// cache comes with the time the build started (see [`Stamp::settled`]).
 fn load_with(
     root: &Path,
     diagnostics: &mut Diagnostics,
-    mut cache: Option<&mut LoadCache>,
+    cached: Option<(&mut LoadCache, i64)>,
 ) -> RawStory {
+    let (mut cache, now) = match cached {
+        Some((cache, now)) => (Some(cache), now),
+        None => (None, 0),
+    };
     let mut story = RawStory::default();
     let content = root.join("content");
     if !root.is_dir() {
@@ -360,8 +373,18 @@ fn load_with(
             jobs.push((path, kind));
         }
     }
-    // Their translations: `sources.ru.toml`...
-    for (path, _) in files_under(root, "content", &mut Diagnostics::default()) {
+    // Their translations: `sources.ru.toml`..., beside them in content/.
+    let mut names: Vec<String> = fs::read_dir(&content)
+        .into_iter()
+        .flatten()
+        .filter_map(|entry| {
+            let entry = entry.ok()?;
+            let folder = entry.file_type().is_ok_and(|t| t.is_dir());
+            (!folder).then(|| entry.file_name().into_string().ok())?
+        })
+        .collect();
+    names.sort_unstable();
+    for path in names {
         let Some((_, original)) = split_language(&path) else {
             continue;
         };
@@ -379,26 +402,51 @@ fn load_with(
     jobs.sort_by(|a, b| a.0.cmp(&b.0));
     jobs.dedup_by(|a, b| a.0 == b.0);
 
-    // A file's path says what kind it is, so its bytes alone decide reuse.
-    let seen = cache.as_deref().map(|c| &c.files);
-    type Read = (String, Parsed, Option<(Vec<u8>, std::sync::Arc<Parsed>)>);
+    // A file's path says what kind it is, so its bytes alone decide reuse;
+    // a file whose stamp has not moved since a settled read is not read again.
+    let (seen, touched) = match cache.as_deref() {
+        Some(cache) => (Some(&cache.files), Some(&cache.touched)),
+        None => (None, None),
+    };
+    type Read = (String, Parsed, Option<Arc<Seen>>);
     let parsed: Vec<Read> = jobs
         .into_par_iter()
         .map(|(path, kind)| {
-            let bytes = fs::read(root.join(&path));
-            let reused = match (&bytes, seen.and_then(|files| files.get(&path))) {
-                (Ok(bytes), Some((before, parsed))) if before == bytes => Some(parsed.clone()),
+            let full = root.join(&path);
+            let before = seen.and_then(|files| files.get(&path));
+            if let Some(before) = before
+                && before.stamp.is_some()
+                && !touched.is_some_and(|touched| touched.contains(&path))
+                && fs::metadata(&full).ok().and_then(|m| Stamp::of(&m)) == before.stamp
+            {
+                return (
+                    path,
+                    Parsed::clone(&before.parsed),
+                    Some(Arc::clone(before)),
+                );
+            }
+            let read = read_stamped(&full, now);
+            let reused = match (&read, before) {
+                (Ok((bytes, _)), Some(before)) if before.bytes == *bytes => {
+                    Some(Arc::clone(&before.parsed))
+                }
                 _ => None,
             };
+            let bytes = read.as_ref().map(|(bytes, _)| bytes.as_slice());
             let (parsed, shared) = match reused {
                 Some(shared) => (Parsed::clone(&shared), Some(shared)),
-                None => (parse_file(&path, kind, bytes.as_deref()), None),
+                None => (parse_file(&path, kind, bytes), None),
             };
-            // The bytes and the parse are kept only for the cache.
-            let kept = seen.map(|_| {
-                let shared = shared.unwrap_or_else(|| std::sync::Arc::new(parsed.clone()));
-                (bytes.unwrap_or_default(), shared)
-            });
+            // The bytes and the parse are kept only for the cache, and only
+            // of a file that could be read.
+            let kept = match (seen, read) {
+                (Some(_), Ok((bytes, stamp))) => Some(Arc::new(Seen {
+                    stamp,
+                    bytes,
+                    parsed: shared.unwrap_or_else(|| Arc::new(parsed.clone())),
+                })),
+                _ => None,
+            };
             (path, parsed, kept)
         })
         .collect();
@@ -412,6 +460,7 @@ fn load_with(
     }
     if let Some(cache) = cache.as_deref_mut() {
         cache.files = kept;
+        cache.touched.clear();
     }
     placeholders::warn(
         &story.files,
@@ -496,9 +545,94 @@ fn read_strings(root: &Path, story: &mut RawStory, diagnostics: &mut Diagnostics
 #[derive(Debug, Default)]
 pub struct LoadCache {
     /// Shared: a file's parse is copied once per build, into the story.
-    files: HashMap<String, (Vec<u8>, std::sync::Arc<Parsed>)>,
+    files: HashMap<String, Arc<Seen>>,
+    /// Files said to have changed since the last build (by `serve`'s
+    /// watcher): read again whatever their stamps say.
+    touched: std::collections::HashSet<String>,
     /// The placeholder warnings of each file.
     placeholders: placeholders::Found,
+}
+
+impl LoadCache {
+    /// Reads `paths` (relative to the story's root) again in the next
+    /// build, whatever their stamps say.
+    pub fn touch(&mut self, paths: impl IntoIterator<Item = String>) {
+        self.touched.extend(paths);
+    }
+
+    /// Reads every file again in the next build.
+    pub fn touch_all(&mut self) {
+        let files = self.files.keys().cloned();
+        self.touched.extend(files);
+    }
+}
+
+/// A file as the last build read it.
+#[derive(Debug)]
+struct Seen {
+    /// Its stamp when read, if the stamp can be trusted to move with the
+    /// next change ([`Stamp::settled`]): while it has not moved, the file
+    /// is not read again.
+    stamp: Option<Stamp>,
+    bytes: Vec<u8>,
+    parsed: Arc<Parsed>,
+}
+
+/// What the file system says of a file: a write changes its size or its
+/// times (the change time cannot be set back); a file put in its place
+/// changes its inode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Stamp {
+    len: u64,
+    modified: (i64, i64),
+    changed: (i64, i64),
+    inode: u64,
+    device: u64,
+}
+
+/// How old, in seconds, a file's times must be when it is read for its
+/// stamp to be trusted: file systems keep times in ticks (2 s on FAT), so
+/// a file written again within the tick of the read could keep its stamp.
+/// Git calls such a file "racily clean" and reads it again; so do we.
+const SETTLED_AFTER: i64 = 3;
+
+impl Stamp {
+    #[cfg(unix)]
+    fn of(meta: &fs::Metadata) -> Option<Stamp> {
+        use std::os::unix::fs::MetadataExt;
+        Some(Stamp {
+            len: meta.len(),
+            modified: (meta.mtime(), meta.mtime_nsec()),
+            changed: (meta.ctime(), meta.ctime_nsec()),
+            inode: meta.ino(),
+            device: meta.dev(),
+        })
+    }
+
+    /// Elsewhere every file is read on every build.
+    #[cfg(not(unix))]
+    fn of(_: &fs::Metadata) -> Option<Stamp> {
+        None
+    }
+
+    /// The stamp, if both its times are [`SETTLED_AFTER`] seconds older
+    /// than `now` (seconds since 1970): any later write moves it.
+    fn settled(self, now: i64) -> Option<Stamp> {
+        let old = |(seconds, _): (i64, i64)| seconds.saturating_add(SETTLED_AFTER) <= now;
+        (old(self.modified) && old(self.changed)).then_some(self)
+    }
+}
+
+/// A file's bytes, and its stamp as it was when they were read, if settled
+/// by `now` (seconds since 1970, taken before the read).
+fn read_stamped(path: &Path, now: i64) -> std::io::Result<(Vec<u8>, Option<Stamp>)> {
+    use std::io::Read;
+    let mut file = fs::File::open(path)?;
+    // Taken before the bytes: a write while they are read moves it.
+    let stamp = file.metadata().ok().and_then(|m| Stamp::of(&m));
+    let mut bytes = Vec::new();
+    file.read_to_end(&mut bytes)?;
+    Ok((bytes, stamp.and_then(|s| s.settled(now))))
 }
 
 /// Which kind of content a file holds.
@@ -698,5 +832,98 @@ fn utf8_width(first: u8) -> usize {
         0xE0.. => 3,
         0xC0.. => 2,
         _ => 1,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const EVENT: &str = "content/events/one.toml";
+
+    fn story(title: &str) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let root = dir.path();
+        fs::create_dir_all(root.join("content/events")).expect("content/events");
+        fs::write(
+            root.join("content/site.toml"),
+            "title = \"T\"\nbase_url = \"https://example.org/\"\n",
+        )
+        .expect("site.toml");
+        write_event(root, title);
+        dir
+    }
+
+    fn write_event(root: &Path, title: &str) {
+        let text = format!("[[event]]\nid = \"one\"\ndate = \"2025-06-27\"\ntitle = \"{title}\"\n");
+        fs::write(root.join(EVENT), text).expect("the event file");
+    }
+
+    /// Loads with the clock at `now`, and returns the event's title and how
+    /// the cache holds its file.
+    fn load_at(root: &Path, cache: &mut LoadCache, now: i64) -> (String, Arc<Seen>) {
+        let mut diagnostics = Diagnostics::default();
+        let story = load_with(root, &mut diagnostics, Some((cache, now)));
+        let errors: Vec<_> = diagnostics
+            .into_sorted()
+            .into_iter()
+            .map(|d| d.message)
+            .collect();
+        let title = story.events.first().map(|(_, e)| e.title.get_ref().clone());
+        let title = title.unwrap_or_else(|| panic!("no event: {errors:?}"));
+        (title, Arc::clone(&cache.files[EVENT]))
+    }
+
+    #[test]
+    fn a_file_is_trusted_unread_only_while_its_settled_stamp_stays() {
+        let dir = story("First");
+        let root = dir.path();
+        let mut cache = LoadCache::default();
+        // Just written: its times are within the tick of the read.
+        let (_, seen) = load_at(root, &mut cache, seconds_now());
+        assert_eq!(seen.stamp, None);
+        // Later, the same file is read again and its stamp kept.
+        let later = seconds_now() + 60;
+        let (_, seen) = load_at(root, &mut cache, later);
+        assert!(seen.stamp.is_some());
+        let (title, again) = load_at(root, &mut cache, later);
+        assert_eq!(title, "First");
+        assert!(
+            Arc::ptr_eq(&seen, &again),
+            "a settled file is not read again"
+        );
+        // A write of the same length moves the stamp (past the clock's tick).
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        write_event(root, "Other");
+        let (title, after) = load_at(root, &mut cache, later);
+        assert_eq!(title, "Other");
+        assert!(!Arc::ptr_eq(&seen, &after));
+        // A file said to have changed is read again, its parse reused.
+        let (_, settled) = load_at(root, &mut cache, later);
+        cache.touch([EVENT.to_string()]);
+        let (title, touched) = load_at(root, &mut cache, later);
+        assert_eq!(title, "Other");
+        assert!(!Arc::ptr_eq(&settled, &touched));
+        assert!(Arc::ptr_eq(&settled.parsed, &touched.parsed));
+        let (_, unread) = load_at(root, &mut cache, later);
+        assert!(Arc::ptr_eq(&touched, &unread), "touched once, not for ever");
+    }
+
+    #[test]
+    fn a_stamp_settles_once_both_its_times_are_three_seconds_old() {
+        let stamp = Stamp {
+            len: 1,
+            modified: (100, 5),
+            changed: (101, 7),
+            inode: 2,
+            device: 3,
+        };
+        assert_eq!(stamp.settled(103), None);
+        assert_eq!(stamp.settled(104), Some(stamp));
+        let modified_late = Stamp {
+            modified: (102, 0),
+            ..stamp
+        };
+        assert_eq!(modified_late.settled(104), None);
     }
 }

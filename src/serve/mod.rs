@@ -320,6 +320,13 @@ impl Builder {
             previous_output: None,
             pictures: true,
         };
+        // What the watcher saw is read again, whatever the file system says.
+        let sources = changes.iter().map(|change| match change {
+            Change::Source(path) => Some(path.as_str()),
+            Change::Folder(_) | Change::Lost(_) => None,
+        });
+        let sources: Option<Vec<&str>> = sources.collect();
+        self.cache.changed(sources);
         let (site, diagnostics) = make_site(&self.options, &render, &mut self.cache);
         let base_path = base_path(&self.options.root).unwrap_or_else(|| previous.base_path.clone());
         let elapsed = started.elapsed();
