@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 use std::sync::OnceLock;
 
-use support::{Site, explainer, stderr};
+use support::{Site, Story, explainer, stderr};
 use tempfile::TempDir;
 
 fn fixtures() -> PathBuf {
@@ -608,4 +608,66 @@ fn a_story_folder_that_does_not_exist_is_named_as_missing() {
              Found 1 error.\n"
         )
     );
+}
+
+/// Events are resolved side by side in chunks of a few hundred: a story of
+/// 700 gets the same problems, tallies and order as one resolved one by one.
+#[test]
+fn a_story_of_many_events_is_resolved_in_order_with_every_problem() {
+    let mut events = String::new();
+    for n in 0..700 {
+        let (actors, sources) = match n {
+            5 => ("\"anne\"", "\"report\""),
+            300 => ("\"anna\"", ""),
+            650 => ("\"anna\"", "\"rapport\""),
+            // The only event that names dave: his page is not unused.
+            690 => ("\"dave\"", "\"report\""),
+            _ => ("\"anna\"", "\"report\""),
+        };
+        let day = n % 28 + 1;
+        let month = n / 28 % 12 + 1;
+        let year = 1900 + n / 336;
+        events.push_str(&format!(
+            "[[event]]\nid = \"event-{n}\"\ndate = \"{year}-{month:02}-{day:02}\"\ntitle = \"Event {n}\"\nactors = [{actors}]\nsources = [{sources}]\n\n"
+        ));
+    }
+    let story = Story::small()
+        .file("content/events/many.toml", &events)
+        .file(
+            "content/actors/dave.md",
+            "+++\nname = \"Dave\"\nkind = \"person\"\n+++\nDave.\n",
+        )
+        .file(
+            "content/actors/eve.md",
+            "+++\nname = \"Eve\"\nkind = \"person\"\n+++\nEve.\n",
+        );
+    let options = explainer::BuildOptions::new(story.root());
+    let (_, diagnostics) = explainer::load_story(&options);
+    let found: Vec<String> = diagnostics
+        .iter()
+        .map(|d| format!("{}:{} {}", d.path, d.line, d.message))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            // Each event takes 7 lines: event n's id is on line 7n + 2.
+            "content/actors/eve.md:2 actor `eve` is referenced nowhere",
+            "content/events/many.toml:40 unknown actor `anne`",
+            "content/events/many.toml:2102 event `event-300` cites no source",
+            "content/events/many.toml:4556 unknown source `rapport`",
+        ]
+    );
+    // Without the errors, the events come in date order, every chunk's.
+    let fixed = events
+        .replace("\"anne\"", "\"anna\"")
+        .replace("\"rapport\"", "\"report\"");
+    let story = story.file("content/events/many.toml", &fixed);
+    let (resolved, diagnostics) =
+        explainer::load_story(&explainer::BuildOptions::new(story.root()));
+    let resolved = resolved.unwrap_or_else(|| panic!("{diagnostics:?}"));
+    let ids: Vec<&str> = resolved.events.iter().map(|e| e.id.as_str()).collect();
+    // The dates rise with n, all before the small story's three events.
+    let mut expected: Vec<String> = (0..700).map(|n| format!("event-{n}")).collect();
+    expected.extend(["founding", "meeting", "vote"].map(String::from));
+    assert_eq!(ids, expected);
 }

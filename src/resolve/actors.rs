@@ -28,7 +28,7 @@ impl Resolve<'_> {
                     });
                 }
             }
-            let bio = self.markdown(Field::Bio(at)).map(|r| r.html);
+            let bio = self.markdown(Field::Bio(at)).map(|r| r.html.clone());
             let bio = bio.unwrap_or_default();
             let image = front.image.as_ref().and_then(|image| {
                 let raw = image.get_ref();

@@ -1,20 +1,52 @@
 //! Events: each event's dates, actors, sources, summary, media and accounts;
 //! then the updates, which name events, and the eras, which frame them.
 
+use rayon::prelude::*;
 use toml::Spanned;
 
-use super::Resolve;
 use super::fields::Field;
+use super::{EVENTS_A_CHUNK, Resolve, Worked};
+use crate::diagnostics::Diagnostics;
 use crate::load::{FileId, RawMedia};
 use crate::model::{
     Account, ActorIx, Era, Event, EventIx, Media, SourceIx, Stance, Status, Update, UpdateKind,
 };
 
 impl Resolve<'_> {
+    /// The events in story order. They are resolved side by side, in
+    /// chunks: each chunk's worker gathers its own problems and tallies,
+    /// put together in order, so the result is the same as one by one.
     pub(super) fn events(&mut self) -> Vec<Event> {
-        let (raw, order) = (self.raw, self.order);
-        let mut events = Vec::new();
-        for at in order.events.raw() {
+        let positions: Vec<usize> = self.order.events.raw().collect();
+        let this = &*self;
+        let chunks: Vec<(Vec<Event>, Worked)> = positions
+            .par_chunks(EVENTS_A_CHUNK)
+            .map(|chunk| {
+                let mut diagnostics = Diagnostics::default();
+                let mut worker = this.worker(&mut diagnostics);
+                let events = chunk.iter().filter_map(|&at| worker.event(at)).collect();
+                let worked = worker.worked();
+                (
+                    events,
+                    Worked {
+                        diagnostics,
+                        ..worked
+                    },
+                )
+            })
+            .collect();
+        let mut events = Vec::with_capacity(positions.len());
+        for (chunk, worked) in chunks {
+            events.extend(chunk);
+            self.absorb(worked);
+        }
+        events
+    }
+
+    /// The event at `at` in the raw story, if its date can be read.
+    fn event(&mut self, at: usize) -> Option<Event> {
+        let raw = self.raw;
+        {
             let (file, rawe) = &raw.events[at];
             let file = *file;
             let date = self.partial_date(file, &rawe.date);
@@ -56,7 +88,7 @@ impl Resolve<'_> {
                 {
                     accounts.push(Account {
                         actor,
-                        claim: claim.html,
+                        claim: claim.html.clone(),
                         stance,
                         status,
                         sources,
@@ -86,14 +118,14 @@ impl Resolve<'_> {
                     "a dispute has at least two sides: add the other [[event.accounts]], or state the fact in the summary with its source",
                 );
             }
-            let Some(date) = date else { continue };
-            events.push(Event {
+            let date = date?;
+            Some(Event {
                 id: rawe.id.get_ref().clone(),
                 date,
                 end_date,
                 approximate: rawe.approximate,
                 title: rawe.title.get_ref().clone(),
-                summary: summary.map(|s| s.html),
+                summary: summary.map(|s| s.html.clone()),
                 actors,
                 place: rawe.place.clone(),
                 tags: rawe.tags.clone(),
@@ -102,9 +134,8 @@ impl Resolve<'_> {
                 accounts,
                 accounts_note: rawe.accounts_note.clone().filter(|n| !n.trim().is_empty()),
                 key: rawe.key,
-            });
+            })
         }
-        events
     }
 
     /// An event's media; `event` is the event's position, for its caption.
@@ -140,7 +171,7 @@ impl Resolve<'_> {
                 "add `alt = \"...\"`: a short description of the picture for readers who cannot see it".into(),
             );
         }
-        let caption = self.markdown(Field::Caption(event)).map(|c| c.html);
+        let caption = self.markdown(Field::Caption(event)).map(|c| c.html.clone());
         let mut srcset = Vec::new();
         for entry in &raw.srcset {
             let text = entry.get_ref().trim();
@@ -199,7 +230,7 @@ impl Resolve<'_> {
                     id: update.id.as_ref().map(|id| id.get_ref().clone()),
                     date,
                     kind,
-                    note: note.html,
+                    note: note.html.clone(),
                     events,
                     sections,
                 });

@@ -6,6 +6,7 @@
 
 use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use toml::Spanned;
@@ -173,11 +174,23 @@ impl<'r> Text<'r> {
 }
 
 /// A field rendered ahead, waiting for its converter to check it.
+#[derive(Clone)]
 pub(super) struct Prerendered {
     file: FileId,
-    place: Place,
     kind: Kind,
-    rendered: Rendered,
+    /// Shared with the cache of `serve`: not copied when reused.
+    shared: Arc<(Rendered, Place)>,
+}
+
+/// A rendered field, as [`Resolve::markdown`] hands it over: shared, not copied.
+pub(super) struct Shared(Arc<(Rendered, Place)>);
+
+impl std::ops::Deref for Shared {
+    type Target = Rendered;
+
+    fn deref(&self) -> &Rendered {
+        &self.0.0
+    }
 }
 
 /// Rendered Markdown kept between builds (by `serve`): a field whose text,
@@ -188,7 +201,7 @@ pub struct MarkdownCache {
     ids: u64,
     /// By [`cache_key`]: each field's rendering, and where its text is in its
     /// file (a TOML string's escapes mapped once, not on every build).
-    fields: HashMap<u128, std::sync::Arc<(Rendered, Place)>>,
+    fields: HashMap<u128, Arc<(Rendered, Place)>>,
 }
 
 /// A field's key in the [`MarkdownCache`]: a 128-bit hash of its text as
@@ -211,13 +224,9 @@ impl Resolve<'_> {
     /// without alt text or file, shortcodes outside story sections. `None`
     /// when the story has no such field (an event without a summary, a draft
     /// left out of this build).
-    pub(super) fn markdown(&mut self, field: Field) -> Option<Rendered> {
-        let Prerendered {
-            file,
-            place,
-            kind,
-            rendered,
-        } = self.prerendered.remove(&field)?;
+    pub(super) fn markdown(&mut self, field: Field) -> Option<Shared> {
+        let Prerendered { file, kind, shared } = self.prerendered.get(&field)?.clone();
+        let (rendered, place) = &*shared;
         let to_file = |span: &Range<usize>| place.to_file(span);
         if kind != Kind::Story {
             for embed in &rendered.embeds {
@@ -334,7 +343,7 @@ impl Resolve<'_> {
             };
             self.error(file, span, message, help);
         }
-        Some(rendered)
+        Some(Shared(shared))
     }
 }
 
@@ -395,11 +404,7 @@ pub(super) fn prerender(
         }
     }
     let seen = cache.as_deref().map(|cache| &cache.fields);
-    type Made = (
-        Field,
-        Option<(u128, std::sync::Arc<(Rendered, Place)>)>,
-        Prerendered,
-    );
+    type Made = (Field, Option<(u128, Arc<(Rendered, Place)>)>, Prerendered);
     let made: Vec<Made> = fields(raw, options)
         .into_par_iter()
         .map(|(field, text)| {
@@ -424,27 +429,16 @@ pub(super) fn prerender(
                 }
             });
             let reused = seen.zip(key).and_then(|(seen, key)| seen.get(&key));
-            let (rendered, place, key) = match (reused, key) {
-                (Some(kept), Some(key)) => {
-                    let (rendered, place) = kept.as_ref().clone();
-                    (rendered, place, Some((key, kept.clone())))
-                }
-                (_, key) => {
+            let shared = match reused {
+                Some(kept) => Arc::clone(kept),
+                None => {
                     let place = place();
                     let rendered = render_field(file, text, &place, kind, ids);
-                    let key = key.map(|key| {
-                        let kept = (rendered.clone(), place.clone());
-                        (key, std::sync::Arc::new(kept))
-                    });
-                    (rendered, place, key)
+                    Arc::new((rendered, place))
                 }
             };
-            let prerendered = Prerendered {
-                file,
-                place,
-                kind,
-                rendered,
-            };
+            let key = key.map(|key| (key, Arc::clone(&shared)));
+            let prerendered = Prerendered { file, kind, shared };
             (field, key, prerendered)
         })
         .collect();

@@ -156,6 +156,7 @@ impl Resolve<'_> {
 
     pub(super) fn collect_ids(&mut self, options: ResolveOptions) {
         let raw = self.raw;
+        let mut ids = Ids::default();
         let broken = &raw.broken;
         let sections = broken
             .sections
@@ -163,8 +164,8 @@ impl Resolve<'_> {
             .map(|p| (RefKind::Section, section_slug(p).to_string()));
         let events = broken.events.iter().map(|id| (RefKind::Event, id.clone()));
         let actors = broken.actors.iter().map(|id| (RefKind::Actor, id.clone()));
-        self.ids.broken = sections.chain(events).chain(actors).collect();
-        self.ids.broken_sources = broken.sources.iter().cloned().collect();
+        ids.broken = sections.chain(events).chain(actors).collect();
+        ids.broken_sources = broken.sources.iter().cloned().collect();
         let mut seen: HashMap<String, FileId> = HashMap::new();
         for (index, doc) in raw.sections.iter().enumerate() {
             let path = &raw.file(doc.file).path;
@@ -218,9 +219,9 @@ impl Resolve<'_> {
                 continue;
             }
             if doc.front.draft && !options.drafts {
-                self.ids.draft_sections.insert(slug, index);
+                ids.draft_sections.insert(slug, index);
             } else {
-                self.ids.sections.insert(slug, index);
+                ids.sections.insert(slug, index);
             }
         }
         for (at, (id, doc)) in raw.actors.iter().enumerate() {
@@ -237,7 +238,7 @@ impl Resolve<'_> {
                         shorten_id(&suggest_id(id))
                     )),
                 );
-            } else if let Some(&first) = self.ids.actors.get(id) {
+            } else if let Some(&first) = ids.actors.get(id) {
                 let first = raw.actors[self.order.actors.at(first)].1.file;
                 let first = self.file(first).path.clone();
                 self.diagnostics.push(
@@ -268,7 +269,7 @@ impl Resolve<'_> {
                     );
                 }
                 let index = self.order.actors.index(at);
-                self.ids.actors.insert(id.clone(), index);
+                ids.actors.insert(id.clone(), index);
             }
         }
         let mut event_places: HashMap<String, (FileId, usize)> = HashMap::new();
@@ -294,14 +295,14 @@ impl Resolve<'_> {
             }
             event_places.insert(id.clone(), (*file, event.id.span().start));
             let index = self.order.events.index(at);
-            self.ids.events.insert(id.clone(), index);
+            ids.events.insert(id.clone(), index);
         }
         for (index, (file, source)) in raw.sources.iter().enumerate() {
             let id = source.id.get_ref();
             if !self.check_id(*file, source.id.span(), id, "source") {
                 continue;
             }
-            if let Some(&first) = self.ids.sources.get(id) {
+            if let Some(&first) = ids.sources.get(id) {
                 let (first_file, first_source) = &raw.sources[first.position()];
                 let first_file = self.file(*first_file);
                 let line = first_file.text[..first_source.id.span().start]
@@ -321,8 +322,9 @@ impl Resolve<'_> {
                 continue;
             }
             // Sources keep the order of content/sources.toml.
-            self.ids.sources.insert(id.clone(), SourceIx::new(index));
+            ids.sources.insert(id.clone(), SourceIx::new(index));
         }
+        self.ids = std::sync::Arc::new(ids);
     }
 
     /// Resolves an id naming an actor, event or source (by the index type

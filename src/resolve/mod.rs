@@ -13,6 +13,7 @@
 
 use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::Arc;
 
 use toml::Spanned;
 
@@ -54,7 +55,8 @@ pub struct ResolveOptions {
 struct Resolve<'a> {
     raw: &'a RawStory,
     order: &'a Order,
-    ids: Ids,
+    /// Shared with the workers that resolve events side by side.
+    ids: Arc<Ids>,
     diagnostics: &'a mut Diagnostics,
     /// How often each actor (by story index) and source is named anywhere,
     /// for warnings.
@@ -63,7 +65,7 @@ struct Resolve<'a> {
     /// Every link to another website, where it is written.
     links: Vec<LinkSite>,
     /// Markdown fields rendered ahead, in parallel: see [`prerender`].
-    prerendered: HashMap<Field, Prerendered>,
+    prerendered: Arc<HashMap<Field, Prerendered>>,
     /// site.toml's `allowed_hosts`: other sites pictures may come from.
     allowed_hosts: Vec<String>,
     /// Links written as paths on the site, checked once every page is known.
@@ -105,12 +107,12 @@ pub fn resolve_cached(
     let mut r = Resolve {
         raw,
         order: &order,
-        ids: Ids::default(),
+        ids: Arc::default(),
         diagnostics,
         actor_uses: vec![0; raw.actors.len()].into(),
         source_uses: vec![0; raw.sources.len()].into(),
         links: Vec::new(),
-        prerendered: HashMap::new(),
+        prerendered: Arc::default(),
         allowed_hosts: Vec::new(),
         internal: Vec::new(),
         paged: Vec::new(),
@@ -120,7 +122,7 @@ pub fn resolve_cached(
         r.allowed_hosts = site.allowed_hosts.clone();
     }
     r.collect_ids(options);
-    r.prerendered = prerender(raw, &r.ids, options, cache);
+    r.prerendered = Arc::new(prerender(raw, &r.ids, options, cache));
     let sections = r.sections();
     let actors = r.actors();
     let events = r.events();
@@ -158,6 +160,65 @@ pub fn resolve_cached(
     });
     story.links = r.links;
     Some(story)
+}
+
+/// How many events one worker resolves at a time ([`Resolve::events`]).
+const EVENTS_A_CHUNK: usize = 256;
+
+/// What a worker gathered besides its items, to put into the whole run's.
+struct Worked {
+    diagnostics: Diagnostics,
+    actor_uses: IxVec<ActorIx, usize>,
+    source_uses: IxVec<SourceIx, usize>,
+    links: Vec<LinkSite>,
+    internal: Vec<InternalSite>,
+    paged: Vec<InternalSite>,
+}
+
+impl Resolve<'_> {
+    /// A run for some of the items, sharing this run's story, ids and
+    /// rendered fields, with its own problems and tallies, starting empty.
+    fn worker<'w>(&'w self, diagnostics: &'w mut Diagnostics) -> Resolve<'w> {
+        Resolve {
+            raw: self.raw,
+            order: self.order,
+            ids: Arc::clone(&self.ids),
+            diagnostics,
+            actor_uses: vec![0; self.actor_uses.len()].into(),
+            source_uses: vec![0; self.source_uses.len()].into(),
+            links: Vec::new(),
+            prerendered: Arc::clone(&self.prerendered),
+            allowed_hosts: self.allowed_hosts.clone(),
+            internal: Vec::new(),
+            paged: Vec::new(),
+        }
+    }
+
+    /// What a worker gathered, its problems left with their owner.
+    fn worked(self) -> Worked {
+        Worked {
+            diagnostics: Diagnostics::default(),
+            actor_uses: self.actor_uses,
+            source_uses: self.source_uses,
+            links: self.links,
+            internal: self.internal,
+            paged: self.paged,
+        }
+    }
+
+    /// Puts what a worker gathered after what this run has.
+    fn absorb(&mut self, worked: Worked) {
+        self.diagnostics.extend(worked.diagnostics);
+        for (total, uses) in self.actor_uses.iter_mut().zip(worked.actor_uses.iter()) {
+            *total += uses;
+        }
+        for (total, uses) in self.source_uses.iter_mut().zip(worked.source_uses.iter()) {
+            *total += uses;
+        }
+        self.links.extend(worked.links);
+        self.internal.extend(worked.internal);
+        self.paged.extend(worked.paged);
+    }
 }
 
 impl Resolve<'_> {

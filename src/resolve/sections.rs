@@ -121,7 +121,7 @@ impl Resolve<'_> {
                 weight: front.weight.unwrap_or(0),
                 summary: front.summary.clone(),
                 draft: front.draft,
-                body: rendered.html,
+                body: rendered.html.clone(),
                 mentions,
                 cites,
                 embeds,

@@ -145,7 +145,7 @@ impl Resolve<'_> {
                         let ours: Vec<String> = shortcodes(&body_now);
                         if theirs == ours {
                             tr.body = Some(Translated {
-                                value: rendered.html,
+                                value: rendered.html.clone(),
                                 stale,
                             });
                         } else {
@@ -221,7 +221,7 @@ impl Resolve<'_> {
                             body_span.start..body_span.start,
                         );
                         tr.bio = Some(Translated {
-                            value: rendered.html,
+                            value: rendered.html.clone(),
                             stale,
                         });
                     }
@@ -557,7 +557,7 @@ impl Resolve<'_> {
         };
         let stale = self.stale(check, name, original, value.span());
         Some(Translated {
-            value: rendered.html,
+            value: rendered.html.clone(),
             stale,
         })
     }
