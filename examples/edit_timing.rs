@@ -65,6 +65,9 @@ fn main() {
         let site = site.expect("the story builds");
         drop(site);
         eprintln!("edit {n}: {took:?}");
+        if std::env::var_os("MADE").is_some() {
+            eprintln!("made: {:?}", cache.made_pages());
+        }
         times.push(took);
     }
     std::fs::write(&file, original).expect("restore the file");
