@@ -256,8 +256,40 @@ impl<'a> Route<'a> {
     }
 
     /// How many folders down its file is: 0 for the story, 2 for an event.
+    /// Counted as [`Route::file`] spells the path, without spelling it: every
+    /// build asks it of every page.
     pub fn depth(&self) -> usize {
-        self.file().matches('/').count()
+        // `name/KEY/`: the key is one folder, or more if it has slashes.
+        let keyed = |folder: usize| folder + 1 + self.key.matches('/').count();
+        let folders = match self.kind {
+            // At the root, and never paged (their paths end with no slash).
+            Kind::Story
+            | Kind::Feed
+            | Kind::NotFound
+            | Kind::Sitemap
+            | Kind::Robots
+            | Kind::Headers => {
+                return 0;
+            }
+            Kind::Oembed(of) => return self.embed_depth(of),
+            Kind::Timeline | Kind::Actors | Kind::Accounts | Kind::Sources | Kind::Changes => 1,
+            Kind::Period | Kind::Event | Kind::Actor | Kind::Source | Kind::Tag => keyed(1),
+            Kind::Embed(of) => self.embed_depth(of),
+        };
+        // A later page of a listing is at `page/N/` under it.
+        match self.number > 1 {
+            true => folders + 2,
+            false => folders,
+        }
+    }
+
+    /// How many folders down the embed of `of` is: `embed/` and
+    /// [`embed_folder`]'s folders.
+    fn embed_depth(&self, of: Embeddable) -> usize {
+        match of {
+            Embeddable::Timeline => 2,
+            Embeddable::Actor | Embeddable::Tag => 3 + self.key.matches('/').count(),
+        }
     }
 
     /// Its full address: `base_url` (which ends with a slash) and [`Route::href`].
@@ -724,6 +756,41 @@ mod tests {
             "changes/page/2/",
         ] {
             assert_eq!(Route::from_href(nowhere), None, "{nowhere}");
+        }
+    }
+
+    #[test]
+    fn every_kind_of_page_is_as_deep_as_its_file_says() {
+        let embeddable = [Embeddable::Timeline, Embeddable::Actor, Embeddable::Tag];
+        let kinds = [
+            Kind::Story,
+            Kind::Timeline,
+            Kind::Period,
+            Kind::Event,
+            Kind::Actors,
+            Kind::Actor,
+            Kind::Accounts,
+            Kind::Sources,
+            Kind::Source,
+            Kind::Tag,
+            Kind::Changes,
+            Kind::Feed,
+            Kind::NotFound,
+            Kind::Sitemap,
+            Kind::Robots,
+            Kind::Headers,
+        ]
+        .into_iter()
+        .chain(embeddable.map(Kind::Embed))
+        .chain(embeddable.map(Kind::Oembed));
+        for kind in kinds {
+            for key in ["x", "2025-06", "a/b"] {
+                for number in [1, 3] {
+                    let route = Route { kind, key, number };
+                    let file = route.file();
+                    assert_eq!(route.depth(), file.matches('/').count(), "{file}");
+                }
+            }
         }
     }
 
