@@ -303,11 +303,7 @@ impl Resolve<'_> {
                 );
                 continue;
             }
-            if self
-                .ids
-                .broken
-                .contains(&(reference.kind, reference.id.clone()))
-            {
+            if self.ids.is_broken(reference.kind, &reference.id) {
                 continue;
             }
             if reference.resolved {

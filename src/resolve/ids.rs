@@ -28,6 +28,12 @@ pub(super) struct Ids {
 }
 
 impl Ids {
+    /// Whether the item of this kind and id has an error in its own file.
+    /// Most stories have none: then no key is made to look it up.
+    pub(super) fn is_broken(&self, kind: RefKind, id: &str) -> bool {
+        !self.broken.is_empty() && self.broken.contains(&(kind, id.to_string()))
+    }
+
     /// Tells id sets apart: what Markdown rendering depends on besides the text.
     pub(super) fn fingerprint(&self) -> u64 {
         use std::hash::{Hash, Hasher};
@@ -343,7 +349,7 @@ impl Resolve<'_> {
             Named::Source => None,
         };
         let is_broken = match ref_kind {
-            Some(k) => self.ids.broken.contains(&(k, id.clone())),
+            Some(k) => self.ids.is_broken(k, id),
             None => self.ids.broken_sources.contains(id),
         };
         if is_broken {
