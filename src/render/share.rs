@@ -419,20 +419,26 @@ const MEASURE: f32 = 1000.0;
 fn lines(title: &str) -> (u32, Vec<String>) {
     let words: Vec<&str> = title.split_whitespace().collect();
     for (size, most) in [(84, 2), (68, 3), (56, 4), (46, 4)] {
-        let mut lines: Vec<String> = Vec::new();
+        // Each word measured once a size; a line's width is the sum.
+        let measure = Measure::at(size);
+        let space = measure.width(" ");
+        let mut lines: Vec<(String, f32)> = Vec::new();
         for word in &words {
+            let wide = measure.width(word);
             match lines.last_mut() {
-                Some(line) if width(&format!("{line} {word}"), size) <= MEASURE => {
+                Some((line, width)) if *width + space + wide <= MEASURE => {
                     line.push(' ');
                     line.push_str(word);
+                    *width += space + wide;
                 }
-                _ => lines.push(word.to_string()),
+                _ => lines.push((word.to_string(), wide)),
             }
         }
         if lines.is_empty() {
-            lines.push(String::new());
+            lines.push((String::new(), 0.0));
         }
-        let fits = lines.iter().all(|l| width(l, size) <= MEASURE);
+        let fits = lines.iter().all(|(_, width)| *width <= MEASURE);
+        let mut lines: Vec<String> = lines.into_iter().map(|(line, _)| line).collect();
         if lines.len() <= most && fits {
             return (size, lines);
         }
@@ -456,17 +462,18 @@ fn lines(title: &str) -> (u32, Vec<String>) {
 /// `text` as it is if it fits the measure at `size`, or else cut to its
 /// longest start that does, at a space where there is one, ending `mark`.
 fn fit(text: &str, size: u32, mark: &str) -> String {
-    if width(text, size) <= MEASURE {
+    let measure = Measure::at(size);
+    if measure.width(text) <= MEASURE {
         return text.to_string();
     }
     let body = text.strip_suffix(mark).unwrap_or(text).trim_end();
     // The longest start that fits with the mark, letter by letter (once
     // each: a title may be one very long word).
-    let room = MEASURE - width(mark, size);
+    let room = MEASURE - measure.width(mark);
     let mut used = 0.0;
     let mut longest = 0;
-    for ((at, letter), advance) in body.char_indices().zip(advances(body, size)) {
-        used += advance;
+    for (at, letter) in body.char_indices() {
+        used += measure.advance(letter);
         if used > room {
             break;
         }
@@ -482,8 +489,9 @@ fn fit(text: &str, size: u32, mark: &str) -> String {
 
 /// How wide `text` is at `size` pixels: the advance of each letter, as the
 /// font gives it (kerning would change that by a pixel or two).
+#[cfg(test)]
 fn width(text: &str, size: u32) -> f32 {
-    advances(text, size).sum()
+    Measure::at(size).width(text)
 }
 
 /// The bundled font, read once, for measuring and outlining letters.
@@ -494,23 +502,44 @@ fn font() -> Option<&'static skrifa::FontRef<'static>> {
         .as_ref()
 }
 
-/// The advance of each letter of `text` at `size` pixels.
-fn advances(text: &str, size: u32) -> impl Iterator<Item = f32> + '_ {
-    use skrifa::MetadataProvider;
-    let measures = font().map(|font| {
-        let metrics = font.glyph_metrics(
-            skrifa::instance::Size::new(size as f32),
-            skrifa::instance::LocationRef::default(),
-        );
-        (font.charmap(), metrics)
-    });
-    // A letter the font lacks (or no font) counts as a wide one.
-    let guess = size as f32 * 0.7;
-    text.chars().map(move |c| {
-        (measures.as_ref())
-            .and_then(|(charmap, metrics)| metrics.advance_width(charmap.map(c)?))
-            .unwrap_or(guess)
-    })
+/// The font's letters at one size: its character map and advances, looked
+/// up once for all the text measured at that size.
+struct Measure {
+    font: Option<(
+        skrifa::charmap::Charmap<'static>,
+        skrifa::metrics::GlyphMetrics<'static>,
+    )>,
+    /// A letter the font lacks (or no font) counts as a wide one.
+    guess: f32,
+}
+
+impl Measure {
+    fn at(size: u32) -> Measure {
+        use skrifa::MetadataProvider;
+        let font = font().map(|font| {
+            let metrics = font.glyph_metrics(
+                skrifa::instance::Size::new(size as f32),
+                skrifa::instance::LocationRef::default(),
+            );
+            (font.charmap(), metrics)
+        });
+        Measure {
+            font,
+            guess: size as f32 * 0.7,
+        }
+    }
+
+    /// The advance of one letter, in pixels.
+    fn advance(&self, letter: char) -> f32 {
+        (self.font.as_ref())
+            .and_then(|(charmap, metrics)| metrics.advance_width(charmap.map(letter)?))
+            .unwrap_or(self.guess)
+    }
+
+    /// How wide `text` is: the sum of its letters' advances.
+    fn width(&self, text: &str) -> f32 {
+        text.chars().map(|letter| self.advance(letter)).sum()
+    }
 }
 
 /// The built-in graphic, without text: the background, a red bar along the
