@@ -130,12 +130,15 @@ pub struct Cache {
 impl Cache {
     /// Says which files changed since the last build (story-relative
     /// paths, like `content/events/x.toml`): they are read again whatever
-    /// the file system says of them. `None`: anything may have changed.
-    pub fn changed<'a>(&mut self, paths: Option<impl IntoIterator<Item = &'a str>>) {
-        match paths {
-            Some(paths) => self.load.touch(paths.into_iter().map(str::to_string)),
-            None => self.load.touch_all(),
-        }
+    /// the file system says of them.
+    pub fn changed<'a>(&mut self, paths: impl IntoIterator<Item = &'a str>) {
+        self.load.touch(paths.into_iter().map(str::to_string));
+    }
+
+    /// Says that any file may have changed since the last build: every
+    /// one is read again.
+    pub fn changed_all(&mut self) {
+        self.load.touch_all();
     }
 
     /// The pages whose context the last build made, by path, every edition's:

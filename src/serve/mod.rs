@@ -320,13 +320,22 @@ impl Builder {
             previous_output: None,
             pictures: true,
         };
-        // What the watcher saw is read again, whatever the file system says.
-        let sources = changes.iter().map(|change| match change {
-            Change::Source(path) => Some(path.as_str()),
-            Change::Folder(_) | Change::Lost(_) => None,
+        // What the watcher saw is read again, whatever the file system says;
+        // everything when it lost track or content/ itself moved.
+        let everything = changes.iter().any(|change| match change {
+            Change::Lost(_) => true,
+            Change::Folder(folder) => folder == "content" || folder.starts_with("content/"),
+            Change::Source(_) => false,
         });
-        let sources: Option<Vec<&str>> = sources.collect();
-        self.cache.changed(sources);
+        match everything {
+            true => self.cache.changed_all(),
+            false => self
+                .cache
+                .changed(changes.iter().filter_map(|change| match change {
+                    Change::Source(path) => Some(path.as_str()),
+                    Change::Folder(_) | Change::Lost(_) => None,
+                })),
+        }
         let (site, diagnostics) = make_site(&self.options, &render, &mut self.cache);
         let base_path = base_path(&self.options.root).unwrap_or_else(|| previous.base_path.clone());
         let elapsed = started.elapsed();
