@@ -19,26 +19,20 @@ impl Resolve<'_> {
     pub(super) fn events(&mut self) -> Vec<Event> {
         let positions: Vec<usize> = self.order.events.raw().collect();
         let this = &*self;
-        let chunks: Vec<(Vec<Event>, Worked)> = positions
+        let chunks: Vec<(Vec<Event>, Worked, Diagnostics)> = positions
             .par_chunks(EVENTS_A_CHUNK)
             .map(|chunk| {
                 let mut diagnostics = Diagnostics::default();
                 let mut worker = this.worker(&mut diagnostics);
                 let events = chunk.iter().filter_map(|&at| worker.event(at)).collect();
                 let worked = worker.worked();
-                (
-                    events,
-                    Worked {
-                        diagnostics,
-                        ..worked
-                    },
-                )
+                (events, worked, diagnostics)
             })
             .collect();
         let mut events = Vec::with_capacity(positions.len());
-        for (chunk, worked) in chunks {
+        for (chunk, worked, diagnostics) in chunks {
             events.extend(chunk);
-            self.absorb(worked);
+            self.absorb(worked, diagnostics);
         }
         events
     }
@@ -46,96 +40,94 @@ impl Resolve<'_> {
     /// The event at `at` in the raw story, if its date can be read.
     fn event(&mut self, at: usize) -> Option<Event> {
         let raw = self.raw;
+        let (file, rawe) = &raw.events[at];
+        let file = *file;
+        let date = self.partial_date(file, &rawe.date);
+        let end_date = rawe
+            .end_date
+            .as_ref()
+            .and_then(|e| self.partial_date(file, e));
+        if let (Some(start), Some(end), Some(raw_end)) = (date, end_date, &rawe.end_date)
+            && end.entirely_before(&start)
         {
-            let (file, rawe) = &raw.events[at];
-            let file = *file;
-            let date = self.partial_date(file, &rawe.date);
-            let end_date = rawe
-                .end_date
-                .as_ref()
-                .and_then(|e| self.partial_date(file, e));
-            if let (Some(start), Some(end), Some(raw_end)) = (date, end_date, &rawe.end_date)
-                && end.entirely_before(&start)
-            {
-                self.error(
-                    file,
-                    raw_end.span(),
-                    format!("`end_date` ({end}) is before `date` ({start})"),
-                    "the end of a range cannot come before its start: swap the two dates or correct one".into(),
-                );
-            }
-            let actors = self.references::<ActorIx>(file, &rawe.actors);
-            let sources = self.references::<SourceIx>(file, &rawe.sources);
-            let summary = self.markdown(Field::Summary(at));
-            let media = rawe.media.as_ref().and_then(|m| self.media(at, file, m));
-            let mut accounts = Vec::new();
-            for (n, account) in rawe.accounts.iter().enumerate() {
-                let account = account.get_ref();
-                let actor = self.reference::<ActorIx>(file, &account.actor);
-                let stance = account.stance.as_ref().map_or(Some(Stance::Asserts), |s| {
-                    self.enumerated(file, s, &Stance::ALL, Stance::name, "a stance")
-                });
-                let status = account
-                    .status
-                    .as_ref()
-                    .map_or(Some(Status::Unverified), |s| {
-                        self.enumerated(file, s, &Status::ALL, Status::name, "a status")
-                    });
-                let sources = self.references::<SourceIx>(file, &account.sources);
-                let claim = self.markdown(Field::Claim(at, n));
-                if let (Some(actor), Some(stance), Some(status), Some(claim)) =
-                    (actor, stance, status, claim)
-                {
-                    accounts.push(Account {
-                        actor,
-                        claim: claim.html.clone(),
-                        stance,
-                        status,
-                        sources,
-                    });
-                }
-            }
-            if rawe.sources.is_empty() {
-                let help = match raw.sources.first() {
-                    Some((_, source)) => format!(
-                        "add a line sources = [\"{}\"] with the ids of the sources it comes from, declared in content/sources.toml",
-                        source.id.get_ref()
-                    ),
-                    None => "declare its source in content/sources.toml ([[source]] with an id and a title), then add a line sources = [\"that-id\"]".to_string(),
-                };
-                self.diagnostics.warning_help(
-                    raw.file(file),
-                    rawe.id.span(),
-                    format!("event `{}` cites no source", rawe.id.get_ref()),
-                    help,
-                );
-            }
-            if rawe.accounts.len() == 1 {
-                self.diagnostics.warning_help(
-                    raw.file(file),
-                    rawe.accounts[0].span().start..rawe.accounts[0].span().start + 18,
-                    format!("event `{}` has only one account", rawe.id.get_ref()),
-                    "a dispute has at least two sides: add the other [[event.accounts]], or state the fact in the summary with its source",
-                );
-            }
-            let date = date?;
-            Some(Event {
-                id: rawe.id.get_ref().clone(),
-                date,
-                end_date,
-                approximate: rawe.approximate,
-                title: rawe.title.get_ref().clone(),
-                summary: summary.map(|s| s.html.clone()),
-                actors,
-                place: rawe.place.clone(),
-                tags: rawe.tags.clone(),
-                sources,
-                media,
-                accounts,
-                accounts_note: rawe.accounts_note.clone().filter(|n| !n.trim().is_empty()),
-                key: rawe.key,
-            })
+            self.error(
+                file,
+                raw_end.span(),
+                format!("`end_date` ({end}) is before `date` ({start})"),
+                "the end of a range cannot come before its start: swap the two dates or correct one".into(),
+            );
         }
+        let actors = self.references::<ActorIx>(file, &rawe.actors);
+        let sources = self.references::<SourceIx>(file, &rawe.sources);
+        let summary = self.markdown(Field::Summary(at));
+        let media = rawe.media.as_ref().and_then(|m| self.media(at, file, m));
+        let mut accounts = Vec::new();
+        for (n, account) in rawe.accounts.iter().enumerate() {
+            let account = account.get_ref();
+            let actor = self.reference::<ActorIx>(file, &account.actor);
+            let stance = account.stance.as_ref().map_or(Some(Stance::Asserts), |s| {
+                self.enumerated(file, s, &Stance::ALL, Stance::name, "a stance")
+            });
+            let status = account
+                .status
+                .as_ref()
+                .map_or(Some(Status::Unverified), |s| {
+                    self.enumerated(file, s, &Status::ALL, Status::name, "a status")
+                });
+            let sources = self.references::<SourceIx>(file, &account.sources);
+            let claim = self.markdown(Field::Claim(at, n));
+            if let (Some(actor), Some(stance), Some(status), Some(claim)) =
+                (actor, stance, status, claim)
+            {
+                accounts.push(Account {
+                    actor,
+                    claim: claim.html.clone(),
+                    stance,
+                    status,
+                    sources,
+                });
+            }
+        }
+        if rawe.sources.is_empty() {
+            let help = match raw.sources.first() {
+                Some((_, source)) => format!(
+                    "add a line sources = [\"{}\"] with the ids of the sources it comes from, declared in content/sources.toml",
+                    source.id.get_ref()
+                ),
+                None => "declare its source in content/sources.toml ([[source]] with an id and a title), then add a line sources = [\"that-id\"]".to_string(),
+            };
+            self.diagnostics.warning_help(
+                raw.file(file),
+                rawe.id.span(),
+                format!("event `{}` cites no source", rawe.id.get_ref()),
+                help,
+            );
+        }
+        if rawe.accounts.len() == 1 {
+            self.diagnostics.warning_help(
+                raw.file(file),
+                rawe.accounts[0].span().start..rawe.accounts[0].span().start + 18,
+                format!("event `{}` has only one account", rawe.id.get_ref()),
+                "a dispute has at least two sides: add the other [[event.accounts]], or state the fact in the summary with its source",
+            );
+        }
+        let date = date?;
+        Some(Event {
+            id: rawe.id.get_ref().clone(),
+            date,
+            end_date,
+            approximate: rawe.approximate,
+            title: rawe.title.get_ref().clone(),
+            summary: summary.map(|s| s.html.clone()),
+            actors,
+            place: rawe.place.clone(),
+            tags: rawe.tags.clone(),
+            sources,
+            media,
+            accounts,
+            accounts_note: rawe.accounts_note.clone().filter(|n| !n.trim().is_empty()),
+            key: rawe.key,
+        })
     }
 
     /// An event's media; `event` is the event's position, for its caption.

@@ -167,7 +167,6 @@ const EVENTS_A_CHUNK: usize = 256;
 
 /// What a worker gathered besides its items, to put into the whole run's.
 struct Worked {
-    diagnostics: Diagnostics,
     actor_uses: IxVec<ActorIx, usize>,
     source_uses: IxVec<SourceIx, usize>,
     links: Vec<LinkSite>,
@@ -194,10 +193,9 @@ impl Resolve<'_> {
         }
     }
 
-    /// What a worker gathered, its problems left with their owner.
+    /// What a worker gathered, but its problems, which its caller holds.
     fn worked(self) -> Worked {
         Worked {
-            diagnostics: Diagnostics::default(),
             actor_uses: self.actor_uses,
             source_uses: self.source_uses,
             links: self.links,
@@ -206,9 +204,9 @@ impl Resolve<'_> {
         }
     }
 
-    /// Puts what a worker gathered after what this run has.
-    fn absorb(&mut self, worked: Worked) {
-        self.diagnostics.extend(worked.diagnostics);
+    /// Puts what a worker gathered, and its problems, after what this run has.
+    fn absorb(&mut self, worked: Worked, diagnostics: Diagnostics) {
+        self.diagnostics.extend(diagnostics);
         for (total, uses) in self.actor_uses.iter_mut().zip(worked.actor_uses.iter()) {
             *total += uses;
         }
