@@ -27,7 +27,12 @@ fn return_freed_memory_sooner() {
     /// Its default, in milliseconds: another value means a mimalloc whose
     /// options are numbered otherwise, which is left as it is.
     const DEFAULT: std::ffi::c_long = 1000;
-    if std::env::var_os("MIMALLOC_PURGE_DELAY").is_some() {
+    // mimalloc reads its variables whatever their case, and the old name too.
+    let named = std::env::vars_os().any(|(name, _)| {
+        let name = name.to_string_lossy().to_ascii_uppercase();
+        name == "MIMALLOC_PURGE_DELAY" || name == "MIMALLOC_RESET_DELAY"
+    });
+    if named {
         return;
     }
     // SAFETY: options are plain numbers that mimalloc reads when it frees;
