@@ -104,19 +104,7 @@ pub fn resolve_cached(
     cache: Option<&mut MarkdownCache>,
 ) -> Option<Story> {
     let order = Order::of(raw);
-    let mut r = Resolve {
-        raw,
-        order: &order,
-        ids: Arc::default(),
-        diagnostics,
-        actor_uses: vec![0; raw.actors.len()].into(),
-        source_uses: vec![0; raw.sources.len()].into(),
-        links: Vec::new(),
-        prerendered: Arc::default(),
-        allowed_hosts: Vec::new(),
-        internal: Vec::new(),
-        paged: Vec::new(),
-    };
+    let mut r = Resolve::new(raw, &order, diagnostics);
     let site = r.site();
     if let Some(site) = &site {
         r.allowed_hosts = site.allowed_hosts.clone();
@@ -174,25 +162,38 @@ struct Worked {
     paged: Vec<InternalSite>,
 }
 
-impl Resolve<'_> {
-    /// A run for some of the items, sharing this run's story, ids and
-    /// rendered fields, with its own problems and tallies, starting empty.
-    fn worker<'w>(&'w self, diagnostics: &'w mut Diagnostics) -> Resolve<'w> {
+impl<'a> Resolve<'a> {
+    /// A run of `raw` with nothing gathered yet: no ids, no rendered
+    /// fields, no problems, no tallies.
+    fn new(raw: &'a RawStory, order: &'a Order, diagnostics: &'a mut Diagnostics) -> Resolve<'a> {
         Resolve {
-            raw: self.raw,
-            order: self.order,
-            ids: Arc::clone(&self.ids),
+            raw,
+            order,
+            ids: Arc::default(),
             diagnostics,
-            actor_uses: vec![0; self.actor_uses.len()].into(),
-            source_uses: vec![0; self.source_uses.len()].into(),
+            actor_uses: vec![0; raw.actors.len()].into(),
+            source_uses: vec![0; raw.sources.len()].into(),
             links: Vec::new(),
-            prerendered: Arc::clone(&self.prerendered),
-            allowed_hosts: self.allowed_hosts.clone(),
+            prerendered: Arc::default(),
+            allowed_hosts: Vec::new(),
             internal: Vec::new(),
             paged: Vec::new(),
         }
     }
 
+    /// A run for some of the items, sharing this run's story, ids and
+    /// rendered fields, with its own problems and tallies, starting empty.
+    fn worker<'w>(&'w self, diagnostics: &'w mut Diagnostics) -> Resolve<'w> {
+        Resolve {
+            ids: Arc::clone(&self.ids),
+            prerendered: Arc::clone(&self.prerendered),
+            allowed_hosts: self.allowed_hosts.clone(),
+            ..Resolve::new(self.raw, self.order, diagnostics)
+        }
+    }
+}
+
+impl Resolve<'_> {
     /// What a worker gathered, but its problems, which its caller holds.
     fn worked(self) -> Worked {
         Worked {
