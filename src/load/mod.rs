@@ -21,7 +21,7 @@ mod placeholders;
 mod read;
 mod translations;
 
-use std::collections::HashMap;
+use crate::{FastMap, FastSet};
 use std::fs;
 use std::ops::Range;
 use std::path::Path;
@@ -453,7 +453,7 @@ fn load_with(
         })
         .collect();
 
-    let mut kept = HashMap::new();
+    let mut kept = FastMap::default();
     for (path, parsed, cached) in parsed {
         if let Some(cached) = cached {
             kept.insert(path.clone(), cached);
@@ -547,10 +547,10 @@ fn read_strings(root: &Path, story: &mut RawStory, diagnostics: &mut Diagnostics
 #[derive(Debug, Default)]
 pub struct LoadCache {
     /// Shared: a file's parse is copied once per build, into the story.
-    files: HashMap<String, Arc<Seen>>,
+    files: FastMap<String, Arc<Seen>>,
     /// Files said to have changed since the last build (by `serve`'s
     /// watcher): read again whatever their stamps say.
-    touched: std::collections::HashSet<String>,
+    touched: FastSet<String>,
     /// The placeholder warnings of each file.
     placeholders: placeholders::Found,
 }

@@ -7,7 +7,7 @@
 //! The texts are read off the scaffold itself, so a new placeholder there is
 //! caught here without a second list to keep.
 
-use std::collections::{HashMap, HashSet};
+use crate::{FastMap, FastSet};
 use std::sync::OnceLock;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, SourceFile};
@@ -44,10 +44,10 @@ fn key_value(line: &str) -> Option<(&str, std::ops::Range<usize>)> {
 
 /// The scaffold's placeholder texts: its values of [`TEXT_KEYS`] and the
 /// first line of each Markdown body.
-fn texts() -> &'static HashSet<String> {
-    static TEXTS: OnceLock<HashSet<String>> = OnceLock::new();
+fn texts() -> &'static FastSet<String> {
+    static TEXTS: OnceLock<FastSet<String>> = OnceLock::new();
     TEXTS.get_or_init(|| {
-        let mut texts = HashSet::new();
+        let mut texts = FastSet::default();
         for (path, text) in scaffold::files() {
             if !path.starts_with("content/") {
                 continue;
@@ -74,7 +74,7 @@ fn texts() -> &'static HashSet<String> {
 
 /// The placeholder warnings of each file, by path, with a hash of the text
 /// they were found in: a file whose text is the same has the same warnings.
-pub(super) type Found = HashMap<String, (u128, Vec<Diagnostic>)>;
+pub(super) type Found = FastMap<String, (u128, Vec<Diagnostic>)>;
 
 /// Warns at every placeholder still in the story's files, which are read
 /// on all cores: every line of every file is looked at, unless `seen` has
@@ -101,7 +101,7 @@ pub(super) fn warn(files: &[SourceFile], diagnostics: &mut Diagnostics, seen: Op
             (file.path.as_str(), text, found)
         })
         .collect();
-    let mut now = HashMap::new();
+    let mut now = FastMap::default();
     for (path, text, found) in found {
         for diagnostic in &found {
             diagnostics.push(diagnostic.clone());

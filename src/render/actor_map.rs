@@ -86,7 +86,7 @@ impl Links {
     /// and number of events. Two builds with the same inputs draw the same maps.
     pub fn inputs(&self, story: &Story) -> u64 {
         use std::hash::{Hash, Hasher};
-        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
         self.pairs.hash(&mut hasher);
         for (a, actor) in story.actors.indexed() {
             (&actor.id, &actor.name, actor.kind).hash(&mut hasher);

@@ -20,7 +20,9 @@ mod share;
 pub mod timeline_svg;
 mod views;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use crate::{FastMap, FastSet};
 use std::fs;
 use std::hash::{Hash, Hasher};
 use std::path::Path;
@@ -324,7 +326,7 @@ pub const OWN_SHARE_MARK: &str = "\0own share.png";
 pub fn share_pictures<T: Send>(
     story: &Story,
     options: &RenderOptions,
-    drawn: Option<&mut HashMap<String, Bytes>>,
+    drawn: Option<&mut FastMap<String, Bytes>>,
     keep: Option<&Keep<'_, T>>,
     each: impl Fn(Page) -> T + Sync,
 ) -> Vec<T> {
@@ -364,7 +366,7 @@ pub fn share_pictures<T: Send>(
         })
         .collect();
     let mut pages = Vec::with_capacity(made.len());
-    let mut now = HashMap::new();
+    let mut now = FastMap::default();
     for (page, kept) in made {
         pages.push(page);
         if let Some((path, bytes)) = kept {
@@ -388,12 +390,12 @@ pub type Keep<'a, T> = dyn Fn(&str) -> Option<T> + Sync + 'a;
 pub struct RenderMemo {
     /// Which templates rendered them: other templates render anything anew.
     templates: u64,
-    pages: HashMap<String, (u128, Bytes)>,
+    pages: FastMap<String, (u128, Bytes)>,
     /// Actor maps, by what they were drawn from ([`actor_map::Links::inputs`])
     /// and where they go (center, root, id).
-    maps: Mutex<HashMap<MapKey, actor_map::Drawn>>,
+    maps: Mutex<FastMap<MapKey, actor_map::Drawn>>,
     /// Share pictures, by path (their names are hashes of what they draw).
-    pictures: HashMap<String, Bytes>,
+    pictures: FastMap<String, Bytes>,
     /// What the kept pages were made from, to tell which an edit can change.
     prints: Option<depends::Prints>,
     /// The pages whose context the last build made (the others it took as
@@ -402,11 +404,11 @@ pub struct RenderMemo {
 }
 
 impl RenderMemo {
-    pub(crate) fn take_pictures(&mut self) -> HashMap<String, Bytes> {
+    pub(crate) fn take_pictures(&mut self) -> FastMap<String, Bytes> {
         std::mem::take(&mut self.pictures)
     }
 
-    pub(crate) fn keep_pictures(&mut self, pictures: HashMap<String, Bytes>) {
+    pub(crate) fn keep_pictures(&mut self, pictures: FastMap<String, Bytes>) {
         self.pictures = pictures;
     }
 
@@ -563,7 +565,7 @@ pub fn render_each<T: Send>(
             wanted.push(path);
         }
         if memo.pages.len() > count {
-            let wanted: std::collections::HashSet<String> = wanted.into_iter().collect();
+            let wanted: FastSet<String> = wanted.into_iter().collect();
             memo.pages.retain(|path, _| wanted.contains(path));
         }
         // A build that drew no map says nothing of which are still wanted.

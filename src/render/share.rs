@@ -19,7 +19,7 @@
 //! A story whose `static/` has its own `share.png` gets no cards: its
 //! picture is used everywhere, as before.
 
-use std::collections::HashMap;
+use crate::{FastMap, FastSet};
 use std::rc::Rc;
 use std::sync::OnceLock;
 
@@ -117,7 +117,7 @@ pub(crate) fn cards(story: &Story) -> Vec<Card> {
             .chain(events)
             .map(|page| page_card(story, Some(page))),
     );
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = FastSet::default();
     cards.retain(|card| seen.insert(card.path.clone()));
     cards
 }
@@ -196,8 +196,8 @@ type GlyphKey = (u32, u32, u8, Ink);
 thread_local! {
     /// Glyphs drawn so far on this thread: the letters of one title are
     /// mostly the letters of the others.
-    static GLYPHS: std::cell::RefCell<HashMap<GlyphKey, Option<Rc<Glyph>>>> =
-        std::cell::RefCell::new(HashMap::new());
+    static GLYPHS: std::cell::RefCell<FastMap<GlyphKey, Option<Rc<Glyph>>>> =
+        std::cell::RefCell::new(FastMap::default());
 }
 
 impl Artist {
@@ -221,7 +221,7 @@ impl Artist {
             .map(|p| [p[0], p[1], p[2]])
             .collect();
         // Counted run by run: most pixels are the colour of the one before.
-        let mut counts: HashMap<[u8; 3], usize> = HashMap::new();
+        let mut counts: FastMap<[u8; 3], usize> = FastMap::default();
         for run in pixels.chunk_by(|a, b| a == b) {
             *counts.entry(run[0]).or_default() += run.len();
         }
@@ -233,7 +233,7 @@ impl Artist {
         colours.sort_by_key(|&(colour, count)| (colour != BACKGROUND, usize::MAX - count, colour));
         colours.truncate(room);
         let kept: Vec<[u8; 3]> = colours.into_iter().map(|(colour, _)| colour).collect();
-        let mut nearest: HashMap<[u8; 3], u8> = HashMap::new();
+        let mut nearest: FastMap<[u8; 3], u8> = FastMap::default();
         // Most pixels are the colour of the one before.
         let mut last = None;
         let graphic = pixels

@@ -4,7 +4,7 @@
 //! there, for unknown cross-references, images without alt text or missing
 //! files, and shortcodes outside story sections.
 
-use std::collections::HashMap;
+use crate::FastMap;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -201,7 +201,7 @@ pub struct MarkdownCache {
     ids: u64,
     /// By [`cache_key`]: each field's rendering, and where its text is in its
     /// file (a TOML string's escapes mapped once, not on every build).
-    fields: HashMap<u128, Arc<(Rendered, Place)>>,
+    fields: FastMap<u128, Arc<(Rendered, Place)>>,
 }
 
 /// A field's key in the [`MarkdownCache`]: a 128-bit hash of its text as
@@ -391,7 +391,7 @@ pub(super) fn prerender(
     ids: &Ids,
     options: ResolveOptions,
     mut cache: Option<&mut MarkdownCache>,
-) -> HashMap<Field, Prerendered> {
+) -> FastMap<Field, Prerendered> {
     if let Some(cache) = cache.as_deref_mut() {
         let fingerprint = ids.fingerprint();
         if cache.ids != fingerprint {
@@ -438,8 +438,8 @@ pub(super) fn prerender(
             (field, key, prerendered)
         })
         .collect();
-    let mut prerendered = HashMap::with_capacity(made.len());
-    let mut kept = HashMap::new();
+    let mut prerendered = FastMap::with_capacity_and_hasher(made.len(), Default::default());
+    let mut kept = FastMap::default();
     for (field, key, made) in made {
         if let Some((key, rendered)) = key {
             kept.insert(key, rendered);

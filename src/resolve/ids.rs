@@ -3,7 +3,7 @@
 //! with "did you mean" when one is unknown.
 
 use crate::plan::{Kind, Route};
-use std::collections::{HashMap, HashSet};
+use crate::{FastMap, FastSet};
 use std::ops::Range;
 
 use toml::Spanned;
@@ -17,14 +17,14 @@ use crate::model::{ActorIx, EventIx, Ix, SourceIx};
 /// Ids known in the story, for resolving references.
 #[derive(Default)]
 pub(super) struct Ids {
-    pub(super) events: HashMap<String, EventIx>,
-    pub(super) actors: HashMap<String, ActorIx>,
-    pub(super) sections: HashMap<String, usize>,
-    pub(super) draft_sections: HashMap<String, usize>,
-    pub(super) sources: HashMap<String, SourceIx>,
+    pub(super) events: FastMap<String, EventIx>,
+    pub(super) actors: FastMap<String, ActorIx>,
+    pub(super) sections: FastMap<String, usize>,
+    pub(super) draft_sections: FastMap<String, usize>,
+    pub(super) sources: FastMap<String, SourceIx>,
     /// Ids of items whose own file has an error: naming them is not another error.
-    pub(super) broken: HashSet<(RefKind, String)>,
-    pub(super) broken_sources: HashSet<String>,
+    pub(super) broken: FastSet<(RefKind, String)>,
+    pub(super) broken_sources: FastSet<String>,
 }
 
 impl Ids {
@@ -37,8 +37,8 @@ impl Ids {
     /// Tells id sets apart: what Markdown rendering depends on besides the text.
     pub(super) fn fingerprint(&self) -> u64 {
         use std::hash::{Hash, Hasher};
-        let mut hasher = std::collections::hash_map::DefaultHasher::new();
-        fn sorted<V>(map: &HashMap<String, V>) -> Vec<&String> {
+        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+        fn sorted<V>(map: &FastMap<String, V>) -> Vec<&String> {
             let mut keys: Vec<&String> = map.keys().collect();
             keys.sort_unstable();
             keys
@@ -172,7 +172,7 @@ impl Resolve<'_> {
         let actors = broken.actors.iter().map(|id| (RefKind::Actor, id.clone()));
         ids.broken = sections.chain(events).chain(actors).collect();
         ids.broken_sources = broken.sources.iter().cloned().collect();
-        let mut seen: HashMap<String, FileId> = HashMap::new();
+        let mut seen: FastMap<String, FileId> = FastMap::default();
         for (index, doc) in raw.sections.iter().enumerate() {
             let path = &raw.file(doc.file).path;
             let slug = section_slug(path).to_string();
@@ -278,7 +278,7 @@ impl Resolve<'_> {
                 ids.actors.insert(id.clone(), index);
             }
         }
-        let mut event_places: HashMap<String, (FileId, usize)> = HashMap::new();
+        let mut event_places: FastMap<String, (FileId, usize)> = FastMap::default();
         for (at, (file, event)) in raw.events.iter().enumerate() {
             let id = event.id.get_ref();
             if !self.check_id(*file, event.id.span(), id, "event") {
@@ -423,7 +423,7 @@ pub(super) trait NamedBy: Copy {
     const NAMED: Named;
 
     /// The ids of its kind, with the index each names.
-    fn table(ids: &Ids) -> &HashMap<String, Self>;
+    fn table(ids: &Ids) -> &FastMap<String, Self>;
 
     /// Counts a use, for the warnings about what nothing names.
     fn count_use(self, _resolve: &mut Resolve) {}
@@ -432,7 +432,7 @@ pub(super) trait NamedBy: Copy {
 impl NamedBy for ActorIx {
     const NAMED: Named = Named::Actor;
 
-    fn table(ids: &Ids) -> &HashMap<String, Self> {
+    fn table(ids: &Ids) -> &FastMap<String, Self> {
         &ids.actors
     }
 
@@ -444,7 +444,7 @@ impl NamedBy for ActorIx {
 impl NamedBy for EventIx {
     const NAMED: Named = Named::Event;
 
-    fn table(ids: &Ids) -> &HashMap<String, Self> {
+    fn table(ids: &Ids) -> &FastMap<String, Self> {
         &ids.events
     }
 }
@@ -452,7 +452,7 @@ impl NamedBy for EventIx {
 impl NamedBy for SourceIx {
     const NAMED: Named = Named::Source;
 
-    fn table(ids: &Ids) -> &HashMap<String, Self> {
+    fn table(ids: &Ids) -> &FastMap<String, Self> {
         &ids.sources
     }
 

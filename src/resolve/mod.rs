@@ -11,7 +11,7 @@
 //! diagnostic; nothing stops at the first one.
 //! This module holds what every step shares: the run's state and helpers.
 
-use std::collections::HashMap;
+use crate::{FastMap, FastSet};
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -65,7 +65,7 @@ struct Resolve<'a> {
     /// Every link to another website, where it is written.
     links: Vec<LinkSite>,
     /// Markdown fields rendered ahead, in parallel: see [`prerender`].
-    prerendered: Arc<HashMap<Field, Prerendered>>,
+    prerendered: Arc<FastMap<Field, Prerendered>>,
     /// site.toml's `allowed_hosts`: other sites pictures may come from.
     allowed_hosts: Vec<String>,
     /// Links written as paths on the site, checked once every page is known.
@@ -408,7 +408,7 @@ impl Resolve<'_> {
         if links.is_empty() {
             return;
         }
-        let planned: std::collections::HashSet<String> = crate::plan::plan(story)
+        let planned: FastSet<String> = crate::plan::plan(story)
             .iter()
             .map(|page| page.route.href())
             .collect();

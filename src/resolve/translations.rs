@@ -4,7 +4,7 @@
 //! original's, and each stamp compared with the original's text: a
 //! translation whose original changed since is reported at its line.
 
-use std::collections::HashMap;
+use crate::FastMap;
 use std::ops::Range;
 
 use toml::Spanned;
@@ -61,7 +61,7 @@ impl Resolve<'_> {
                 ..Texts::default()
             })
             .collect();
-        let events: HashMap<&str, &crate::load::RawEvent> = raw
+        let events: FastMap<&str, &crate::load::RawEvent> = raw
             .events
             .iter()
             .map(|(_, e)| (e.id.get_ref().as_str(), &**e))

@@ -12,8 +12,8 @@
 //! problems in an overlay. What happens along the way is told to the caller
 //! as [`Event`]s, which the command line puts into words.
 
+use crate::FastMap;
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr, TcpListener, ToSocketAddrs};
 use std::ops::ControlFlow;
 use std::panic::AssertUnwindSafe;
@@ -231,7 +231,7 @@ struct Snapshot {
     /// Names the last good build; its pages carry it in their reload script's URL.
     build: String,
     /// The last good site, by path; empty until a build succeeds.
-    files: Arc<HashMap<String, Served>>,
+    files: Arc<FastMap<String, Served>>,
     /// The path of `base_url` (like `/story/`), where 404.html's links start.
     base_path: String,
     /// The reload event's data (JSON): the build and the latest build's errors.
@@ -425,9 +425,12 @@ fn make_site(
 
 /// The site's files by path. Static files stay on disk, read from the story
 /// folder `root` when asked for.
-fn files(site: Site, root: &Path) -> HashMap<String, Served> {
+fn files(site: Site, root: &Path) -> FastMap<String, Served> {
     let root: Arc<Path> = Arc::from(root);
-    let mut files = HashMap::with_capacity(site.pages.len() + site.statics.len());
+    let mut files = FastMap::with_capacity_and_hasher(
+        site.pages.len() + site.statics.len(),
+        Default::default(),
+    );
     for file in site.statics {
         let served = match file.bytes {
             write::Bytes::BuiltIn(bytes) => Served::BuiltIn(bytes),
