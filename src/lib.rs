@@ -267,4 +267,3 @@ pub fn build(options: &BuildOptions) -> Result<Built, Vec<Diagnostic>> {
         warnings,
     })
 }
-

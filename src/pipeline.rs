@@ -101,7 +101,15 @@ pub(crate) fn run<T: Send>(
                 .map(|page| format!("{prefix}{}", page.route.file()))
                 .collect();
             pages.extend(export::PATHS.iter().map(|path| format!("{prefix}{path}")));
-            let made = render_all(edition, &plan, &templates, render_options, memo, keep, emit);
+            let made = render_all(
+                edition,
+                (&plan, &pages[..plan.len()]),
+                &templates,
+                render_options,
+                memo,
+                keep,
+                emit,
+            );
             (pages, made)
         })
         .collect();
@@ -312,7 +320,7 @@ fn prepare(options: &BuildOptions, cache: Option<&mut Cache>) -> (Option<Inputs>
 /// made while the pages render, unless the render options defer them.
 fn render_all<T: Send>(
     story: &Story,
-    plan: &[Planned],
+    plan: (&[Planned], &[String]),
     templates: &Templates,
     render_options: &RenderOptions,
     memo: Option<&mut render::RenderMemo>,

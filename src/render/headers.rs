@@ -15,7 +15,7 @@ use std::fmt::Write;
 
 use super::pages::{Job, Made, Pages};
 use crate::model::Site;
-use crate::plan::{self, Kind, Route, url_path};
+use crate::plan::{Kind, Route, url_path};
 
 /// The Content-Security-Policy of the site's pages, with `frame_ancestors`
 /// saying who may frame them.
@@ -58,8 +58,15 @@ impl Pages<'_> {
             .iter()
             .map(|e| e.prefix.as_str())
             .collect();
+        // A kind of page is always in the same top-level folder: one page
+        // of each kind is enough.
         let mut paths = BTreeSet::new();
-        for page in plan::plan(self.story) {
+        let mut kinds = Vec::new();
+        for page in self.plan {
+            if kinds.contains(&page.route.kind) {
+                continue;
+            }
+            kinds.push(page.route.kind);
             let file = page.route.file();
             if !file.ends_with(".html") || matches!(page.route.kind, Kind::Embed(_)) {
                 continue;

@@ -429,13 +429,16 @@ impl std::fmt::Debug for RenderMemo {
 }
 
 /// Renders every page of the plan and hands each to `each` as soon as it is
-/// rendered; returns what `each` made, in a stable order. Pages are built and
-/// rendered in parallel: each reads the story and writes only itself. With a
-/// `memo`, pages the previous build rendered from the same context are
-/// reused, and the memo is left holding this build's pages.
+/// rendered; returns what `each` made, in a stable order. `plan` holds the
+/// pages and, in the same order, their paths in the output (the edition's
+/// folder and [`plan::Route::file`]), spelled once for the whole build.
+/// Pages are built and rendered in parallel: each reads the story and
+/// writes only itself. With a `memo`, pages the previous build rendered
+/// from the same context are reused, and the memo is left holding this
+/// build's pages.
 pub fn render_each<T: Send>(
     story: &Story,
-    plan: &[Planned],
+    (plan, paths): (&[Planned], &[String]),
     templates: &Templates,
     options: &RenderOptions,
     mut memo: Option<&mut RenderMemo>,
@@ -470,6 +473,7 @@ pub fn render_each<T: Send>(
     let deepest = plan.iter().map(|page| page.route.depth()).max();
     let builder = Pages {
         story,
+        plan,
         live_reload: options.live_reload.as_deref(),
         links: std::sync::OnceLock::new(),
         shared: views::Shared::new(story, memo.is_some(), deepest.unwrap_or(0)),
@@ -482,17 +486,17 @@ pub fn render_each<T: Send>(
     type Rendered<T> = Result<(T, Option<(String, u128, Option<Bytes>, bool)>), tera::Error>;
     let rendered: Vec<Rendered<T>> = plan
         .par_iter()
-        .map(|page| {
+        .zip(paths)
+        .map(|(page, path)| {
             let needed = dirty.needs(page);
-            if let (false, Some(keep)) = (needed, keep) {
-                let path = format!("{}{}", story.prefix(), page.route.file());
-                if let Some(kept) = keep(&path) {
-                    return Ok((kept, None));
-                }
+            if let (false, Some(keep)) = (needed, keep)
+                && let Some(kept) = keep(path)
+            {
+                return Ok((kept, None));
             }
             let kept = match needed {
                 true => None,
-                false => builder.kept(page),
+                false => builder.kept(path),
             };
             let taken = kept.is_some();
             let Job {

@@ -40,6 +40,8 @@ pub(super) enum Made {
 /// Builds the jobs of every page of one story.
 pub(super) struct Pages<'a> {
     pub(super) story: &'a Story,
+    /// Every page of the story (for the lists of pages: `_headers`).
+    pub(super) plan: &'a [Planned<'a>],
     pub(super) live_reload: Option<&'a str>,
     pub(super) links: std::sync::OnceLock<super::actor_map::Links>,
     pub(super) shared: Shared,
@@ -130,13 +132,12 @@ impl<'a> Pages<'a> {
         }
     }
 
-    /// The page the previous build made at `page`'s place, as it was, if it
-    /// kept it: for a page an edit cannot have changed (see `depends`).
-    pub(super) fn kept(&self, page: &Planned) -> Option<Job> {
-        let path = format!("{}{}", self.story.prefix(), page.route.file());
-        let (fingerprint, bytes) = self.memo?.pages.get(&path)?;
+    /// The page the previous build made at `path`, as it was, if it kept
+    /// it: for a page an edit cannot have changed (see `depends`).
+    pub(super) fn kept(&self, path: &str) -> Option<Job> {
+        let (fingerprint, bytes) = self.memo?.pages.get(path)?;
         Some(Job {
-            path,
+            path: path.to_string(),
             template: "",
             made: Made::Reused(bytes.clone()),
             fingerprint: Some(*fingerprint),
