@@ -394,6 +394,9 @@ pub struct RenderMemo {
     /// Actor maps, by what they were drawn from ([`actor_map::Links::inputs`])
     /// and where they go (center, root, id).
     maps: Mutex<FastMap<MapKey, actor_map::Drawn>>,
+    /// The links of the actors' maps, and what they were made from: the same
+    /// in a build where only the text of some events changed.
+    links: Option<(Arc<actor_map::Links>, u64)>,
     /// Share pictures, by path (their names are hashes of what they draw).
     pictures: FastMap<String, Bytes>,
     /// What the kept pages were made from, to tell which an edit can change.
@@ -481,6 +484,14 @@ pub fn render_each<T: Send>(
         map_inputs: std::sync::OnceLock::new(),
         citations: std::sync::OnceLock::new(),
     };
+    // The maps' links are made of the actors and the events' places: when
+    // only the text of some events changed, they are last build's.
+    let text_only = matches!(dirty, depends::Dirty::Some(_));
+    if let (true, Some((links, inputs))) = (text_only, memo.as_ref().and_then(|m| m.links.as_ref()))
+    {
+        builder.links.get_or_init(|| Arc::clone(links));
+        builder.map_inputs.get_or_init(|| *inputs);
+    }
     // A page for the memo: its path, fingerprint, and new bytes (none when
     // reused: the memo holds them already, under the same fingerprint).
     type Rendered<T> = Result<(T, Option<(String, u128, Option<Bytes>, bool)>), tera::Error>;
@@ -555,6 +566,7 @@ pub fn render_each<T: Send>(
     }
     // Maps drawn from other inputs will not be asked for again.
     let inputs = builder.map_inputs.get().copied();
+    let links = builder.links.get().cloned().zip(inputs);
     drop(builder);
     if let Some(memo) = memo {
         // A page without new bytes was taken from the memo as it is there
@@ -575,6 +587,11 @@ pub fn render_each<T: Send>(
         // A build that drew no map says nothing of which are still wanted.
         if let (Ok(maps), Some(inputs)) = (memo.maps.get_mut(), inputs) {
             maps.retain(|key, _| key.0 == inputs);
+        }
+        // Links made (or kept) by this build; the kept ones, if it made
+        // none and only text changed; none else, as they may be stale.
+        if links.is_some() || !text_only {
+            memo.links = links;
         }
         memo.prints = prints;
         memo.made = made;

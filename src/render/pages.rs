@@ -43,7 +43,7 @@ pub(super) struct Pages<'a> {
     /// Every page of the story (for the lists of pages: `_headers`).
     pub(super) plan: &'a [Planned<'a>],
     pub(super) live_reload: Option<&'a str>,
-    pub(super) links: std::sync::OnceLock<super::actor_map::Links>,
+    pub(super) links: std::sync::OnceLock<std::sync::Arc<super::actor_map::Links>>,
     pub(super) shared: Shared,
     /// The previous build's pages by path, with their fingerprints.
     pub(super) memo: Option<&'a super::RenderMemo>,
@@ -56,7 +56,7 @@ pub(super) struct Pages<'a> {
 impl<'a> Pages<'a> {
     fn links(&self) -> &super::actor_map::Links {
         self.links
-            .get_or_init(|| super::actor_map::links(self.story))
+            .get_or_init(|| std::sync::Arc::new(super::actor_map::links(self.story)))
     }
 
     /// Views for the page at `route`, its links made from its root.
