@@ -240,7 +240,8 @@ pub struct Document<T> {
 /// Everything read from `content/`, unvalidated.
 #[derive(Debug, Default)]
 pub struct RawStory {
-    pub files: Vec<SourceFile>,
+    /// Shared with the load cache: a file read once is not copied again.
+    pub files: Vec<Arc<SourceFile>>,
     pub site: Option<(FileId, RawSite)>,
     pub sections: Vec<Document<RawSection>>,
     pub events: Vec<(FileId, std::sync::Arc<RawEvent>)>,
@@ -529,7 +530,7 @@ fn read_strings(root: &Path, story: &mut RawStory, diagnostics: &mut Diagnostics
                     }
                 }
                 let id = story.files.len();
-                story.files.push(file);
+                story.files.push(Arc::new(file));
                 story.strings.push((id, lang.to_string(), table));
             }
             Err(error) => {
@@ -655,7 +656,7 @@ enum Kind {
 #[derive(Debug, Clone)]
 struct Parsed {
     kind: Kind,
-    file: Option<SourceFile>,
+    file: Option<Arc<SourceFile>>,
     items: Items,
     /// Ids of the items it defines that could not be read.
     broken: Vec<String>,

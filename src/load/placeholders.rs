@@ -79,7 +79,11 @@ pub(super) type Found = FastMap<String, (u128, Vec<Diagnostic>)>;
 /// Warns at every placeholder still in the story's files, which are read
 /// on all cores: every line of every file is looked at, unless `seen` has
 /// the warnings of the same text. `seen` is left holding these files'.
-pub(super) fn warn(files: &[SourceFile], diagnostics: &mut Diagnostics, seen: Option<&mut Found>) {
+pub(super) fn warn(
+    files: &[std::sync::Arc<SourceFile>],
+    diagnostics: &mut Diagnostics,
+    seen: Option<&mut Found>,
+) {
     use rayon::prelude::*;
     let before = seen.as_deref();
     let found: Vec<(&str, u128, Vec<Diagnostic>)> = files

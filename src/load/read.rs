@@ -111,7 +111,7 @@ pub(super) fn parse_file(path: &str, kind: Kind, bytes: Result<&[u8], &std::io::
     };
     Parsed {
         kind,
-        file,
+        file: file.map(std::sync::Arc::new),
         items,
         broken,
         mentioned,
