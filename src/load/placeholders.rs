@@ -7,8 +7,9 @@
 //! The texts are read off the scaffold itself, so a new placeholder there is
 //! caught here without a second list to keep.
 
+use std::sync::{Arc, OnceLock};
+
 use crate::{FastMap, FastSet};
-use std::sync::OnceLock;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, SourceFile};
 use crate::scaffold;
@@ -72,28 +73,28 @@ fn texts() -> &'static FastSet<String> {
     })
 }
 
-/// The placeholder warnings of each file, by path, with a hash of the text
-/// they were found in: a file whose text is the same has the same warnings.
-pub(super) type Found = FastMap<String, (u128, Vec<Diagnostic>)>;
+/// The placeholder warnings of each file, by path, with the file they were
+/// found in: a file whose text is the same has the same warnings.
+pub(super) type Found = FastMap<String, (Arc<SourceFile>, Vec<Diagnostic>)>;
 
 /// Warns at every placeholder still in the story's files, which are read
 /// on all cores: every line of every file is looked at, unless `seen` has
 /// the warnings of the same text. `seen` is left holding these files'.
 pub(super) fn warn(
-    files: &[std::sync::Arc<SourceFile>],
+    files: &[Arc<SourceFile>],
     diagnostics: &mut Diagnostics,
     seen: Option<&mut Found>,
 ) {
     use rayon::prelude::*;
     let before = seen.as_deref();
-    let found: Vec<(&str, u128, Vec<Diagnostic>)> = files
+    let found: Vec<(&Arc<SourceFile>, Vec<Diagnostic>)> = files
         .par_iter()
         .filter(|f| f.path.starts_with("content/"))
         .map(|file| {
-            let text = xxhash_rust::xxh3::xxh3_128(file.text.as_bytes());
+            // The load cache shares an unchanged file: mostly the same one.
             let kept = before
                 .and_then(|before| before.get(&file.path))
-                .filter(|(was, _)| *was == text);
+                .filter(|(was, _)| Arc::ptr_eq(was, file) || was.text == file.text);
             let found = match kept {
                 Some((_, found)) => found.clone(),
                 None => {
@@ -102,15 +103,15 @@ pub(super) fn warn(
                     found.into_sorted()
                 }
             };
-            (file.path.as_str(), text, found)
+            (file, found)
         })
         .collect();
     let mut now = FastMap::default();
-    for (path, text, found) in found {
+    for (file, found) in found {
         for diagnostic in &found {
             diagnostics.push(diagnostic.clone());
         }
-        now.insert(path.to_string(), (text, found));
+        now.insert(file.path.clone(), (Arc::clone(file), found));
     }
     if let Some(seen) = seen {
         *seen = now;
