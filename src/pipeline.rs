@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
 use crate::model::Story;
-use crate::plan::{self, Planned};
+use crate::plan;
 use crate::render::{self, Page, RenderOptions, Templates};
 use crate::resolve::{self, ResolveOptions};
 use crate::write::{Bytes, StaticFile};
@@ -85,7 +85,13 @@ pub(crate) fn run<T: Send>(
         .zip(memos)
         .enumerate()
         .map(|(n, (edition, memo))| {
-            let mut plan = plan::plan(edition);
+            // The prints of what the pages are made from, when earlier
+            // pages may be kept, need only the story: made beside the plan.
+            let kept = memo.is_some() || keep.is_some();
+            let (mut plan, prints) = rayon::join(
+                || plan::plan(edition),
+                || kept.then(|| render::prints(edition, render_options, &templates)),
+            );
             if n > 0 {
                 // One sitemap, robots.txt and _headers for the whole site.
                 plan.retain(|page| {
@@ -101,15 +107,12 @@ pub(crate) fn run<T: Send>(
                 .map(|page| format!("{prefix}{}", page.route.file()))
                 .collect();
             pages.extend(export::PATHS.iter().map(|path| format!("{prefix}{path}")));
-            let made = render_all(
-                edition,
-                (&plan, &pages[..plan.len()]),
-                &templates,
-                render_options,
-                memo,
-                keep,
-                emit,
-            );
+            let plan = render::Plan {
+                pages: &plan,
+                paths: &pages[..plan.len()],
+                prints,
+            };
+            let made = render_all(edition, plan, &templates, render_options, memo, keep, emit);
             (pages, made)
         })
         .collect();
@@ -320,7 +323,7 @@ fn prepare(options: &BuildOptions, cache: Option<&mut Cache>) -> (Option<Inputs>
 /// made while the pages render, unless the render options defer them.
 fn render_all<T: Send>(
     story: &Story,
-    plan: (&[Planned], &[String]),
+    plan: render::Plan<'_, '_>,
     templates: &Templates,
     render_options: &RenderOptions,
     memo: Option<&mut render::RenderMemo>,

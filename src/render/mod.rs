@@ -431,17 +431,39 @@ impl std::fmt::Debug for RenderMemo {
     }
 }
 
+/// The pages of one edition to render, in a stable order.
+pub(crate) struct Plan<'p, 'a> {
+    pub(crate) pages: &'p [Planned<'a>],
+    /// Each page's path in the output, in the same order: the edition's
+    /// folder and [`crate::plan::Route::file`], spelled once for the build.
+    pub(crate) paths: &'p [String],
+    /// What the pages are made from ([`prints`]), when the pages of an
+    /// earlier build may be kept (`serve`'s memo, `build`'s output).
+    pub(crate) prints: Option<Prints>,
+}
+
+/// What a build's pages are made from, in hashes (see `depends`).
+pub(crate) struct Prints(depends::Prints);
+
+/// The prints of `story`'s pages as rendered with `templates` and
+/// `options`: they need only the story, and are worked out beside its plan.
+pub(crate) fn prints(story: &Story, options: &RenderOptions, templates: &Templates) -> Prints {
+    let live_reload = options.live_reload.as_deref();
+    Prints(depends::Prints::of(
+        story,
+        live_reload,
+        templates.fingerprint,
+    ))
+}
+
 /// Renders every page of the plan and hands each to `each` as soon as it is
-/// rendered; returns what `each` made, in a stable order. `plan` holds the
-/// pages and, in the same order, their paths in the output (the edition's
-/// folder and [`plan::Route::file`]), spelled once for the whole build.
-/// Pages are built and rendered in parallel: each reads the story and
+/// rendered; returns what `each` made, in a stable order. Pages are built and rendered in parallel: each reads the story and
 /// writes only itself. With a `memo`, pages the previous build rendered
 /// from the same context are reused, and the memo is left holding this
 /// build's pages.
-pub fn render_each<T: Send>(
+pub(crate) fn render_each<T: Send>(
     story: &Story,
-    (plan, paths): (&[Planned], &[String]),
+    plan: Plan<'_, '_>,
     templates: &Templates,
     options: &RenderOptions,
     mut memo: Option<&mut RenderMemo>,
@@ -455,12 +477,14 @@ pub fn render_each<T: Send>(
         memo.prints = None;
         memo.templates = templates.fingerprint;
     }
+    let Plan {
+        pages: plan,
+        paths,
+        prints,
+    } = plan;
     // Which pages may differ from the kept ones (serve's in memory, build's
     // in the output): the others are not made.
-    let prints = (memo.is_some() || keep.is_some()).then(|| {
-        let live_reload = options.live_reload.as_deref();
-        depends::Prints::of(story, live_reload, templates.fingerprint)
-    });
+    let prints = prints.map(|Prints(prints)| prints);
     let before = match (memo.as_deref(), keep) {
         (Some(memo), _) => memo.prints.clone(),
         (None, Some(_)) => options.previous_output.as_ref().and_then(|output| {
