@@ -6,15 +6,6 @@
 //! everything succeeded; `serve` keeps them in memory and serves them.
 
 pub mod diagnostics;
-
-/// The hash maps and sets of a build's hot paths (ids, the caches, the
-/// pages kept by `serve`). Their keys are random for each process, as
-/// std's are, so a hostile story cannot choose ids that all collide; they
-/// hash short strings several times faster than std's SipHash. Nothing may
-/// depend on their order: it changes from one run to the next.
-pub(crate) type FastMap<K, V> = std::collections::HashMap<K, V, ahash::RandomState>;
-/// See [`FastMap`].
-pub(crate) type FastSet<K> = std::collections::HashSet<K, ahash::RandomState>;
 pub mod edition;
 pub mod export;
 pub mod i18n;
@@ -43,6 +34,15 @@ use model::Story;
 use pipeline::Made;
 use render::{Page, RenderOptions};
 use write::StaticFile;
+
+/// The hash maps and sets of a build's hot paths (ids, the caches, the
+/// pages kept by `serve`). Their keys are random for each process, as
+/// std's are, so a hostile story cannot choose ids that all collide; they
+/// hash short strings several times faster than std's SipHash. Nothing may
+/// depend on their order: it changes from one run to the next.
+pub(crate) type FastMap<K, V> = std::collections::HashMap<K, V, ahash::RandomState>;
+/// See [`FastMap`].
+pub(crate) type FastSet<K> = std::collections::HashSet<K, ahash::RandomState>;
 
 /// What to build and where.
 #[derive(Debug, Clone)]

@@ -21,7 +21,6 @@ mod placeholders;
 mod read;
 mod translations;
 
-use crate::{FastMap, FastSet};
 use std::fs;
 use std::ops::Range;
 use std::path::Path;
@@ -34,6 +33,7 @@ use toml::value::Datetime;
 use rayon::prelude::*;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity, SourceFile};
+use crate::{FastMap, FastSet};
 use read::{list, parse_file, refuse_link, story_folder, warn_about_unknown_entries};
 
 pub use translations::{

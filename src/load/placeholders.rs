@@ -9,10 +9,9 @@
 
 use std::sync::{Arc, OnceLock};
 
-use crate::{FastMap, FastSet};
-
 use crate::diagnostics::{Diagnostic, Diagnostics, SourceFile};
 use crate::scaffold;
+use crate::{FastMap, FastSet};
 
 /// Keys whose scaffold values are placeholders; ids, kinds and dates are not.
 const TEXT_KEYS: [&str; 11] = [

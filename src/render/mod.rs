@@ -21,8 +21,6 @@ pub mod timeline_svg;
 mod views;
 
 use std::collections::BTreeMap;
-
-use crate::{FastMap, FastSet};
 use std::fs;
 use std::hash::{Hash, Hasher};
 use std::path::Path;
@@ -35,6 +33,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics, Severity, SourceFile};
 use crate::load::files_under;
 use crate::model::Story;
 use crate::plan::Planned;
+use crate::{FastMap, FastSet};
 use pages::{Job, Made, Pages};
 use rayon::prelude::*;
 
@@ -457,10 +456,10 @@ pub(crate) fn prints(story: &Story, options: &RenderOptions, templates: &Templat
 }
 
 /// Renders every page of the plan and hands each to `each` as soon as it is
-/// rendered; returns what `each` made, in a stable order. Pages are built and rendered in parallel: each reads the story and
-/// writes only itself. With a `memo`, pages the previous build rendered
-/// from the same context are reused, and the memo is left holding this
-/// build's pages.
+/// rendered; returns what `each` made, in a stable order. Pages are built and
+/// rendered in parallel: each reads the story and writes only itself. With a
+/// `memo`, pages the previous build rendered from the same context are
+/// reused, and the memo is left holding this build's pages.
 pub(crate) fn render_each<T: Send>(
     story: &Story,
     plan: Plan<'_, '_>,

@@ -40,7 +40,7 @@ pub(super) enum Made {
 /// Builds the jobs of every page of one story.
 pub(super) struct Pages<'a> {
     pub(super) story: &'a Story,
-    /// Every page of the story (for the lists of pages: `_headers`).
+    /// The pages of this edition's plan (`_headers` lists their folders).
     pub(super) plan: &'a [Planned<'a>],
     pub(super) live_reload: Option<&'a str>,
     pub(super) links: std::sync::OnceLock<std::sync::Arc<super::actor_map::Links>>,

@@ -4,7 +4,6 @@
 //! there, for unknown cross-references, images without alt text or missing
 //! files, and shortcodes outside story sections.
 
-use crate::FastMap;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -13,6 +12,7 @@ use toml::Spanned;
 
 use super::ids::{Ids, listing};
 use super::{InternalSite, Resolve, ResolveOptions};
+use crate::FastMap;
 use crate::diagnostics::{Severity, SourceFile, closest};
 use crate::load::{Document, FileId, RawStory, StringMap, TrItems};
 use crate::markdown::{self, RefKind, Rendered};

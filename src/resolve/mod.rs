@@ -11,7 +11,6 @@
 //! diagnostic; nothing stops at the first one.
 //! This module holds what every step shares: the run's state and helpers.
 
-use crate::{FastMap, FastSet};
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -21,6 +20,7 @@ use crate::diagnostics::{Diagnostics, Severity, SourceFile, closest};
 use crate::load::{FileId, RawStory};
 use crate::model::{ActorIx, IxVec, LinkSite, SourceIx, Story};
 use crate::plan::{DATA_FILES, Kind, Route};
+use crate::{FastMap, FastSet};
 
 mod actors;
 mod assembly;

@@ -4,7 +4,6 @@
 //! original's, and each stamp compared with the original's text: a
 //! translation whose original changed since is reported at its line.
 
-use crate::FastMap;
 use std::ops::Range;
 
 use toml::Spanned;
@@ -12,6 +11,7 @@ use toml::Spanned;
 use super::Resolve;
 use super::fields::{Field, TrField};
 use super::ids::section_slug;
+use crate::FastMap;
 use crate::diagnostics::{Severity, closest};
 use crate::edition::{ActorTr, EventTr, Markup, SectionTr, SourceTr, Text, Texts, Translated};
 use crate::load::{FileId, InOrder, Stamps, TrItems};

@@ -12,7 +12,6 @@
 //! problems in an overlay. What happens along the way is told to the caller
 //! as [`Event`]s, which the command line puts into words.
 
-use crate::FastMap;
 use std::borrow::Cow;
 use std::net::{IpAddr, SocketAddr, TcpListener, ToSocketAddrs};
 use std::ops::ControlFlow;
@@ -28,7 +27,7 @@ use crate::diagnostics::{Diagnostic, Severity};
 use crate::render::{BUILD_STAND_IN, RenderOptions};
 use crate::watch::{Change, Timing, Watcher};
 use crate::write;
-use crate::{BuildOptions, Cache, DataFiles, Site};
+use crate::{BuildOptions, Cache, DataFiles, FastMap, Site};
 
 mod files;
 mod guard;
