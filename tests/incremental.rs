@@ -356,6 +356,31 @@ fn an_edit_to_one_events_text_makes_only_the_pages_that_show_it() {
     assert_eq!(made(site, &diagnostics), fresh(&options));
 }
 
+/// The actor maps' words are the interface's strings: a story that changes
+/// them in `i18n/` gets maps in its words on the next rebuild, as a fresh
+/// build would draw them.
+#[test]
+fn the_maps_follow_the_interface_strings_across_rebuilds() {
+    let story = Story::small();
+    let options = BuildOptions::new(story.root());
+    let mut cache = Cache::default();
+    make_site_cached(&options, &serving(), &mut cache);
+    fs::create_dir_all(story.root().join("i18n")).expect("i18n/");
+    let strings = |word: &str| {
+        format!(
+            "map_node = {{ one = \"{{actor}}: {{n}} {word}\", other = \"{{actor}}: {{n}} {word}s\" }}\n"
+        )
+    };
+    for word in ["happening", "moment"] {
+        fs::write(story.root().join("i18n/en.toml"), strings(word)).expect("write");
+        let (site, diagnostics) = make_site_cached(&options, &serving(), &mut cache);
+        let reused = made(site, &diagnostics);
+        let page = String::from_utf8_lossy(&reused.0["actors/anna/index.html"]).into_owned();
+        assert!(page.contains(&format!(" {word}")), "{word} not on the map");
+        assert_eq!(reused, fresh(&options));
+    }
+}
+
 /// Copies the repository's story (content/ and static/) into a temp folder.
 fn copy_of_the_default_story() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");

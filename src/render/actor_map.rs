@@ -82,11 +82,15 @@ impl Links {
     }
 
     /// A hash of everything a map of this story is drawn from but its own
-    /// place (center, root and id): the links and each actor's id, name, kind
-    /// and number of events. Two builds with the same inputs draw the same maps.
+    /// place (center, root and id): the links, each actor's id, name, kind
+    /// and number of events, and the interface's strings (its title,
+    /// description and tooltips are in the story's words, which `i18n/` can
+    /// change). Two builds with the same inputs draw the same maps.
     pub fn inputs(&self, story: &Story) -> u64 {
         use std::hash::{Hash, Hasher};
         let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+        // The locale has no `Hash`: its `Debug` form, as `depends` takes it.
+        format!("{:?}", story.locale).hash(&mut hasher);
         self.pairs.hash(&mut hasher);
         for (a, actor) in story.actors.indexed() {
             (&actor.id, &actor.name, actor.kind).hash(&mut hasher);
