@@ -759,6 +759,46 @@ mod tests {
         }
     }
 
+    /// `_headers` takes one page of each kind for the folders it lists.
+    #[test]
+    fn every_kind_of_page_keeps_its_top_folder_and_file_type_whatever_its_key() {
+        let embeddable = [Embeddable::Timeline, Embeddable::Actor, Embeddable::Tag];
+        let kinds = [
+            Kind::Story,
+            Kind::Timeline,
+            Kind::Period,
+            Kind::Event,
+            Kind::Actors,
+            Kind::Actor,
+            Kind::Accounts,
+            Kind::Sources,
+            Kind::Source,
+            Kind::Tag,
+            Kind::Changes,
+            Kind::Feed,
+            Kind::NotFound,
+            Kind::Sitemap,
+            Kind::Robots,
+            Kind::Headers,
+        ]
+        .into_iter()
+        .chain(embeddable.map(Kind::Embed))
+        .chain(embeddable.map(Kind::Oembed));
+        for kind in kinds {
+            let top = |key, number| {
+                let file = Route { kind, key, number }.file();
+                let folder = file.split_once('/').map(|(folder, _)| folder.to_string());
+                (folder, file.ends_with(".html"))
+            };
+            let first = top("x", 1);
+            for key in ["2025-06", "a/b", "page"] {
+                for number in [1, 3] {
+                    assert_eq!(top(key, number), first, "{kind:?} {key} {number}");
+                }
+            }
+        }
+    }
+
     #[test]
     fn every_kind_of_page_is_as_deep_as_its_file_says() {
         let embeddable = [Embeddable::Timeline, Embeddable::Actor, Embeddable::Tag];

@@ -393,8 +393,9 @@ pub struct RenderMemo {
     /// Actor maps, by what they were drawn from ([`actor_map::Links::inputs`])
     /// and where they go (center, root, id).
     maps: Mutex<FastMap<MapKey, actor_map::Drawn>>,
-    /// The links of the actors' maps, and what they were made from: the same
-    /// in a build where only the text of some events changed.
+    /// The links of the actors' maps, and their maps' inputs
+    /// ([`actor_map::Links::inputs`]): the same in a build where only the
+    /// text of some events changed.
     links: Option<(Arc<actor_map::Links>, u64)>,
     /// Share pictures, by path (their names are hashes of what they draw).
     pictures: FastMap<String, Bytes>,
@@ -481,6 +482,11 @@ pub(crate) fn render_each<T: Send>(
         paths,
         prints,
     } = plan;
+    debug_assert_eq!(plan.len(), paths.len(), "a path for every page");
+    debug_assert!(
+        prints.is_some() || (memo.is_none() && keep.is_none()),
+        "prints whenever earlier pages may be kept"
+    );
     // Which pages may differ from the kept ones (serve's in memory, build's
     // in the output): the others are not made.
     let prints = prints.map(|Prints(prints)| prints);
@@ -611,11 +617,9 @@ pub(crate) fn render_each<T: Send>(
         if let (Ok(maps), Some(inputs)) = (memo.maps.get_mut(), inputs) {
             maps.retain(|key, _| key.0 == inputs);
         }
-        // Links made (or kept) by this build; the kept ones, if it made
-        // none and only text changed; none else, as they may be stale.
-        if links.is_some() || !text_only {
-            memo.links = links;
-        }
+        // A build where only text changed starts from the kept links, so it
+        // leaves them; any other keeps the ones it made, or none.
+        memo.links = links;
         memo.prints = prints;
         memo.made = made;
     }
