@@ -759,11 +759,10 @@ mod tests {
         }
     }
 
-    /// `_headers` takes one page of each kind for the folders it lists.
-    #[test]
-    fn every_kind_of_page_keeps_its_top_folder_and_file_type_whatever_its_key() {
+    /// Every kind of page there is.
+    fn every_kind() -> impl Iterator<Item = Kind> {
         let embeddable = [Embeddable::Timeline, Embeddable::Actor, Embeddable::Tag];
-        let kinds = [
+        [
             Kind::Story,
             Kind::Timeline,
             Kind::Period,
@@ -783,8 +782,13 @@ mod tests {
         ]
         .into_iter()
         .chain(embeddable.map(Kind::Embed))
-        .chain(embeddable.map(Kind::Oembed));
-        for kind in kinds {
+        .chain(embeddable.map(Kind::Oembed))
+    }
+
+    /// `_headers` takes one page of each kind for the folders it lists.
+    #[test]
+    fn every_kind_of_page_keeps_its_top_folder_and_file_type_whatever_its_key() {
+        for kind in every_kind() {
             let top = |key, number| {
                 let file = Route { kind, key, number }.file();
                 let folder = file.split_once('/').map(|(folder, _)| folder.to_string());
@@ -801,29 +805,7 @@ mod tests {
 
     #[test]
     fn every_kind_of_page_is_as_deep_as_its_file_says() {
-        let embeddable = [Embeddable::Timeline, Embeddable::Actor, Embeddable::Tag];
-        let kinds = [
-            Kind::Story,
-            Kind::Timeline,
-            Kind::Period,
-            Kind::Event,
-            Kind::Actors,
-            Kind::Actor,
-            Kind::Accounts,
-            Kind::Sources,
-            Kind::Source,
-            Kind::Tag,
-            Kind::Changes,
-            Kind::Feed,
-            Kind::NotFound,
-            Kind::Sitemap,
-            Kind::Robots,
-            Kind::Headers,
-        ]
-        .into_iter()
-        .chain(embeddable.map(Kind::Embed))
-        .chain(embeddable.map(Kind::Oembed));
-        for kind in kinds {
+        for kind in every_kind() {
             for key in ["x", "2025-06", "a/b"] {
                 for number in [1, 3] {
                     let route = Route { kind, key, number };
