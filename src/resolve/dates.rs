@@ -92,6 +92,27 @@ impl Resolve<'_> {
     }
 
     /// A partial date string (`"2025-06"`), with a diagnostic for each way it can be wrong.
+    /// A date and the end of its range, if it has one, each checked; an end
+    /// before the start is an error at the end, in the words `wrong` gives
+    /// (the message and the help) for the start and the end.
+    pub(super) fn date_range(
+        &mut self,
+        file: FileId,
+        start: &Spanned<String>,
+        end: Option<&Spanned<String>>,
+        wrong: impl FnOnce(&PartialDate, &PartialDate) -> (String, String),
+    ) -> (Option<PartialDate>, Option<PartialDate>) {
+        let from = self.partial_date(file, start);
+        let to = end.and_then(|end| self.partial_date(file, end));
+        if let (Some(from), Some(to), Some(end)) = (&from, &to, end)
+            && to.entirely_before(from)
+        {
+            let (message, help) = wrong(from, to);
+            self.error(file, end.span(), message, help);
+        }
+        (from, to)
+    }
+
     pub(super) fn partial_date(
         &mut self,
         file: FileId,

@@ -42,21 +42,13 @@ impl Resolve<'_> {
         let raw = self.raw;
         let (file, rawe) = &raw.events[at];
         let file = *file;
-        let date = self.partial_date(file, &rawe.date);
-        let end_date = rawe
-            .end_date
-            .as_ref()
-            .and_then(|e| self.partial_date(file, e));
-        if let (Some(start), Some(end), Some(raw_end)) = (date, end_date, &rawe.end_date)
-            && end.entirely_before(&start)
-        {
-            self.error(
-                file,
-                raw_end.span(),
-                format!("`end_date` ({end}) is before `date` ({start})"),
-                "the end of a range cannot come before its start: swap the two dates or correct one".into(),
-            );
-        }
+        let (date, end_date) =
+            self.date_range(file, &rawe.date, rawe.end_date.as_ref(), |start, end| {
+                (
+                    format!("`end_date` ({end}) is before `date` ({start})"),
+                    "the end of a range cannot come before its start: swap the two dates or correct one".into(),
+                )
+            });
         let actors = self.references::<ActorIx>(file, &rawe.actors);
         let sources = self.references::<SourceIx>(file, &rawe.sources);
         let summary = self.markdown(Field::Summary(at));
@@ -265,18 +257,12 @@ impl Resolve<'_> {
         let mut eras = Vec::new();
         for (file, era) in &raw.eras {
             let file = *file;
-            let start = self.partial_date(file, &era.start);
-            let end = era.end.as_ref().and_then(|e| self.partial_date(file, e));
-            if let (Some(s), Some(e), Some(raw_end)) = (start, end, &era.end)
-                && e.entirely_before(&s)
-            {
-                self.error(
-                    file,
-                    raw_end.span(),
+            let (start, end) = self.date_range(file, &era.start, era.end.as_ref(), |s, e| {
+                (
                     format!("the era ends ({e}) before it starts ({s})"),
                     "swap `start` and `end`, or correct one of them".into(),
-                );
-            }
+                )
+            });
             if let Some(start) = start {
                 eras.push(Era {
                     id: era.id.as_ref().map(|id| id.get_ref().clone()),
