@@ -314,12 +314,19 @@ fn fresh(options: &BuildOptions) -> (BTreeMap<String, Vec<u8>>, Vec<String>, boo
     made(site, &diagnostics)
 }
 
-#[test]
-fn an_edit_to_one_events_text_makes_only_the_pages_that_show_it() {
+/// The small story, its options, and a cache holding its first build, as
+/// `serve` has them once it has started.
+fn served_small() -> (Story, BuildOptions, Cache) {
     let story = Story::small();
     let options = BuildOptions::new(story.root());
     let mut cache = Cache::default();
     make_site_cached(&options, &serving(), &mut cache);
+    (story, options, cache)
+}
+
+#[test]
+fn an_edit_to_one_events_text_makes_only_the_pages_that_show_it() {
+    let (story, options, mut cache) = served_small();
     let all = made_pages(&cache);
     assert!(all.len() > 15, "{all:?}");
 
@@ -361,10 +368,7 @@ fn an_edit_to_one_events_text_makes_only_the_pages_that_show_it() {
 /// build would draw them.
 #[test]
 fn the_maps_follow_the_interface_strings_across_rebuilds() {
-    let story = Story::small();
-    let options = BuildOptions::new(story.root());
-    let mut cache = Cache::default();
-    make_site_cached(&options, &serving(), &mut cache);
+    let (story, options, mut cache) = served_small();
     fs::create_dir_all(story.root().join("i18n")).expect("i18n/");
     let strings = |word: &str| {
         format!(
