@@ -28,7 +28,7 @@ use crate::model::Story;
 use crate::plan::{Kind, Route};
 
 /// The bundled font; its license is `fonts/DejaVu-LICENSE`.
-const FONT: &[u8] = include_bytes!("../../fonts/DejaVuSans-Bold.ttf");
+const FONT: &[u8] = include_bytes!("../../../fonts/DejaVuSans-Bold.ttf");
 /// Changes every picture's name when the drawing code changes.
 const VERSION: &str = "card-4";
 const WIDTH: u32 = 1200;
