@@ -1,0 +1,627 @@
+//! A card's PNG, written from what was drawn rather than from every pixel.
+//!
+//! A card is the fixed graphic with a few lines of text on its plain middle.
+//! A general encoder filters, checksums and compresses all 756,000 bytes of
+//! every card; most of them are the same background each time. Here a row
+//! with nothing on it costs nothing: it is stored unfiltered (PNG filter 0),
+//! so it is all zeros, and a run of zeros is counted, not read. The rows the
+//! text crosses are filtered (filter 2, "up") over the columns the text
+//! reaches; the graphic's own rows were filtered once, when it was drawn.
+//!
+//! The compressed stream is fdeflate's (the `png` crate's fast mode), written
+//! the same way: one block with a fixed set of codes tuned for filtered
+//! pictures, literals and runs of zeros. Its codes and header are copied from
+//! fdeflate 0.3.7 (`src/tables.rs`, `src/compress.rs`; MIT OR Apache-2.0).
+
+/// The number of columns.
+const WIDTH: usize = super::WIDTH as usize;
+
+/// What every card shares, made once: the graphic's rows (palette indices),
+/// each row filtered against the one above, and the rows above and below
+/// the text's compressed.
+pub(super) struct Graphic {
+    rows: Vec<u8>,
+    up: Vec<u8>,
+    /// Whether a row is all background (index 0).
+    blank: Vec<bool>,
+    /// The rows text may stand on.
+    text: std::ops::Range<usize>,
+    /// The rows above the text's and below them, compressed once.
+    top: Piece,
+    bottom: Piece,
+}
+
+impl Graphic {
+    /// The graphic of `rows` (palette indices), the text to go on `text`.
+    pub(super) fn new(rows: Vec<u8>, text: std::ops::Range<usize>) -> Graphic {
+        let mut up = rows.clone();
+        for (row, above) in (1..rows.len() / WIDTH).map(|y| (y * WIDTH, (y - 1) * WIDTH)) {
+            for x in 0..WIDTH {
+                up[row + x] = rows[row + x].wrapping_sub(rows[above + x]);
+            }
+        }
+        let blank: Vec<bool> = rows
+            .chunks_exact(WIDTH)
+            .map(|row| row.iter().all(|&p| p == 0))
+            .collect();
+        let piece = |rows: std::ops::Range<usize>| {
+            let mut bytes = Vec::with_capacity(rows.len() * (1 + WIDTH));
+            for y in rows {
+                // As `encode` writes a row no text is on or above.
+                match blank[y] {
+                    true => bytes.resize(bytes.len() + 1 + WIDTH, 0),
+                    false => {
+                        bytes.push(2);
+                        bytes.extend_from_slice(&up[y * WIDTH..(y + 1) * WIDTH]);
+                    }
+                }
+            }
+            Piece::new(&bytes)
+        };
+        let top = piece(0..text.start);
+        let bottom = piece(text.end..blank.len());
+        Graphic {
+            rows,
+            up,
+            blank,
+            text,
+            top,
+            bottom,
+        }
+    }
+
+    /// Whether nothing but background stands on `rows` (then text may).
+    pub(super) fn is_blank(&self, rows: std::ops::Range<usize>) -> bool {
+        self.blank
+            .get(rows)
+            .is_some_and(|blank| blank.iter().all(|&b| b))
+    }
+}
+
+/// The text drawn on one card: the rows from `first` on, each with the
+/// columns something was drawn in. Kept from card to card on a thread and
+/// wiped where it was drawn on.
+pub(super) struct Layer {
+    first: usize,
+    rows: Vec<u8>,
+    /// Each row's drawn columns, `start..end`; empty when nothing was.
+    spans: Vec<(usize, usize)>,
+}
+
+impl Layer {
+    pub(super) fn new(rows: std::ops::Range<usize>) -> Layer {
+        Layer {
+            first: rows.start,
+            rows: vec![0; rows.len() * WIDTH],
+            spans: vec![(WIDTH, 0); rows.len()],
+        }
+    }
+
+    /// The row `y` from `x` on, to draw in: `y` must be one of the layer's.
+    pub(super) fn row(&mut self, y: usize, x: usize, len: usize) -> &mut [u8] {
+        let at = y - self.first;
+        let span = &mut self.spans[at];
+        *span = (span.0.min(x), span.1.max(x + len));
+        &mut self.rows[at * WIDTH + x..at * WIDTH + x + len]
+    }
+
+    /// Whether `y` is one of the layer's rows.
+    #[cfg(test)]
+    fn holds(&self, y: usize) -> bool {
+        (self.first..self.first + self.spans.len()).contains(&y)
+    }
+
+    /// Rubs the text out, ready for the next card.
+    pub(super) fn wipe(&mut self) {
+        for (at, span) in self.spans.iter_mut().enumerate() {
+            if span.0 < span.1 {
+                self.rows[at * WIDTH + span.0..at * WIDTH + span.1].fill(0);
+            }
+            *span = (WIDTH, 0);
+        }
+    }
+
+    /// Row `y`'s drawn columns, if `y` is the layer's and text is on it.
+    fn span(&self, y: usize) -> Option<(usize, usize)> {
+        let at = y.checked_sub(self.first)?;
+        self.spans
+            .get(at)
+            .copied()
+            .filter(|(start, end)| start < end)
+    }
+
+    fn row_at(&self, y: usize) -> &[u8] {
+        let at = (y - self.first) * WIDTH;
+        &self.rows[at..at + WIDTH]
+    }
+
+    /// The card's rows, for the tests to compare with a decoded PNG.
+    #[cfg(test)]
+    pub(super) fn over(&self, graphic: &Graphic) -> Vec<u8> {
+        let mut rows = graphic.rows.clone();
+        for y in 0..rows.len() / WIDTH {
+            if self.holds(y) && graphic.blank[y] {
+                rows[y * WIDTH..(y + 1) * WIDTH].copy_from_slice(self.row_at(y));
+            }
+        }
+        rows
+    }
+}
+
+/// The PNG of `layer`'s text on `graphic`, in the colours of `palette`.
+/// The layer's rows must be blank in the graphic (the text stands on the
+/// background); it is drawn only where they are.
+pub(super) fn encode(graphic: &Graphic, layer: &Layer, palette: &[u8]) -> Vec<u8> {
+    let height = graphic.blank.len();
+    let mut deflate = Deflate::new();
+    let mut up = [0u8; WIDTH];
+    let text = layer.first..layer.first + layer.spans.len();
+    debug_assert_eq!(
+        text, graphic.text,
+        "the layer's rows are the graphic's text rows"
+    );
+    // The rows above the text's, as compressed once.
+    deflate.piece(&graphic.top);
+    // The columns text was drawn in on the row above, if it was.
+    let mut above: Option<(usize, usize)> = None;
+    let mut y = text.start;
+    while y < height {
+        // The rows below the text's, as compressed once when the last
+        // text row does not change how the first of them is filtered.
+        if y == text.end && (graphic.blank[y] || above.is_none()) {
+            deflate.piece(&graphic.bottom);
+            break;
+        }
+        let text = layer.span(y).filter(|_| graphic.blank[y]);
+        match text {
+            Some((start, end)) => {
+                // Filtered over the columns this row's text or the one above's reach.
+                let (from, to) = match above {
+                    Some((a, b)) => (start.min(a), end.max(b)),
+                    // The graphic's row above: all of it, unless it is blank.
+                    None if y == 0 || graphic.blank[y - 1] => (start, end),
+                    None => (0, WIDTH),
+                };
+                let row = &layer.row_at(y)[from..to];
+                let previous: &[u8] = match above {
+                    Some(_) => &layer.row_at(y - 1)[from..to],
+                    None if y == 0 => &[0; WIDTH][from..to],
+                    None => &graphic.rows[(y - 1) * WIDTH + from..(y - 1) * WIDTH + to],
+                };
+                for ((out, &now), &before) in up.iter_mut().zip(row).zip(previous) {
+                    *out = now.wrapping_sub(before);
+                }
+                deflate.bytes(&[2]);
+                deflate.zeros(from);
+                deflate.bytes(&up[..to - from]);
+                deflate.zeros(WIDTH - to);
+                above = Some((start, end));
+            }
+            // Nothing on it: filter 0 and its bytes, all zeros.
+            None if graphic.blank[y] => {
+                deflate.zeros(1 + WIDTH);
+                above = None;
+            }
+            // The graphic's row: filtered against the row above once and for
+            // all, unless text was drawn on that one.
+            None => {
+                deflate.bytes(&[2]);
+                match above {
+                    Some(_) => {
+                        let row = &graphic.rows[y * WIDTH..(y + 1) * WIDTH];
+                        for ((out, &now), &before) in
+                            up.iter_mut().zip(row).zip(layer.row_at(y - 1))
+                        {
+                            *out = now.wrapping_sub(before);
+                        }
+                        deflate.bytes(&up);
+                    }
+                    None => deflate.bytes(&graphic.up[y * WIDTH..(y + 1) * WIDTH]),
+                }
+                above = None;
+            }
+        }
+        y += 1;
+    }
+    let data = deflate.finish();
+
+    let mut png = Vec::with_capacity(data.len() + palette.len() + 64);
+    png.extend_from_slice(b"\x89PNG\r\n\x1a\n");
+    let mut header = Vec::with_capacity(13);
+    header.extend_from_slice(&(WIDTH as u32).to_be_bytes());
+    header.extend_from_slice(&(height as u32).to_be_bytes());
+    // Eight bits a pixel, palette colours, the usual compression, filters
+    // and no interlacing.
+    header.extend_from_slice(&[8, 3, 0, 0, 0]);
+    chunk(&mut png, b"IHDR", &header);
+    chunk(&mut png, b"PLTE", palette);
+    chunk(&mut png, b"IDAT", &data);
+    chunk(&mut png, b"IEND", &[]);
+    png
+}
+
+/// Appends one PNG chunk: its length, type, data and checksum.
+fn chunk(png: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
+    png.extend_from_slice(&(data.len() as u32).to_be_bytes());
+    let start = png.len();
+    png.extend_from_slice(kind);
+    png.extend_from_slice(data);
+    let crc = crc32fast::hash(&png[start..]);
+    png.extend_from_slice(&crc.to_be_bytes());
+}
+
+/// A zlib stream of one deflate block in fdeflate's codes: literals, and
+/// runs of zeros as copies of the byte before.
+struct Deflate {
+    out: Vec<u8>,
+    /// Bits not yet written, and how many.
+    bits: u64,
+    count: u32,
+    /// Zeros not yet written.
+    zeros: u64,
+    /// The Adler-32 checksum's two sums (the first reduced between calls).
+    a: u64,
+    b: u64,
+}
+
+const ADLER: u64 = 65521;
+
+impl Deflate {
+    /// A stream with its headers.
+    fn new() -> Deflate {
+        let mut deflate = Deflate::bare();
+        deflate.out.extend_from_slice(&HEADER[..53]);
+        let mut bits = Bits::from(&deflate);
+        bits.write(&mut deflate.out, u64::from(HEADER[53]), 5);
+        bits.store(&mut deflate);
+        deflate
+    }
+
+    /// A stream with no headers, for a piece of one.
+    fn bare() -> Deflate {
+        Deflate {
+            out: Vec::with_capacity(64 * 1024),
+            bits: 0,
+            count: 0,
+            zeros: 0,
+            a: 1,
+            b: 0,
+        }
+    }
+
+    fn zeros(&mut self, count: usize) {
+        self.zeros += count as u64;
+        // Zeros leave the first sum alone and add it to the second each time.
+        self.b = (self.b + count as u64 * self.a) % ADLER;
+    }
+
+    /// Writes `data` (at most a row): the zeros counted, thirty-two or eight
+    /// at a time where they come together, and the rest as literals.
+    fn bytes(&mut self, data: &[u8]) {
+        let mut bits = Bits::from(&*self);
+        let (mut zeros, mut a, mut b) = (self.zeros, self.a, self.b);
+        let out = &mut self.out;
+        let mut at = 0;
+        while at < data.len() {
+            if let Some(many) = data.get(at..at + 32) {
+                let half = |at: usize| {
+                    u128::from_ne_bytes(many[at..at + 16].try_into().unwrap_or_default())
+                };
+                if half(0) | half(16) == 0 {
+                    zeros += 32;
+                    b += 32 * a;
+                    at += 32;
+                    continue;
+                }
+            }
+            let chunk = &data[at..data.len().min(at + 8)];
+            at += chunk.len();
+            // The last few bytes as eight, the missing ones zeros not counted.
+            let mut eight = [0; 8];
+            eight[..chunk.len()].copy_from_slice(chunk);
+            let word = u64::from_le_bytes(eight);
+            // The top bit of each byte that is not zero.
+            const LOW: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+            let mut set = (((word & LOW) + LOW) | word) & !LOW;
+            let mut next = 0;
+            while set != 0 {
+                let at = set.trailing_zeros() / 8;
+                let before = u64::from(at - next);
+                b += before * a;
+                zeros += before;
+                if zeros > 0 {
+                    bits.run(out, std::mem::take(&mut zeros));
+                }
+                let byte = eight[at as usize];
+                let (code, length) = CODES[usize::from(byte)];
+                bits.write(out, u64::from(code), u32::from(length));
+                a += u64::from(byte);
+                b += a;
+                next = at + 1;
+                set &= set - 1;
+            }
+            let after = chunk.len() as u64 - u64::from(next);
+            b += after * a;
+            zeros += after;
+        }
+        // A row's bytes keep both sums far from overflowing.
+        (self.zeros, self.a, self.b) = (zeros, a % ADLER, b % ADLER);
+        bits.store(self);
+    }
+
+    /// Writes a piece compressed before, as if its bytes were written.
+    fn piece(&mut self, piece: &Piece) {
+        self.zeros += piece.lead;
+        let mut bits = Bits::from(&*self);
+        if !piece.core.is_empty() || piece.tail.1 > 0 {
+            bits.run(&mut self.out, std::mem::take(&mut self.zeros));
+            for four in piece.core.chunks(4) {
+                let mut word = [0; 4];
+                word[..four.len()].copy_from_slice(four);
+                let count = 8 * four.len() as u32;
+                bits.write(&mut self.out, u64::from(u32::from_le_bytes(word)), count);
+            }
+            bits.write(&mut self.out, piece.tail.0, piece.tail.1);
+        }
+        bits.store(self);
+        self.zeros += piece.trail;
+        let (length, sum, weighted) = piece.adler;
+        self.b = (self.b + length % ADLER * self.a + weighted) % ADLER;
+        self.a = (self.a + sum) % ADLER;
+    }
+
+    fn finish(mut self) -> Vec<u8> {
+        let mut bits = Bits::from(&self);
+        bits.run(&mut self.out, std::mem::take(&mut self.zeros));
+        let (end, length) = CODES[256];
+        bits.write(&mut self.out, u64::from(end), u32::from(length));
+        let bytes = bits.count.div_ceil(8) as usize;
+        self.out
+            .extend_from_slice(&bits.bits.to_le_bytes()[..bytes]);
+        let adler = (self.b << 16 | self.a) as u32;
+        self.out.extend_from_slice(&adler.to_be_bytes());
+        self.out
+    }
+}
+
+/// Bytes compressed once, to be written in any stream: the zeros they
+/// start with, the bits from their first other byte to their last, the
+/// zeros after it, and what they add to the checksum.
+struct Piece {
+    lead: u64,
+    core: Vec<u8>,
+    /// The core's last bits, fewer than 64.
+    tail: (u64, u32),
+    trail: u64,
+    /// The bytes' number, sum, and sum of running sums.
+    adler: (u64, u64, u64),
+}
+
+impl Piece {
+    fn new(bytes: &[u8]) -> Piece {
+        let first = bytes.iter().position(|&b| b != 0).unwrap_or(bytes.len());
+        let last = bytes
+            .iter()
+            .rposition(|&b| b != 0)
+            .map_or(first, |at| at + 1);
+        let mut deflate = Deflate::bare();
+        for row in bytes[first..last].chunks(1 + WIDTH) {
+            deflate.bytes(row);
+        }
+        let (mut a, mut b) = (0, 0);
+        for &byte in bytes {
+            a = (a + u64::from(byte)) % ADLER;
+            b = (b + a) % ADLER;
+        }
+        Piece {
+            lead: first as u64,
+            core: deflate.out,
+            tail: (deflate.bits, deflate.count),
+            trail: (bytes.len() - last) as u64,
+            adler: (bytes.len() as u64, a, b),
+        }
+    }
+}
+
+/// The bits waiting to be written, held in registers while a row is.
+struct Bits {
+    bits: u64,
+    count: u32,
+}
+
+impl Bits {
+    fn from(deflate: &Deflate) -> Bits {
+        Bits {
+            bits: deflate.bits,
+            count: deflate.count,
+        }
+    }
+
+    fn store(self, deflate: &mut Deflate) {
+        (deflate.bits, deflate.count) = (self.bits, self.count);
+    }
+
+    /// Writes the low `count` bits of `bits` (at most 32).
+    #[inline(always)]
+    fn write(&mut self, out: &mut Vec<u8>, bits: u64, count: u32) {
+        self.bits |= bits << self.count;
+        self.count += count;
+        if self.count >= 64 {
+            out.extend_from_slice(&self.bits.to_le_bytes());
+            self.count -= 64;
+            self.bits = bits.checked_shr(count - self.count).unwrap_or(0);
+        }
+    }
+
+    /// Writes `run` zeros: the first as a literal, the rest as copies of the
+    /// byte before (a distance of one, whose code is one bit).
+    #[inline(always)]
+    fn run(&mut self, out: &mut Vec<u8>, run: u64) {
+        if run == 0 {
+            return;
+        }
+        let (zero, length) = CODES[0];
+        self.write(out, u64::from(zero), u32::from(length));
+        let mut rest = run - 1;
+        while rest >= 258 {
+            let (bits, count) = RUNS[258];
+            self.write(out, u64::from(bits), u32::from(count));
+            rest -= 258;
+        }
+        let (bits, count) = RUNS[rest as usize];
+        self.write(out, u64::from(bits), u32::from(count));
+    }
+}
+
+/// The bits of a copy of the byte before, `length` long (0 to 258): its
+/// length's code, extra bits and the distance's one bit; under five, as
+/// zero literals (fdeflate's choice).
+const RUNS: [(u32, u8); 259] = runs();
+
+const fn runs() -> [(u32, u8); 259] {
+    let mut runs = [(0u32, 0u8); 259];
+    let mut length = 0;
+    while length <= 258 {
+        runs[length] = if length <= 4 {
+            // The zero literal's code is all zero bits.
+            (0, length as u8 * CODES[0].1)
+        } else {
+            let (symbol, extra, base) = length_symbol(length as u16);
+            let (code, bits) = CODES[symbol as usize];
+            let value = (length as u32 - base as u32) << bits;
+            (code as u32 | value, bits + extra + 1)
+        };
+        length += 1;
+    }
+    runs
+}
+
+/// The deflate symbol of a copy `length` bytes long (3 to 258), its number
+/// of extra bits, and the length its extra bits count from.
+const fn length_symbol(length: u16) -> (u16, u8, u16) {
+    // Deflate's length codes 257 to 285: four lengths a step, each step
+    // twice as long as the one before from the ninth code on.
+    const BASES: [u16; 29] = [
+        3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115,
+        131, 163, 195, 227, 258,
+    ];
+    const EXTRA: [u8; 29] = [
+        0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0,
+    ];
+    let mut at = 28;
+    while BASES[at] > length {
+        at -= 1;
+    }
+    (257 + at as u16, EXTRA[at], BASES[at])
+}
+
+/// fdeflate's code lengths for the 286 literal and length symbols.
+const LENGTHS: [u8; 286] = [
+    2, 3, 4, 5, 5, 6, 6, 7, 7, 7, 8, 8, 8, 8, 8, 9, 9, 9, 9, 9, 9, 9, 10, 10, 10, 10, 10, 10, 10,
+    10, 10, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12,
+    12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12,
+    12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12,
+    12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12,
+    12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12,
+    12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12,
+    12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12,
+    12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 11, 11, 11, 11, 11, 11, 11,
+    11, 11, 11, 10, 11, 10, 10, 10, 10, 10, 10, 10, 10, 10, 9, 9, 9, 9, 9, 8, 9, 8, 8, 8, 8, 8, 7,
+    7, 7, 6, 6, 6, 5, 4, 3, 12, 12, 12, 9, 9, 11, 10, 11, 11, 10, 11, 11, 11, 11, 11, 11, 12, 11,
+    12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 9,
+];
+
+/// Each symbol's code, bits reversed as deflate writes them, and length.
+const CODES: [(u16, u8); 286] = codes();
+
+/// The canonical codes of [`LENGTHS`] (RFC 1951, section 3.2.2).
+const fn codes() -> [(u16, u8); 286] {
+    let mut codes = [(0u16, 0u8); 286];
+    let mut code = 0u32;
+    let mut length = 1;
+    while length <= 15 {
+        let mut symbol = 0;
+        while symbol < 286 {
+            if LENGTHS[symbol] == length {
+                codes[symbol] = ((code as u16).reverse_bits() >> (16 - length), length);
+                code += 1;
+            }
+            symbol += 1;
+        }
+        code <<= 1;
+        length += 1;
+    }
+    codes
+}
+
+/// The zlib header and the block's header: these code lengths, and one
+/// distance code of one bit (53 bytes and 5 bits).
+const HEADER: [u8; 54] = [
+    120, 1, 237, 192, 3, 160, 36, 89, 150, 198, 241, 255, 119, 238, 141, 200, 204, 167, 114, 75,
+    99, 174, 109, 219, 182, 109, 219, 182, 109, 219, 182, 109, 105, 140, 158, 150, 74, 175, 158,
+    50, 51, 34, 238, 249, 118, 183, 106, 122, 166, 135, 59, 107, 213, 15,
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Rows of `count` colours and runs of them, from `seed`.
+    fn scribble(seed: u64, rows: usize, count: u8) -> Vec<u8> {
+        let mut state = seed | 1;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let mut bytes = Vec::with_capacity(rows * WIDTH);
+        while bytes.len() < rows * WIDTH {
+            let run = (next() % 40) as usize + 1;
+            let colour = (next() % u64::from(count)) as u8;
+            bytes.extend(std::iter::repeat_n(colour, run));
+        }
+        bytes.truncate(rows * WIDTH);
+        bytes
+    }
+
+    proptest! {
+        /// Whatever the graphic and wherever the text, the PNG holds its
+        /// pixels: rows blank or not, text on the first and last rows of the
+        /// layer or none, spans at either edge, runs of any length.
+        #[test]
+        fn the_png_holds_the_text_over_the_graphic(
+            seed: u64,
+            blank: u16,
+            first in 0usize..5,
+            length in 0usize..9,
+            spans in proptest::collection::vec((0usize..WIDTH, 0usize..WIDTH), 12),
+        ) {
+            let height = 14;
+            let text = first..(first + length).min(height);
+            let mut rows = scribble(seed, height, 6);
+            for y in 0..height {
+                if blank & (1 << y) != 0 {
+                    rows[y * WIDTH..(y + 1) * WIDTH].fill(0);
+                }
+            }
+            let graphic = Graphic::new(rows, text.clone());
+            let mut layer = Layer::new(text.clone());
+            let ink = scribble(seed.rotate_left(7), 1, 5);
+            for (y, &(x, width)) in text.clone().zip(&spans) {
+                let width = width.min(WIDTH - x);
+                layer.row(y, x, width).copy_from_slice(&ink[x..x + width]);
+            }
+            let palette: Vec<u8> = (0..=255).flat_map(|i| [i, i, i]).collect();
+            let png = encode(&graphic, &layer, &palette);
+            let (pixels, read) = crate::render::share::tests::decode(&png);
+            prop_assert!(pixels == layer.over(&graphic));
+            prop_assert_eq!(&read, &palette);
+            // Wiped, the layer draws the bare graphic.
+            layer.wipe();
+            let (pixels, _) = crate::render::share::tests::decode(&encode(&graphic, &layer, &palette));
+            prop_assert!(pixels == graphic.rows);
+        }
+    }
+}
