@@ -51,7 +51,7 @@ pub(crate) fn run<T: Send>(
     keep: Option<&render::Keep<'_, io::Result<T>>>,
     emit: impl Fn(Page) -> io::Result<T> + Sync,
 ) -> Result<Made<T>, Vec<Diagnostic>> {
-    let (inputs, mut found) = prepare(options, cache.as_deref_mut());
+    let (inputs, mut found) = prepare(options, render_options.pictures, cache.as_deref_mut());
     let Some(Inputs {
         story,
         templates,
@@ -281,8 +281,14 @@ struct Inputs {
 
 /// Loads, checks and parses everything a build reads. `None` when there were
 /// errors; the diagnostics hold every problem found, errors and warnings.
-fn prepare(options: &BuildOptions, cache: Option<&mut Cache>) -> (Option<Inputs>, Vec<Diagnostic>) {
-    // The templates are parsed on the other core while the story loads.
+/// With `pictures`, what the share pictures need is made ready too.
+fn prepare(
+    options: &BuildOptions,
+    pictures: bool,
+    cache: Option<&mut Cache>,
+) -> (Option<Inputs>, Vec<Diagnostic>) {
+    // The templates are parsed on the other core while the story loads, and
+    // the pictures' font and graphic are made ready.
     let (kept, cache) = match cache {
         Some(cache) => (cache.templates.take(), Some(cache)),
         None => (None, None),
@@ -296,6 +302,9 @@ fn prepare(options: &BuildOptions, cache: Option<&mut Cache>) -> (Option<Inputs>
         || {
             let mut diagnostics = Diagnostics::default();
             let templates = Templates::load(&options.root, kept.as_ref(), &mut diagnostics);
+            if pictures {
+                render::warm_pictures();
+            }
             (templates, diagnostics)
         },
     );

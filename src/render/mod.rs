@@ -378,6 +378,12 @@ pub fn share_pictures<T: Send>(
     pages
 }
 
+/// Makes ready what every share picture needs (the font, the graphic), on
+/// a core that would otherwise wait, before the first picture is drawn.
+pub fn warm_pictures() {
+    share::warm();
+}
+
 /// Takes a file the output holds already as this build's, when it can
 /// (see [`crate::write::Writer::keep`]): what `build` does with a page an
 /// edit cannot have changed.

@@ -125,6 +125,12 @@ pub(crate) fn cards(story: &Story) -> Vec<Card> {
     cards
 }
 
+/// Reads the font and draws the graphic now, so that the first card does
+/// not wait for them (a few milliseconds, once a process).
+pub(crate) fn warm() {
+    Artist::get();
+}
+
 /// The card drawn as a PNG: the text, glyph by glyph, on a layer over the
 /// graphic (drawn once), then both encoded (see [`encode`]). `None` only if
 /// the font or the graphic could not be read (both are ours, so that would
