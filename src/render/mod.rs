@@ -32,7 +32,7 @@ use tera::{ErrorKind, Tera};
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity, SourceFile};
 use crate::load::files_under;
 use crate::model::Story;
-use crate::plan::Planned;
+use crate::plan::{Kind, Planned};
 use crate::{FastMap, FastSet};
 use pages::{Job, Made, Pages};
 use rayon::prelude::*;
@@ -530,46 +530,56 @@ pub(crate) fn render_each<T: Send>(
     // A page for the memo: its path, fingerprint, and new bytes (none when
     // reused: the memo holds them already, under the same fingerprint).
     type Rendered<T> = Result<(T, Option<(String, u128, Option<Bytes>, bool)>), tera::Error>;
-    let rendered: Vec<Rendered<T>> = plan
-        .par_iter()
-        .zip(paths)
-        .map(|(page, path)| {
-            let needed = dirty.needs(page);
-            if let (false, Some(keep)) = (needed, keep)
-                && let Some(kept) = keep(path)
-            {
-                return Ok((kept, None));
+    let render = |page: &Planned, path: &String| -> Rendered<T> {
+        let needed = dirty.needs(page);
+        if let (false, Some(keep)) = (needed, keep)
+            && let Some(kept) = keep(path)
+        {
+            return Ok((kept, None));
+        }
+        let kept = match needed {
+            true => None,
+            false => builder.kept(path),
+        };
+        let taken = kept.is_some();
+        let Job {
+            path,
+            template,
+            made,
+            fingerprint,
+        } = kept.unwrap_or_else(|| builder.make(page));
+        let (bytes, new) = match made {
+            Made::Reused(bytes) => (bytes, false),
+            Made::Context(context) => {
+                // Bytes, not a String: Tera writes only text, so there is
+                // nothing to validate again. Most pages fit the first buffer.
+                let mut html = Vec::with_capacity(16 * 1024);
+                templates.tera.render_to(template, &context?, &mut html)?;
+                (Bytes::from(html), true)
             }
-            let kept = match needed {
-                true => None,
-                false => builder.kept(path),
-            };
-            let taken = kept.is_some();
-            let Job {
-                path,
-                template,
-                made,
-                fingerprint,
-            } = kept.unwrap_or_else(|| builder.make(page));
-            let (bytes, new) = match made {
-                Made::Reused(bytes) => (bytes, false),
-                Made::Context(context) => {
-                    // Bytes, not a String: Tera writes only text, so there is
-                    // nothing to validate again. Most pages fit the first buffer.
-                    let mut html = Vec::with_capacity(16 * 1024);
-                    templates.tera.render_to(template, &context?, &mut html)?;
-                    (Bytes::from(html), true)
-                }
-            };
-            let kept = fingerprint.map(|f| (path.clone(), f, new.then(|| bytes.clone()), !taken));
-            Ok((each(Page { path, bytes }), kept))
-        })
+        };
+        let kept = fingerprint.map(|f| (path.clone(), f, new.then(|| bytes.clone()), !taken));
+        Ok((each(Page { path, bytes }), kept))
+    };
+    // The pages that list the whole story take longest: started first, they
+    // do not leave one core at work on the last of them while the other waits.
+    let lists = |at: &usize| {
+        let page = &plan[*at];
+        page.item.is_none() && !matches!(page.route.kind, Kind::Embed(_) | Kind::Oembed(_))
+    };
+    let (mut order, rest): (Vec<usize>, Vec<usize>) = (0..plan.len()).partition(lists);
+    order.extend(rest);
+    let mut rendered: Vec<(usize, Rendered<T>)> = order
+        .into_par_iter()
+        .map(|at| (at, render(&plan[at], &paths[at])))
         .collect();
+    // Back in the plan's order, for the memo and the diagnostics.
+    rendered.sort_unstable_by_key(|(at, _)| *at);
     let mut pages = Vec::with_capacity(rendered.len() + 1);
     let mut kept = Vec::new();
     let mut made = Vec::new();
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
-    for result in rendered {
+    for (_, result) in rendered {
         match result {
             Ok((page, memo_entry)) => {
                 pages.push(page);
