@@ -23,8 +23,7 @@
 mod encode;
 
 use crate::{FastMap, FastSet};
-use std::rc::Rc;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock, PoisonError, RwLock};
 
 use crate::markdown::smart_text;
 use crate::model::Story;
@@ -173,6 +172,9 @@ struct Artist {
     shaper: harfrust::ShaperData,
     shaping: harfrust::FontRef<'static>,
     outlines: &'static skrifa::FontRef<'static>,
+    /// Glyphs filled so far, on any core: the letters of one title are
+    /// mostly the letters of the others.
+    glyphs: RwLock<FastMap<GlyphKey, Option<Arc<Glyph>>>>,
 }
 
 /// A glyph at one size, one quarter-pixel offset and in one ink: the
@@ -192,10 +194,6 @@ thread_local! {
     /// The text of the card being drawn on this thread.
     static LAYER: std::cell::RefCell<encode::Layer> =
         std::cell::RefCell::new(encode::Layer::new(TEXT_ROWS.start as usize..TEXT_ROWS.end as usize));
-    /// Glyphs drawn so far on this thread: the letters of one title are
-    /// mostly the letters of the others.
-    static GLYPHS: std::cell::RefCell<FastMap<GlyphKey, Option<Rc<Glyph>>>> =
-        std::cell::RefCell::new(FastMap::default());
 }
 
 impl Artist {
@@ -288,6 +286,7 @@ impl Artist {
             shaper: harfrust::ShaperData::new(&shaping),
             shaping,
             outlines,
+            glyphs: RwLock::default(),
         })
     }
 
@@ -317,12 +316,15 @@ impl Artist {
             // Placed to the quarter pixel: four drawings of each glyph at most.
             let quarters = (x * 4.0).round() as i32;
             let key = (info.glyph_id, size, (quarters & 3) as u8, ink);
-            let glyph = GLYPHS.with(|glyphs| {
-                glyphs
-                    .borrow_mut()
-                    .entry(key)
-                    .or_insert_with(|| self.glyph(key).map(Rc::new))
-                    .clone()
+            let drawn = (self.glyphs.read())
+                .unwrap_or_else(PoisonError::into_inner)
+                .get(&key)
+                .cloned();
+            // Filled outside the lock: the other cores go on drawing.
+            let glyph = drawn.unwrap_or_else(|| {
+                let glyph = self.glyph(key).map(Arc::new);
+                let mut glyphs = self.glyphs.write().unwrap_or_else(PoisonError::into_inner);
+                glyphs.entry(key).or_insert(glyph).clone()
             });
             if let Some(glyph) = glyph {
                 ink_in(layer, &glyph, quarters >> 2, y.round() as i32);
