@@ -408,10 +408,14 @@ impl Piece {
         for row in bytes[first..last].chunks(1 + WIDTH) {
             deflate.bytes(row);
         }
+        // Reduced every 4,096 bytes, before either sum can overflow.
         let (mut a, mut b) = (0, 0);
-        for &byte in bytes {
-            a = (a + u64::from(byte)) % ADLER;
-            b = (b + a) % ADLER;
+        for chunk in bytes.chunks(4096) {
+            for &byte in chunk {
+                a += u64::from(byte);
+                b += a;
+            }
+            (a, b) = (a % ADLER, b % ADLER);
         }
         Piece {
             lead: first as u64,

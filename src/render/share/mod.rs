@@ -210,16 +210,14 @@ impl Artist {
             resvg::tiny_skia::Transform::identity(),
             &mut pixmap.as_mut(),
         );
+        // Taken run by run: most pixels are the colour of the one before.
         // The graphic is opaque, so its premultiplied pixels are its colours.
-        let pixels: Vec<[u8; 3]> = pixmap
-            .data()
-            .chunks_exact(4)
-            .map(|p| [p[0], p[1], p[2]])
+        let runs: Vec<([u8; 3], usize)> = (pixmap.pixels().chunk_by(|a, b| a == b))
+            .map(|run| ([run[0].red(), run[0].green(), run[0].blue()], run.len()))
             .collect();
-        // Counted run by run: most pixels are the colour of the one before.
         let mut counts: FastMap<[u8; 3], usize> = FastMap::default();
-        for run in pixels.chunk_by(|a, b| a == b) {
-            *counts.entry(run[0]).or_default() += run.len();
+        for &(colour, length) in &runs {
+            *counts.entry(colour).or_default() += length;
         }
         // The background first (index 0), then the commonest colours, as
         // many as the inks leave room for; a rarer one (a sliver of some
@@ -230,30 +228,20 @@ impl Artist {
         colours.truncate(room);
         let kept: Vec<[u8; 3]> = colours.into_iter().map(|(colour, _)| colour).collect();
         let mut nearest: FastMap<[u8; 3], u8> = FastMap::default();
-        // Most pixels are the colour of the one before.
-        let mut last = None;
-        let graphic = pixels
-            .iter()
-            .map(|pixel| {
-                if let Some((colour, index)) = last
-                    && colour == *pixel
-                {
-                    return index;
-                }
-                let index = *nearest.entry(*pixel).or_insert_with(|| {
-                    let distance = |c: &[u8; 3]| {
-                        (0..3)
-                            .map(|i| (i32::from(c[i]) - i32::from(pixel[i])).pow(2))
-                            .sum::<i32>()
-                    };
-                    (0..kept.len())
-                        .min_by_key(|&i| distance(&kept[i]))
-                        .map_or(0, |i| i as u8)
-                });
-                last = Some((*pixel, index));
-                index
-            })
-            .collect();
+        let mut graphic = Vec::with_capacity((WIDTH * HEIGHT) as usize);
+        for (pixel, length) in runs {
+            let index = *nearest.entry(pixel).or_insert_with(|| {
+                let distance = |c: &[u8; 3]| {
+                    (0..3)
+                        .map(|i| (i32::from(c[i]) - i32::from(pixel[i])).pow(2))
+                        .sum::<i32>()
+                };
+                (0..kept.len())
+                    .min_by_key(|&i| distance(&kept[i]))
+                    .map_or(0, |i| i as u8)
+            });
+            graphic.resize(graphic.len() + length, index);
+        }
         let mut palette: Vec<u8> = kept.iter().flatten().copied().collect();
         let mut shades = |(ink, count): ([u8; 3], usize)| {
             let first = (palette.len() / 3) as u8;
