@@ -17,11 +17,9 @@
 const WIDTH: usize = super::WIDTH as usize;
 
 /// What every card shares, made once: the graphic's rows (palette indices),
-/// each row filtered against the one above, and the rows above and below
-/// the text's compressed.
+/// and the rows above and below the text's compressed.
 pub(super) struct Graphic {
     rows: Vec<u8>,
-    up: Vec<u8>,
     /// Whether a row is all background (index 0).
     blank: Vec<bool>,
     /// The rows text may stand on.
@@ -34,25 +32,28 @@ pub(super) struct Graphic {
 impl Graphic {
     /// The graphic of `rows` (palette indices), the text to go on `text`.
     pub(super) fn new(rows: Vec<u8>, text: std::ops::Range<usize>) -> Graphic {
-        let mut up = rows.clone();
-        for (row, above) in (1..rows.len() / WIDTH).map(|y| (y * WIDTH, (y - 1) * WIDTH)) {
-            for x in 0..WIDTH {
-                up[row + x] = rows[row + x].wrapping_sub(rows[above + x]);
-            }
-        }
         let blank: Vec<bool> = rows
             .chunks_exact(WIDTH)
             .map(|row| row.iter().all(|&p| p == 0))
             .collect();
-        let piece = |rows: std::ops::Range<usize>| {
-            let mut bytes = Vec::with_capacity(rows.len() * (1 + WIDTH));
-            for y in rows {
+        let mut up = [0; WIDTH];
+        let mut piece = |ys: std::ops::Range<usize>| {
+            let mut bytes = Vec::with_capacity(ys.len() * (1 + WIDTH));
+            for y in ys {
                 // As `encode` writes a row no text is on or above.
                 match blank[y] {
                     true => bytes.resize(bytes.len() + 1 + WIDTH, 0),
                     false => {
+                        let above = match y {
+                            0 => &[0; WIDTH],
+                            _ => &rows[(y - 1) * WIDTH..y * WIDTH],
+                        };
                         bytes.push(2);
-                        bytes.extend_from_slice(&up[y * WIDTH..(y + 1) * WIDTH]);
+                        bytes.extend_from_slice(filter_up(
+                            &mut up,
+                            &rows[y * WIDTH..(y + 1) * WIDTH],
+                            above,
+                        ));
                     }
                 }
             }
@@ -62,7 +63,6 @@ impl Graphic {
         let bottom = piece(text.end..blank.len());
         Graphic {
             rows,
-            up,
             blank,
             text,
             top,
@@ -164,6 +164,12 @@ pub(super) fn encode(graphic: &Graphic, layer: &Layer, palette: &[u8]) -> Vec<u8
     deflate.piece(&graphic.top);
     // The columns text was drawn in on the row above, if it was.
     let mut above: Option<(usize, usize)> = None;
+    // The row above as it is: the layer's when text was drawn on it.
+    let raw_above = |y: usize, above: Option<(usize, usize)>| match (y, above) {
+        (0, _) => &[0; WIDTH][..],
+        (_, Some(_)) => layer.row_at(y - 1),
+        (_, None) => &graphic.rows[(y - 1) * WIDTH..y * WIDTH],
+    };
     let mut y = text.start;
     while y < height {
         // The rows below the text's, as compressed once when the last
@@ -183,17 +189,10 @@ pub(super) fn encode(graphic: &Graphic, layer: &Layer, palette: &[u8]) -> Vec<u8
                     None => (0, WIDTH),
                 };
                 let row = &layer.row_at(y)[from..to];
-                let previous: &[u8] = match above {
-                    Some(_) => &layer.row_at(y - 1)[from..to],
-                    None if y == 0 => &[0; WIDTH][from..to],
-                    None => &graphic.rows[(y - 1) * WIDTH + from..(y - 1) * WIDTH + to],
-                };
-                for ((out, &now), &before) in up.iter_mut().zip(row).zip(previous) {
-                    *out = now.wrapping_sub(before);
-                }
+                let previous = &raw_above(y, above)[from..to];
                 deflate.bytes(&[2]);
                 deflate.zeros(from);
-                deflate.bytes(&up[..to - from]);
+                deflate.bytes(filter_up(&mut up, row, previous));
                 deflate.zeros(WIDTH - to);
                 above = Some((start, end));
             }
@@ -202,22 +201,12 @@ pub(super) fn encode(graphic: &Graphic, layer: &Layer, palette: &[u8]) -> Vec<u8
                 deflate.zeros(1 + WIDTH);
                 above = None;
             }
-            // The graphic's row: filtered against the row above once and for
-            // all, unless text was drawn on that one.
+            // A row of the graphic among the text's (none in the built-in
+            // one), or just below text: filtered against the row above.
             None => {
+                let row = &graphic.rows[y * WIDTH..(y + 1) * WIDTH];
                 deflate.bytes(&[2]);
-                match above {
-                    Some(_) => {
-                        let row = &graphic.rows[y * WIDTH..(y + 1) * WIDTH];
-                        for ((out, &now), &before) in
-                            up.iter_mut().zip(row).zip(layer.row_at(y - 1))
-                        {
-                            *out = now.wrapping_sub(before);
-                        }
-                        deflate.bytes(&up);
-                    }
-                    None => deflate.bytes(&graphic.up[y * WIDTH..(y + 1) * WIDTH]),
-                }
+                deflate.bytes(filter_up(&mut up, row, raw_above(y, above)));
                 above = None;
             }
         }
@@ -238,6 +227,14 @@ pub(super) fn encode(graphic: &Graphic, layer: &Layer, palette: &[u8]) -> Vec<u8
     chunk(&mut png, b"IDAT", &data);
     chunk(&mut png, b"IEND", &[]);
     png
+}
+
+/// `row` filtered "up" into `out`: each byte less the one above it.
+fn filter_up<'a>(out: &'a mut [u8; WIDTH], row: &[u8], above: &[u8]) -> &'a [u8] {
+    for ((out, &now), &before) in out.iter_mut().zip(row).zip(above) {
+        *out = now.wrapping_sub(before);
+    }
+    &out[..row.len()]
 }
 
 /// Appends one PNG chunk: its length, type, data and checksum.
