@@ -314,8 +314,11 @@ impl Deflate {
             let chunk = &data[at..data.len().min(at + 8)];
             at += chunk.len();
             // The last few bytes as eight, the missing ones zeros not counted.
-            let mut eight = [0; 8];
-            eight[..chunk.len()].copy_from_slice(chunk);
+            let eight: [u8; 8] = chunk.try_into().unwrap_or_else(|_| {
+                let mut eight = [0; 8];
+                eight[..chunk.len()].copy_from_slice(chunk);
+                eight
+            });
             let word = u64::from_le_bytes(eight);
             // The top bit of each byte that is not zero.
             const LOW: u64 = 0x7f7f_7f7f_7f7f_7f7f;
