@@ -355,11 +355,13 @@ impl Deflate {
         let mut bits = Bits::from(&*self);
         if !piece.core.is_empty() || piece.tail.1 > 0 {
             bits.run(&mut self.out, std::mem::take(&mut self.zeros));
-            for four in piece.core.chunks(4) {
-                let mut word = [0; 4];
-                word[..four.len()].copy_from_slice(four);
-                let count = 8 * four.len() as u32;
-                bits.write(&mut self.out, u64::from(u32::from_le_bytes(word)), count);
+            let mut fours = piece.core.chunks_exact(4);
+            for four in &mut fours {
+                let word = u32::from_le_bytes(four.try_into().unwrap_or_default());
+                bits.write(&mut self.out, u64::from(word), 32);
+            }
+            for &byte in fours.remainder() {
+                bits.write(&mut self.out, u64::from(byte), 8);
             }
             bits.write(&mut self.out, piece.tail.0, piece.tail.1);
         }
