@@ -447,7 +447,7 @@ impl Bits {
         (deflate.bits, deflate.count) = (self.bits, self.count);
     }
 
-    /// Writes the low `count` bits of `bits` (at most 32).
+    /// Writes the low `count` bits of `bits` (fewer than 64; none above).
     #[inline(always)]
     fn write(&mut self, out: &mut Vec<u8>, bits: u64, count: u32) {
         self.bits |= bits << self.count;

@@ -138,10 +138,11 @@ pub(crate) fn draw(card: &Card) -> Option<Vec<u8>> {
     let artist = Artist::get()?;
     LAYER.with(|layer| {
         let mut layer = layer.borrow_mut();
-        artist.letter(&mut layer, card);
-        let png = encode::encode(&artist.graphic, &layer, &artist.palette);
+        // Rubbed out first: a card that panicked half-drawn (`serve` lives
+        // on) must not leave its ink under the next one.
         layer.wipe();
-        Some(png)
+        artist.letter(&mut layer, card);
+        Some(encode::encode(&artist.graphic, &layer, &artist.palette))
     })
 }
 
@@ -644,6 +645,18 @@ mod tests {
             assert!(pixels == layer.over(&artist.graphic), "{title:?}");
             assert_eq!(palette, artist.palette);
         }
+    }
+
+    #[test]
+    fn ink_left_on_the_layer_by_a_card_that_failed_does_not_reach_the_next() {
+        let artist = Artist::get().expect("the font and the graphic");
+        // As a card whose drawing panicked half-way would leave it.
+        LAYER.with(|layer| layer.borrow_mut().row(300, 10, 500).fill(90));
+        let card = card("Explainer", "Şəki");
+        let (pixels, _) = decode(&draw(&card).expect("a PNG"));
+        let mut layer = encode::Layer::new(TEXT_ROWS.start as usize..TEXT_ROWS.end as usize);
+        artist.letter(&mut layer, &card);
+        assert!(pixels == layer.over(&artist.graphic));
     }
 
     #[test]
