@@ -155,6 +155,11 @@ const TITLE: ([u8; 3], usize) = ([0xec, 0xeb, 0xe8], 64);
 /// bottom, on the plain background.
 const TEXT_ROWS: std::ops::Range<i32> = 20..500;
 
+/// [`TEXT_ROWS`], as the layer and the encoder count rows.
+fn text_rows() -> std::ops::Range<usize> {
+    TEXT_ROWS.start as usize..TEXT_ROWS.end as usize
+}
+
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 enum Ink {
     Kicker,
@@ -194,7 +199,7 @@ type GlyphKey = (u32, u32, u8, Ink);
 thread_local! {
     /// The text of the card being drawn on this thread.
     static LAYER: std::cell::RefCell<encode::Layer> =
-        std::cell::RefCell::new(encode::Layer::new(TEXT_ROWS.start as usize..TEXT_ROWS.end as usize));
+        std::cell::RefCell::new(encode::Layer::new(text_rows()));
 }
 
 impl Artist {
@@ -257,10 +262,9 @@ impl Artist {
         };
         let kicker = shades(KICKER);
         let title = shades(TITLE);
-        let graphic =
-            encode::Graphic::new(graphic, TEXT_ROWS.start as usize..TEXT_ROWS.end as usize);
+        let graphic = encode::Graphic::new(graphic, text_rows());
         // The text stands on the plain background.
-        if !graphic.is_blank(TEXT_ROWS.start as usize..TEXT_ROWS.end as usize) {
+        if !graphic.is_blank(text_rows()) {
             return None;
         }
         let shaping = harfrust::FontRef::new(FONT).ok()?;
@@ -640,7 +644,7 @@ mod tests {
         ] {
             let card = card(kicker, title);
             let (pixels, palette) = decode(&draw(&card).expect("a PNG"));
-            let mut layer = encode::Layer::new(TEXT_ROWS.start as usize..TEXT_ROWS.end as usize);
+            let mut layer = encode::Layer::new(text_rows());
             artist.letter(&mut layer, &card);
             assert!(pixels == layer.over(&artist.graphic), "{title:?}");
             assert_eq!(palette, artist.palette);
@@ -654,7 +658,7 @@ mod tests {
         LAYER.with(|layer| layer.borrow_mut().row(300, 10, 500).fill(90));
         let card = card("Explainer", "Şəki");
         let (pixels, _) = decode(&draw(&card).expect("a PNG"));
-        let mut layer = encode::Layer::new(TEXT_ROWS.start as usize..TEXT_ROWS.end as usize);
+        let mut layer = encode::Layer::new(text_rows());
         artist.letter(&mut layer, &card);
         assert!(pixels == layer.over(&artist.graphic));
     }
