@@ -444,7 +444,7 @@ impl<'a> Pages<'a> {
                 true => event.tags.iter().map(|t| tag_link(story, t)).collect(),
                 false => Vec::new(),
             },
-            event: v.event(index),
+            event: v.event_value(index),
             previous: story.events.previous(index).map(|e| v.event_link_value(e)),
             next: story.events.next(index).map(|e| v.event_link_value(e)),
         };

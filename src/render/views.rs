@@ -542,7 +542,8 @@ pub(super) struct EventPage<'a> {
     pub(super) timeline_path: String,
     /// With `tag_pages = true`, its tags and their pages: [`TagLink`]s; else empty.
     pub(super) tag_links: Vec<TagLink<'a>>,
-    pub(super) event: EventView<'a>,
+    /// [`EventView`], made once for this page and its period's.
+    pub(super) event: Kept,
     /// [`EventLink`]s.
     pub(super) previous: Option<Kept>,
     pub(super) next: Option<Kept>,
