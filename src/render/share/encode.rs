@@ -214,7 +214,10 @@ pub(super) fn encode(graphic: &Graphic, layer: &Layer, palette: &[u8]) -> Vec<u8
     }
     let data = deflate.finish();
 
-    let mut png = Vec::with_capacity(data.len() + palette.len() + 64);
+    // The signature, then four chunks of twelve bytes besides their data:
+    // the file's size, so it is never copied to grow.
+    let size = 8 + 4 * 12 + 13 + palette.len() + data.len();
+    let mut png = Vec::with_capacity(size);
     png.extend_from_slice(b"\x89PNG\r\n\x1a\n");
     let mut header = Vec::with_capacity(13);
     header.extend_from_slice(&(WIDTH as u32).to_be_bytes());
@@ -226,6 +229,7 @@ pub(super) fn encode(graphic: &Graphic, layer: &Layer, palette: &[u8]) -> Vec<u8
     chunk(&mut png, b"PLTE", palette);
     chunk(&mut png, b"IDAT", &data);
     chunk(&mut png, b"IEND", &[]);
+    debug_assert_eq!(png.len(), size, "the size counted");
     png
 }
 
