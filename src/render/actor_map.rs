@@ -11,6 +11,7 @@
 use std::collections::BTreeMap;
 use std::f64::consts::PI;
 use std::fmt::Write;
+use std::sync::OnceLock;
 
 use super::decimal::{d0, d1};
 
@@ -62,11 +63,28 @@ impl PlacedLabel {
 }
 
 /// An edge between two actors: relations (with their wording) and shared events.
-#[derive(Default, Clone, Hash)]
+#[derive(Default, Clone)]
 struct Link {
     /// Who is related to the other, and how.
     relations: Vec<(ActorIx, String)>,
     shared_events: usize,
+    /// The line's tooltip for the events shared, escaped: made for the
+    /// first map that draws it, the same on the other.
+    shared_title: OnceLock<String>,
+}
+
+impl std::hash::Hash for Link {
+    /// What the link is made of; its tooltip follows from it.
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        (&self.relations, self.shared_events).hash(state);
+    }
+}
+
+/// What an actor's node shows on every map it is on, escaped once: its
+/// link from the site root and its tooltip.
+struct Node {
+    href: String,
+    title: String,
 }
 
 /// Every pair of actors that share a relation or an event, and each actor's
@@ -74,6 +92,10 @@ struct Link {
 pub struct Links {
     pairs: BTreeMap<(ActorIx, ActorIx), Link>,
     neighbours: IxVec<ActorIx, Vec<ActorIx>>,
+    /// Made for the first map that shows each actor. A node's tooltip is
+    /// made of the actor's name, its number of events and the interface's
+    /// words, all of them in [`Links::inputs`].
+    nodes: IxVec<ActorIx, OnceLock<Node>>,
 }
 
 impl Links {
@@ -156,6 +178,7 @@ pub fn links(story: &Story) -> Links {
         Links {
             pairs: links,
             neighbours,
+            nodes: story.actors.map(|_| OnceLock::new()),
         }
     }
 }
@@ -359,11 +382,11 @@ impl ActorMap<'_> {
                     d1(x2 + ox),
                     d1(y2 + oy),
                     d1(width),
-                    escape_html(&locale.count(
+                    link.shared_title.get_or_init(|| escape_html(&locale.count(
                         "map_shared",
                         link.shared_events,
                         &[("a", &story.actors[*a].name), ("b", &story.actors[*b].name)],
-                    )),
+                    ))),
                 );
             }
             for (from, wording) in &link.relations {
@@ -398,12 +421,16 @@ impl ActorMap<'_> {
             } else {
                 ""
             };
+            let node = self.links.nodes[a].get_or_init(|| Node {
+                href: escape_html(&Route::actor(&actor.id).href()),
+                title: escape_html(&locale.count("map_node", count(a), &[("actor", &actor.name)])),
+            });
             let _ = write!(
                 svg,
                 r#"<a href="{}{}"><title>{}</title><circle class="map-node map-{}{class}" cx="{}" cy="{}" r="{}"/>"#,
                 escape_html(self.root),
-                escape_html(&Route::actor(&actor.id).href()),
-                escape_html(&locale.count("map_node", count(a), &[("actor", &actor.name)])),
+                node.href,
+                node.title,
                 actor.kind.name(),
                 d1(x + ox),
                 d1(y + oy),
