@@ -11,6 +11,8 @@ mod periods;
 
 pub use periods::{Period, PeriodPage, Timeline, pages_for};
 
+use std::fmt::Write;
+
 use crate::model::{AccountIx, ActorIx, EventIx, IxVec, SourceIx, Story};
 
 /// What a page shows.
@@ -144,28 +146,44 @@ impl<'a> Route<'a> {
     /// story, `timeline/`, `events/ID/`, `feed.xml`.
     pub fn href(&self) -> String {
         let key = self.key;
+        // Spelled piece by piece, room left for `index.html` or a page's
+        // number: every page asks for its own and many others'.
+        let spell = |pieces: &[&str]| {
+            let length: usize = pieces.iter().map(|p| p.len()).sum();
+            let mut href = String::with_capacity(length + 16);
+            for piece in pieces {
+                href.push_str(piece);
+            }
+            href
+        };
         let mut href: String = match self.kind {
             Kind::Story => String::new(),
-            Kind::Timeline => "timeline/".into(),
-            Kind::Period => format!("timeline/{key}/"),
-            Kind::Event => format!("events/{key}/"),
-            Kind::Actors => "actors/".into(),
-            Kind::Actor => format!("actors/{key}/"),
-            Kind::Accounts => "accounts/".into(),
-            Kind::Sources => "sources/".into(),
-            Kind::Source => format!("sources/{key}/"),
-            Kind::Tag => format!("tags/{key}/"),
-            Kind::Changes => "changes/".into(),
-            Kind::Feed => "feed.xml".into(),
-            Kind::NotFound => "404.html".into(),
-            Kind::Sitemap => "sitemap.xml".into(),
-            Kind::Robots => "robots.txt".into(),
-            Kind::Embed(of) => format!("embed/{}", embed_folder(of, key)),
-            Kind::Oembed(of) => format!("embed/{}oembed.json", embed_folder(of, key)),
-            Kind::Headers => "_headers".into(),
+            Kind::Timeline => spell(&["timeline/"]),
+            Kind::Period => spell(&["timeline/", key, "/"]),
+            Kind::Event => spell(&["events/", key, "/"]),
+            Kind::Actors => spell(&["actors/"]),
+            Kind::Actor => spell(&["actors/", key, "/"]),
+            Kind::Accounts => spell(&["accounts/"]),
+            Kind::Sources => spell(&["sources/"]),
+            Kind::Source => spell(&["sources/", key, "/"]),
+            Kind::Tag => spell(&["tags/", key, "/"]),
+            Kind::Changes => spell(&["changes/"]),
+            Kind::Feed => spell(&["feed.xml"]),
+            Kind::NotFound => spell(&["404.html"]),
+            Kind::Sitemap => spell(&["sitemap.xml"]),
+            Kind::Robots => spell(&["robots.txt"]),
+            Kind::Embed(of) => {
+                let [folder, key, end] = embed_folder(of, key);
+                spell(&["embed/", folder, key, end])
+            }
+            Kind::Oembed(of) => {
+                let [folder, key, end] = embed_folder(of, key);
+                spell(&["embed/", folder, key, end, "oembed.json"])
+            }
+            Kind::Headers => spell(&["_headers"]),
         };
         if self.number > 1 && href.ends_with('/') {
-            href.push_str(&format!("page/{}/", self.number));
+            let _ = write!(href, "page/{}/", self.number);
         }
         href
     }
@@ -357,11 +375,13 @@ impl<'a> Route<'a> {
 }
 
 /// The folder of an embed under `embed/`: `timeline/`, `actors/ID/`, `tags/ID/`.
-fn embed_folder(of: Embeddable, key: &str) -> String {
+/// The folder under `embed/` of an embed's page and oEmbed file, in three
+/// pieces: `actors/`, `KEY`, `/`; the timeline's is `timeline/` alone.
+fn embed_folder(of: Embeddable, key: &str) -> [&str; 3] {
     match of {
-        Embeddable::Timeline => "timeline/".into(),
-        Embeddable::Actor => format!("actors/{key}/"),
-        Embeddable::Tag => format!("tags/{key}/"),
+        Embeddable::Timeline => ["timeline/", "", ""],
+        Embeddable::Actor => ["actors/", key, "/"],
+        Embeddable::Tag => ["tags/", key, "/"],
     }
 }
 
