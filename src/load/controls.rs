@@ -23,7 +23,13 @@ pub(super) fn check_controls(
     diagnostics: &mut Diagnostics,
 ) {
     let bytes = file.text.as_bytes();
-    let raw = bytes.iter().any(|&b| is_control_byte(b));
+    // A block at a time, every byte of it: a loop the compiler can run on
+    // many bytes at once, where stopping at the first would keep it to one.
+    let raw = bytes.chunks(64).any(|block| {
+        block
+            .iter()
+            .fold(false, |found, &b| found | is_control_byte(b))
+    });
     let escapes = bytes.get(toml.clone()).is_some_and(|t| t.contains(&b'\\'));
     if !raw && !escapes {
         return;
