@@ -1200,7 +1200,10 @@ pub(super) fn plain_text(html: &str, limit: usize) -> String {
         ("&lt;", "<"),
         ("&gt;", ">"),
     ];
-    let mut text = Folded::default();
+    let mut text = Folded {
+        limit,
+        ..Folded::default()
+    };
     let mut rest = html;
     while !rest.is_empty() && text.chars <= limit {
         // Text up to the next tag or entity goes in as a run.
@@ -1257,11 +1260,17 @@ struct Folded {
     chars: usize,
     /// White space was seen after the last character.
     space: bool,
+    /// Past this many characters the rest is cut: words after the one
+    /// that goes past it are not taken.
+    limit: usize,
 }
 
 impl Folded {
     fn push_str(&mut self, run: &str) {
         for (i, word) in run.split(char::is_whitespace).enumerate() {
+            if self.chars > self.limit {
+                return;
+            }
             // Between two pieces stood one white-space character.
             if i > 0 {
                 self.space = !self.text.is_empty();
