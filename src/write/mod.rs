@@ -19,10 +19,11 @@
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 use rayon::prelude::*;
 
+use crate::FastSet;
 use crate::diagnostics::{Diagnostic, Severity};
 
 mod manifest;
@@ -223,6 +224,10 @@ pub struct Writer {
     /// What the output holds, when it is updated in place; `None` to swap.
     previous: Option<update::Previous>,
     staging: OnceLock<io::Result<tempfile::TempDir>>,
+    /// The folders made in the staging folder, from it (`events/x`): a
+    /// folder of many files (`share/`) is made once, not asked for again
+    /// for each of them.
+    folders: Mutex<FastSet<String>>,
 }
 
 impl Writer {
@@ -245,6 +250,7 @@ impl Writer {
             name,
             previous,
             staging: OnceLock::new(),
+            folders: Mutex::default(),
         }
     }
 
@@ -287,11 +293,15 @@ impl Writer {
         }
         let staging = self.staging()?;
         let target = staging.join(&path);
-        match target.parent() {
-            Some(parent) if parent != staging => {
-                fs::create_dir_all(parent).map_err(|e| with_path(e, parent))?
+        if let Some((folder, _)) = path.rsplit_once('/') {
+            let made = |folders: &FastSet<String>| folders.contains(folder);
+            if !self.folders.lock().is_ok_and(|folders| made(&folders)) {
+                let parent = staging.join(folder);
+                fs::create_dir_all(&parent).map_err(|e| with_path(e, &parent))?;
+                if let Ok(mut folders) = self.folders.lock() {
+                    folders.insert(folder.to_string());
+                }
             }
-            _ => {}
         }
         fs::write(&target, bytes).map_err(|e| with_path(e, &target))?;
         Ok(Entry {
