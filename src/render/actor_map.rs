@@ -13,7 +13,7 @@ use std::f64::consts::PI;
 use std::fmt::Write;
 use std::sync::OnceLock;
 
-use super::decimal::{d0, d1};
+use super::decimal::{d0, d1, put};
 
 use crate::markdown::escape_html;
 use crate::model::{ActorIx, IxVec, Story};
@@ -374,19 +374,28 @@ impl ActorMap<'_> {
             let (x2, y2, _) = positions[b];
             if link.shared_events > 0 {
                 let width = 1.0 + (link.shared_events as f64).sqrt();
-                let _ = write!(
-                    svg,
-                    r#"<line class="map-shared" x1="{}" y1="{}" x2="{}" y2="{}" stroke-width="{}"><title>{}</title></line>"#,
-                    d1(x1 + ox),
-                    d1(y1 + oy),
-                    d1(x2 + ox),
-                    d1(y2 + oy),
-                    d1(width),
-                    link.shared_title.get_or_init(|| escape_html(&locale.count(
+                let title = link.shared_title.get_or_init(|| {
+                    escape_html(&locale.count(
                         "map_shared",
                         link.shared_events,
                         &[("a", &story.actors[*a].name), ("b", &story.actors[*b].name)],
-                    ))),
+                    ))
+                });
+                put!(
+                    &mut svg,
+                    r#"<line class="map-shared" x1=""#,
+                    d1(x1 + ox),
+                    r#"" y1=""#,
+                    d1(y1 + oy),
+                    r#"" x2=""#,
+                    d1(x2 + ox),
+                    r#"" y2=""#,
+                    d1(y2 + oy),
+                    r#"" stroke-width=""#,
+                    d1(width),
+                    r#""><title>"#,
+                    title,
+                    "</title></line>",
                 );
             }
             for (from, wording) in &link.relations {
@@ -397,17 +406,25 @@ impl ActorMap<'_> {
                 let length = (dx * dx + dy * dy).sqrt().max(1.0);
                 let end = radius_of(to) + 3.0;
                 let (ex, ey) = (tx - dx / length * end, ty - dy / length * end);
-                let _ = write!(
-                    svg,
-                    r#"<line class="map-relation" x1="{}" y1="{}" x2="{}" y2="{}" marker-end="url(#{}-arrow)"><title>{} — {} — {}</title></line>"#,
+                put!(
+                    &mut svg,
+                    r#"<line class="map-relation" x1=""#,
                     d1(fx + ox),
+                    r#"" y1=""#,
                     d1(fy + oy),
+                    r#"" x2=""#,
                     d1(ex + ox),
+                    r#"" y2=""#,
                     d1(ey + oy),
+                    r#"" marker-end="url(#"#,
                     self.id,
+                    r#"-arrow)"><title>"#,
                     escape_html(&story.actors[*from].name),
+                    " — ",
                     escape_html(wording),
-                    escape_html(&story.actors[to].name)
+                    " — ",
+                    escape_html(&story.actors[to].name),
+                    "</title></line>",
                 );
             }
             if let Some(label) = label {
@@ -425,16 +442,23 @@ impl ActorMap<'_> {
                 href: escape_html(&Route::actor(&actor.id).href()),
                 title: escape_html(&locale.count("map_node", count(a), &[("actor", &actor.name)])),
             });
-            let _ = write!(
-                svg,
-                r#"<a href="{}{}"><title>{}</title><circle class="map-node map-{}{class}" cx="{}" cy="{}" r="{}"/>"#,
+            put!(
+                &mut svg,
+                r#"<a href=""#,
                 escape_html(self.root),
                 node.href,
+                r#""><title>"#,
                 node.title,
+                r#"</title><circle class="map-node map-"#,
                 actor.kind.name(),
+                class,
+                r#"" cx=""#,
                 d1(x + ox),
+                r#"" cy=""#,
                 d1(y + oy),
-                d1(radius_of(a))
+                r#"" r=""#,
+                d1(radius_of(a)),
+                r#""/>"#,
             );
             let label = node_label(&actor.name, x, y, angle, radius_of(a));
             write_label(&mut svg, &label, "map-label", ox, oy);
@@ -550,13 +574,19 @@ fn centered_label(text: &str, x: f64, y: f64) -> PlacedLabel {
 }
 
 fn write_label(svg: &mut String, label: &PlacedLabel, class: &str, ox: f64, oy: f64) {
-    let _ = write!(
+    put!(
         svg,
-        r#"<text class="{class}" x="{}" y="{}" textLength="{}" lengthAdjust="spacingAndGlyphs">{}</text>"#,
+        r#"<text class=""#,
+        class,
+        r#"" x=""#,
         d1(label.left + ox),
+        r#"" y=""#,
         d1(label.bottom + oy - 3.0),
+        r#"" textLength=""#,
         d1(label.right - label.left),
-        escape_html(&label.text)
+        r#"" lengthAdjust="spacingAndGlyphs">"#,
+        escape_html(&label.text),
+        "</text>",
     );
 }
 

@@ -31,23 +31,7 @@ pub struct Fixed {
 impl fmt::Display for Fixed {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if let Some(units) = self.rounded() {
-            let mut digits = [0u8; 24];
-            let mut at = digits.len();
-            let mut rest = units;
-            if self.tenths {
-                at -= 2;
-                digits[at] = b'.';
-                digits[at + 1] = b'0' + (rest % 10) as u8;
-                rest /= 10;
-            }
-            loop {
-                at -= 1;
-                digits[at] = b'0' + (rest % 10) as u8;
-                rest /= 10;
-                if rest == 0 {
-                    break;
-                }
-            }
+            let (digits, at) = self.digits(units);
             // Only ASCII digits and a point were written.
             return f.pad(std::str::from_utf8(&digits[at..]).map_err(|_| fmt::Error)?);
         }
@@ -58,7 +42,79 @@ impl fmt::Display for Fixed {
     }
 }
 
+/// Something the drawings write into their SVG text, as `{}` would write
+/// it but without the formatter's work for each piece: see [`put!`].
+pub trait Put {
+    fn put(&self, out: &mut String);
+}
+
+impl Put for str {
+    fn put(&self, out: &mut String) {
+        out.push_str(self);
+    }
+}
+
+impl<T: Put + ?Sized> Put for &T {
+    fn put(&self, out: &mut String) {
+        (**self).put(out);
+    }
+}
+
+impl Put for String {
+    fn put(&self, out: &mut String) {
+        out.push_str(self);
+    }
+}
+
+impl Put for Fixed {
+    fn put(&self, out: &mut String) {
+        match self.rounded() {
+            Some(units) => {
+                let (digits, at) = self.digits(units);
+                out.extend(digits[at..].iter().map(|&d| char::from(d)));
+            }
+            None => {
+                use fmt::Write;
+                let _ = write!(out, "{self}");
+            }
+        }
+    }
+}
+
+/// Appends each piece to the string, in order: `put!(svg, "<g x=\"", d1(x), "\">")`
+/// writes what `write!(svg, "<g x=\"{}\">", d1(x))` writes.
+macro_rules! put {
+    ($out:expr $(, $piece:expr)* $(,)?) => {{
+        let out: &mut String = $out;
+        $( $crate::render::decimal::Put::put(&$piece, out); )*
+    }};
+}
+pub(crate) use put;
+
 impl Fixed {
+    /// `units` (see [`Fixed::rounded`]) in ASCII digits, with the point
+    /// for tenths: the digits are `digits[at..]`.
+    fn digits(&self, units: u64) -> ([u8; 24], usize) {
+        let mut digits = [0u8; 24];
+        let mut at = digits.len();
+        let mut rest = units;
+        if self.tenths {
+            at -= 2;
+            digits[at] = b'.';
+            digits[at + 1] = b'0' + (rest % 10) as u8;
+            rest /= 10;
+        }
+        loop {
+            at -= 1;
+            digits[at] = b'0' + (rest % 10) as u8;
+            rest /= 10;
+            if rest == 0 {
+                break;
+            }
+        }
+        (digits, at)
+    }
+
     /// The value in units of the last decimal, rounded, where that is
     /// certainly how the exact decimal value rounds: positive, not too large,
     /// and not within a hair of a tie (the formatter rounds ties to even on
@@ -85,6 +141,11 @@ mod tests {
     fn same(value: f64) {
         assert_eq!(d1(value).to_string(), format!("{value:.1}"), "{value:?}");
         assert_eq!(d0(value).to_string(), format!("{value:.0}"), "{value:?}");
+        for fixed in [d1(value), d0(value)] {
+            let mut put = String::from("<");
+            put!(&mut put, fixed, ">");
+            assert_eq!(put, format!("<{fixed}>"), "{value:?}");
+        }
     }
 
     #[test]

@@ -9,7 +9,7 @@
 
 use std::fmt::Write;
 
-use super::decimal::{d0, d1};
+use super::decimal::{d0, d1, put};
 
 use crate::i18n::Locale;
 use crate::markdown::escape_html;
@@ -137,6 +137,7 @@ impl TimelineSvg<'_> {
         draw_frame(&mut svg, &era_rows, &segments, axis_y, height, self.locale);
 
         // The events, linked to their pages.
+        let mark_height = MARK.to_string();
         for (mark, lane) in marks.iter().zip(&lanes) {
             let event = mark.event;
             let x0 = x_of(mark.start);
@@ -156,21 +157,33 @@ impl TimelineSvg<'_> {
                 true => locale.text("chart_mark_contested"),
                 false => "",
             };
-            let _ = write!(
-                svg,
-                r#"<a href="{}{}"><title>{}: {}{note}</title><rect class="{class}" x="{}" y="{}" width="{}" height="{MARK}" rx="{}"/></a>"#,
+            put!(
+                &mut svg,
+                r#"<a href=""#,
                 escape_html(self.root),
                 escape_html(&Route::event(&event.id).href()),
+                r#""><title>"#,
                 escape_html(&when),
+                ": ",
                 escape_html(&event.title),
+                note,
+                r#"</title><rect class=""#,
+                class,
+                r#"" x=""#,
                 d1(x0),
+                r#"" y=""#,
                 d1(y),
+                r#"" width=""#,
                 d1(x1 - x0),
+                r#"" height=""#,
+                mark_height,
+                r#"" rx=""#,
                 d1(if x1 - x0 <= MIN_MARK + 0.5 {
                     MARK / 2.0
                 } else {
                     3.0
-                })
+                }),
+                r#""/></a>"#,
             );
         }
         svg.push_str("</svg>");
