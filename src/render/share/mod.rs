@@ -181,7 +181,17 @@ struct Artist {
     /// Glyphs filled so far, on any core: the letters of one title are
     /// mostly the letters of the others.
     glyphs: RwLock<FastMap<GlyphKey, Option<Arc<Glyph>>>>,
+    /// How to shape a line of each direction, script and language, made
+    /// once: making it is most of shaping a short line.
+    plans: RwLock<FastMap<PlanKey, Arc<harfrust::ShapePlan>>>,
 }
+
+/// What a shaping plan is made for.
+type PlanKey = (
+    harfrust::Direction,
+    harfrust::Script,
+    Option<harfrust::Language>,
+);
 
 /// A glyph at one size, one quarter-pixel offset and in one ink: the
 /// palette index of each pixel's shade (0, the background, where it does
@@ -280,6 +290,7 @@ impl Artist {
             shaping,
             outlines,
             glyphs: RwLock::default(),
+            plans: RwLock::default(),
         })
     }
 
@@ -295,11 +306,7 @@ impl Artist {
 
     /// Writes one line of text from x = 100 on `baseline`, in `size` pixels.
     fn write(&self, layer: &mut encode::Layer, text: &str, size: u32, baseline: u32, ink: Ink) {
-        let shaper = self.shaper.shaper(&self.shaping).build();
-        let mut buffer = harfrust::UnicodeBuffer::new();
-        buffer.push_str(text);
-        buffer.guess_segment_properties();
-        let shaped = shaper.shape(buffer, harfrust::ShapeOptions::new());
+        let shaped = self.shape(text);
         let scale = size as f32 / self.units_per_em;
         let mut pen = 100.0_f32;
         for (info, position) in shaped.glyph_infos().iter().zip(shaped.glyph_positions()) {
@@ -323,6 +330,35 @@ impl Artist {
                 ink_in(layer, &glyph, quarters >> 2, y.round() as i32);
             }
         }
+    }
+
+    /// One line shaped as one run, with the plan harfrust would make for it
+    /// (`Shaper::shape` without one), made for the first line that needs it.
+    fn shape(&self, text: &str) -> harfrust::GlyphBuffer {
+        let shaper = self.shaper.shaper(&self.shaping).build();
+        let mut buffer = harfrust::UnicodeBuffer::new();
+        buffer.push_str(text);
+        buffer.guess_segment_properties();
+        let key: PlanKey = (buffer.direction(), buffer.script(), buffer.language());
+        let kept = (self.plans.read())
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&key)
+            .cloned();
+        let plan = kept.unwrap_or_else(|| {
+            let (direction, script, language) = &key;
+            // A line of digits and punctuation has no script: none is guessed.
+            let script = (*script != harfrust::script::UNKNOWN).then_some(*script);
+            let plan = Arc::new(harfrust::ShapePlan::new(
+                &shaper,
+                *direction,
+                script,
+                language.as_ref(),
+                &[],
+            ));
+            let mut plans = self.plans.write().unwrap_or_else(PoisonError::into_inner);
+            Arc::clone(plans.entry(key).or_insert(plan))
+        });
+        shaper.shape(buffer, harfrust::ShapeOptions::new().plan(Some(&plan)))
     }
 
     /// The glyph's outline filled, with smoothed edges; `None` for a space.
@@ -568,6 +604,37 @@ const GRAPHIC: &str = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"1200\" 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_kept_shaping_plan_shapes_a_line_as_a_new_plan_does() {
+        let Some(artist) = Artist::get() else {
+            panic!("the built-in font and graphic load");
+        };
+        let glyphs = |shaped: &harfrust::GlyphBuffer| -> Vec<(u32, u32, i32, i32, i32)> {
+            (shaped.glyph_infos().iter().zip(shaped.glyph_positions()))
+                .map(|(i, p)| (i.glyph_id, i.cluster, p.x_advance, p.x_offset, p.y_offset))
+                .collect()
+        };
+        for text in [
+            "Timeline",
+            "Государственный прокурор в Баку",
+            "Azərbaycan və Rusiya",
+            "2025 — 1992, 12:30 …",
+            "",
+            "مرحبا بالعالم",
+            "a\u{200d}\u{0}b ́",
+        ] {
+            // Twice: the second time from the plan the first made.
+            for _ in 0..2 {
+                let shaper = artist.shaper.shaper(&artist.shaping).build();
+                let mut buffer = harfrust::UnicodeBuffer::new();
+                buffer.push_str(text);
+                buffer.guess_segment_properties();
+                let new = shaper.shape(buffer, harfrust::ShapeOptions::new());
+                assert_eq!(glyphs(&artist.shape(text)), glyphs(&new), "{text:?}");
+            }
+        }
+    }
 
     #[test]
     fn long_titles_take_more_lines_in_smaller_type_and_stop_at_four() {
