@@ -374,7 +374,6 @@ impl<'a> Route<'a> {
     }
 }
 
-/// The folder of an embed under `embed/`: `timeline/`, `actors/ID/`, `tags/ID/`.
 /// The folder under `embed/` of an embed's page and oEmbed file, in three
 /// pieces: `actors/`, `KEY`, `/`; the timeline's is `timeline/` alone.
 fn embed_folder(of: Embeddable, key: &str) -> [&str; 3] {

@@ -94,7 +94,8 @@ pub struct Links {
     neighbours: IxVec<ActorIx, Vec<ActorIx>>,
     /// Made for the first map that shows each actor. A node's tooltip is
     /// made of the actor's name, its number of events and the interface's
-    /// words, all of them in [`Links::inputs`].
+    /// words: `serve` reuses the links only when an edit changed none of
+    /// them, nor the events' actors (`Dirty::Some` in `render::depends`).
     nodes: IxVec<ActorIx, OnceLock<Node>>,
 }
 
