@@ -294,8 +294,8 @@ impl Writer {
         let staging = self.staging()?;
         let target = staging.join(&path);
         if let Some((folder, _)) = path.rsplit_once('/') {
-            let made = |folders: &FastSet<String>| folders.contains(folder);
-            if !self.folders.lock().is_ok_and(|folders| made(&folders)) {
+            let made = self.folders.lock().is_ok_and(|f| f.contains(folder));
+            if !made {
                 let parent = staging.join(folder);
                 fs::create_dir_all(&parent).map_err(|e| with_path(e, &parent))?;
                 if let Ok(mut folders) = self.folders.lock() {

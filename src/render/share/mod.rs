@@ -182,7 +182,7 @@ struct Artist {
     /// mostly the letters of the others.
     glyphs: RwLock<FastMap<GlyphKey, Option<Arc<Glyph>>>>,
     /// How to shape a line of each direction, script and language, made
-    /// once: making it is most of shaping a short line.
+    /// once: making one was about half of shaping a short line.
     plans: RwLock<FastMap<PlanKey, Arc<harfrust::ShapePlan>>>,
 }
 
