@@ -786,8 +786,13 @@ impl StringMap {
         }
         let decoded = value.get_ref().as_bytes();
         let source = inner.as_bytes();
-        let (mut i, mut j) = (0, 0);
         let mut marks = vec![(0, start)];
+        // Written as it reads, the usual case: the walk below would add no
+        // mark (an escape always reads shorter than it is written).
+        if source == decoded {
+            return Some(StringMap { marks });
+        }
+        let (mut i, mut j) = (0, 0);
         while i < source.len() {
             if source[i..].starts_with(b"\r\n") && decoded[j..].starts_with(b"\n") {
                 i += 2;
