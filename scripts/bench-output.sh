@@ -71,6 +71,9 @@ fi
 target=$(cargo metadata --format-version 1 --no-deps | sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')
 base="$target/bench-output"
 new="${EXPLAINER:-$target/release/explainer}"
+# OLD's name in the report: the commit it is built from, or the binary given.
+old_label="$old_commit"
+[ -n "$old" ] && old_label="the binary given with --old"
 old="${old:-$base/explainer-$old_commit}"
 disk_dir="${disk_dir:-$base/out}"
 stories="$base/stories"
@@ -211,7 +214,7 @@ hugo_cell() { if [ "$hugo" = 1 ]; then "$@"; else echo "—"; fi; }
 echo
 echo "load average before: $load_before; after: $load_after; $(nproc) cores; $(free -g | awk '/^Mem:/ { print $2 }') GiB"
 echo "NEW: $new ($(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src Cargo.toml Cargo.lock || echo ', with uncommitted changes'))"
-echo "OLD: $old ($old_commit)"
+echo "OLD: $old ($old_label)"
 [ "$hugo" = 1 ] && echo "Hugo: $(hugo version)"
 echo "hyperfine: $(hyperfine --version); runs: ${runs:-10 for S, 5 for M, 3 for L} per measure (one warm-up for fresh builds)"
 echo "tmpfs: $tmpfs_dir; disk: $disk_dir ($(findmnt -n -o FSTYPE,OPTIONS -T "$disk_dir" 2>/dev/null || stat -f -c %T "$disk_dir"))"
