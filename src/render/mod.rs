@@ -612,7 +612,10 @@ pub(crate) fn render_each<T: Send>(
     // Maps drawn from other inputs will not be asked for again.
     let inputs = builder.map_inputs.get().copied();
     let links = builder.links.get().cloned().zip(inputs);
-    drop(builder);
+    // The views kept for the pages are many small values: freed on a core
+    // that is otherwise idle while the last of the build is done on this one.
+    let Pages { shared, .. } = builder;
+    rayon::spawn(move || drop(shared));
     if let Some(memo) = memo {
         // A page without new bytes was taken from the memo as it is there
         // (same fingerprint): only the new ones go in, and the pages no
