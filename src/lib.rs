@@ -242,11 +242,13 @@ pub fn build(options: &BuildOptions) -> Result<Built, Vec<Diagnostic>> {
         ..RenderOptions::default()
     };
     let Made {
+        story,
         emitted: mut entries,
         statics,
         mut warnings,
-        ..
     } = pipeline::run(options, &render_options, None, Some(&keep), write_page)?;
+    // Freed on the other core while this one puts the site in place.
+    rayon::spawn(move || drop(story));
     let pages = entries.len();
     let published = writer.copy(&statics).and_then(|copied| {
         entries.extend(copied);
