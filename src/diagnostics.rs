@@ -39,8 +39,9 @@ pub struct Diagnostic {
 pub struct SourceFile {
     pub path: String,
     pub text: String,
-    /// Byte offset of the start of each line, so locating a span is a binary search.
-    line_starts: Vec<usize>,
+    /// Byte offset of the start of each line, so locating a span is a binary
+    /// search; counted for the first span located (most files have none).
+    line_starts: std::sync::OnceLock<Vec<usize>>,
 }
 
 /// Source lines longer than this (in characters) are shown as a window around the span.
@@ -48,24 +49,28 @@ const SHOWN_LINE: usize = 100;
 
 impl SourceFile {
     pub fn new(path: impl Into<String>, text: impl Into<String>) -> Self {
-        let text = text.into();
-        let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
         SourceFile {
             path: path.into(),
-            text,
-            line_starts,
+            text: text.into(),
+            line_starts: std::sync::OnceLock::new(),
         }
+    }
+
+    fn line_starts(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        })
     }
 
     /// The 1-based line holding byte `offset`, and the byte range of that line
     /// (without its line break).
     fn line_of(&self, offset: usize) -> (usize, Range<usize>) {
-        let index = self.line_starts.partition_point(|&s| s <= offset) - 1;
-        let start = self.line_starts[index];
-        let end = self
-            .line_starts
+        let line_starts = self.line_starts();
+        let index = line_starts.partition_point(|&s| s <= offset) - 1;
+        let start = line_starts[index];
+        let end = line_starts
             .get(index + 1)
             .map_or(self.text.len(), |next| next - 1);
         (index + 1, start..end)
