@@ -43,9 +43,10 @@ fn key_value(line: &str) -> Option<(&str, std::ops::Range<usize>)> {
 }
 
 /// The scaffold's placeholder texts: its values of [`TEXT_KEYS`] and the
-/// first line of each Markdown body.
-fn texts() -> &'static FastSet<String> {
-    static TEXTS: OnceLock<FastSet<String>> = OnceLock::new();
+/// first line of each Markdown body; and the longest one's length, past
+/// which a text is not looked up.
+fn texts() -> &'static (FastSet<String>, usize) {
+    static TEXTS: OnceLock<(FastSet<String>, usize)> = OnceLock::new();
     TEXTS.get_or_init(|| {
         let mut texts = FastSet::default();
         for (path, text) in scaffold::files() {
@@ -68,7 +69,8 @@ fn texts() -> &'static FastSet<String> {
                 texts.insert(first.trim().to_string());
             }
         }
-        texts
+        let longest = texts.iter().map(String::len).max().unwrap_or(0);
+        (texts, longest)
     })
 }
 
@@ -119,7 +121,9 @@ pub(super) fn warn(
 
 /// [`warn`] in one file.
 fn warn_in(file: &SourceFile, diagnostics: &mut Diagnostics) {
-    let texts = texts();
+    let (texts, longest) = texts();
+    // Most lines and values are longer than any placeholder: not hashed.
+    let placeholder = |text: &str| text.len() <= *longest && texts.contains(text);
     let mut offset = 0;
     let markdown = file.path.ends_with(".md");
     let mut fences = 0;
@@ -133,7 +137,7 @@ fn warn_in(file: &SourceFile, diagnostics: &mut Diagnostics) {
         }
         let in_body = markdown && fences >= 2;
         if in_body {
-            if texts.contains(line.trim()) {
+            if placeholder(line.trim()) {
                 let start = at + (line.len() - line.trim_start().len());
                 diagnostics.warning_help(
                     file,
@@ -149,7 +153,7 @@ fn warn_in(file: &SourceFile, diagnostics: &mut Diagnostics) {
         };
         let text = &line[value.clone()];
         let span = at + value.start..at + value.end;
-        if TEXT_KEYS.contains(&key) && texts.contains(text) {
+        if TEXT_KEYS.contains(&key) && placeholder(text) {
             diagnostics.warning_help(
                 file,
                 span,
