@@ -12,6 +12,8 @@
 //! time, peak memory, pages, bytes): `scripts/bench.sh`.
 //!
 //! Run one: `cargo bench --bench build -- build`, `... -- edit_to_reload`.
+//! `EXPLAINER=<binary> cargo bench --bench build -- edit_to_reload` times that
+//! binary's `serve` instead (the same stories and edits), to compare two builds.
 
 #[path = "../tests/support/sse.rs"]
 mod sse;
@@ -128,7 +130,11 @@ struct Server {
 
 impl Server {
     fn start(root: &Path) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_explainer"))
+        // `EXPLAINER=<binary>` measures another build of explainer (an older
+        // one, say) side by side with this one.
+        let binary =
+            std::env::var_os("EXPLAINER").unwrap_or_else(|| env!("CARGO_BIN_EXE_explainer").into());
+        let mut child = Command::new(binary)
             .args(["serve", "--port", "0", "--root"])
             .arg(root)
             .stdout(Stdio::piped())
