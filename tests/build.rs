@@ -159,6 +159,64 @@ fn a_story_template_overrides_the_built_in_one() {
     );
 }
 
+/// The built-in components.html with its `when` component replaced by `when`.
+fn components_with_when(when: &str) -> String {
+    let built_in = include_str!("../templates/components.html");
+    let start = built_in.find("{% component when(").expect("when");
+    let end =
+        built_in.find("{%- endcomponent when %}").expect("end") + "{%- endcomponent when %}".len();
+    format!("{}{when}{}", &built_in[..start], &built_in[end..])
+}
+
+#[test]
+fn every_date_is_printed_by_the_story_s_own_when_component() {
+    let when =
+        "{% component when(when) %}<span class=\"d\">{{ when.text }}</span>{% endcomponent when %}";
+    let story = Story::small().file("templates/components.html", &components_with_when(when));
+    let site = story.build(&[]);
+    // Once on the event's page, and in the lists of an actor, the timeline
+    // and the disputed accounts.
+    let pages = [
+        (
+            "events/meeting/index.html",
+            "<p class=\"event-meta\"><span class=\"d\">June 2024</span>",
+        ),
+        (
+            "actors/anna/index.html",
+            "<span class=\"event-list-date\"><span class=\"d\">June 2024</span></span>",
+        ),
+        (
+            "timeline/index.html",
+            "<p class=\"timeline-date\"><span class=\"d\">3 June 2024</span></p>",
+        ),
+        (
+            "accounts/index.html",
+            "<p class=\"event-meta\"><span class=\"d\">June 2024</span>",
+        ),
+    ];
+    for (page, date) in pages {
+        assert!(site.page(page).contains(date), "{page} lacks {date}");
+        assert!(!site.page(page).contains("<time"), "{page}");
+    }
+}
+
+#[test]
+fn a_story_without_a_when_component_is_told_to_define_it_again() {
+    let story = Story::small();
+    let previous = story.build(&[]).files;
+    let story = story.file("templates/components.html", &components_with_when(""));
+    let output = story.run(&["build"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        stderr(&output),
+        format!(
+            "error: template: no template defines the `when` component, which prints the date of every event on the built-in pages\n  --> templates/components.html\n  = help: define it again, as the built-in components.html does: {{% component when(when) %}} ... {{% endcomponent when %}} (see docs/templates.md, Components)\n\nBuild failed: 1 error. {} was left as it was.\n",
+            story.public().display()
+        )
+    );
+    assert_eq!(Site::read(&story.public()).files, previous);
+}
+
 #[test]
 fn drafts_are_left_out_unless_asked_for() {
     let story = Story::small().file(

@@ -198,6 +198,24 @@ fn template_diagnostics(
     }
 }
 
+/// Why the `when` component could not print a date: the built-in pages
+/// print every event's date with it (see `views::Shared::keep_when`).
+fn when_diagnostics(error: &tera::Error, templates: &Templates) -> Vec<Diagnostic> {
+    if templates.tera.contains_component("when") {
+        return template_diagnostics(error, &templates.sources);
+    }
+    let path = (templates.sources.get("components.html"))
+        .map_or("templates/components.html", |file| file.path.as_str());
+    vec![
+        Diagnostic::whole_file(
+            Severity::Error,
+            path,
+            "template: no template defines the `when` component, which prints the date of every event on the built-in pages",
+        )
+        .help("define it again, as the built-in components.html does: {% component when(when) %} ... {% endcomponent when %} (see docs/templates.md, Components)"),
+    ]
+}
+
 /// Reads `error: MESSAGE` / `--> NAME:LINE:COL` / `^^^` blocks out of Tera's report.
 fn reported_errors(text: &str, sources: &BTreeMap<String, SourceFile>) -> Vec<Diagnostic> {
     let mut found = Vec::new();
@@ -513,6 +531,7 @@ pub(crate) fn render_each<T: Send>(
         story,
         plan,
         live_reload: options.live_reload.as_deref(),
+        tera: &templates.tera,
         links: std::sync::OnceLock::new(),
         shared: views::Shared::new(story, memo.is_some(), deepest.unwrap_or(0)),
         memo: memo.as_deref(),
@@ -578,7 +597,11 @@ pub(crate) fn render_each<T: Send>(
     let mut pages = Vec::with_capacity(rendered.len() + 1);
     let mut kept = Vec::new();
     let mut made = Vec::new();
-    let mut diagnostics: Vec<Diagnostic> = Vec::new();
+    // A `when` component that cannot print a date is the cause of the
+    // errors of the pages that print one: told first.
+    let mut diagnostics: Vec<Diagnostic> = (builder.shared.broken_when())
+        .map(|error| when_diagnostics(error, templates))
+        .unwrap_or_default();
     for (_, result) in rendered {
         match result {
             Ok((page, memo_entry)) => {

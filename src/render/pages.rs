@@ -43,6 +43,7 @@ pub(super) struct Pages<'a> {
     /// The pages of this edition's plan (`_headers` lists their folders).
     pub(super) plan: &'a [Planned<'a>],
     pub(super) live_reload: Option<&'a str>,
+    pub(super) tera: &'a tera::Tera,
     pub(super) links: std::sync::OnceLock<std::sync::Arc<super::actor_map::Links>>,
     pub(super) shared: Shared,
     /// The previous build's pages by path, with their fingerprints.
@@ -74,6 +75,7 @@ impl<'a> Pages<'a> {
             assets,
             live_reload: self.live_reload,
             shared: &self.shared,
+            tera: self.tera,
         }
     }
 
@@ -405,7 +407,10 @@ impl<'a> Pages<'a> {
             .map(|(n, e)| EraView {
                 title: &e.title,
                 lang: story.marks.title_lang(&story.marks.eras, n),
-                when: WhenView::new(&e.start, e.end.as_ref(), false, &story.locale),
+                when: (self.shared).keep_when(
+                    self.tera,
+                    &WhenView::new(&e.start, e.end.as_ref(), false, &story.locale),
+                ),
             })
             .collect()
     }

@@ -368,7 +368,8 @@ pub(super) struct Year {
 pub(super) struct EraView<'a> {
     pub(super) title: &'a str,
     pub(super) lang: Option<&'a str>,
-    pub(super) when: WhenView,
+    /// A [`WhenView`].
+    pub(super) when: Kept,
 }
 
 #[derive(Serialize)]
@@ -680,6 +681,8 @@ pub(super) struct Views<'a> {
     pub(super) assets: String,
     pub(super) live_reload: Option<&'a str>,
     pub(super) shared: &'a Shared,
+    /// The story's templates, for the dates' `html` (see [`Shared::keep_when`]).
+    pub(super) tera: &'a tera::Tera,
 }
 
 /// Views many pages show, turned into Tera values once and shared: cloning
@@ -697,6 +700,11 @@ pub(super) struct Shared {
     story_card: OnceLock<String>,
     /// Views whose paths start from the root, the same on every page, by index.
     whens: IxVec<EventIx, OnceLock<Kept>>,
+    /// The same, by date: events on one date share one (the component is
+    /// rendered once for each).
+    dates: std::sync::Mutex<crate::FastMap<DateKey, Kept>>,
+    /// Why the story's `when` component could not print a date, if it could not.
+    broken_when: OnceLock<tera::Error>,
     event_links: IxVec<EventIx, OnceLock<Kept>>,
     actor_links: IxVec<ActorIx, OnceLock<Kept>>,
     sources: IxVec<SourceIx, OnceLock<Kept>>,
@@ -704,6 +712,10 @@ pub(super) struct Shared {
     /// down, two folders down... as deep as the plan's deepest page.
     depths: Vec<Depth>,
 }
+
+/// What an event's [`WhenView`] is made from: its date, end and whether it
+/// is approximate.
+type DateKey = (PartialDate, Option<PartialDate>, bool);
 
 struct Depth {
     last_change: OnceLock<Option<Kept>>,
@@ -724,6 +736,8 @@ impl Shared {
             strings: OnceLock::new(),
             story_card: OnceLock::new(),
             whens: story.events.map(|_| OnceLock::new()),
+            dates: Default::default(),
+            broken_when: OnceLock::new(),
             event_links: story.events.map(|_| OnceLock::new()),
             actor_links: story.actors.map(|_| OnceLock::new()),
             sources: story.sources.map(|_| OnceLock::new()),
@@ -747,6 +761,42 @@ impl Serialize for Kept {
 }
 
 impl Shared {
+    /// Why the story's `when` component could not print a date, if it could not.
+    pub(super) fn broken_when(&self) -> Option<&tera::Error> {
+        self.broken_when.get()
+    }
+
+    /// A [`WhenView`] kept as a Tera value, with `html`: what the story's
+    /// `when` component prints for it, as a safe string. The pages that list
+    /// events print that, not a call of the component for each date: those
+    /// calls were a twentieth of a large story's build. When the component
+    /// fails, its error is the build's, and `html` is empty.
+    pub(super) fn keep_when(&self, tera: &tera::Tera, when: &WhenView) -> Kept {
+        let value = Value::try_from_serializable(when).unwrap_or_else(|_| Value::none());
+        let mut args = tera::Context::new();
+        args.insert_value("when", value.clone());
+        let html = tera.render_component("when", &args, None, true);
+        drop(args);
+        let html = html.unwrap_or_else(|error| {
+            let _ = self.broken_when.set(error);
+            String::new()
+        });
+        let value = match value.into_map() {
+            Some(mut map) => {
+                map.insert("html".into(), Value::safe_string(&html));
+                Value::from(map)
+            }
+            None => Value::none(),
+        };
+        Kept {
+            value,
+            fingerprint: match self.fingerprints {
+                true => super::fingerprint::of("", when),
+                false => 0,
+            },
+        }
+    }
+
     /// A view kept as a Tera value, fingerprinted when pages are. The views
     /// are plain structs of strings, numbers and lists, which always serialize.
     fn keep<T: Serialize>(&self, view: &T) -> Kept {
@@ -822,7 +872,18 @@ impl<'a> Views<'a> {
     fn when_value(&self, index: EventIx) -> Kept {
         let make = || {
             let event = &self.story.events[index];
-            self.shared.keep(&WhenView::of(event, &self.story.locale))
+            let key = (event.date, event.end_date, event.approximate);
+            let known = (self.shared.dates.lock())
+                .ok()
+                .and_then(|d| d.get(&key).cloned());
+            known.unwrap_or_else(|| {
+                let when = WhenView::of(event, &self.story.locale);
+                let kept = self.shared.keep_when(self.tera, &when);
+                if let Ok(mut dates) = self.shared.dates.lock() {
+                    dates.insert(key, kept.clone());
+                }
+                kept
+            })
         };
         self.shared.whens[index].get_or_init(make).clone()
     }
