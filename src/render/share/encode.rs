@@ -7,6 +7,8 @@
 //! so it is all zeros, and a run of zeros is counted, not read. The rows the
 //! text crosses are filtered (filter 2, "up") over the columns the text
 //! reaches; the graphic's own rows were filtered once, when it was drawn.
+//! So were a kicker's: the line above the title is the site's title on
+//! every card but the story's, and its rows are compressed once ([`Band`]).
 //!
 //! The compressed stream is fdeflate's (the `png` crate's fast mode), written
 //! the same way: one block with a fixed set of codes tuned for filtered
@@ -148,10 +150,74 @@ impl Layer {
     }
 }
 
+/// The rows a kicker line stands on, compressed once for every card that
+/// shows it: the text's first rows to `end`, the last of which is blank.
+pub(super) struct Band {
+    end: usize,
+    piece: Piece,
+}
+
+impl Band {
+    /// The band of `layer`'s text rows before `end`, as [`encode`] writes
+    /// them; `None` unless row `end - 1` is a text row with nothing on it.
+    pub(super) fn new(graphic: &Graphic, layer: &Layer, end: usize) -> Option<Band> {
+        let text = &graphic.text;
+        let blank = |y: usize| graphic.blank[y] && layer.span(y).is_none();
+        if end <= text.start || end > text.end || !blank(end - 1) {
+            return None;
+        }
+        let mut bytes = Vec::with_capacity((end - text.start) * (1 + WIDTH));
+        let mut above = None;
+        let mut up = [0u8; WIDTH];
+        for y in text.start..end {
+            above = write_row(graphic, layer, y, above, &mut up, &mut bytes);
+        }
+        Some(Band {
+            end,
+            piece: Piece::new(&bytes),
+        })
+    }
+
+    /// The first row after the band.
+    pub(super) fn end(&self) -> usize {
+        self.end
+    }
+}
+
+/// What a row is written to: a stream, or bytes to compress later.
+trait Sink {
+    fn bytes(&mut self, data: &[u8]);
+    fn zeros(&mut self, count: usize);
+}
+
+impl Sink for Deflate {
+    fn bytes(&mut self, data: &[u8]) {
+        Deflate::bytes(self, data);
+    }
+    fn zeros(&mut self, count: usize) {
+        Deflate::zeros(self, count);
+    }
+}
+
+impl Sink for Vec<u8> {
+    fn bytes(&mut self, data: &[u8]) {
+        self.extend_from_slice(data);
+    }
+    fn zeros(&mut self, count: usize) {
+        self.resize(self.len() + count, 0);
+    }
+}
+
 /// The PNG of `layer`'s text on `graphic`, in the colours of `palette`.
 /// The layer's rows must be blank in the graphic (the text stands on the
-/// background); it is drawn only where they are.
-pub(super) fn encode(graphic: &Graphic, layer: &Layer, palette: &[u8]) -> Vec<u8> {
+/// background); it is drawn only where they are. With a `band`, the rows
+/// before its end are the band's, whatever the layer holds there.
+pub(super) fn encode(
+    graphic: &Graphic,
+    layer: &Layer,
+    band: Option<&Band>,
+    palette: &[u8],
+) -> Vec<u8> {
     let height = graphic.blank.len();
     let mut deflate = Deflate::new();
     let mut up = [0u8; WIDTH];
@@ -162,15 +228,14 @@ pub(super) fn encode(graphic: &Graphic, layer: &Layer, palette: &[u8]) -> Vec<u8
     );
     // The rows above the text's, as compressed once.
     deflate.piece(&graphic.top);
-    // The columns text was drawn in on the row above, if it was.
-    let mut above: Option<(usize, usize)> = None;
-    // The row above as it is: the layer's when text was drawn on it.
-    let raw_above = |y: usize, above: Option<(usize, usize)>| match (y, above) {
-        (0, _) => &[0; WIDTH][..],
-        (_, Some(_)) => layer.row_at(y - 1),
-        (_, None) => &graphic.rows[(y - 1) * WIDTH..y * WIDTH],
-    };
     let mut y = text.start;
+    if let Some(band) = band {
+        deflate.piece(&band.piece);
+        y = band.end;
+    }
+    // The columns text was drawn in on the row above, if it was (the row
+    // before the band's end is blank).
+    let mut above: Option<(usize, usize)> = None;
     while y < height {
         // The rows below the text's, as compressed once when the last
         // text row does not change how the first of them is filtered.
@@ -178,38 +243,7 @@ pub(super) fn encode(graphic: &Graphic, layer: &Layer, palette: &[u8]) -> Vec<u8
             deflate.piece(&graphic.bottom);
             break;
         }
-        let text = layer.span(y).filter(|_| graphic.blank[y]);
-        match text {
-            Some((start, end)) => {
-                // Filtered over the columns this row's text or the one above's reach.
-                let (from, to) = match above {
-                    Some((a, b)) => (start.min(a), end.max(b)),
-                    // The graphic's row above: all of it, unless it is blank.
-                    None if y == 0 || graphic.blank[y - 1] => (start, end),
-                    None => (0, WIDTH),
-                };
-                let row = &layer.row_at(y)[from..to];
-                let previous = &raw_above(y, above)[from..to];
-                deflate.bytes(&[2]);
-                deflate.zeros(from);
-                deflate.bytes(filter_up(&mut up, row, previous));
-                deflate.zeros(WIDTH - to);
-                above = Some((start, end));
-            }
-            // Nothing on it: filter 0 and its bytes, all zeros.
-            None if graphic.blank[y] => {
-                deflate.zeros(1 + WIDTH);
-                above = None;
-            }
-            // A row of the graphic among the text's (none in the built-in
-            // one), or just below text: filtered against the row above.
-            None => {
-                let row = &graphic.rows[y * WIDTH..(y + 1) * WIDTH];
-                deflate.bytes(&[2]);
-                deflate.bytes(filter_up(&mut up, row, raw_above(y, above)));
-                above = None;
-            }
-        }
+        above = write_row(graphic, layer, y, above, &mut up, &mut deflate);
         y += 1;
     }
     let data = deflate.finish();
@@ -231,6 +265,56 @@ pub(super) fn encode(graphic: &Graphic, layer: &Layer, palette: &[u8]) -> Vec<u8
     chunk(&mut png, b"IEND", &[]);
     debug_assert_eq!(png.len(), size, "the size counted");
     png
+}
+
+/// Writes row `y`, `above` holding the columns text was drawn in on the
+/// row above (if it was); returns this row's.
+fn write_row(
+    graphic: &Graphic,
+    layer: &Layer,
+    y: usize,
+    above: Option<(usize, usize)>,
+    up: &mut [u8; WIDTH],
+    sink: &mut impl Sink,
+) -> Option<(usize, usize)> {
+    // The row above as it is: the layer's when text was drawn on it.
+    let raw_above = |y: usize, above: Option<(usize, usize)>| match (y, above) {
+        (0, _) => &[0; WIDTH][..],
+        (_, Some(_)) => layer.row_at(y - 1),
+        (_, None) => &graphic.rows[(y - 1) * WIDTH..y * WIDTH],
+    };
+    let text = layer.span(y).filter(|_| graphic.blank[y]);
+    match text {
+        Some((start, end)) => {
+            // Filtered over the columns this row's text or the one above's reach.
+            let (from, to) = match above {
+                Some((a, b)) => (start.min(a), end.max(b)),
+                // The graphic's row above: all of it, unless it is blank.
+                None if y == 0 || graphic.blank[y - 1] => (start, end),
+                None => (0, WIDTH),
+            };
+            let row = &layer.row_at(y)[from..to];
+            let previous = &raw_above(y, above)[from..to];
+            sink.bytes(&[2]);
+            sink.zeros(from);
+            sink.bytes(filter_up(up, row, previous));
+            sink.zeros(WIDTH - to);
+            Some((start, end))
+        }
+        // Nothing on it: filter 0 and its bytes, all zeros.
+        None if graphic.blank[y] => {
+            sink.zeros(1 + WIDTH);
+            None
+        }
+        // A row of the graphic among the text's (none in the built-in
+        // one), or just below text: filtered against the row above.
+        None => {
+            let row = &graphic.rows[y * WIDTH..(y + 1) * WIDTH];
+            sink.bytes(&[2]);
+            sink.bytes(filter_up(up, row, raw_above(y, above)));
+            None
+        }
+    }
 }
 
 /// `row` filtered "up" into `out`: each byte less the one above it.
@@ -624,14 +708,78 @@ mod tests {
                 layer.row(y, x, width).copy_from_slice(&ink[x..x + width]);
             }
             let palette: Vec<u8> = (0..=255).flat_map(|i| [i, i, i]).collect();
-            let png = encode(&graphic, &layer, &palette);
+            let png = encode(&graphic, &layer, None, &palette);
             let (pixels, read) = crate::render::share::tests::decode(&png);
             prop_assert!(pixels == layer.over(&graphic));
             prop_assert_eq!(&read, &palette);
             // Wiped, the layer draws the bare graphic.
             layer.wipe();
-            let (pixels, _) = crate::render::share::tests::decode(&encode(&graphic, &layer, &palette));
+            let (pixels, _) = crate::render::share::tests::decode(&encode(&graphic, &layer, None, &palette));
             prop_assert!(pixels == graphic.rows);
         }
+
+        /// A band compressed from one card's first lines makes the same PNG
+        /// for another card with those lines and any below them, bit for
+        /// bit, whether the lines are on that card's layer or not.
+        #[test]
+        fn a_band_compressed_once_writes_what_its_rows_would(
+            seed: u64,
+            blank: u16,
+            first in 0usize..4,
+            length in 1usize..10,
+            end in 1usize..10,
+            spans in proptest::collection::vec((0usize..WIDTH, 0usize..WIDTH), 12),
+        ) {
+            let height = 14;
+            let text = first..(first + length).min(height);
+            let end = (first + end).min(text.end);
+            let mut rows = scribble(seed, height, 6);
+            for y in 0..height {
+                if blank & (1 << y) != 0 || text.contains(&y) {
+                    rows[y * WIDTH..(y + 1) * WIDTH].fill(0);
+                }
+            }
+            let graphic = Graphic::new(rows, text.clone());
+            let ink = scribble(seed.rotate_left(7), 1, 5);
+            let draw = |layer: &mut Layer, ys: std::ops::Range<usize>| {
+                for (y, &(x, width)) in ys.zip(&spans) {
+                    let width = width.min(WIDTH - x);
+                    layer.row(y, x, width).copy_from_slice(&ink[x..x + width]);
+                }
+            };
+            // The kicker's rows, the last of them left blank; the title's after.
+            let kicker = text.start..end - 1;
+            let title = end..text.end;
+            let mut first_card = Layer::new(text.clone());
+            draw(&mut first_card, kicker.clone());
+            let band = Band::new(&graphic, &first_card, end);
+            prop_assert!(band.is_some());
+            let mut whole = Layer::new(text.clone());
+            draw(&mut whole, kicker);
+            draw(&mut whole, title.clone());
+            let mut rest = Layer::new(text.clone());
+            draw(&mut rest, title);
+            let palette: Vec<u8> = (0..=255).flat_map(|i| [i, i, i]).collect();
+            let expected = encode(&graphic, &whole, None, &palette);
+            prop_assert!(encode(&graphic, &whole, band.as_ref(), &palette) == expected);
+            prop_assert!(encode(&graphic, &rest, band.as_ref(), &palette) == expected);
+        }
+    }
+
+    #[test]
+    fn a_band_must_end_on_a_blank_text_row() {
+        let graphic = Graphic::new(vec![0; 10 * WIDTH], 2..8);
+        let mut layer = Layer::new(2..8);
+        layer.row(4, 10, 3).fill(7);
+        assert!(Band::new(&graphic, &layer, 5).is_none(), "row 4 has text");
+        assert!(
+            Band::new(&graphic, &layer, 2).is_none(),
+            "no text row in it"
+        );
+        assert!(
+            Band::new(&graphic, &layer, 9).is_none(),
+            "past the text rows"
+        );
+        assert_eq!(Band::new(&graphic, &layer, 6).map(|b| b.end()), Some(6));
     }
 }

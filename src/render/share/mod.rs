@@ -141,8 +141,13 @@ pub(crate) fn draw(card: &Card) -> Option<Vec<u8>> {
         // Rubbed out first: a card that panicked half-drawn (`serve` lives
         // on) must not leave its ink under the next one.
         layer.wipe();
-        artist.letter(&mut layer, card);
-        Some(encode::encode(&artist.graphic, &layer, &artist.palette))
+        let band = artist.letter(&mut layer, card);
+        Some(encode::encode(
+            &artist.graphic,
+            &layer,
+            band.as_deref(),
+            &artist.palette,
+        ))
     })
 }
 
@@ -184,6 +189,9 @@ struct Artist {
     /// How to shape a line of each direction, script and language, made
     /// once: making one was about half of shaping a short line.
     plans: RwLock<FastMap<PlanKey, Arc<harfrust::ShapePlan>>>,
+    /// Each kicker's rows, drawn and compressed once: every card but the
+    /// story's has the site's title there (a quarter of a card's rows).
+    bands: RwLock<FastMap<String, Arc<encode::Band>>>,
 }
 
 /// What a shaping plan is made for.
@@ -291,21 +299,72 @@ impl Artist {
             outlines,
             glyphs: RwLock::default(),
             plans: RwLock::default(),
+            bands: RwLock::default(),
         })
     }
 
-    /// Writes the card's kicker and title lines.
-    fn letter(&self, layer: &mut encode::Layer, card: &Card) {
-        self.write(layer, &card.kicker, 28, 110, Ink::Kicker);
-        let line_height = card.size * 6 / 5;
-        for (n, line) in card.lines.iter().enumerate() {
-            let baseline = 110 + 40 + card.size + line_height * n as u32;
-            self.write(layer, line, card.size, baseline, Ink::Title);
+    /// Writes the card's title lines, and its kicker unless the rows it
+    /// stands on are kept compressed: then returns them.
+    fn letter(&self, layer: &mut encode::Layer, card: &Card) -> Option<Arc<encode::Band>> {
+        let kept = (self.bands.read())
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&card.kicker)
+            .cloned();
+        let band = kept.or_else(|| {
+            // The kicker alone on the layer, then its rows and the blank one
+            // below compressed (the title lines are drawn on it next).
+            let rows = self.kicker(layer, card)?;
+            let band = Arc::new(encode::Band::new(&self.graphic, layer, rows.end + 1)?);
+            let mut bands = self.bands.write().unwrap_or_else(PoisonError::into_inner);
+            // A kicker is the site's title: `serve` sees a few as it is edited.
+            if bands.len() >= 16 {
+                bands.clear();
+            }
+            bands.insert(card.kicker.clone(), Arc::clone(&band));
+            Some(band)
+        });
+        let top = self.title(layer, card);
+        // A title reaching up into the band (it never does at these sizes)
+        // is drawn over the kicker, as it would be without one.
+        match band {
+            Some(band) if top.is_none_or(|top| top >= band.end()) => Some(band),
+            Some(_) => {
+                self.kicker(layer, card);
+                None
+            }
+            None => None,
         }
     }
 
-    /// Writes one line of text from x = 100 on `baseline`, in `size` pixels.
-    fn write(&self, layer: &mut encode::Layer, text: &str, size: u32, baseline: u32, ink: Ink) {
+    /// Writes the card's kicker line; returns the rows it reaches.
+    fn kicker(&self, layer: &mut encode::Layer, card: &Card) -> Option<std::ops::Range<usize>> {
+        self.write(layer, &card.kicker, 28, 110, Ink::Kicker)
+    }
+
+    /// Writes the card's title lines; returns the first row they reach.
+    fn title(&self, layer: &mut encode::Layer, card: &Card) -> Option<usize> {
+        let line_height = card.size * 6 / 5;
+        let mut top = None;
+        for (n, line) in card.lines.iter().enumerate() {
+            let baseline = 110 + 40 + card.size + line_height * n as u32;
+            if let Some(rows) = self.write(layer, line, card.size, baseline, Ink::Title) {
+                top = Some(top.map_or(rows.start, |top: usize| top.min(rows.start)));
+            }
+        }
+        top
+    }
+
+    /// Writes one line of text from x = 100 on `baseline`, in `size` pixels;
+    /// returns the rows its letters reach, if any does.
+    fn write(
+        &self,
+        layer: &mut encode::Layer,
+        text: &str,
+        size: u32,
+        baseline: u32,
+        ink: Ink,
+    ) -> Option<std::ops::Range<usize>> {
+        let mut reach: Option<std::ops::Range<usize>> = None;
         let shaped = self.shape(text);
         let scale = size as f32 / self.units_per_em;
         let mut pen = 100.0_f32;
@@ -326,10 +385,16 @@ impl Artist {
                 let mut glyphs = self.glyphs.write().unwrap_or_else(PoisonError::into_inner);
                 glyphs.entry(key).or_insert(glyph).clone()
             });
-            if let Some(glyph) = glyph {
-                ink_in(layer, &glyph, quarters >> 2, y.round() as i32);
+            if let Some(glyph) = glyph
+                && let Some(rows) = ink_in(layer, &glyph, quarters >> 2, y.round() as i32)
+            {
+                reach = Some(match reach {
+                    Some(r) => r.start.min(rows.start)..r.end.max(rows.end),
+                    None => rows,
+                });
             }
         }
+        reach
     }
 
     /// One line shaped as one run, with the plan harfrust would make for it
@@ -408,25 +473,34 @@ impl Artist {
 /// Puts a glyph on the layer, its pen at (`x`, `baseline`). Where two
 /// glyphs touch, the stronger shade stays: an ink's shades grow with their
 /// index, and text stands only on the background (index 0).
-fn ink_in(layer: &mut encode::Layer, glyph: &Glyph, x: i32, baseline: i32) {
+fn ink_in(
+    layer: &mut encode::Layer,
+    glyph: &Glyph,
+    x: i32,
+    baseline: i32,
+) -> Option<std::ops::Range<usize>> {
     let width = WIDTH as i32;
     let left = x + glyph.left;
     // The columns of the glyph that are on the canvas.
     let skip = (-left).max(0) as usize;
     let end = (width - left).clamp(0, glyph.width as i32) as usize;
     if skip >= end {
-        return;
+        return None;
     }
+    let mut reach: Option<std::ops::Range<usize>> = None;
     for (row, shades) in glyph.shades.chunks_exact(glyph.width).enumerate() {
         let y = baseline + glyph.top + row as i32;
         if !TEXT_ROWS.contains(&y) {
             continue;
         }
-        let line = layer.row(y as usize, (left + skip as i32) as usize, end - skip);
+        let y = y as usize;
+        let line = layer.row(y, (left + skip as i32) as usize, end - skip);
         for (at, &shade) in line.iter_mut().zip(&shades[skip..end]) {
             *at = (*at).max(shade);
         }
+        reach = Some(reach.map_or(y, |r| r.start)..y + 1);
     }
+    reach
 }
 
 /// Turns a glyph's outline (y up, in pixels) into a path on the canvas (y down).
@@ -710,9 +784,13 @@ mod tests {
             (&*"Ж".repeat(200), &*"Щ".repeat(300)),
         ] {
             let card = card(kicker, title);
-            let (pixels, palette) = decode(&draw(&card).expect("a PNG"));
+            let png = draw(&card).expect("a PNG");
+            // Drawn again, its kicker's rows kept compressed from the first time.
+            assert!(draw(&card).as_ref() == Some(&png), "{kicker:?}");
+            let (pixels, palette) = decode(&png);
             let mut layer = encode::Layer::new(text_rows());
-            artist.letter(&mut layer, &card);
+            artist.kicker(&mut layer, &card);
+            artist.title(&mut layer, &card);
             assert!(pixels == layer.over(&artist.graphic), "{title:?}");
             assert_eq!(palette, artist.palette);
         }
@@ -726,7 +804,8 @@ mod tests {
         let card = card("Explainer", "Şəki");
         let (pixels, _) = decode(&draw(&card).expect("a PNG"));
         let mut layer = encode::Layer::new(text_rows());
-        artist.letter(&mut layer, &card);
+        artist.kicker(&mut layer, &card);
+        artist.title(&mut layer, &card);
         assert!(pixels == layer.over(&artist.graphic));
     }
 
