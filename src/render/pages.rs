@@ -398,21 +398,21 @@ impl<'a> Pages<'a> {
         (years, timeline_svg)
     }
 
-    pub(super) fn era_views(&self) -> Vec<EraView<'a>> {
+    /// The story's eras, made once for every page that shows them.
+    pub(super) fn era_views(&self) -> Kept {
         let story = self.story;
-        story
-            .eras
-            .iter()
-            .enumerate()
-            .map(|(n, e)| EraView {
-                title: &e.title,
-                lang: story.marks.title_lang(&story.marks.eras, n),
-                when: (self.shared).keep_when(
-                    self.tera,
-                    &WhenView::new(&e.start, e.end.as_ref(), false, &story.locale),
-                ),
-            })
-            .collect()
+        self.shared.eras(|| {
+            (story.eras.iter().enumerate())
+                .map(|(n, e)| EraView {
+                    title: &e.title,
+                    lang: story.marks.title_lang(&story.marks.eras, n),
+                    when: (self.shared).keep_when(
+                        self.tera,
+                        &WhenView::new(&e.start, e.end.as_ref(), false, &story.locale),
+                    ),
+                })
+                .collect()
+        })
     }
 
     fn event(&self, route: &Route, index: EventIx) -> Job {

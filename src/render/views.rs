@@ -377,7 +377,8 @@ pub(super) struct TimelinePage<'a> {
     #[serde(flatten)]
     pub(super) common: Common<'a>,
     pub(super) years: Vec<Year>,
-    pub(super) eras: Vec<EraView<'a>>,
+    /// [`EraView`]s.
+    pub(super) eras: Kept,
     /// The visual timeline, an inline SVG (print it with `| safe`).
     pub(super) timeline_svg: String,
     /// For each update that touches events of this page, by its anchor, the
@@ -531,7 +532,8 @@ pub(super) struct TimelineOverviewPage<'a> {
     pub(super) key_marked: bool,
     /// How many more there would be, beyond the page's budget.
     pub(super) key_left_out: usize,
-    pub(super) eras: Vec<EraView<'a>>,
+    /// [`EraView`]s.
+    pub(super) eras: Kept,
 }
 
 #[derive(Serialize)]
@@ -705,6 +707,8 @@ pub(super) struct Shared {
     dates: std::sync::Mutex<crate::FastMap<DateKey, Kept>>,
     /// Why the story's `when` component could not print a date, if it could not.
     broken_when: OnceLock<tera::Error>,
+    /// The [`EraView`]s, the same on every page of the timeline.
+    eras: OnceLock<Kept>,
     event_links: IxVec<EventIx, OnceLock<Kept>>,
     actor_links: IxVec<ActorIx, OnceLock<Kept>>,
     sources: IxVec<SourceIx, OnceLock<Kept>>,
@@ -738,6 +742,7 @@ impl Shared {
             whens: story.events.map(|_| OnceLock::new()),
             dates: Default::default(),
             broken_when: OnceLock::new(),
+            eras: OnceLock::new(),
             event_links: story.events.map(|_| OnceLock::new()),
             actor_links: story.actors.map(|_| OnceLock::new()),
             sources: story.sources.map(|_| OnceLock::new()),
@@ -764,6 +769,11 @@ impl Shared {
     /// Why the story's `when` component could not print a date, if it could not.
     pub(super) fn broken_when(&self) -> Option<&tera::Error> {
         self.broken_when.get()
+    }
+
+    /// The [`EraView`]s `make` makes, made once.
+    pub(super) fn eras<'a>(&self, make: impl FnOnce() -> Vec<EraView<'a>>) -> Kept {
+        self.eras.get_or_init(|| self.keep(&make())).clone()
     }
 
     /// A [`WhenView`] kept as a Tera value, with `html`: what the story's
