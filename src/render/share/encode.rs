@@ -680,6 +680,35 @@ mod tests {
         bytes
     }
 
+    /// The rows of the graphics the tests draw.
+    const HEIGHT: usize = 14;
+
+    /// A graphic of scribbles from `seed`, with the rows of `blank`'s bits
+    /// blank, and those of `text` too when `text_blank`.
+    fn graphic(seed: u64, blank: u16, text: std::ops::Range<usize>, text_blank: bool) -> Graphic {
+        let mut rows = scribble(seed, HEIGHT, 6);
+        for y in 0..HEIGHT {
+            if blank & (1 << y) != 0 || (text_blank && text.contains(&y)) {
+                rows[y * WIDTH..(y + 1) * WIDTH].fill(0);
+            }
+        }
+        Graphic::new(rows, text)
+    }
+
+    /// Ink from `seed` on the rows `ys`, over the columns of `spans` in turn.
+    fn ink(layer: &mut Layer, ys: std::ops::Range<usize>, spans: &[(usize, usize)], seed: u64) {
+        let ink = scribble(seed.rotate_left(7), 1, 5);
+        for (y, &(x, width)) in ys.zip(spans) {
+            let width = width.min(WIDTH - x);
+            layer.row(y, x, width).copy_from_slice(&ink[x..x + width]);
+        }
+    }
+
+    /// A palette of 256 greys.
+    fn grey() -> Vec<u8> {
+        (0..=255).flat_map(|i| [i, i, i]).collect()
+    }
+
     proptest! {
         /// Whatever the graphic and wherever the text, the PNG holds its
         /// pixels: rows blank or not, text on the first and last rows of the
@@ -692,22 +721,11 @@ mod tests {
             length in 0usize..9,
             spans in proptest::collection::vec((0usize..WIDTH, 0usize..WIDTH), 12),
         ) {
-            let height = 14;
-            let text = first..(first + length).min(height);
-            let mut rows = scribble(seed, height, 6);
-            for y in 0..height {
-                if blank & (1 << y) != 0 {
-                    rows[y * WIDTH..(y + 1) * WIDTH].fill(0);
-                }
-            }
-            let graphic = Graphic::new(rows, text.clone());
+            let text = first..(first + length).min(HEIGHT);
+            let graphic = graphic(seed, blank, text.clone(), false);
             let mut layer = Layer::new(text.clone());
-            let ink = scribble(seed.rotate_left(7), 1, 5);
-            for (y, &(x, width)) in text.clone().zip(&spans) {
-                let width = width.min(WIDTH - x);
-                layer.row(y, x, width).copy_from_slice(&ink[x..x + width]);
-            }
-            let palette: Vec<u8> = (0..=255).flat_map(|i| [i, i, i]).collect();
+            ink(&mut layer, text, &spans, seed);
+            let palette = grey();
             let png = encode(&graphic, &layer, None, &palette);
             let (pixels, read) = crate::render::share::tests::decode(&png);
             prop_assert!(pixels == layer.over(&graphic));
@@ -730,23 +748,11 @@ mod tests {
             end in 1usize..10,
             spans in proptest::collection::vec((0usize..WIDTH, 0usize..WIDTH), 12),
         ) {
-            let height = 14;
-            let text = first..(first + length).min(height);
+            let text = first..(first + length).min(HEIGHT);
             let end = (first + end).min(text.end);
-            let mut rows = scribble(seed, height, 6);
-            for y in 0..height {
-                if blank & (1 << y) != 0 || text.contains(&y) {
-                    rows[y * WIDTH..(y + 1) * WIDTH].fill(0);
-                }
-            }
-            let graphic = Graphic::new(rows, text.clone());
-            let ink = scribble(seed.rotate_left(7), 1, 5);
-            let draw = |layer: &mut Layer, ys: std::ops::Range<usize>| {
-                for (y, &(x, width)) in ys.zip(&spans) {
-                    let width = width.min(WIDTH - x);
-                    layer.row(y, x, width).copy_from_slice(&ink[x..x + width]);
-                }
-            };
+            // Text stands on the graphic's blank rows.
+            let graphic = graphic(seed, blank, text.clone(), true);
+            let draw = |layer: &mut Layer, ys| ink(layer, ys, &spans, seed);
             // The kicker's rows, the last of them left blank; the title's after.
             let kicker = text.start..end - 1;
             let title = end..text.end;
@@ -759,7 +765,7 @@ mod tests {
             draw(&mut whole, title.clone());
             let mut rest = Layer::new(text.clone());
             draw(&mut rest, title);
-            let palette: Vec<u8> = (0..=255).flat_map(|i| [i, i, i]).collect();
+            let palette = grey();
             let expected = encode(&graphic, &whole, None, &palette);
             prop_assert!(encode(&graphic, &whole, band.as_ref(), &palette) == expected);
             prop_assert!(encode(&graphic, &rest, band.as_ref(), &palette) == expected);
