@@ -218,6 +218,27 @@ fn a_story_without_a_when_component_is_told_to_define_it_again() {
 }
 
 #[test]
+fn a_site_title_with_markup_is_escaped_on_every_page() {
+    let story = Story::small().file(
+        "content/site.toml",
+        "title = \"Q&A: <script>alert(1)</script> 'it'\"\nbase_url = \"https://example.org/fixture/\"\n",
+    );
+    let site = story.build(&[]);
+    for page in [
+        "index.html",
+        "events/meeting/index.html",
+        "actors/anna/index.html",
+    ] {
+        let html = site.page(page);
+        assert!(!html.contains("<script>alert"), "{page}");
+        assert!(
+            html.contains("Q&amp;A: &lt;script&gt;alert(1)&lt;/script&gt; &#39;it&#39;"),
+            "{page}"
+        );
+    }
+}
+
+#[test]
 fn drafts_are_left_out_unless_asked_for() {
     let story = Story::small().file(
         "content/story/03-draft.md",

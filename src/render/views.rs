@@ -807,6 +807,16 @@ impl Shared {
         }
     }
 
+    /// [`Shared::keep`] for a view every page shows many times: its plain
+    /// strings marked safe (see [`mark_plain`]).
+    fn keep_plain<T: Serialize>(&self, view: &T) -> Kept {
+        let Kept { value, fingerprint } = self.keep(view);
+        Kept {
+            value: mark_plain(value),
+            fingerprint,
+        }
+    }
+
     /// A view kept as a Tera value, fingerprinted when pages are. The views
     /// are plain structs of strings, numbers and lists, which always serialize.
     fn keep<T: Serialize>(&self, view: &T) -> Kept {
@@ -817,6 +827,28 @@ impl Shared {
                 false => 0,
             },
         }
+    }
+}
+
+/// `value` with each string that escaping would leave as it is marked safe,
+/// so that Tera writes it as it is on every page that shows it rather than
+/// escape it each time: only strings without `&`, `<`, `>`, `"` or `'`, for
+/// which the output is the same.
+fn mark_plain(value: Value) -> Value {
+    if let Some(text) = value.as_str() {
+        let plain = !(text.bytes()).any(|b| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\''));
+        return if plain { value.mark_safe() } else { value };
+    }
+    if value.is_map() {
+        let mut map = value.into_map().unwrap_or_default();
+        for entry in map.values_mut() {
+            *entry = mark_plain(std::mem::replace(entry, Value::none()));
+        }
+        return Value::from(map);
+    }
+    match value.as_array() {
+        Some(items) => Value::from(items.iter().cloned().map(mark_plain).collect::<Vec<_>>()),
+        None => value,
     }
 }
 
@@ -1190,19 +1222,19 @@ impl<'a> Views<'a> {
             site: self
                 .shared
                 .site
-                .get_or_init(|| self.shared.keep(&self.site()))
+                .get_or_init(|| self.shared.keep_plain(&self.site()))
                 .clone(),
             routes: self
                 .shared
                 .routes
-                .get_or_init(|| self.shared.keep(&RoutesView::new()))
+                .get_or_init(|| self.shared.keep_plain(&RoutesView::new()))
                 .clone(),
             root: self.root.clone(),
             assets: self.assets.clone(),
             t: self
                 .shared
                 .strings
-                .get_or_init(|| self.shared.keep(&self.story.locale.table()))
+                .get_or_init(|| self.shared.keep_plain(&self.story.locale.table()))
                 .clone(),
             lang: &site.language,
             alternates: self.alternates(route),
@@ -1480,6 +1512,24 @@ pub(super) struct SitemapContext {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_strings_escaping_leaves_as_they_are_are_marked_safe() {
+        let view = serde_json::json!({
+            "plain": "events/a-b/ 2025",
+            "marks": ["Q&A", "<b>", "\"x\"", "it's", "ok"],
+            "nested": { "title": "Tom & Jerry", "path": "../../" },
+        });
+        let value = mark_plain(Value::from_serializable(&view));
+        let safe = |path: &str| value.get_from_path(path).map(Value::is_safe);
+        assert_eq!(safe("plain"), Some(true));
+        for at in 0..4 {
+            assert_eq!(safe(&format!("marks.{at}")), Some(false), "{at}");
+        }
+        assert_eq!(safe("marks.4"), Some(true));
+        assert_eq!(safe("nested.title"), Some(false));
+        assert_eq!(safe("nested.path"), Some(true));
+    }
 
     #[test]
     fn descriptions_are_plain_text_cut_at_a_word() {
