@@ -8,6 +8,7 @@
 //! `docs/templates.md`.
 
 pub mod actor_map;
+mod context;
 mod decimal;
 mod depends;
 mod embeds;

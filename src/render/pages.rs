@@ -117,14 +117,14 @@ impl<'a> Pages<'a> {
             return Job {
                 path,
                 template,
-                made: Made::Context(Context::from_serialize(page)),
+                made: Made::Context(super::context::of(page)),
                 fingerprint: None,
             };
         };
         let fingerprint = super::fingerprint::of(template, page);
         let made = match memo.pages.get(&path) {
             Some((seen, bytes)) if *seen == fingerprint => Made::Reused(bytes.clone()),
-            _ => Made::Context(Context::from_serialize(page)),
+            _ => Made::Context(super::context::of(page)),
         };
         Job {
             path,
