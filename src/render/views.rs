@@ -782,7 +782,7 @@ impl Shared {
     /// calls were a twentieth of a large story's build. When the component
     /// fails, its error is the build's, and `html` is empty.
     pub(super) fn keep_when(&self, tera: &tera::Tera, when: &WhenView) -> Kept {
-        let value = Value::try_from_serializable(when).unwrap_or_else(|_| Value::none());
+        let Kept { value, fingerprint } = self.keep(when);
         let mut args = tera::Context::new();
         args.insert_value("when", value.clone());
         let html = tera.render_component("when", &args, None, true);
@@ -798,13 +798,7 @@ impl Shared {
             }
             None => Value::none(),
         };
-        Kept {
-            value,
-            fingerprint: match self.fingerprints {
-                true => super::fingerprint::of("", when),
-                false => 0,
-            },
-        }
+        Kept { value, fingerprint }
     }
 
     /// [`Shared::keep`] for a view every page shows many times: its plain

@@ -344,14 +344,13 @@ impl Artist {
     /// Writes the card's title lines; returns the first row they reach.
     fn title(&self, layer: &mut encode::Layer, card: &Card) -> Option<usize> {
         let line_height = card.size * 6 / 5;
-        let mut top = None;
+        let mut reach = None;
         for (n, line) in card.lines.iter().enumerate() {
             let baseline = 110 + 40 + card.size + line_height * n as u32;
-            if let Some(rows) = self.write(layer, line, card.size, baseline, Ink::Title) {
-                top = Some(top.map_or(rows.start, |top: usize| top.min(rows.start)));
-            }
+            let rows = self.write(layer, line, card.size, baseline, Ink::Title);
+            reach = union(reach, rows);
         }
-        top
+        reach.map(|rows| rows.start)
     }
 
     /// Writes one line of text from x = 100 on `baseline`, in `size` pixels;
@@ -385,13 +384,9 @@ impl Artist {
                 let mut glyphs = self.glyphs.write().unwrap_or_else(PoisonError::into_inner);
                 glyphs.entry(key).or_insert(glyph).clone()
             });
-            if let Some(glyph) = glyph
-                && let Some(rows) = ink_in(layer, &glyph, quarters >> 2, y.round() as i32)
-            {
-                reach = Some(match reach {
-                    Some(r) => r.start.min(rows.start)..r.end.max(rows.end),
-                    None => rows,
-                });
+            if let Some(glyph) = glyph {
+                let rows = ink_in(layer, &glyph, quarters >> 2, y.round() as i32);
+                reach = union(reach, rows);
             }
         }
         reach
@@ -467,6 +462,17 @@ impl Artist {
             width: width as usize,
             shades: mask.data().iter().map(|&cover| shade(cover)).collect(),
         })
+    }
+}
+
+/// The rows both `a` and `b` reach, and those between.
+fn union(
+    a: Option<std::ops::Range<usize>>,
+    b: Option<std::ops::Range<usize>>,
+) -> Option<std::ops::Range<usize>> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.start.min(b.start)..a.end.max(b.end)),
+        (a, b) => a.or(b),
     }
 }
 
