@@ -5,9 +5,9 @@
 //! draws (`share/HASH.png`), so that a picture that did not change keeps its
 //! name and can be cached for long; draw it: the graphic, rasterized once
 //! with resvg, then the text, shaped with harfrust and each glyph filled
-//! once per size (tiny-skia), from the bundled DejaVu Sans Bold (Latin,
-//! Cyrillic and Azerbaijani letters), no system font and no network, on a
-//! layer over the graphic; encode it as a PNG of palette colours, a byte a
+//! once per size by how much of each pixel it covers (ab_glyph_rasterizer),
+//! from the bundled DejaVu Sans Bold (Latin, Cyrillic and Azerbaijani
+//! letters), no system font and no network, on a layer over the graphic; encode it as a PNG of palette colours, a byte a
 //! pixel, from what was drawn ([`encode`]). A card takes about 0.25 ms.
 //! A picture whose name the previous build made is read back, not drawn
 //! again; `serve` keeps its pictures from one build to the next; `check`
@@ -32,7 +32,7 @@ use crate::plan::{Kind, Route};
 /// The bundled font; its license is `fonts/DejaVu-LICENSE`.
 const FONT: &[u8] = include_bytes!("../../../fonts/DejaVuSans-Bold.ttf");
 /// Changes every picture's name when the drawing code changes.
-const VERSION: &str = "card-4";
+const VERSION: &str = "card-5";
 const WIDTH: u32 = 1200;
 const HEIGHT: u32 = 630;
 
@@ -427,40 +427,51 @@ impl Artist {
         let outlines = self.outlines.outline_glyphs();
         let outline = outlines.get(skrifa::GlyphId::new(id))?;
         let mut pen = Pen {
-            path: resvg::tiny_skia::PathBuilder::new(),
             shift: f32::from(quarter) / 4.0,
+            ..Pen::default()
         };
         let settings = skrifa::outline::DrawSettings::unhinted(
             skrifa::instance::Size::new(size as f32),
             skrifa::instance::LocationRef::default(),
         );
         outline.draw(settings, &mut pen).ok()?;
-        let path = pen.path.finish()?;
-        let bounds = path.bounds();
-        let left = bounds.left().floor() as i32 - 1;
-        let top = bounds.top().floor() as i32 - 1;
-        let width = (bounds.right().ceil() as i32 + 1 - left) as u32;
-        let height = (bounds.bottom().ceil() as i32 + 1 - top) as u32;
-        let mut mask = resvg::tiny_skia::Mask::new(width, height)?;
-        mask.fill_path(
-            &path,
-            resvg::tiny_skia::FillRule::Winding,
-            true,
-            resvg::tiny_skia::Transform::from_translate(-left as f32, -top as f32),
-        );
+        skrifa::outline::OutlinePen::close(&mut pen);
+        let (low, high) = pen.bounds?;
+        // A pixel of room on every side for the smoothed edges.
+        let left = low.x.floor() as i32 - 1;
+        let top = low.y.floor() as i32 - 1;
+        let width = (high.x.ceil() as i32 + 1 - left) as usize;
+        let height = (high.y.ceil() as i32 + 1 - top) as usize;
+        // Each pixel's exact share of the outline's area.
+        let mut area = ab_glyph_rasterizer::Rasterizer::new(width, height);
+        let at = |p: ab_glyph_rasterizer::Point| {
+            ab_glyph_rasterizer::point(p.x - left as f32, p.y - top as f32)
+        };
+        for segment in &pen.segments {
+            match *segment {
+                Segment::Line(a, b) => area.draw_line(at(a), at(b)),
+                Segment::Quad(a, c, b) => area.draw_quad(at(a), at(c), at(b)),
+                Segment::Cubic(a, c, d, b) => area.draw_cubic(at(a), at(c), at(d), at(b)),
+            }
+        }
         let (first, count) = match ink {
             Ink::Kicker => (self.kicker, KICKER.1),
             Ink::Title => (self.title, TITLE.1),
         };
-        let shade = |cover: u8| match (usize::from(cover) * (count - 1) + 127) / 255 {
-            0 => 0,
-            shade => first + (shade - 1) as u8,
-        };
+        let darkest = (count - 1) as f32;
+        let mut shades = vec![0; width * height];
+        area.for_each_pixel(|at, cover| {
+            // Rounded by adding a half and cutting (`round` is a call).
+            shades[at] = match (cover.min(1.0) * darkest + 0.5) as usize {
+                0 => 0,
+                shade => first + (shade - 1) as u8,
+            };
+        });
         Some(Glyph {
             left,
             top,
-            width: width as usize,
-            shades: mask.data().iter().map(|&cover| shade(cover)).collect(),
+            width,
+            shades,
         })
     }
 }
@@ -509,29 +520,76 @@ fn ink_in(
     reach
 }
 
-/// Turns a glyph's outline (y up, in pixels) into a path on the canvas (y down).
+/// A glyph's outline (y up, in pixels) as segments on the canvas (y down),
+/// every contour closed, and the box of all their points.
+#[derive(Default)]
 struct Pen {
-    path: resvg::tiny_skia::PathBuilder,
     shift: f32,
+    segments: Vec<Segment>,
+    /// Where the contour began, and where the pen is.
+    start: Option<ab_glyph_rasterizer::Point>,
+    at: ab_glyph_rasterizer::Point,
+    bounds: Option<(ab_glyph_rasterizer::Point, ab_glyph_rasterizer::Point)>,
+}
+
+/// A piece of an outline: a line, or a curve through its control points.
+enum Segment {
+    Line(ab_glyph_rasterizer::Point, ab_glyph_rasterizer::Point),
+    Quad(
+        ab_glyph_rasterizer::Point,
+        ab_glyph_rasterizer::Point,
+        ab_glyph_rasterizer::Point,
+    ),
+    Cubic(
+        ab_glyph_rasterizer::Point,
+        ab_glyph_rasterizer::Point,
+        ab_glyph_rasterizer::Point,
+        ab_glyph_rasterizer::Point,
+    ),
+}
+
+impl Pen {
+    /// The point on the canvas, taken into the box.
+    fn point(&mut self, x: f32, y: f32) -> ab_glyph_rasterizer::Point {
+        let p = ab_glyph_rasterizer::point(x + self.shift, -y);
+        let (low, high) = self.bounds.get_or_insert((p, p));
+        (low.x, low.y) = (low.x.min(p.x), low.y.min(p.y));
+        (high.x, high.y) = (high.x.max(p.x), high.y.max(p.y));
+        p
+    }
 }
 
 impl skrifa::outline::OutlinePen for Pen {
     fn move_to(&mut self, x: f32, y: f32) {
-        self.path.move_to(x + self.shift, -y);
+        self.close();
+        self.at = self.point(x, y);
+        self.start = Some(self.at);
     }
     fn line_to(&mut self, x: f32, y: f32) {
-        self.path.line_to(x + self.shift, -y);
+        let to = self.point(x, y);
+        self.segments.push(Segment::Line(self.at, to));
+        self.at = to;
     }
     fn quad_to(&mut self, cx0: f32, cy0: f32, x: f32, y: f32) {
-        self.path
-            .quad_to(cx0 + self.shift, -cy0, x + self.shift, -y);
+        let control = self.point(cx0, cy0);
+        let to = self.point(x, y);
+        self.segments.push(Segment::Quad(self.at, control, to));
+        self.at = to;
     }
     fn curve_to(&mut self, cx0: f32, cy0: f32, cx1: f32, cy1: f32, x: f32, y: f32) {
-        let s = self.shift;
-        self.path.cubic_to(cx0 + s, -cy0, cx1 + s, -cy1, x + s, -y);
+        let (c0, c1) = (self.point(cx0, cy0), self.point(cx1, cy1));
+        let to = self.point(x, y);
+        self.segments.push(Segment::Cubic(self.at, c0, c1, to));
+        self.at = to;
     }
+    /// Back to where the contour began: an outline is filled as closed.
     fn close(&mut self) {
-        self.path.close();
+        if let Some(start) = self.start.take()
+            && (start.x, start.y) != (self.at.x, self.at.y)
+        {
+            self.segments.push(Segment::Line(self.at, start));
+            self.at = start;
+        }
     }
 }
 
