@@ -217,6 +217,88 @@ fn a_story_without_a_when_component_is_told_to_define_it_again() {
     assert_eq!(Site::read(&story.public()).files, previous);
 }
 
+/// The built-in `base.html` with its `site_header` and `site_footer`
+/// components defined as `header` and `footer`.
+fn base_with(header: &str, footer: &str) -> String {
+    let built_in = include_str!("../templates/base.html");
+    let start = built_in.find("{% component site_header(").expect("header");
+    let end = "{% endcomponent site_footer -%}\n";
+    let end = built_in.find(end).expect("end") + end.len();
+    format!("{}{header}{footer}{}", &built_in[..start], &built_in[end..])
+}
+
+#[test]
+fn every_page_prints_the_header_and_footer_its_root_and_part_of_the_site_call_for() {
+    let header = "{% component site_header(section, @root) -%}\n<p class=\"h\">{{ section }} {{ root }}</p>\n{% endcomponent site_header -%}\n";
+    let footer = "{% component site_footer(@root, @last_change) -%}\n<p class=\"f\">{{ root }} {% if last_change %}changes{% else %}none{% endif %}</p>\n{% endcomponent site_footer -%}\n";
+    let story = Story::small().file("templates/base.html", &base_with(header, footer));
+    let site = story.build(&[]);
+    // Each page has its own part of the site and depth: a header or footer
+    // rendered for one page is never another's.
+    let pages = [
+        ("index.html", "story ./", "./"),
+        ("timeline/index.html", "timeline ../", "../"),
+        ("events/meeting/index.html", "event ../../", "../../"),
+        ("actors/index.html", "actors ../", "../"),
+        ("actors/anna/index.html", "actor ../../", "../../"),
+        ("accounts/index.html", "accounts ../", "../"),
+    ];
+    for (page, header, root) in pages {
+        let html = site.page(page);
+        let header =
+            format!("<div class=\"wrap site-header-inner\">\n<p class=\"h\">{header}</p>\n</div>");
+        assert!(html.contains(&header), "{page} lacks {header}");
+        let footer = format!("</main>\n<p class=\"f\">{root} none</p>\n\n</body>");
+        assert!(html.contains(&footer), "{page} lacks {footer}");
+    }
+}
+
+#[test]
+fn a_site_header_that_cannot_be_printed_fails_the_build_at_its_line() {
+    let story = Story::small();
+    let previous = story.build(&[]).files;
+    let header = "{% component site_header(section, @root) -%}\n<p>{{ section.missing.field }}</p>\n{% endcomponent site_header -%}\n";
+    let built_in = include_str!("../templates/base.html");
+    let footer_start = built_in.find("{% component site_footer(").expect("footer");
+    let footer_end = "{% endcomponent site_footer -%}\n";
+    let footer_end = built_in.find(footer_end).expect("end") + footer_end.len();
+    let footer = &built_in[footer_start..footer_end];
+    let story = story.file("templates/base.html", &base_with(header, footer));
+    let output = story.run(&["build"]);
+    assert_eq!(output.status.code(), Some(1));
+    // Once, at the component's line, though every page prints the header.
+    assert_eq!(
+        stderr(&output),
+        format!(
+            "error: template: Field `missing` is not defined.\n --> templates/base.html:5:15\n  |\n5 | <p>{{{{ section.missing.field }}}}</p>\n  |               ^^^^^^^\n  = help: see docs/templates.md for the variables each template receives and the Tera 2 syntax\n\nBuild failed: 1 error. {} was left as it was.\n",
+            story.public().display()
+        )
+    );
+    assert_eq!(Site::read(&story.public()).files, previous);
+}
+
+#[test]
+fn a_story_s_own_base_html_without_the_header_components_still_builds() {
+    // An older base.html of a story's own: its navigation written out, no
+    // `site_header` or `site_footer`.
+    let base = base_with("", "")
+        .replace(
+            "{{ site_header }}",
+            "<nav class=\"mine\">{{ t.nav_story }}</nav>\n",
+        )
+        .replace(
+            "{{ site_footer }}",
+            "<footer class=\"mine\">{{ site.title }}</footer>\n",
+        );
+    let site = Story::small().file("templates/base.html", &base).build(&[]);
+    let html = site.page("events/meeting/index.html");
+    assert!(html.contains("<nav class=\"mine\">Story</nav>"), "{html}");
+    assert!(
+        html.contains("<footer class=\"mine\">Fixture story</footer>"),
+        "{html}"
+    );
+}
+
 #[test]
 fn a_site_title_with_markup_is_escaped_on_every_page() {
     let story = Story::small().file(

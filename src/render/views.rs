@@ -5,7 +5,7 @@
 //! pages at one depth, so internal links in Markdown fields are made relative.
 
 use std::borrow::Cow;
-use std::sync::OnceLock;
+use std::sync::{OnceLock, PoisonError};
 
 use serde::Serialize;
 use tera::Value;
@@ -203,6 +203,14 @@ pub(super) struct Common<'a> {
     /// On the timeline, an actor's and a tag's pages, their embed: an
     /// [`super::embeds::EmbedCode`].
     pub(super) embed: Option<super::embeds::EmbedCode>,
+    /// What `base.html`'s `site_header` component prints here (the site's
+    /// title and navigation), and its `site_footer`: the same on every page
+    /// at this depth (in this part of the site, for the header), so each is
+    /// rendered once for all of them. Absent when no template defines it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) site_header: Option<Kept>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) site_footer: Option<Kept>,
 }
 
 /// The same page in one edition.
@@ -707,6 +715,11 @@ pub(super) struct Shared {
     dates: std::sync::Mutex<crate::FastMap<DateKey, Kept>>,
     /// Why the story's `when` component could not print a date, if it could not.
     broken_when: OnceLock<tera::Error>,
+    /// What the `site_header` and `site_footer` components print, by
+    /// component, root and (for the header) part of the site.
+    chrome: std::sync::Mutex<crate::FastMap<ChromeKey, Option<Kept>>>,
+    /// Why one of them could not be printed, if it could not.
+    broken_chrome: OnceLock<tera::Error>,
     /// The [`EraView`]s, the same on every page of the timeline.
     eras: OnceLock<Kept>,
     event_links: IxVec<EventIx, OnceLock<Kept>>,
@@ -720,6 +733,10 @@ pub(super) struct Shared {
 /// What an event's [`WhenView`] is made from: its date, end and whether it
 /// is approximate.
 type DateKey = (PartialDate, Option<PartialDate>, bool);
+
+/// What the site's header or footer is printed for: the component, the
+/// page's `root`, and its part of the site (none for the footer).
+type ChromeKey = (&'static str, String, Option<&'static str>);
 
 struct Depth {
     last_change: OnceLock<Option<Kept>>,
@@ -742,6 +759,8 @@ impl Shared {
             whens: story.events.map(|_| OnceLock::new()),
             dates: Default::default(),
             broken_when: OnceLock::new(),
+            chrome: Default::default(),
+            broken_chrome: OnceLock::new(),
             eras: OnceLock::new(),
             event_links: story.events.map(|_| OnceLock::new()),
             actor_links: story.actors.map(|_| OnceLock::new()),
@@ -769,6 +788,63 @@ impl Shared {
     /// Why the story's `when` component could not print a date, if it could not.
     pub(super) fn broken_when(&self) -> Option<&tera::Error> {
         self.broken_when.get()
+    }
+
+    /// Why the site's header or footer could not be printed, if it could not.
+    pub(super) fn broken_chrome(&self) -> Option<&tera::Error> {
+        self.broken_chrome.get()
+    }
+
+    /// What the component `name` (`site_header` or `site_footer`, defined in
+    /// the built-in `base.html`) prints on a page like `common`'s, as a safe
+    /// string; `None` when no template defines it (a story's own older
+    /// `base.html`). Its arguments are the same on every page with the same
+    /// `root` (and part of the site, for the header's `section`), so it is
+    /// rendered once for them: on every page it was a twentieth of a build.
+    pub(super) fn chrome(
+        &self,
+        tera: &tera::Tera,
+        name: &'static str,
+        common: &Common,
+    ) -> Option<Kept> {
+        let section = (name == "site_header").then_some(common.page.section);
+        let key: ChromeKey = (name, common.root.clone(), section);
+        let lock = || self.chrome.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(kept) = lock().get(&key) {
+            return kept.clone();
+        }
+        // Rendered outside the lock: the other cores go on with their pages.
+        let kept = tera.get_component_definition(name).map(|component| {
+            let last_change = common.last_change.as_ref().map(|kept| kept.value.clone());
+            let given = [
+                ("root", Value::from(common.root.as_str())),
+                ("routes", common.routes.value.clone()),
+                ("site", common.site.value.clone()),
+                ("t", common.t.value.clone()),
+                ("last_change", last_change.unwrap_or_else(Value::none)),
+                ("section", Value::from(common.page.section)),
+            ];
+            // Only what it asks for: Tera refuses an argument it does not declare.
+            let mut args = tera::Context::new();
+            for (arg, value) in given {
+                if component.args().iter().any(|a| a.name() == arg) {
+                    args.insert_value(arg, value);
+                }
+            }
+            let html = tera.render_component(name, &args, None, true);
+            let html = html.unwrap_or_else(|error| {
+                let _ = self.broken_chrome.set(error);
+                String::new()
+            });
+            Kept {
+                fingerprint: match self.fingerprints {
+                    true => super::fingerprint::of("", &html),
+                    false => 0,
+                },
+                value: Value::safe_string(&html),
+            }
+        });
+        lock().entry(key).or_insert(kept).clone()
     }
 
     /// The [`EraView`]s `make` makes, made once.
@@ -1212,7 +1288,7 @@ impl<'a> Views<'a> {
         section: &'static str,
     ) -> Common<'a> {
         let site = &self.story.site;
-        Common {
+        let mut common = Common {
             site: self
                 .shared
                 .site
@@ -1256,7 +1332,12 @@ impl<'a> Views<'a> {
             last_change: self.last_change_value(),
             live_reload: self.live_reload,
             embed: super::embeds::code(self.story, route),
-        }
+            site_header: None,
+            site_footer: None,
+        };
+        common.site_header = self.shared.chrome(self.tera, "site_header", &common);
+        common.site_footer = self.shared.chrome(self.tera, "site_footer", &common);
+        common
     }
 }
 
