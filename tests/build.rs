@@ -299,6 +299,42 @@ fn a_story_s_own_base_html_without_the_header_components_still_builds() {
     );
 }
 
+/// The built-in `components.html` with its `source` component defined as `source`.
+fn components_with_source(source: &str) -> String {
+    let built_in = include_str!("../templates/components.html");
+    let start = built_in.find("{% component source(").expect("source");
+    let end = "{%- endcomponent source %}";
+    let end = built_in.find(end).expect("end") + end.len();
+    format!("{}{source}{}", &built_in[..start], &built_in[end..])
+}
+
+#[test]
+fn every_list_of_sources_prints_the_story_s_own_source_component() {
+    let source =
+        "{% component source(s) %}<li class=\"mine\">{{ s.title }}</li>{% endcomponent source %}";
+    let story = Story::small().file("templates/components.html", &components_with_source(source));
+    let html = story.build(&[]).page("events/meeting/index.html");
+    let list = "<ul class=\"source-list\">\n<li class=\"mine\">The report</li>\n</ul>";
+    assert!(html.contains(list), "{html}");
+}
+
+#[test]
+fn a_story_s_own_older_sources_component_still_lists_every_source() {
+    // Before `source`, `sources` wrote each item itself.
+    let older = "{% component sources(sources) -%}\n<ol class=\"old\">\n{%- for s in sources %}\n<li>{{ s.title }}</li>\n{%- endfor %}\n</ol>\n{%- endcomponent sources %}";
+    let built_in = components_with_source("");
+    let start = built_in.find("{% component sources(").expect("sources");
+    let end = "{%- endcomponent sources %}";
+    let end = built_in.find(end).expect("end") + end.len();
+    let components = format!("{}{older}{}", &built_in[..start], &built_in[end..]);
+    let story = Story::small().file("templates/components.html", &components);
+    let html = story.build(&[]).page("events/meeting/index.html");
+    assert!(
+        html.contains("<ol class=\"old\">\n<li>The report</li>\n</ol>"),
+        "{html}"
+    );
+}
+
 #[test]
 fn a_site_title_with_markup_is_escaped_on_every_page() {
     let story = Story::small().file(

@@ -603,8 +603,8 @@ pub(crate) fn render_each<T: Send>(
     let mut diagnostics: Vec<Diagnostic> = (builder.shared.broken_when())
         .map(|error| when_diagnostics(error, templates))
         .unwrap_or_default();
-    // So is a site header or footer that cannot be printed, of every page.
-    if let Some(error) = builder.shared.broken_chrome() {
+    // So is a site header, footer or source that cannot be printed, wherever it is.
+    if let Some(error) = builder.shared.broken() {
         diagnostics.extend(template_diagnostics(error, &templates.sources));
     }
     for (_, result) in rendered {

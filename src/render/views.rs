@@ -718,8 +718,9 @@ pub(super) struct Shared {
     /// What the `site_header` and `site_footer` components print, by
     /// component, root and (for the header) part of the site.
     chrome: std::sync::Mutex<crate::FastMap<ChromeKey, Option<Kept>>>,
-    /// Why one of them could not be printed, if it could not.
-    broken_chrome: OnceLock<tera::Error>,
+    /// Why one of them, or the `source` component, could not print, if one
+    /// could not: the first such error.
+    broken: OnceLock<tera::Error>,
     /// The [`EraView`]s, the same on every page of the timeline.
     eras: OnceLock<Kept>,
     event_links: IxVec<EventIx, OnceLock<Kept>>,
@@ -760,7 +761,7 @@ impl Shared {
             dates: Default::default(),
             broken_when: OnceLock::new(),
             chrome: Default::default(),
-            broken_chrome: OnceLock::new(),
+            broken: OnceLock::new(),
             eras: OnceLock::new(),
             event_links: story.events.map(|_| OnceLock::new()),
             actor_links: story.actors.map(|_| OnceLock::new()),
@@ -790,9 +791,9 @@ impl Shared {
         self.broken_when.get()
     }
 
-    /// Why the site's header or footer could not be printed, if it could not.
-    pub(super) fn broken_chrome(&self) -> Option<&tera::Error> {
-        self.broken_chrome.get()
+    /// Why the site's header or footer, or a source, could not be printed.
+    pub(super) fn broken(&self) -> Option<&tera::Error> {
+        self.broken.get()
     }
 
     /// What the component `name` (`site_header` or `site_footer`, defined in
@@ -833,7 +834,7 @@ impl Shared {
             }
             let html = tera.render_component(name, &args, None, true);
             let html = html.unwrap_or_else(|error| {
-                let _ = self.broken_chrome.set(error);
+                let _ = self.broken.set(error);
                 String::new()
             });
             Kept {
@@ -867,6 +868,37 @@ impl Shared {
             let _ = self.broken_when.set(error);
             String::new()
         });
+        let value = match value.into_map() {
+            Some(mut map) => {
+                map.insert("html".into(), Value::safe_string(&html));
+                Value::from(map)
+            }
+            None => Value::none(),
+        };
+        Kept { value, fingerprint }
+    }
+
+    /// A kept [`SourceView`] with `html`: what the story's `source` component
+    /// prints for it, as a safe string. A list of sources prints that (the
+    /// built-in `sources` component does), so each source is rendered once
+    /// however many events cite it. Without a `source` component (a story's
+    /// own older `components.html`), the view is as it was.
+    fn keep_source(&self, tera: &tera::Tera, kept: Kept, t: Kept) -> Kept {
+        let Some(component) = tera.get_component_definition("source") else {
+            return kept;
+        };
+        let mut args = tera::Context::new();
+        args.insert_value("s", kept.value.clone());
+        if component.args().iter().any(|arg| arg.name() == "t") {
+            args.insert_value("t", t.value);
+        }
+        let html = tera.render_component("source", &args, None, true);
+        drop(args);
+        let html = html.unwrap_or_else(|error| {
+            let _ = self.broken.set(error);
+            String::new()
+        });
+        let Kept { value, fingerprint } = kept;
         let value = match value.into_map() {
             Some(mut map) => {
                 map.insert("html".into(), Value::safe_string(&html));
@@ -1008,8 +1040,17 @@ impl<'a> Views<'a> {
 
     /// A [`SourceView`], made once for every page.
     pub(super) fn source_value(&self, index: SourceIx) -> Kept {
-        let make = || self.shared.keep(&self.source(index));
+        let make = || {
+            let kept = self.shared.keep(&self.source(index));
+            self.shared.keep_source(self.tera, kept, self.strings())
+        };
         self.shared.sources[index].get_or_init(make).clone()
+    }
+
+    /// The interface's strings in the story's language, made once: `t`.
+    fn strings(&self) -> Kept {
+        let make = || self.shared.keep_plain(&self.story.locale.table());
+        self.shared.strings.get_or_init(make).clone()
     }
 
     /// [`Views::event`] as a shared value.
@@ -1301,11 +1342,7 @@ impl<'a> Views<'a> {
                 .clone(),
             root: self.root.clone(),
             assets: self.assets.clone(),
-            t: self
-                .shared
-                .strings
-                .get_or_init(|| self.shared.keep_plain(&self.story.locale.table()))
-                .clone(),
+            t: self.strings(),
             lang: &site.language,
             alternates: self.alternates(route),
             notices: Vec::new(),
