@@ -336,6 +336,21 @@ fn a_story_s_own_older_sources_component_still_lists_every_source() {
 }
 
 #[test]
+fn an_event_s_neighbours_are_introduced_by_the_story_s_own_words_escaped() {
+    let story = Story::small().file(
+        "i18n/en.toml",
+        "previous_event = \"<Before> {when} & {when} {other}\"\nnext_event = \"Then, {when}\"\n",
+    );
+    let html = story.build(&[]).page("events/meeting/index.html");
+    let previous = "<span>&lt;Before&gt; 1991 &amp; 1991 {other}</span> The club is founded</a>";
+    assert!(html.contains(previous), "{html}");
+    assert!(
+        html.contains("<span>Then, 3 June 2024</span> The club votes</a>"),
+        "{html}"
+    );
+}
+
+#[test]
 fn a_site_title_with_markup_is_escaped_on_every_page() {
     let story = Story::small().file(
         "content/site.toml",

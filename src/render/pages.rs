@@ -442,6 +442,15 @@ impl<'a> Pages<'a> {
                 .get(index.position())
                 .map_or(&[], std::slice::from_ref),
         );
+        // "Previous: 3 June 2024": the words filled in once here, not by a
+        // filter on every page (a `replace` in Tera costs some 5,000 instructions).
+        let neighbour = |key: &str, e: EventIx| {
+            let e = &story.events[e];
+            let when = story
+                .locale
+                .when(&e.date, e.end_date.as_ref(), e.approximate);
+            story.locale.fill(key, &[("when", &when)])
+        };
         let page = EventPage {
             common,
             timeline_path: story.timeline.page_of(index).anchor(&event.id),
@@ -452,6 +461,11 @@ impl<'a> Pages<'a> {
             event: v.event_value(index),
             previous: story.events.previous(index).map(|e| v.event_link_value(e)),
             next: story.events.next(index).map(|e| v.event_link_value(e)),
+            previous_label: story
+                .events
+                .previous(index)
+                .map(|e| neighbour("previous_event", e)),
+            next_label: story.events.next(index).map(|e| neighbour("next_event", e)),
         };
         self.job(route, "event.html", &page)
     }

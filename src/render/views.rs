@@ -558,6 +558,10 @@ pub(super) struct EventPage<'a> {
     /// [`EventLink`]s.
     pub(super) previous: Option<Kept>,
     pub(super) next: Option<Kept>,
+    /// The words before each neighbour's title: `t.previous_event` and
+    /// `t.next_event` with its date filled in ("Previous: 3 June 2024").
+    pub(super) previous_label: Option<String>,
+    pub(super) next_label: Option<String>,
 }
 
 #[derive(Serialize)]
