@@ -159,13 +159,22 @@ fn a_story_template_overrides_the_built_in_one() {
     );
 }
 
+/// `template` with the definition of its component `name`, from
+/// `{% component NAME(` to the end of its `endcomponent` tag, replaced by `with`.
+fn swap_component(template: &str, name: &str, with: &str) -> String {
+    let start = template
+        .find(&format!("{{% component {name}("))
+        .expect(name);
+    let closing = format!("endcomponent {name}");
+    let end = start + template[start..].find(&closing).expect("endcomponent");
+    let end = end + template[end..].find("%}").expect("%}") + 2;
+    format!("{}{with}{}", &template[..start], &template[end..])
+}
+
 /// The built-in components.html with its `when` component replaced by `when`.
 fn components_with_when(when: &str) -> String {
     let built_in = include_str!("../templates/components.html");
-    let start = built_in.find("{% component when(").expect("when");
-    let end =
-        built_in.find("{%- endcomponent when %}").expect("end") + "{%- endcomponent when %}".len();
-    format!("{}{when}{}", &built_in[..start], &built_in[end..])
+    swap_component(built_in, "when", when)
 }
 
 #[test]
@@ -221,10 +230,8 @@ fn a_story_without_a_when_component_is_told_to_define_it_again() {
 /// components defined as `header` and `footer`.
 fn base_with(header: &str, footer: &str) -> String {
     let built_in = include_str!("../templates/base.html");
-    let start = built_in.find("{% component site_header(").expect("header");
-    let end = "{% endcomponent site_footer -%}\n";
-    let end = built_in.find(end).expect("end") + end.len();
-    format!("{}{header}{footer}{}", &built_in[..start], &built_in[end..])
+    let base = swap_component(built_in, "site_header", header);
+    swap_component(&base, "site_footer", footer)
 }
 
 #[test]
@@ -257,13 +264,10 @@ fn every_page_prints_the_header_and_footer_its_root_and_part_of_the_site_call_fo
 fn a_site_header_that_cannot_be_printed_fails_the_build_at_its_line() {
     let story = Story::small();
     let previous = story.build(&[]).files;
-    let header = "{% component site_header(section, @root) -%}\n<p>{{ section.missing.field }}</p>\n{% endcomponent site_header -%}\n";
+    let header = "{% component site_header(section, @root) -%}\n<p>{{ section.missing.field }}</p>\n{% endcomponent site_header -%}";
     let built_in = include_str!("../templates/base.html");
-    let footer_start = built_in.find("{% component site_footer(").expect("footer");
-    let footer_end = "{% endcomponent site_footer -%}\n";
-    let footer_end = built_in.find(footer_end).expect("end") + footer_end.len();
-    let footer = &built_in[footer_start..footer_end];
-    let story = story.file("templates/base.html", &base_with(header, footer));
+    let base = swap_component(built_in, "site_header", header);
+    let story = story.file("templates/base.html", &base);
     let output = story.run(&["build"]);
     assert_eq!(output.status.code(), Some(1));
     // Once, at the component's line, though every page prints the header.
@@ -302,10 +306,7 @@ fn a_story_s_own_base_html_without_the_header_components_still_builds() {
 /// The built-in `components.html` with its `source` component defined as `source`.
 fn components_with_source(source: &str) -> String {
     let built_in = include_str!("../templates/components.html");
-    let start = built_in.find("{% component source(").expect("source");
-    let end = "{%- endcomponent source %}";
-    let end = built_in.find(end).expect("end") + end.len();
-    format!("{}{source}{}", &built_in[..start], &built_in[end..])
+    swap_component(built_in, "source", source)
 }
 
 #[test]
@@ -322,11 +323,7 @@ fn every_list_of_sources_prints_the_story_s_own_source_component() {
 fn a_story_s_own_older_sources_component_still_lists_every_source() {
     // Before `source`, `sources` wrote each item itself.
     let older = "{% component sources(sources) -%}\n<ol class=\"old\">\n{%- for s in sources %}\n<li>{{ s.title }}</li>\n{%- endfor %}\n</ol>\n{%- endcomponent sources %}";
-    let built_in = components_with_source("");
-    let start = built_in.find("{% component sources(").expect("sources");
-    let end = "{%- endcomponent sources %}";
-    let end = built_in.find(end).expect("end") + end.len();
-    let components = format!("{}{older}{}", &built_in[..start], &built_in[end..]);
+    let components = swap_component(&components_with_source(""), "sources", older);
     let story = Story::small().file("templates/components.html", &components);
     let html = story.build(&[]).page("events/meeting/index.html");
     assert!(

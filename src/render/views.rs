@@ -836,11 +836,7 @@ impl Shared {
                     args.insert_value(arg, value);
                 }
             }
-            let html = tera.render_component(name, &args, None, true);
-            let html = html.unwrap_or_else(|error| {
-                let _ = self.broken.set(error);
-                String::new()
-            });
+            let html = print(tera, name, &args, &self.broken);
             Kept {
                 fingerprint: match self.fingerprints {
                     true => super::fingerprint::of("", &html),
@@ -866,20 +862,12 @@ impl Shared {
         let Kept { value, fingerprint } = self.keep(when);
         let mut args = tera::Context::new();
         args.insert_value("when", value.clone());
-        let html = tera.render_component("when", &args, None, true);
+        let html = print(tera, "when", &args, &self.broken_when);
         drop(args);
-        let html = html.unwrap_or_else(|error| {
-            let _ = self.broken_when.set(error);
-            String::new()
-        });
-        let value = match value.into_map() {
-            Some(mut map) => {
-                map.insert("html".into(), Value::safe_string(&html));
-                Value::from(map)
-            }
-            None => Value::none(),
-        };
-        Kept { value, fingerprint }
+        Kept {
+            value: with_html(value, &html),
+            fingerprint,
+        }
     }
 
     /// A kept [`SourceView`] with `html`: what the story's `source` component
@@ -896,21 +884,12 @@ impl Shared {
         if component.args().iter().any(|arg| arg.name() == "t") {
             args.insert_value("t", t.value);
         }
-        let html = tera.render_component("source", &args, None, true);
+        let html = print(tera, "source", &args, &self.broken);
         drop(args);
-        let html = html.unwrap_or_else(|error| {
-            let _ = self.broken.set(error);
-            String::new()
-        });
-        let Kept { value, fingerprint } = kept;
-        let value = match value.into_map() {
-            Some(mut map) => {
-                map.insert("html".into(), Value::safe_string(&html));
-                Value::from(map)
-            }
-            None => Value::none(),
-        };
-        Kept { value, fingerprint }
+        Kept {
+            value: with_html(kept.value, &html),
+            fingerprint: kept.fingerprint,
+        }
     }
 
     /// [`Shared::keep`] for a view every page shows many times: its plain
@@ -933,6 +912,33 @@ impl Shared {
                 false => 0,
             },
         }
+    }
+}
+
+/// What the component `name` prints with `args`; nothing when it fails, and
+/// its error (the first of a build) kept in `broken`, to be the build's.
+fn print(
+    tera: &tera::Tera,
+    name: &str,
+    args: &tera::Context,
+    broken: &OnceLock<tera::Error>,
+) -> String {
+    tera.render_component(name, args, None, true)
+        .unwrap_or_else(|error| {
+            let _ = broken.set(error);
+            String::new()
+        })
+}
+
+/// A kept view's map with `html`, what a component printed for it, added
+/// as a safe string.
+fn with_html(value: Value, html: &str) -> Value {
+    match value.into_map() {
+        Some(mut map) => {
+            map.insert("html".into(), Value::safe_string(html));
+            Value::from(map)
+        }
+        None => Value::none(),
     }
 }
 
