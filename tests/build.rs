@@ -282,6 +282,25 @@ fn a_site_header_that_cannot_be_printed_fails_the_build_at_its_line() {
 }
 
 #[test]
+fn a_footer_is_not_told_the_part_of_the_site_it_is_kept_for_all_of() {
+    // One footer serves every part of the site at a depth: one that asks
+    // which part it is on is refused, not printed with the first page's.
+    let footer = "{% component site_footer(section) -%}\n<p>{{ section }}</p>\n{% endcomponent site_footer -%}";
+    let built_in = include_str!("../templates/base.html");
+    let base = swap_component(built_in, "site_footer", footer);
+    let story = Story::small().file("templates/base.html", &base);
+    let output = story.run(&["build"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        stderr(&output),
+        format!(
+            "error: template: the `site_footer` component asks for `section`, which it cannot be given\n  --> templates/base.html:15:1\n   |\n15 | {{% component site_footer(section) -%}}\n   | ^^^^^^^^^^^^^^^^^^^^^^^^^\n   = help: it is printed once for every page at a depth, so it may declare only root, routes, site, t and last_change; anything that differs from page to page goes in base.html itself (docs/templates.md, base.html)\n\nBuild failed: 1 error. {} was left as it was.\n",
+            story.public().display()
+        )
+    );
+}
+
+#[test]
 fn a_story_s_own_base_html_without_the_header_components_still_builds() {
     // An older base.html of a story's own: its navigation written out, no
     // `site_header` or `site_footer`.

@@ -217,6 +217,35 @@ fn when_diagnostics(error: &tera::Error, templates: &Templates) -> Vec<Diagnosti
     ]
 }
 
+/// A `site_header` or `site_footer` component that declares `arg`, which it
+/// cannot be given: it is printed once for every page at a depth (and in a
+/// part of the site, for the header), so it sees only what those share.
+fn asks_diagnostic(name: &str, arg: &str, templates: &Templates) -> Diagnostic {
+    let offered = match name {
+        "site_header" => "root, routes, site, t, last_change and section",
+        _ => "root, routes, site, t and last_change",
+    };
+    let message =
+        format!("template: the `{name}` component asks for `{arg}`, which it cannot be given");
+    let help = format!(
+        "it is printed once for every page at a depth{}, so it may declare only {offered}; anything that differs from page to page goes in base.html itself (docs/templates.md, base.html)",
+        if name == "site_header" {
+            " and in a part of the site"
+        } else {
+            ""
+        }
+    );
+    let defined = format!("{{% component {name}(");
+    let found =
+        (templates.sources.values()).find_map(|file| file.text.find(&defined).map(|at| (file, at)));
+    match found {
+        Some((file, at)) => file
+            .diagnostic(Severity::Error, at..at + defined.len(), message)
+            .help(help),
+        None => Diagnostic::whole_file(Severity::Error, "templates", message).help(help),
+    }
+}
+
 /// Reads `error: MESSAGE` / `--> NAME:LINE:COL` / `^^^` blocks out of Tera's report.
 fn reported_errors(text: &str, sources: &BTreeMap<String, SourceFile>) -> Vec<Diagnostic> {
     let mut found = Vec::new();
@@ -603,8 +632,11 @@ pub(crate) fn render_each<T: Send>(
     let mut diagnostics: Vec<Diagnostic> = (builder.shared.broken_when())
         .map(|error| when_diagnostics(error, templates))
         .unwrap_or_default();
-    // So is a site header, footer or source that cannot be printed, wherever it is.
-    if let Some(error) = builder.shared.broken() {
+    // So is a site header, footer or source that cannot be printed, wherever
+    // it is; first, a header or footer that asks for what it cannot be given.
+    if let Some((name, arg)) = builder.shared.asks() {
+        diagnostics.push(asks_diagnostic(name, arg, templates));
+    } else if let Some(error) = builder.shared.broken() {
         diagnostics.extend(template_diagnostics(error, &templates.sources));
     }
     for (_, result) in rendered {

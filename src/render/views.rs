@@ -725,6 +725,9 @@ pub(super) struct Shared {
     /// Why one of them, or the `source` component, could not print, if one
     /// could not: the first such error.
     broken: OnceLock<tera::Error>,
+    /// A header or footer that asks for an argument it cannot be given (it
+    /// is printed once for many pages): the component and the argument.
+    asks: OnceLock<(&'static str, String)>,
     /// The [`EraView`]s, the same on every page of the timeline.
     eras: OnceLock<Kept>,
     event_links: IxVec<EventIx, OnceLock<Kept>>,
@@ -766,6 +769,7 @@ impl Shared {
             broken_when: OnceLock::new(),
             chrome: Default::default(),
             broken: OnceLock::new(),
+            asks: OnceLock::new(),
             eras: OnceLock::new(),
             event_links: story.events.map(|_| OnceLock::new()),
             actor_links: story.actors.map(|_| OnceLock::new()),
@@ -800,6 +804,12 @@ impl Shared {
         self.broken.get()
     }
 
+    /// The header or footer component that asks for an argument it cannot
+    /// be given, and that argument.
+    pub(super) fn asks(&self) -> Option<&(&'static str, String)> {
+        self.asks.get()
+    }
+
     /// What the component `name` (`site_header` or `site_footer`, defined in
     /// the built-in `base.html`) prints on a page like `common`'s, as a safe
     /// string; `None` when no template defines it (a story's own older
@@ -821,18 +831,27 @@ impl Shared {
         // Rendered outside the lock: the other cores go on with their pages.
         let kept = tera.get_component_definition(name).map(|component| {
             let last_change = common.last_change.as_ref().map(|kept| kept.value.clone());
+            // The footer is kept for every part of the site: it is not told which.
             let given = [
-                ("root", Value::from(common.root.as_str())),
-                ("routes", common.routes.value.clone()),
-                ("site", common.site.value.clone()),
-                ("t", common.t.value.clone()),
-                ("last_change", last_change.unwrap_or_else(Value::none)),
-                ("section", Value::from(common.page.section)),
+                ("root", Some(Value::from(common.root.as_str()))),
+                ("routes", Some(common.routes.value.clone())),
+                ("site", Some(common.site.value.clone())),
+                ("t", Some(common.t.value.clone())),
+                ("last_change", Some(last_change.unwrap_or_else(Value::none))),
+                ("section", section.map(Value::from)),
             ];
+            let unknown = (component.args().iter()).find(|a| {
+                a.is_required() && !given.iter().any(|(n, v)| *n == a.name() && v.is_some())
+            });
+            if let Some(arg) = unknown {
+                let _ = self.asks.set((name, arg.name().to_string()));
+            }
             // Only what it asks for: Tera refuses an argument it does not declare.
             let mut args = tera::Context::new();
             for (arg, value) in given {
-                if component.args().iter().any(|a| a.name() == arg) {
+                if let Some(value) = value
+                    && component.args().iter().any(|a| a.name() == arg)
+                {
                     args.insert_value(arg, value);
                 }
             }
