@@ -344,9 +344,12 @@ struct Deflate {
     count: u32,
     /// Zeros not yet written.
     zeros: u64,
-    /// The Adler-32 checksum's two sums (the first reduced between calls).
+    /// The Adler-32 checksum's two sums, reduced between calls.
     a: u64,
     b: u64,
+    /// The checksum of a run of bytes, on the widest vectors this processor
+    /// has: summed apart from the codes, it keeps the code loop short.
+    sum: simd_adler32::imp::Adler32Imp,
 }
 
 const ADLER: u64 = 65521;
@@ -371,6 +374,7 @@ impl Deflate {
             zeros: 0,
             a: 1,
             b: 0,
+            sum: simd_adler32::imp::get_imp(),
         }
     }
 
@@ -383,8 +387,11 @@ impl Deflate {
     /// Writes `data` (at most a row): the zeros counted, thirty-two or eight
     /// at a time where they come together, and the rest as literals.
     fn bytes(&mut self, data: &[u8]) {
+        // Both sums are reduced, so they fit the halves of a checksum.
+        let (a, b) = (self.sum)(self.a as u16, self.b as u16, data);
+        (self.a, self.b) = (u64::from(a), u64::from(b));
         let mut bits = Bits::from(&*self);
-        let (mut zeros, mut a, mut b) = (self.zeros, self.a, self.b);
+        let mut zeros = self.zeros;
         let out = &mut self.out;
         let mut at = 0;
         while at < data.len() {
@@ -394,7 +401,6 @@ impl Deflate {
                 };
                 if half(0) | half(16) == 0 {
                     zeros += 32;
-                    b += 32 * a;
                     at += 32;
                     continue;
                 }
@@ -414,26 +420,19 @@ impl Deflate {
             let mut next = 0;
             while set != 0 {
                 let at = set.trailing_zeros() / 8;
-                let before = u64::from(at - next);
-                b += before * a;
-                zeros += before;
+                zeros += u64::from(at - next);
                 if zeros > 0 {
                     bits.run(out, std::mem::take(&mut zeros));
                 }
                 let byte = eight[at as usize];
                 let (code, length) = CODES[usize::from(byte)];
                 bits.write(out, u64::from(code), u32::from(length));
-                a += u64::from(byte);
-                b += a;
                 next = at + 1;
                 set &= set - 1;
             }
-            let after = chunk.len() as u64 - u64::from(next);
-            b += after * a;
-            zeros += after;
+            zeros += chunk.len() as u64 - u64::from(next);
         }
-        // A row's bytes keep both sums far from overflowing.
-        (self.zeros, self.a, self.b) = (zeros, a % ADLER, b % ADLER);
+        self.zeros = zeros;
         bits.store(self);
     }
 
