@@ -69,10 +69,13 @@ impl Put for String {
 impl Put for Fixed {
     fn put(&self, out: &mut String) {
         match self.rounded() {
-            Some(units) => {
-                let (digits, at) = self.digits(units);
-                out.extend(digits[at..].iter().map(|&d| char::from(d)));
+            // Pushed as a few pieces of text, not digit by digit.
+            Some(units) if self.tenths => {
+                out.push_str(itoa::Buffer::new().format(units / 10));
+                out.push('.');
+                out.push(char::from(b'0' + (units % 10) as u8));
             }
+            Some(units) => out.push_str(itoa::Buffer::new().format(units)),
             None => {
                 use fmt::Write;
                 let _ = write!(out, "{self}");
@@ -128,8 +131,12 @@ impl Fixed {
         };
         // Below 1e9 the product is within 1e-7 of the exact one; NaN fails here too.
         let plain = self.value.is_sign_positive() && (0.0..1e9).contains(&scaled);
-        let fraction = scaled - scaled.floor();
-        (plain && (fraction - 0.5).abs() > 1e-6).then(|| scaled.round() as u64)
+        // Cut to a whole number, which is the floor of a positive one (no
+        // call to libm's `floor`, which the baseline x86-64 has no instruction for).
+        let whole = scaled as u64;
+        let fraction = scaled - whole as f64;
+        // Away from a tie, adding a half and cutting rounds as `round` does.
+        (plain && (fraction - 0.5).abs() > 1e-6).then_some((scaled + 0.5) as u64)
     }
 }
 
