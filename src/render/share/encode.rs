@@ -442,12 +442,15 @@ impl Deflate {
         let mut bits = Bits::from(&*self);
         if !piece.core.is_empty() || piece.tail.1 > 0 {
             bits.run(&mut self.out, std::mem::take(&mut self.zeros));
-            let mut fours = piece.core.chunks_exact(4);
-            for four in &mut fours {
-                let word = u32::from_le_bytes(four.try_into().unwrap_or_default());
-                bits.write(&mut self.out, u64::from(word), 32);
+            self.out.reserve(piece.core.len() + 8);
+            let mut eights = piece.core.chunks_exact(8);
+            for eight in &mut eights {
+                bits.word(
+                    &mut self.out,
+                    u64::from_le_bytes(eight.try_into().unwrap_or_default()),
+                );
             }
-            for &byte in fours.remainder() {
+            for &byte in eights.remainder() {
                 bits.write(&mut self.out, u64::from(byte), 8);
             }
             bits.write(&mut self.out, piece.tail.0, piece.tail.1);
@@ -544,6 +547,14 @@ impl Bits {
             self.count -= 64;
             self.bits = bits.checked_shr(count - self.count).unwrap_or(0);
         }
+    }
+
+    /// Writes all 64 bits of `word`: the bits waiting and the word's first
+    /// ones go out as eight bytes, and as many bits wait as before.
+    #[inline(always)]
+    fn word(&mut self, out: &mut Vec<u8>, word: u64) {
+        out.extend_from_slice(&(self.bits | word << self.count).to_le_bytes());
+        self.bits = word.checked_shr(64 - self.count).unwrap_or(0);
     }
 
     /// Writes `run` zeros: the first as a literal, the rest as copies of the
