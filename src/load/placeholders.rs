@@ -122,6 +122,9 @@ pub(super) fn warn(
 /// [`warn`] in one file.
 fn warn_in(file: &SourceFile, diagnostics: &mut Diagnostics) {
     let (texts, longest) = texts();
+    // An address is a placeholder only on the placeholder host: in a file
+    // that never names it, only a text key's line can hold a placeholder.
+    let addresses = file.text.contains(PLACEHOLDER_HOST);
     // Most lines and values are longer than any placeholder: not hashed.
     let placeholder = |text: &str| text.len() <= *longest && texts.contains(text);
     let mut offset = 0;
@@ -146,6 +149,12 @@ fn warn_in(file: &SourceFile, diagnostics: &mut Diagnostics) {
                     "replace it with the story's own text before publishing",
                 );
             }
+            continue;
+        }
+        // Most lines are not a text key's (prose in a long string, ids,
+        // dates): they are passed over without looking for `=` and `"`.
+        let trimmed = line.trim_start();
+        if !addresses && !TEXT_KEYS.iter().any(|key| trimmed.starts_with(key)) {
             continue;
         }
         let Some((key, value)) = key_value(line) else {
