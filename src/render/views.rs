@@ -1510,24 +1510,54 @@ struct Folded {
 }
 
 impl Folded {
+    /// Takes `run` word by word (its pieces between white-space characters,
+    /// as `str::split(char::is_whitespace)` cuts it), in one pass over its
+    /// bytes: a description is made for every page.
     fn push_str(&mut self, run: &str) {
-        for (i, word) in run.split(char::is_whitespace).enumerate() {
+        let bytes = run.as_bytes();
+        let mut at = 0;
+        let mut first = true;
+        loop {
             if self.chars > self.limit {
                 return;
             }
             // Between two pieces stood one white-space character.
-            if i > 0 {
+            if !std::mem::take(&mut first) {
                 self.space = !self.text.is_empty();
             }
-            if word.is_empty() {
-                continue;
+            let start = at;
+            let mut chars = 0;
+            // The length of the white-space character that ends the piece.
+            let mut gap = 0;
+            while let Some(&byte) = bytes.get(at) {
+                gap = match byte {
+                    b' ' | b'\t'..=b'\r' => 1,
+                    // The lead bytes of the other white space (U+0085, U+00A0,
+                    // U+1680, U+2000 to U+3000), each a char boundary.
+                    0xC2 | 0xE1..=0xE3 => (run[at..].chars().next())
+                        .filter(|c| c.is_whitespace())
+                        .map_or(0, char::len_utf8),
+                    _ => 0,
+                };
+                if gap > 0 {
+                    break;
+                }
+                // A character is counted at its first byte.
+                chars += usize::from(byte & 0xC0 != 0x80);
+                at += 1;
             }
-            if std::mem::take(&mut self.space) {
-                self.text.push(' ');
-                self.chars += 1;
+            if at > start {
+                if std::mem::take(&mut self.space) {
+                    self.text.push(' ');
+                    self.chars += 1;
+                }
+                self.text.push_str(&run[start..at]);
+                self.chars += chars;
             }
-            self.text.push_str(word);
-            self.chars += word.chars().count();
+            if gap == 0 {
+                return;
+            }
+            at += gap;
         }
     }
 }
@@ -1680,6 +1710,56 @@ mod tests {
             "One brother died of heart failure; the cause & more."
         );
         assert_eq!(plain_text(html, 28), "One brother died of heart…");
+    }
+
+    /// How [`Folded::push_str`] took its text before it read bytes: the
+    /// pieces of `str::split(char::is_whitespace)`.
+    fn folded_by_split(runs: &[String], limit: usize) -> (String, usize, bool) {
+        let mut folded = Folded {
+            limit,
+            ..Folded::default()
+        };
+        for run in runs {
+            for (i, word) in run.split(char::is_whitespace).enumerate() {
+                if folded.chars > folded.limit {
+                    break;
+                }
+                if i > 0 {
+                    folded.space = !folded.text.is_empty();
+                }
+                if word.is_empty() {
+                    continue;
+                }
+                if std::mem::take(&mut folded.space) {
+                    folded.text.push(' ');
+                    folded.chars += 1;
+                }
+                folded.text.push_str(word);
+                folded.chars += word.chars().count();
+            }
+        }
+        (folded.text, folded.chars, folded.space)
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn folding_by_bytes_takes_the_words_splitting_took(
+            runs in proptest::collection::vec(
+                "[a ё\t\n\u{0b}\u{85}\u{a0}\u{1680}\u{2009}\u{2028}\u{202f}\u{3000}\u{205f}\u{2010}“–©·]{0,12}",
+                0..5,
+            ),
+            limit in 0usize..30,
+        ) {
+            let mut folded = Folded {
+                limit,
+                ..Folded::default()
+            };
+            for run in &runs {
+                folded.push_str(run);
+            }
+            let now = (folded.text, folded.chars, folded.space);
+            proptest::prop_assert_eq!(now, folded_by_split(&runs, limit));
+        }
     }
 
     #[test]
