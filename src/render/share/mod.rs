@@ -450,9 +450,10 @@ impl Artist {
         let darkest = (count - 1) as f32;
         let mut shades = vec![0; width * height];
         area.for_each_pixel(|at, cover| {
-            // Rounded by adding a half and cutting (`round` is a call).
-            shades[at] = match (cover.min(1.0) * darkest + 0.5) as usize {
-                0 => 0,
+            // Rounded by adding a half and cutting (`round` is a call), to
+            // an i32: a float cut to a usize takes twice the instructions.
+            shades[at] = match (cover.min(1.0) * darkest + 0.5) as i32 {
+                ..=0 => 0,
                 shade => first + (shade - 1) as u8,
             };
         });
@@ -528,20 +529,22 @@ fn ink_in(
     if skip >= end {
         return None;
     }
-    let mut reach: Option<std::ops::Range<usize>> = None;
-    for (row, shades) in glyph.shades.chunks_exact(glyph.width).enumerate() {
-        let y = baseline + glyph.top + row as i32;
-        if !TEXT_ROWS.contains(&y) {
-            continue;
-        }
-        let y = y as usize;
-        let line = layer.row(y, (left + skip as i32) as usize, end - skip);
-        for (at, &shade) in line.iter_mut().zip(&shades[skip..end]) {
+    // The glyph's rows that are on the text's rows, found once.
+    let top = baseline + glyph.top;
+    let height = (glyph.shades.len() / glyph.width) as i32;
+    let rows = (TEXT_ROWS.start - top).max(0)..(TEXT_ROWS.end - top).min(height);
+    if rows.is_empty() {
+        return None;
+    }
+    let x = (left + skip as i32) as usize;
+    for row in rows.clone() {
+        let shades = &glyph.shades[row as usize * glyph.width..][skip..end];
+        let line = layer.row((top + row) as usize, x, shades.len());
+        for (at, &shade) in line.iter_mut().zip(shades) {
             *at = (*at).max(shade);
         }
-        reach = Some(reach.map_or(y, |r| r.start)..y + 1);
     }
-    reach
+    Some((top + rows.start) as usize..(top + rows.end) as usize)
 }
 
 /// A glyph's outline (y up, in pixels) as segments on the canvas (y down),
