@@ -171,6 +171,24 @@ fn swap_component(template: &str, name: &str, with: &str) -> String {
     format!("{}{with}{}", &template[..start], &template[end..])
 }
 
+/// Builds `story`, then again with `path` holding `text`: the second build
+/// must fail with exactly `error` (what is printed before the summary line)
+/// and leave the first build's site as it was.
+fn fails_with_template(story: Story, path: &str, text: &str, error: &str) {
+    let previous = story.build(&[]).files;
+    let story = story.file(path, text);
+    let output = story.run(&["build"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        stderr(&output),
+        format!(
+            "{error}\nBuild failed: 1 error. {} was left as it was.\n",
+            story.public().display()
+        )
+    );
+    assert_eq!(Site::read(&story.public()).files, previous);
+}
+
 /// The built-in components.html with its `when` component replaced by `when`.
 fn components_with_when(when: &str) -> String {
     let built_in = include_str!("../templates/components.html");
@@ -211,19 +229,12 @@ fn every_date_is_printed_by_the_story_s_own_when_component() {
 
 #[test]
 fn a_story_without_a_when_component_is_told_to_define_it_again() {
-    let story = Story::small();
-    let previous = story.build(&[]).files;
-    let story = story.file("templates/components.html", &components_with_when(""));
-    let output = story.run(&["build"]);
-    assert_eq!(output.status.code(), Some(1));
-    assert_eq!(
-        stderr(&output),
-        format!(
-            "error: template: no template defines the `when` component, which prints the date of every event on the built-in pages\n  --> templates/components.html\n  = help: define it again, as the built-in components.html does: {{% component when(when) %}} ... {{% endcomponent when %}} (see docs/templates.md, Components)\n\nBuild failed: 1 error. {} was left as it was.\n",
-            story.public().display()
-        )
+    fails_with_template(
+        Story::small(),
+        "templates/components.html",
+        &components_with_when(""),
+        "error: template: no template defines the `when` component, which prints the date of every event on the built-in pages\n  --> templates/components.html\n  = help: define it again, as the built-in components.html does: {% component when(when) %} ... {% endcomponent when %} (see docs/templates.md, Components)\n",
     );
-    assert_eq!(Site::read(&story.public()).files, previous);
 }
 
 /// The built-in `base.html` with its `site_header` and `site_footer`
@@ -262,23 +273,16 @@ fn every_page_prints_the_header_and_footer_its_root_and_part_of_the_site_call_fo
 
 #[test]
 fn a_site_header_that_cannot_be_printed_fails_the_build_at_its_line() {
-    let story = Story::small();
-    let previous = story.build(&[]).files;
     let header = "{% component site_header(section, @root) -%}\n<p>{{ section.missing.field }}</p>\n{% endcomponent site_header -%}";
     let built_in = include_str!("../templates/base.html");
     let base = swap_component(built_in, "site_header", header);
-    let story = story.file("templates/base.html", &base);
-    let output = story.run(&["build"]);
-    assert_eq!(output.status.code(), Some(1));
     // Once, at the component's line, though every page prints the header.
-    assert_eq!(
-        stderr(&output),
-        format!(
-            "error: template: Field `missing` is not defined.\n --> templates/base.html:5:15\n  |\n5 | <p>{{{{ section.missing.field }}}}</p>\n  |               ^^^^^^^\n  = help: see docs/templates.md for the variables each template receives and the Tera 2 syntax\n\nBuild failed: 1 error. {} was left as it was.\n",
-            story.public().display()
-        )
+    fails_with_template(
+        Story::small(),
+        "templates/base.html",
+        &base,
+        "error: template: Field `missing` is not defined.\n --> templates/base.html:5:15\n  |\n5 | <p>{{ section.missing.field }}</p>\n  |               ^^^^^^^\n  = help: see docs/templates.md for the variables each template receives and the Tera 2 syntax\n",
     );
-    assert_eq!(Site::read(&story.public()).files, previous);
 }
 
 #[test]
@@ -288,15 +292,11 @@ fn a_footer_is_not_told_the_part_of_the_site_it_is_kept_for_all_of() {
     let footer = "{% component site_footer(section) -%}\n<p>{{ section }}</p>\n{% endcomponent site_footer -%}";
     let built_in = include_str!("../templates/base.html");
     let base = swap_component(built_in, "site_footer", footer);
-    let story = Story::small().file("templates/base.html", &base);
-    let output = story.run(&["build"]);
-    assert_eq!(output.status.code(), Some(1));
-    assert_eq!(
-        stderr(&output),
-        format!(
-            "error: template: the `site_footer` component asks for `section`, which it cannot be given\n  --> templates/base.html:15:1\n   |\n15 | {{% component site_footer(section) -%}}\n   | ^^^^^^^^^^^^^^^^^^^^^^^^^\n   = help: it is printed once for every page at a depth, so it may declare only root, routes, site, t and last_change; anything that differs from page to page goes in base.html itself (docs/templates.md, base.html)\n\nBuild failed: 1 error. {} was left as it was.\n",
-            story.public().display()
-        )
+    fails_with_template(
+        Story::small(),
+        "templates/base.html",
+        &base,
+        "error: template: the `site_footer` component asks for `section`, which it cannot be given\n  --> templates/base.html:15:1\n   |\n15 | {% component site_footer(section) -%}\n   | ^^^^^^^^^^^^^^^^^^^^^^^^^\n   = help: it is printed once for every page at a depth, so it may declare only root, routes, site, t and last_change; anything that differs from page to page goes in base.html itself (docs/templates.md, base.html)\n",
     );
 }
 
