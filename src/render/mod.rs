@@ -618,8 +618,13 @@ pub(crate) fn render_each<T: Send>(
     };
     let (mut order, rest): (Vec<usize>, Vec<usize>) = (0..plan.len()).partition(lists);
     order.extend(rest);
+    // One page at a time: rayon otherwise hands each core a run of pages
+    // it works through alone, and at L one core was left with 40 ms of
+    // them while the other waited. A page is tens of microseconds of work;
+    // handing it out costs well under one.
     let mut rendered: Vec<(usize, Rendered<T>)> = order
         .into_par_iter()
+        .with_max_len(1)
         .map(|at| (at, render(&plan[at], &paths[at])))
         .collect();
     // Back in the plan's order, for the memo and the diagnostics.
