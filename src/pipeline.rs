@@ -88,25 +88,30 @@ pub(crate) fn run<T: Send>(
             // The prints of what the pages are made from, when earlier
             // pages may be kept, need only the story: made beside the plan.
             let kept = memo.is_some() || keep.is_some();
-            let (mut plan, prints) = rayon::join(
-                || plan::plan(edition),
-                || kept.then(|| render::prints(edition, render_options, &templates)),
-            );
-            if n > 0 {
-                // One sitemap, robots.txt and _headers for the whole site.
-                plan.retain(|page| {
-                    !matches!(
-                        page.route.kind,
-                        plan::Kind::Sitemap | plan::Kind::Robots | plan::Kind::Headers
-                    )
-                });
-            }
-            let prefix = edition.prefix();
-            let mut pages: Vec<String> = plan
-                .iter()
-                .map(|page| format!("{prefix}{}", page.route.file()))
-                .collect();
-            pages.extend(export::PATHS.iter().map(|path| format!("{prefix}{path}")));
+            // The plan and its files' paths are made while the prints are:
+            // spelling 14,000 paths at L is milliseconds.
+            let planned = || {
+                let mut plan = plan::plan(edition);
+                if n > 0 {
+                    // One sitemap, robots.txt and _headers for the whole site.
+                    plan.retain(|page| {
+                        !matches!(
+                            page.route.kind,
+                            plan::Kind::Sitemap | plan::Kind::Robots | plan::Kind::Headers
+                        )
+                    });
+                }
+                let prefix = edition.prefix();
+                let mut pages: Vec<String> = plan
+                    .iter()
+                    .map(|page| format!("{prefix}{}", page.route.file()))
+                    .collect();
+                pages.extend(export::PATHS.iter().map(|path| format!("{prefix}{path}")));
+                (plan, pages)
+            };
+            let ((plan, pages), prints) = rayon::join(planned, || {
+                kept.then(|| render::prints(edition, render_options, &templates))
+            });
             let plan = render::Plan {
                 pages: &plan,
                 paths: &pages[..plan.len()],
