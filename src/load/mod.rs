@@ -412,8 +412,11 @@ fn load_with(
         None => (None, None),
     };
     type Read = (String, Parsed, Option<Arc<Seen>>);
+    // A few files at a time, so that neither core is left alone with a
+    // long run of them at the end.
     let parsed: Vec<Read> = jobs
         .into_par_iter()
+        .with_max_len(8)
         .map(|(path, kind)| {
             let full = root.join(&path);
             let before = seen.and_then(|files| files.get(&path));

@@ -401,8 +401,11 @@ pub(super) fn prerender(
     }
     let seen = cache.as_deref().map(|cache| &cache.fields);
     type Made = (Field, Option<(u128, Arc<(Rendered, Place)>)>, Prerendered);
+    // A few fields at a time: handed out in long runs, the last run kept
+    // one core at work alone for milliseconds at L.
     let made: Vec<Made> = fields(raw, options)
         .into_par_iter()
+        .with_max_len(16)
         .map(|(field, text)| {
             let Text {
                 file,
