@@ -130,7 +130,7 @@ fn warn_in(file: &SourceFile, diagnostics: &mut Diagnostics) {
     let mut offset = 0;
     let markdown = file.path.ends_with(".md");
     let mut fences = 0;
-    for line in file.text.split_inclusive('\n') {
+    for line in lines(&file.text) {
         let at = offset;
         offset += line.len();
         let line = line.trim_end_matches(['\n', '\r']);
@@ -183,6 +183,20 @@ fn warn_in(file: &SourceFile, diagnostics: &mut Diagnostics) {
     }
 }
 
+/// The lines of `text`, each with its `\n`, as `split_inclusive('\n')` cuts
+/// them, the ends found with SIMD: every line of every file is looked at,
+/// most of them short.
+fn lines(text: &str) -> impl Iterator<Item = &str> {
+    let ends = memchr::memchr_iter(b'\n', text.as_bytes()).map(|at| at + 1);
+    let mut start = 0;
+    ends.chain(std::iter::once(text.len()))
+        .filter_map(move |end| {
+            let line = &text[start..end];
+            start = end;
+            (!line.is_empty()).then_some(line)
+        })
+}
+
 /// An address on the reserved `.invalid` domain, which the scaffold uses.
 fn is_placeholder_address(url: &str) -> bool {
     let Some((_, rest)) = url.split_once("://") else {
@@ -190,4 +204,29 @@ fn is_placeholder_address(url: &str) -> bool {
     };
     let host = rest.split(['/', ':', '?', '#']).next().unwrap_or("");
     host.ends_with(PLACEHOLDER_HOST)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::lines;
+
+    #[test]
+    fn lines_are_cut_after_each_line_end() {
+        fn cut(text: &str) -> Vec<&str> {
+            lines(text).collect()
+        }
+        assert_eq!(cut(""), Vec::<&str>::new());
+        assert_eq!(cut("\n"), ["\n"]);
+        assert_eq!(cut("a\r\n\nb"), ["a\r\n", "\n", "b"]);
+        assert_eq!(cut("title = \"ё\"\n"), ["title = \"ё\"\n"]);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn lines_are_what_split_inclusive_makes(text in "[a\n\r ё=\"\u{2028}]{0,40}") {
+            let now: Vec<&str> = lines(&text).collect();
+            let split: Vec<&str> = text.split_inclusive('\n').collect();
+            proptest::prop_assert_eq!(now, split);
+        }
+    }
 }
