@@ -44,6 +44,31 @@ const PAGES: &str = "~~explainer-pages~~";
 /// the reader's language: see [`with_words`].
 const BACK: &str = "~~explainer-back~~";
 
+/// Where [`ROOT`] and [`PAGES`] stand in `text`, in order, each marker's
+/// places as `match_indices` finds them (not overlapping one another), and
+/// whether each is [`PAGES`]. Both begin alike: that beginning is searched
+/// for once, with SIMD, and what follows it tells them apart. Every
+/// rendered field is searched, most of them holding no marker at all.
+fn marks(text: &str) -> Vec<(usize, bool)> {
+    static START: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new("~~explainer-"));
+    debug_assert!(ROOT.starts_with("~~explainer-") && PAGES.starts_with("~~explainer-"));
+    let mut marks = Vec::new();
+    // Where the last place of each marker ends: the next is looked for after it.
+    let (mut root_end, mut pages_end) = (0, 0);
+    for at in START.find_iter(text.as_bytes()) {
+        let rest = &text[at..];
+        if at >= root_end && rest.starts_with(ROOT) {
+            marks.push((at, false));
+            root_end = at + ROOT.len();
+        } else if at >= pages_end && rest.starts_with(PAGES) {
+            marks.push((at, true));
+            pages_end = at + PAGES.len();
+        }
+    }
+    marks
+}
+
 /// A field's HTML with the words the renderer left to the page's language
 /// put in: `back` for a footnote's way back to the text.
 pub fn with_words<'h>(html: Cow<'h, str>, back: &str) -> Cow<'h, str> {
@@ -81,12 +106,7 @@ impl Html {
     }
 
     fn new(text: String) -> Html {
-        let mut marks: Vec<(usize, bool)> = text
-            .match_indices(ROOT)
-            .map(|(at, _)| (at, false))
-            .chain(text.match_indices(PAGES).map(|(at, _)| (at, true)))
-            .collect();
-        marks.sort_unstable();
+        let marks = marks(&text);
         Html {
             text: text.into(),
             marks: marks.into(),
@@ -411,6 +431,43 @@ pub fn render_inline(markdown: &str, resolver: &dyn Resolver) -> Rendered {
 
 #[cfg(test)]
 mod tests {
+    /// The markers' places as two searches found them, before [`super::marks`].
+    fn marks_by_two_searches(text: &str) -> Vec<(usize, bool)> {
+        let mut marks: Vec<(usize, bool)> = text
+            .match_indices(super::ROOT)
+            .map(|(at, _)| (at, false))
+            .chain(text.match_indices(super::PAGES).map(|(at, _)| (at, true)))
+            .collect();
+        marks.sort_unstable();
+        marks
+    }
+
+    #[test]
+    fn markers_are_found_where_they_stand_and_never_inside_one_another() {
+        let text = "<a href=\"~~explainer-pages~~events/x/\">x</a> \
+            <img src=\"~~explainer-root~~~~explainer-root~~a.png\"> ~~explainer-root~~explainer-root~~";
+        assert_eq!(
+            super::marks(text),
+            [(9, true), (55, false), (73, false), (99, false)]
+        );
+        assert_eq!(super::marks(text), marks_by_two_searches(text));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn markers_are_where_two_searches_found_them(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    super::ROOT, super::PAGES, "~~", "~~explainer-", "explainer-", "root~~", "pages~~", "ё", "a",
+                ]),
+                0..12,
+            )
+        ) {
+            let text = pieces.concat();
+            proptest::prop_assert_eq!(super::marks(&text), marks_by_two_searches(&text));
+        }
+    }
+
     #[test]
     fn titles_get_the_quotes_and_dashes_of_the_body_and_nothing_else() {
         let smart = super::smart_text;
