@@ -207,10 +207,11 @@ pub fn fill(text: &str, values: &[(&str, &str)]) -> String {
     // One pass: charts fill a string per mark, thousands a page.
     let mut filled = String::with_capacity(text.len() + 32);
     let mut rest = text;
-    while let Some(open) = rest.find('{') {
+    // Braces found with memchr: a `str::find` sets up a searcher each call.
+    while let Some(open) = memchr::memchr(b'{', rest.as_bytes()) {
         filled.push_str(&rest[..open]);
         let after = &rest[open + 1..];
-        let name = after.find('}').map(|close| &after[..close]);
+        let name = memchr::memchr(b'}', after.as_bytes()).map(|close| &after[..close]);
         match name.and_then(|name| values.iter().find(|(n, _)| *n == name)) {
             Some((name, value)) => {
                 filled.push_str(value);
@@ -344,6 +345,7 @@ mod tests {
             fill(text, &[("a", "{b}"), ("b", "Bob"), ("n", "2")]),
             "{b} and Bob: 2 {unknown} {"
         );
+        assert_eq!(fill("ё{a}ж{", &[("a", "{б}")]), "ё{б}ж{");
     }
 
     #[test]
