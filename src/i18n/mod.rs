@@ -229,16 +229,16 @@ pub fn fill(text: &str, values: &[(&str, &str)]) -> String {
 
 /// A built-in table, parsed. The tables are ours and tested: an error is a bug.
 fn built_in(language: &str) -> BTreeMap<String, Entry> {
-    // Read once: every build makes a locale per edition.
-    static TABLES: OnceLock<Vec<BTreeMap<String, Entry>>> = OnceLock::new();
-    let tables = TABLES.get_or_init(|| {
-        (BUILT_IN.iter())
-            .map(|(_, text)| toml::from_str(text).unwrap_or_default())
-            .collect()
-    });
-    (BUILT_IN.iter().zip(tables))
+    // Each read once, when a story first asks for it: every build makes a
+    // locale per edition, and an English story needs only English (parsing
+    // all three tables was a millisecond that no other work overlapped).
+    static TABLES: [OnceLock<BTreeMap<String, Entry>>; BUILT_IN.len()] =
+        [const { OnceLock::new() }; BUILT_IN.len()];
+    (BUILT_IN.iter().zip(&TABLES))
         .find(|((l, _), _)| *l == language)
-        .map(|(_, table)| table.clone())
+        .map(|((_, text), table)| {
+            (table.get_or_init(|| toml::from_str(text).unwrap_or_default())).clone()
+        })
         .unwrap_or_default()
 }
 
