@@ -107,14 +107,18 @@ pub(super) fn warn(
             (file, found)
         })
         .collect();
-    let mut now = FastMap::default();
+    // The warnings are kept for the next run only where one will come
+    // (`serve`): a build does not spell every file's path again for nothing.
+    let mut now = seen.as_ref().map(|_| FastMap::default());
     for (file, found) in found {
         for diagnostic in &found {
             diagnostics.push(diagnostic.clone());
         }
-        now.insert(file.path.clone(), (Arc::clone(file), found));
+        if let Some(now) = now.as_mut() {
+            now.insert(file.path.clone(), (Arc::clone(file), found));
+        }
     }
-    if let Some(seen) = seen {
+    if let (Some(seen), Some(now)) = (seen, now) {
         *seen = now;
     }
 }
