@@ -9,11 +9,16 @@
 //! reaches; the graphic's own rows were filtered once, when it was drawn.
 //! So were a kicker's: the line above the title is the site's title on
 //! every card but the story's, and its rows are compressed once ([`Band`]).
+//! And so is each glyph's, the first time it is drawn ([`Stamp`]): a row
+//! where no two glyphs meet is its glyphs' rows, compressed before, with
+//! zeros between them; only where glyphs meet are the pixels drawn.
 //!
 //! The compressed stream is fdeflate's (the `png` crate's fast mode), written
 //! the same way: one block with a fixed set of codes tuned for filtered
 //! pictures, literals and runs of zeros. Its codes and header are copied from
 //! fdeflate 0.3.7 (`src/tables.rs`, `src/compress.rs`; MIT OR Apache-2.0).
+
+use std::sync::Arc;
 
 /// The number of columns.
 const WIDTH: usize = super::WIDTH as usize;
@@ -82,12 +87,22 @@ impl Graphic {
 
 /// The text drawn on one card: the rows from `first` on, each with the
 /// columns something was drawn in. Kept from card to card on a thread and
-/// wiped where it was drawn on.
+/// wiped where it was drawn on. Glyphs are placed as stamps and drawn into
+/// the rows only when a row must be written from its pixels.
 pub(super) struct Layer {
     first: usize,
     rows: Vec<u8>,
     /// Each row's drawn columns, `start..end`; empty when nothing was.
     spans: Vec<(usize, usize)>,
+    /// The glyphs placed, each with its top-left corner; those before
+    /// `inked` are drawn into `rows`.
+    stamps: Vec<(Arc<Stamp>, i32, i32)>,
+    inked: usize,
+    /// Whether something may be drawn in `rows`.
+    drawn: bool,
+    /// Whether ink was drawn other than by whole stamps (on a row directly,
+    /// or a glyph cut at an edge): then no row is written from the stamps.
+    loose: bool,
 }
 
 impl Layer {
@@ -96,15 +111,20 @@ impl Layer {
             first: rows.start,
             rows: vec![0; rows.len() * WIDTH],
             spans: vec![(WIDTH, 0); rows.len()],
+            stamps: Vec::new(),
+            inked: 0,
+            drawn: false,
+            loose: false,
         }
     }
 
     /// The row `y` from `x` on, to draw in: `y` must be one of the layer's.
+    #[cfg(test)]
     pub(super) fn row(&mut self, y: usize, x: usize, len: usize) -> &mut [u8] {
-        let at = y - self.first;
-        let span = &mut self.spans[at];
-        *span = (span.0.min(x), span.1.max(x + len));
-        &mut self.rows[at * WIDTH + x..at * WIDTH + x + len]
+        self.ink();
+        self.loose = true;
+        self.drawn = true;
+        self.draw(y, x, len)
     }
 
     /// Whether `y` is one of the layer's rows.
@@ -113,14 +133,85 @@ impl Layer {
         (self.first..self.first + self.spans.len()).contains(&y)
     }
 
+    fn draw(&mut self, y: usize, x: usize, len: usize) -> &mut [u8] {
+        let at = y - self.first;
+        let span = &mut self.spans[at];
+        *span = (span.0.min(x), span.1.max(x + len));
+        &mut self.rows[at * WIDTH + x..at * WIDTH + x + len]
+    }
+
+    /// Places the glyph of `stamp` with its top-left corner at `left`, `top`,
+    /// the parts of it on the layer; returns the rows it reaches, if any.
+    pub(super) fn place(
+        &mut self,
+        stamp: Arc<Stamp>,
+        left: i32,
+        top: i32,
+    ) -> Option<std::ops::Range<usize>> {
+        let (columns, rows) = self.on_layer(&stamp, left, top)?;
+        let x = (left + columns.start) as usize;
+        for row in rows.clone() {
+            let at = (top + row) as usize - self.first;
+            let span = &mut self.spans[at];
+            *span = (span.0.min(x), span.1.max(x + columns.len()));
+        }
+        if columns != (0..stamp.width as i32) || rows != (0..stamp.height() as i32) {
+            self.loose = true;
+        }
+        self.stamps.push((stamp, left, top));
+        Some((top + rows.start) as usize..(top + rows.end) as usize)
+    }
+
+    /// The columns and rows of a stamp at `left`, `top` that are on the
+    /// layer, if any are.
+    fn on_layer(
+        &self,
+        stamp: &Stamp,
+        left: i32,
+        top: i32,
+    ) -> Option<(std::ops::Range<i32>, std::ops::Range<i32>)> {
+        let width = WIDTH as i32;
+        let columns = (-left).max(0)..(width - left).clamp(0, stamp.width as i32);
+        let (first, end) = (self.first as i32, (self.first + self.spans.len()) as i32);
+        let rows = (first - top).max(0)..(end - top).min(stamp.height() as i32);
+        (!columns.is_empty() && !rows.is_empty()).then_some((columns, rows))
+    }
+
+    /// Draws the stamps placed since the last time into the rows. Where two
+    /// glyphs touch, the stronger shade stays: an ink's shades grow with
+    /// their index, and text stands only on the background (index 0).
+    fn ink(&mut self) {
+        while self.inked < self.stamps.len() {
+            self.drawn = true;
+            let (stamp, left, top) = self.stamps[self.inked].clone();
+            self.inked += 1;
+            let Some((columns, rows)) = self.on_layer(&stamp, left, top) else {
+                continue;
+            };
+            let x = (left + columns.start) as usize;
+            let (skip, end) = (columns.start as usize, columns.end as usize);
+            for row in rows {
+                let shades = &stamp.shades[row as usize * stamp.width..][skip..end];
+                let line = self.draw((top + row) as usize, x, shades.len());
+                for (at, &shade) in line.iter_mut().zip(shades) {
+                    *at = (*at).max(shade);
+                }
+            }
+        }
+    }
+
     /// Rubs the text out, ready for the next card.
     pub(super) fn wipe(&mut self) {
         for (at, span) in self.spans.iter_mut().enumerate() {
-            if span.0 < span.1 {
+            if self.drawn && span.0 < span.1 {
                 self.rows[at * WIDTH + span.0..at * WIDTH + span.1].fill(0);
             }
             *span = (WIDTH, 0);
         }
+        self.stamps.clear();
+        self.inked = 0;
+        self.drawn = false;
+        self.loose = false;
     }
 
     /// Row `y`'s drawn columns, if `y` is the layer's and text is on it.
@@ -139,7 +230,8 @@ impl Layer {
 
     /// The card's rows, for the tests to compare with a decoded PNG.
     #[cfg(test)]
-    pub(super) fn over(&self, graphic: &Graphic) -> Vec<u8> {
+    pub(super) fn over(&mut self, graphic: &Graphic) -> Vec<u8> {
+        self.ink();
         let mut rows = graphic.rows.clone();
         for y in 0..rows.len() / WIDTH {
             if self.holds(y) && graphic.blank[y] {
@@ -147,6 +239,82 @@ impl Layer {
             }
         }
         rows
+    }
+}
+
+/// A glyph's rows as a text row holds them, compressed once: each filtered
+/// "up" against the glyph's own row above. Where no two glyphs on a row
+/// reach the same column (in it or in the row above), the row filtered is
+/// these pieces with zeros between them (the filter subtracts column by
+/// column), so it is written from them without filtering or compressing a
+/// byte (see [`stamped_row`]).
+pub(super) struct Stamp {
+    width: usize,
+    /// The glyph's pixels, row after row: the palette index of each shade.
+    shades: Vec<u8>,
+    /// One more than the glyph's rows: the last is the row below it, which
+    /// takes its last row away.
+    rows: Vec<StampRow>,
+}
+
+/// One row of a stamp: the columns where it or the row above has ink
+/// (empty when neither has), and the row filtered there, compressed.
+struct StampRow {
+    reach: (usize, usize),
+    piece: Piece,
+}
+
+impl Stamp {
+    /// The stamp of a glyph of `width` columns, whose `shades` are its rows.
+    pub(super) fn new(shades: Vec<u8>, width: usize) -> Stamp {
+        let rows: Vec<&[u8]> = shades.chunks_exact(width.max(1)).collect();
+        // Each row's first and last column with ink, past the last.
+        let ink: Vec<Option<(usize, usize)>> = (rows.iter())
+            .map(|row| {
+                let first = row.iter().position(|&s| s != 0)?;
+                let last = row.iter().rposition(|&s| s != 0).unwrap_or(first);
+                Some((first, last + 1))
+            })
+            .collect();
+        let mut filtered = Vec::with_capacity(width);
+        let rows = (0..=rows.len())
+            .map(|r| {
+                let this = ink.get(r).copied().flatten().map(|reach| (rows[r], reach));
+                let above = (r.checked_sub(1)).and_then(|a| ink[a].map(|reach| (rows[a], reach)));
+                filtered.clear();
+                let reach = match (this, above) {
+                    (Some((row, (a, b))), Some((above, (c, d)))) => {
+                        let reach = (a.min(c), b.max(d));
+                        let (row, above) = (&row[reach.0..reach.1], &above[reach.0..reach.1]);
+                        filtered.extend(row.iter().zip(above).map(|(&s, &t)| s.wrapping_sub(t)));
+                        reach
+                    }
+                    (Some((row, reach)), None) => {
+                        filtered.extend_from_slice(&row[reach.0..reach.1]);
+                        reach
+                    }
+                    (None, Some((above, reach))) => {
+                        filtered.extend(above[reach.0..reach.1].iter().map(|&t| t.wrapping_neg()));
+                        reach
+                    }
+                    (None, None) => (0, 0),
+                };
+                StampRow {
+                    reach,
+                    piece: Piece::new(&filtered),
+                }
+            })
+            .collect();
+        Stamp {
+            width,
+            shades,
+            rows,
+        }
+    }
+
+    /// The glyph's rows.
+    fn height(&self) -> usize {
+        self.shades.len().checked_div(self.width).unwrap_or(0)
     }
 }
 
@@ -160,7 +328,8 @@ pub(super) struct Band {
 impl Band {
     /// The band of `layer`'s text rows before `end`, as [`encode`] writes
     /// them; `None` unless row `end - 1` is a text row with nothing on it.
-    pub(super) fn new(graphic: &Graphic, layer: &Layer, end: usize) -> Option<Band> {
+    pub(super) fn new(graphic: &Graphic, layer: &mut Layer, end: usize) -> Option<Band> {
+        layer.ink();
         let text = &graphic.text;
         let blank = |y: usize| graphic.blank[y] && layer.span(y).is_none();
         if end <= text.start || end > text.end || !blank(end - 1) {
@@ -214,13 +383,14 @@ impl Sink for Vec<u8> {
 /// before its end are the band's, whatever the layer holds there.
 pub(super) fn encode(
     graphic: &Graphic,
-    layer: &Layer,
+    layer: &mut Layer,
     band: Option<&Band>,
     palette: &[u8],
 ) -> Vec<u8> {
     let height = graphic.blank.len();
     let mut deflate = Deflate::new();
     let mut up = [0u8; WIDTH];
+    let mut reach = Vec::with_capacity(layer.stamps.len());
     let text = layer.first..layer.first + layer.spans.len();
     debug_assert_eq!(
         text, graphic.text,
@@ -243,7 +413,16 @@ pub(super) fn encode(
             deflate.piece(&graphic.bottom);
             break;
         }
-        above = write_row(graphic, layer, y, above, &mut up, &mut deflate);
+        above = match stamped_row(graphic, layer, y, &mut deflate, &mut reach) {
+            Some(span) => Some(span),
+            None => {
+                // A blank row with nothing on it is written without pixels.
+                if layer.span(y).is_some() || (above.is_some() && !graphic.blank[y]) {
+                    layer.ink();
+                }
+                write_row(graphic, layer, y, above, &mut up, &mut deflate)
+            }
+        };
         y += 1;
     }
     let data = deflate.finish();
@@ -265,6 +444,45 @@ pub(super) fn encode(
     chunk(&mut png, b"IEND", &[]);
     debug_assert_eq!(png.len(), size, "the size counted");
     png
+}
+
+/// Writes text row `y` from its glyphs' stamps, as [`write_row`] would,
+/// and returns its drawn columns; `None`, writing nothing, when a glyph
+/// was cut at an edge, the graphic is not blank here or on the row above,
+/// nothing is on the row, or two glyphs reach the same column. `reach` is
+/// room for the row's pieces: where they start and end, and which they are.
+fn stamped_row(
+    graphic: &Graphic,
+    layer: &Layer,
+    y: usize,
+    deflate: &mut Deflate,
+    reach: &mut Vec<(usize, usize, usize, usize)>,
+) -> Option<(usize, usize)> {
+    let blank = |y: usize| graphic.blank.get(y).copied().unwrap_or(false);
+    if layer.loose || !blank(y) || (y > 0 && !blank(y - 1)) {
+        return None;
+    }
+    let span = layer.span(y)?;
+    reach.clear();
+    for (at, &(ref stamp, left, top)) in layer.stamps.iter().enumerate() {
+        // Whole on the layer: `left` and `top` are not negative.
+        let (x, top) = (left as usize, top as usize);
+        let Some(r) = y.checked_sub(top) else {
+            continue;
+        };
+        if let Some(row) = stamp.rows.get(r).filter(|row| row.reach.0 < row.reach.1) {
+            reach.push((x + row.reach.0, x + row.reach.1, at, r));
+        }
+    }
+    reach.sort_unstable_by_key(|&(start, ..)| start);
+    if reach.windows(2).any(|pair| pair[0].1 > pair[1].0) {
+        return None;
+    }
+    deflate.byte(2);
+    let pieces =
+        (reach.iter()).map(|&(start, end, at, r)| (start, end, &layer.stamps[at].0.rows[r].piece));
+    deflate.row_of(pieces);
+    Some(span)
 }
 
 /// Writes row `y`, `above` holding the columns text was drawn in on the
@@ -357,7 +575,7 @@ const ADLER: u64 = 65521;
 impl Deflate {
     /// A stream with its headers.
     fn new() -> Deflate {
-        let mut deflate = Deflate::bare();
+        let mut deflate = Deflate::bare(64 * 1024);
         deflate.out.extend_from_slice(&HEADER[..53]);
         let mut bits = Bits::from(&deflate);
         bits.write(&mut deflate.out, u64::from(HEADER[53]), 5);
@@ -365,10 +583,11 @@ impl Deflate {
         deflate
     }
 
-    /// A stream with no headers, for a piece of one.
-    fn bare() -> Deflate {
+    /// A stream with no headers, for a piece of one, with room for
+    /// `capacity` bytes.
+    fn bare(capacity: usize) -> Deflate {
         Deflate {
-            out: Vec::with_capacity(64 * 1024),
+            out: Vec::with_capacity(capacity),
             bits: 0,
             count: 0,
             zeros: 0,
@@ -436,6 +655,17 @@ impl Deflate {
         bits.store(self);
     }
 
+    /// Writes one byte that is not zero, as [`Deflate::bytes`] would.
+    fn byte(&mut self, byte: u8) {
+        self.a = (self.a + u64::from(byte)) % ADLER;
+        self.b = (self.b + self.a) % ADLER;
+        let mut bits = Bits::from(&*self);
+        bits.run(&mut self.out, std::mem::take(&mut self.zeros));
+        let (code, length) = CODES[usize::from(byte)];
+        bits.write(&mut self.out, u64::from(code), u32::from(length));
+        bits.store(self);
+    }
+
     /// Writes a piece compressed before, as if its bytes were written.
     fn piece(&mut self, piece: &Piece) {
         self.zeros += piece.lead;
@@ -460,6 +690,41 @@ impl Deflate {
         let (length, sum, weighted) = piece.adler;
         self.b = (self.b + length % ADLER * self.a + weighted) % ADLER;
         self.a = (self.a + sum) % ADLER;
+    }
+
+    /// Writes a row of pieces compressed before, each from its first column
+    /// to its last (in order, apart), and zeros between them and to the end
+    /// of the row: as [`Deflate::piece`] and [`Deflate::zeros`] would, with
+    /// the sums reduced once (a row cannot make them overflow).
+    fn row_of<'a>(&mut self, pieces: impl Iterator<Item = (usize, usize, &'a Piece)>) {
+        let mut bits = Bits::from(&*self);
+        let (mut a, mut b, mut zeros) = (self.a, self.b, self.zeros);
+        let mut written = 0;
+        for (start, end, piece) in pieces {
+            let gap = (start - written) as u64;
+            b += gap * a;
+            zeros += gap + piece.lead;
+            if !piece.core.is_empty() || piece.tail.1 > 0 {
+                bits.run(&mut self.out, std::mem::take(&mut zeros));
+                self.out.reserve(piece.core.len() + 8);
+                for eight in piece.core.chunks_exact(8) {
+                    bits.word(
+                        &mut self.out,
+                        u64::from_le_bytes(eight.try_into().unwrap_or_default()),
+                    );
+                }
+                bits.write(&mut self.out, piece.tail.0, piece.tail.1);
+            }
+            zeros += piece.trail;
+            let (length, sum, weighted) = piece.adler;
+            b += length * a + weighted;
+            a += sum;
+            written = end;
+        }
+        let gap = (WIDTH - written) as u64;
+        b += gap * a;
+        bits.store(self);
+        (self.a, self.b, self.zeros) = (a % ADLER, b % ADLER, zeros + gap);
     }
 
     fn finish(mut self) -> Vec<u8> {
@@ -496,7 +761,8 @@ impl Piece {
             .iter()
             .rposition(|&b| b != 0)
             .map_or(first, |at| at + 1);
-        let mut deflate = Deflate::bare();
+        // Literals take at most 12 bits; a run of zeros fewer than its bytes.
+        let mut deflate = Deflate::bare((last - first) * 3 / 2 + 8);
         for row in bytes[first..last].chunks(1 + WIDTH) {
             deflate.bytes(row);
         }
@@ -736,13 +1002,13 @@ mod tests {
             let mut layer = Layer::new(text.clone());
             ink(&mut layer, text, &spans, seed);
             let palette = grey();
-            let png = encode(&graphic, &layer, None, &palette);
+            let png = encode(&graphic, &mut layer, None, &palette);
             let (pixels, read) = crate::render::share::tests::decode(&png);
             prop_assert!(pixels == layer.over(&graphic));
             prop_assert_eq!(&read, &palette);
             // Wiped, the layer draws the bare graphic.
             layer.wipe();
-            let (pixels, _) = crate::render::share::tests::decode(&encode(&graphic, &layer, None, &palette));
+            let (pixels, _) = crate::render::share::tests::decode(&encode(&graphic, &mut layer, None, &palette));
             prop_assert!(pixels == graphic.rows);
         }
 
@@ -768,7 +1034,7 @@ mod tests {
             let title = end..text.end;
             let mut first_card = Layer::new(text.clone());
             draw(&mut first_card, kicker.clone());
-            let band = Band::new(&graphic, &first_card, end);
+            let band = Band::new(&graphic, &mut first_card, end);
             prop_assert!(band.is_some());
             let mut whole = Layer::new(text.clone());
             draw(&mut whole, kicker);
@@ -776,9 +1042,65 @@ mod tests {
             let mut rest = Layer::new(text.clone());
             draw(&mut rest, title);
             let palette = grey();
-            let expected = encode(&graphic, &whole, None, &palette);
-            prop_assert!(encode(&graphic, &whole, band.as_ref(), &palette) == expected);
-            prop_assert!(encode(&graphic, &rest, band.as_ref(), &palette) == expected);
+            let expected = encode(&graphic, &mut whole, None, &palette);
+            prop_assert!(encode(&graphic, &mut whole, band.as_ref(), &palette) == expected);
+            prop_assert!(encode(&graphic, &mut rest, band.as_ref(), &palette) == expected);
+        }
+    }
+
+    /// A glyph of `width` columns and `height` rows from `seed`: shades of
+    /// one ink (1 to 5) in runs, a third of them background.
+    fn glyph(seed: u64, width: usize, height: usize) -> Arc<Stamp> {
+        let shades = scribble(seed, 1, 8)
+            .into_iter()
+            .cycle()
+            .take(width * height)
+            .map(|s| s.saturating_sub(2))
+            .collect();
+        Arc::new(Stamp::new(shades, width))
+    }
+
+    proptest! {
+        /// Written from the glyphs' stamps, a card is the card written from
+        /// its pixels, bit for bit: glyphs apart, touching, over each
+        /// other, cut at an edge or above the text's rows, on a blank
+        /// graphic or not.
+        #[test]
+        fn stamps_write_what_the_pixels_would(
+            seed: u64,
+            blank: u16,
+            text_blank: bool,
+            glyphs in proptest::collection::vec(
+                (1usize..12, 1usize..9, 0i32..WIDTH as i32, 0i32..12, prop::bool::weighted(0.05)),
+                0..8,
+            ),
+        ) {
+            let text = 1..HEIGHT - 1;
+            let graphic = graphic(seed, blank, text.clone(), text_blank);
+            let mut stamped = Layer::new(text.clone());
+            let mut pixels = Layer::new(text.clone());
+            for (n, &(width, height, left, top, cut)) in glyphs.iter().enumerate() {
+                // Most glyphs whole on the text's rows, every other one near
+                // the first (where they touch); a few anywhere, cut or not.
+                let (left, top) = match cut {
+                    true => (left - 4, top - 2),
+                    false => {
+                        let room = (text.len() - height) as i32 + 1;
+                        let left = if n % 2 == 0 { left } else { left % 24 };
+                        (left.min((WIDTH - width) as i32), text.start as i32 + top % room)
+                    }
+                };
+                let stamp = glyph(seed.wrapping_add(n as u64), width, height);
+                let reached = stamped.place(Arc::clone(&stamp), left, top);
+                prop_assert_eq!(pixels.place(stamp, left, top), reached);
+            }
+            pixels.ink();
+            pixels.loose = true;
+            let palette = grey();
+            let png = encode(&graphic, &mut stamped, None, &palette);
+            prop_assert!(png == encode(&graphic, &mut pixels, None, &palette));
+            let (read, _) = crate::render::share::tests::decode(&png);
+            prop_assert!(read == stamped.over(&graphic));
         }
     }
 
@@ -787,15 +1109,18 @@ mod tests {
         let graphic = Graphic::new(vec![0; 10 * WIDTH], 2..8);
         let mut layer = Layer::new(2..8);
         layer.row(4, 10, 3).fill(7);
-        assert!(Band::new(&graphic, &layer, 5).is_none(), "row 4 has text");
         assert!(
-            Band::new(&graphic, &layer, 2).is_none(),
+            Band::new(&graphic, &mut layer, 5).is_none(),
+            "row 4 has text"
+        );
+        assert!(
+            Band::new(&graphic, &mut layer, 2).is_none(),
             "no text row in it"
         );
         assert!(
-            Band::new(&graphic, &layer, 9).is_none(),
+            Band::new(&graphic, &mut layer, 9).is_none(),
             "past the text rows"
         );
-        assert_eq!(Band::new(&graphic, &layer, 6).map(|b| b.end()), Some(6));
+        assert_eq!(Band::new(&graphic, &mut layer, 6).map(|b| b.end()), Some(6));
     }
 }

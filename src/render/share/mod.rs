@@ -144,7 +144,7 @@ pub(crate) fn draw(card: &Card) -> Option<Vec<u8>> {
         let band = artist.letter(&mut layer, card);
         Some(encode::encode(
             &artist.graphic,
-            &layer,
+            &mut layer,
             band.as_deref(),
             &artist.palette,
         ))
@@ -207,8 +207,8 @@ type PlanKey = (
 struct Glyph {
     left: i32,
     top: i32,
-    width: usize,
-    shades: Vec<u8>,
+    /// Its pixels, and its rows as the encoder writes them.
+    stamp: Arc<encode::Stamp>,
 }
 
 /// A glyph's id, size in pixels, quarter-pixel offset and ink.
@@ -374,7 +374,9 @@ impl Artist {
                 glyphs.entry(key).or_insert(glyph).clone()
             });
             if let Some(glyph) = glyph {
-                let rows = ink_in(layer, &glyph, quarters >> 2, y.round() as i32);
+                let left = (quarters >> 2) + glyph.left;
+                let top = y.round() as i32 + glyph.top;
+                let rows = layer.place(Arc::clone(&glyph.stamp), left, top);
                 reach = union(reach, rows);
             }
         }
@@ -460,8 +462,7 @@ impl Artist {
         Some(Glyph {
             left,
             top,
-            width,
-            shades,
+            stamp: Arc::new(encode::Stamp::new(shades, width)),
         })
     }
 }
@@ -510,41 +511,6 @@ fn union(
         (Some(a), Some(b)) => Some(a.start.min(b.start)..a.end.max(b.end)),
         (a, b) => a.or(b),
     }
-}
-
-/// Puts a glyph on the layer, its pen at (`x`, `baseline`). Where two
-/// glyphs touch, the stronger shade stays: an ink's shades grow with their
-/// index, and text stands only on the background (index 0).
-fn ink_in(
-    layer: &mut encode::Layer,
-    glyph: &Glyph,
-    x: i32,
-    baseline: i32,
-) -> Option<std::ops::Range<usize>> {
-    let width = WIDTH as i32;
-    let left = x + glyph.left;
-    // The columns of the glyph that are on the canvas.
-    let skip = (-left).max(0) as usize;
-    let end = (width - left).clamp(0, glyph.width as i32) as usize;
-    if skip >= end {
-        return None;
-    }
-    // The glyph's rows that are on the text's rows, found once.
-    let top = baseline + glyph.top;
-    let height = (glyph.shades.len() / glyph.width) as i32;
-    let rows = (TEXT_ROWS.start - top).max(0)..(TEXT_ROWS.end - top).min(height);
-    if rows.is_empty() {
-        return None;
-    }
-    let x = (left + skip as i32) as usize;
-    for row in rows.clone() {
-        let shades = &glyph.shades[row as usize * glyph.width..][skip..end];
-        let line = layer.row((top + row) as usize, x, shades.len());
-        for (at, &shade) in line.iter_mut().zip(shades) {
-            *at = (*at).max(shade);
-        }
-    }
-    Some((top + rows.start) as usize..(top + rows.end) as usize)
 }
 
 /// A glyph's outline (y up, in pixels) as segments on the canvas (y down),
