@@ -235,9 +235,10 @@ pub fn build(options: &BuildOptions) -> Result<Built, Vec<Diagnostic>> {
     let write_page = |page: Page| writer.write(&page.path, &page.bytes);
     // Pages an edit cannot have changed stay as the output holds them.
     let keep = |path: &str| writer.keep(path).map(Ok);
-    // Share pictures the output holds already are read back, not drawn again.
+    // Share pictures the output holds already are read back, not drawn
+    // again; into a new folder, none is looked for.
     let render_options = RenderOptions {
-        previous_output: Some(output.clone()),
+        previous_output: output.is_dir().then(|| output.clone()),
         pictures: true,
         ..RenderOptions::default()
     };
