@@ -224,6 +224,10 @@ pub struct Writer {
     /// What the output holds, when it is updated in place; `None` to swap.
     previous: Option<update::Previous>,
     staging: OnceLock<io::Result<tempfile::TempDir>>,
+    /// The staging folder, open: files and folders are made in it by their
+    /// paths from it, so the kernel does not walk the output's path for each.
+    #[cfg(target_os = "linux")]
+    staging_fd: OnceLock<Option<std::os::fd::OwnedFd>>,
     /// The folders made in the staging folder, from it (`events/x`): a
     /// folder of many files (`share/`) is made once, not asked for again
     /// for each of them.
@@ -250,6 +254,8 @@ impl Writer {
             name,
             previous,
             staging: OnceLock::new(),
+            #[cfg(target_os = "linux")]
+            staging_fd: OnceLock::new(),
             folders: Mutex::default(),
         }
     }
@@ -292,18 +298,34 @@ impl Writer {
             });
         }
         let staging = self.staging()?;
-        let target = staging.join(&path);
+        #[cfg(target_os = "linux")]
+        let at = self
+            .staging_fd
+            .get_or_init(|| open_folder(rustix::fs::CWD, staging).ok())
+            .as_ref();
         if let Some((folder, _)) = path.rsplit_once('/') {
             let made = self.folders.lock().is_ok_and(|f| f.contains(folder));
             if !made {
+                #[cfg(target_os = "linux")]
+                let made = at.map(|at| make_folders(at, folder));
+                #[cfg(not(target_os = "linux"))]
+                let made: Option<io::Result<()>> = None;
                 let parent = staging.join(folder);
-                fs::create_dir_all(&parent).map_err(|e| with_path(e, &parent))?;
+                made.unwrap_or_else(|| fs::create_dir_all(&parent))
+                    .map_err(|e| with_path(e, &parent))?;
                 if let Ok(mut folders) = self.folders.lock() {
                     folders.insert(folder.to_string());
                 }
             }
         }
-        fs::write(&target, bytes).map_err(|e| with_path(e, &target))?;
+        #[cfg(target_os = "linux")]
+        let written = at.map(|at| write_at(at, &path, bytes));
+        #[cfg(not(target_os = "linux"))]
+        let written: Option<io::Result<()>> = None;
+        let target = staging.join(&path);
+        written
+            .unwrap_or_else(|| fs::write(&target, bytes))
+            .map_err(|e| with_path(e, &target))?;
         Ok(Entry {
             path,
             hash,
@@ -516,6 +538,37 @@ fn open_folder(
     use rustix::fs::{Mode, OFlags, openat};
     let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC;
     Ok(openat(at, path, flags, Mode::empty())?)
+}
+
+/// Makes the folder at `path` (from `at`) and those it is in, as
+/// `fs::create_dir_all` does.
+#[cfg(target_os = "linux")]
+fn make_folders(at: &std::os::fd::OwnedFd, path: &str) -> io::Result<()> {
+    use rustix::fs::{Mode, mkdirat};
+    use rustix::io::Errno;
+    match mkdirat(at, path, Mode::from_bits_truncate(0o777)) {
+        Ok(()) | Err(Errno::EXIST) => Ok(()),
+        Err(Errno::NOENT) => {
+            if let Some((parent, _)) = path.rsplit_once('/') {
+                make_folders(at, parent)?;
+            }
+            match mkdirat(at, path, Mode::from_bits_truncate(0o777)) {
+                Ok(()) | Err(Errno::EXIST) => Ok(()),
+                Err(error) => Err(error.into()),
+            }
+        }
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// Writes `bytes` to a new file at `path` (from `at`), as `fs::write` does.
+#[cfg(target_os = "linux")]
+fn write_at(at: &std::os::fd::OwnedFd, path: &str, bytes: &[u8]) -> io::Result<()> {
+    use rustix::fs::{Mode, OFlags, openat};
+    use std::io::Write;
+    let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::TRUNC | OFlags::CLOEXEC;
+    let file = openat(at, path, flags, Mode::from_bits_truncate(0o666))?;
+    fs::File::from(file).write_all(bytes)
 }
 
 /// Removes everything in an open folder.
