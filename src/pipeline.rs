@@ -160,6 +160,9 @@ pub(crate) fn run<T: Send>(
         found.extend(collisions);
         return Err(found);
     }
+    // Freed on the other core while this one puts the site in place.
+    drop(editions);
+    rayon::spawn(move || drop((templates, others)));
     Ok(Made {
         story,
         emitted,
