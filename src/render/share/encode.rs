@@ -255,13 +255,17 @@ pub(super) struct Stamp {
     /// One more than the glyph's rows: the last is the row below it, which
     /// takes its last row away.
     rows: Vec<StampRow>,
+    /// The rows' compressed bits, one after another.
+    bits: Vec<u8>,
 }
 
 /// One row of a stamp: the columns where it or the row above has ink
-/// (empty when neither has), and the row filtered there, compressed.
+/// (empty when neither has), and the row filtered there, compressed: its
+/// bits are `bits[core.0..core.1]` of the stamp.
 struct StampRow {
-    reach: (usize, usize),
-    piece: Piece,
+    reach: (u32, u32),
+    seams: Seams,
+    core: (u32, u32),
 }
 
 impl Stamp {
@@ -277,6 +281,7 @@ impl Stamp {
             })
             .collect();
         let mut filtered = Vec::with_capacity(width);
+        let mut bits = Vec::new();
         let rows = (0..=rows.len())
             .map(|r| {
                 let this = ink.get(r).copied().flatten().map(|reach| (rows[r], reach));
@@ -299,16 +304,21 @@ impl Stamp {
                     }
                     (None, None) => (0, 0),
                 };
+                let start = bits.len() as u32;
+                let seams = compress(&filtered, &mut bits);
                 StampRow {
-                    reach,
-                    piece: Piece::new(&filtered),
+                    reach: (reach.0 as u32, reach.1 as u32),
+                    seams,
+                    core: (start, bits.len() as u32),
                 }
             })
             .collect();
+        bits.shrink_to_fit();
         Stamp {
             width,
             shades,
             rows,
+            bits,
         }
     }
 
@@ -471,7 +481,8 @@ fn stamped_row(
             continue;
         };
         if let Some(row) = stamp.rows.get(r).filter(|row| row.reach.0 < row.reach.1) {
-            reach.push((x + row.reach.0, x + row.reach.1, at, r));
+            let (from, to) = (row.reach.0 as usize, row.reach.1 as usize);
+            reach.push((x + from, x + to, at, r));
         }
     }
     reach.sort_unstable_by_key(|&(start, ..)| start);
@@ -479,8 +490,12 @@ fn stamped_row(
         return None;
     }
     deflate.byte(2);
-    let pieces =
-        (reach.iter()).map(|&(start, end, at, r)| (start, end, &layer.stamps[at].0.rows[r].piece));
+    let pieces = (reach.iter()).map(|&(start, end, at, r)| {
+        let stamp = &layer.stamps[at].0;
+        let row = &stamp.rows[r];
+        let core = &stamp.bits[row.core.0 as usize..row.core.1 as usize];
+        (start, end, &row.seams, core)
+    });
     deflate.row_of(pieces);
     Some(span)
 }
@@ -575,7 +590,7 @@ const ADLER: u64 = 65521;
 impl Deflate {
     /// A stream with its headers.
     fn new() -> Deflate {
-        let mut deflate = Deflate::bare(64 * 1024);
+        let mut deflate = Deflate::bare(Vec::with_capacity(64 * 1024));
         deflate.out.extend_from_slice(&HEADER[..53]);
         let mut bits = Bits::from(&deflate);
         bits.write(&mut deflate.out, u64::from(HEADER[53]), 5);
@@ -583,11 +598,10 @@ impl Deflate {
         deflate
     }
 
-    /// A stream with no headers, for a piece of one, with room for
-    /// `capacity` bytes.
-    fn bare(capacity: usize) -> Deflate {
+    /// A stream with no headers, for a piece of one, written after `out`.
+    fn bare(out: Vec<u8>) -> Deflate {
         Deflate {
-            out: Vec::with_capacity(capacity),
+            out,
             bits: 0,
             count: 0,
             zeros: 0,
@@ -668,57 +682,31 @@ impl Deflate {
 
     /// Writes a piece compressed before, as if its bytes were written.
     fn piece(&mut self, piece: &Piece) {
-        self.zeros += piece.lead;
         let mut bits = Bits::from(&*self);
-        if !piece.core.is_empty() || piece.tail.1 > 0 {
-            bits.run(&mut self.out, std::mem::take(&mut self.zeros));
-            self.out.reserve(piece.core.len() + 8);
-            let mut eights = piece.core.chunks_exact(8);
-            for eight in &mut eights {
-                bits.word(
-                    &mut self.out,
-                    u64::from_le_bytes(eight.try_into().unwrap_or_default()),
-                );
-            }
-            for &byte in eights.remainder() {
-                bits.write(&mut self.out, u64::from(byte), 8);
-            }
-            bits.write(&mut self.out, piece.tail.0, piece.tail.1);
-        }
+        let (mut a, mut b, mut zeros) = (self.a, self.b, self.zeros);
+        bits.piece(
+            &mut self.out,
+            &piece.seams,
+            &piece.core,
+            (&mut a, &mut b, &mut zeros),
+        );
         bits.store(self);
-        self.zeros += piece.trail;
-        let (length, sum, weighted) = piece.adler;
-        self.b = (self.b + length % ADLER * self.a + weighted) % ADLER;
-        self.a = (self.a + sum) % ADLER;
+        (self.a, self.b, self.zeros) = (a % ADLER, b % ADLER, zeros);
     }
 
     /// Writes a row of pieces compressed before, each from its first column
     /// to its last (in order, apart), and zeros between them and to the end
     /// of the row: as [`Deflate::piece`] and [`Deflate::zeros`] would, with
     /// the sums reduced once (a row cannot make them overflow).
-    fn row_of<'a>(&mut self, pieces: impl Iterator<Item = (usize, usize, &'a Piece)>) {
+    fn row_of<'a>(&mut self, pieces: impl Iterator<Item = (usize, usize, &'a Seams, &'a [u8])>) {
         let mut bits = Bits::from(&*self);
         let (mut a, mut b, mut zeros) = (self.a, self.b, self.zeros);
         let mut written = 0;
-        for (start, end, piece) in pieces {
+        for (start, end, seams, core) in pieces {
             let gap = (start - written) as u64;
             b += gap * a;
-            zeros += gap + piece.lead;
-            if !piece.core.is_empty() || piece.tail.1 > 0 {
-                bits.run(&mut self.out, std::mem::take(&mut zeros));
-                self.out.reserve(piece.core.len() + 8);
-                for eight in piece.core.chunks_exact(8) {
-                    bits.word(
-                        &mut self.out,
-                        u64::from_le_bytes(eight.try_into().unwrap_or_default()),
-                    );
-                }
-                bits.write(&mut self.out, piece.tail.0, piece.tail.1);
-            }
-            zeros += piece.trail;
-            let (length, sum, weighted) = piece.adler;
-            b += length * a + weighted;
-            a += sum;
+            zeros += gap;
+            bits.piece(&mut self.out, seams, core, (&mut a, &mut b, &mut zeros));
             written = end;
         }
         let gap = (WIDTH - written) as u64;
@@ -745,43 +733,59 @@ impl Deflate {
 /// start with, the bits from their first other byte to their last, the
 /// zeros after it, and what they add to the checksum.
 struct Piece {
-    lead: u64,
+    seams: Seams,
     core: Vec<u8>,
-    /// The core's last bits, fewer than 64.
-    tail: (u64, u32),
-    trail: u64,
-    /// The bytes' number, sum, and sum of running sums.
-    adler: (u64, u64, u64),
+}
+
+/// What a piece is besides its bits: the zeros it starts and ends with, its
+/// last bits (fewer than 64) and how many, and its bytes' number, sum and sum
+/// of running sums (what they add to the checksum).
+#[derive(Clone, Copy)]
+struct Seams {
+    lead: u32,
+    trail: u32,
+    tail: (u64, u8),
+    adler: (u32, u32, u32),
 }
 
 impl Piece {
     fn new(bytes: &[u8]) -> Piece {
-        let first = bytes.iter().position(|&b| b != 0).unwrap_or(bytes.len());
-        let last = bytes
-            .iter()
-            .rposition(|&b| b != 0)
-            .map_or(first, |at| at + 1);
-        // Literals take at most 12 bits; a run of zeros fewer than its bytes.
-        let mut deflate = Deflate::bare((last - first) * 3 / 2 + 8);
-        for row in bytes[first..last].chunks(1 + WIDTH) {
-            deflate.bytes(row);
+        let mut core = Vec::new();
+        let seams = compress(bytes, &mut core);
+        Piece { seams, core }
+    }
+}
+
+/// Compresses `bytes` (fewer than 4 GB) as a piece: the bits from its first
+/// byte that is not zero to its last go at the end of `out`.
+fn compress(bytes: &[u8], out: &mut Vec<u8>) -> Seams {
+    let first = bytes.iter().position(|&b| b != 0).unwrap_or(bytes.len());
+    let last = bytes
+        .iter()
+        .rposition(|&b| b != 0)
+        .map_or(first, |at| at + 1);
+    let mut deflate = Deflate::bare(std::mem::take(out));
+    // Literals take at most 12 bits; a run of zeros fewer than its bytes.
+    deflate.out.reserve((last - first) * 3 / 2 + 8);
+    for row in bytes[first..last].chunks(1 + WIDTH) {
+        deflate.bytes(row);
+    }
+    // Reduced every 4,096 bytes, before either sum can overflow.
+    let (mut a, mut b) = (0, 0);
+    for chunk in bytes.chunks(4096) {
+        for &byte in chunk {
+            a += u64::from(byte);
+            b += a;
         }
-        // Reduced every 4,096 bytes, before either sum can overflow.
-        let (mut a, mut b) = (0, 0);
-        for chunk in bytes.chunks(4096) {
-            for &byte in chunk {
-                a += u64::from(byte);
-                b += a;
-            }
-            (a, b) = (a % ADLER, b % ADLER);
-        }
-        Piece {
-            lead: first as u64,
-            core: deflate.out,
-            tail: (deflate.bits, deflate.count),
-            trail: (bytes.len() - last) as u64,
-            adler: (bytes.len() as u64, a, b),
-        }
+        (a, b) = (a % ADLER, b % ADLER);
+    }
+    let tail = (deflate.bits, deflate.count as u8);
+    *out = deflate.out;
+    Seams {
+        lead: first as u32,
+        trail: (bytes.len() - last) as u32,
+        tail,
+        adler: (bytes.len() as u32, a as u32, b as u32),
     }
 }
 
@@ -821,6 +825,35 @@ impl Bits {
     fn word(&mut self, out: &mut Vec<u8>, word: u64) {
         out.extend_from_slice(&(self.bits | word << self.count).to_le_bytes());
         self.bits = word.checked_shr(64 - self.count).unwrap_or(0);
+    }
+
+    /// Writes a piece compressed before (its `seams` and `core`), the zeros
+    /// before it counted in `zeros`; the sums and the zeros after it are
+    /// added to the sums and zeros given, unreduced.
+    #[inline(always)]
+    fn piece(
+        &mut self,
+        out: &mut Vec<u8>,
+        seams: &Seams,
+        core: &[u8],
+        (a, b, zeros): (&mut u64, &mut u64, &mut u64),
+    ) {
+        *zeros += u64::from(seams.lead);
+        if !core.is_empty() || seams.tail.1 > 0 {
+            self.run(out, std::mem::take(zeros));
+            out.reserve(core.len() + 8);
+            for eight in core.chunks_exact(8) {
+                self.word(
+                    out,
+                    u64::from_le_bytes(eight.try_into().unwrap_or_default()),
+                );
+            }
+            self.write(out, seams.tail.0, u32::from(seams.tail.1));
+        }
+        *zeros += u64::from(seams.trail);
+        let (length, sum, weighted) = seams.adler;
+        *b += u64::from(length) * *a + u64::from(weighted);
+        *a += u64::from(sum);
     }
 
     /// Writes `run` zeros: the first as a literal, the rest as copies of the
