@@ -310,9 +310,8 @@ impl Writer {
                 let made = at.map(|at| make_folders(at, folder));
                 #[cfg(not(target_os = "linux"))]
                 let made: Option<io::Result<()>> = None;
-                let parent = staging.join(folder);
-                made.unwrap_or_else(|| fs::create_dir_all(&parent))
-                    .map_err(|e| with_path(e, &parent))?;
+                made.unwrap_or_else(|| fs::create_dir_all(staging.join(folder)))
+                    .map_err(|e| with_path(e, &staging.join(folder)))?;
                 if let Ok(mut folders) = self.folders.lock() {
                     folders.insert(folder.to_string());
                 }
@@ -322,10 +321,9 @@ impl Writer {
         let written = at.map(|at| write_at(at, &path, bytes));
         #[cfg(not(target_os = "linux"))]
         let written: Option<io::Result<()>> = None;
-        let target = staging.join(&path);
         written
-            .unwrap_or_else(|| fs::write(&target, bytes))
-            .map_err(|e| with_path(e, &target))?;
+            .unwrap_or_else(|| fs::write(staging.join(&path), bytes))
+            .map_err(|e| with_path(e, &staging.join(&path)))?;
         Ok(Entry {
             path,
             hash,
