@@ -271,9 +271,9 @@ struct StampRow {
 impl Stamp {
     /// The stamp of a glyph of `width` columns, whose `shades` are its rows.
     pub(super) fn new(shades: Vec<u8>, width: usize) -> Stamp {
-        let rows: Vec<&[u8]> = shades.chunks_exact(width.max(1)).collect();
+        let lines: Vec<&[u8]> = shades.chunks_exact(width.max(1)).collect();
         // Each row's first and last column with ink, past the last.
-        let ink: Vec<Option<(usize, usize)>> = (rows.iter())
+        let ink: Vec<Option<(usize, usize)>> = (lines.iter())
             .map(|row| {
                 let first = row.iter().position(|&s| s != 0)?;
                 let last = row.iter().rposition(|&s| s != 0).unwrap_or(first);
@@ -282,10 +282,10 @@ impl Stamp {
             .collect();
         let mut filtered = Vec::with_capacity(width);
         let mut bits = Vec::new();
-        let rows = (0..=rows.len())
+        let rows = (0..=lines.len())
             .map(|r| {
-                let this = ink.get(r).copied().flatten().map(|reach| (rows[r], reach));
-                let above = (r.checked_sub(1)).and_then(|a| ink[a].map(|reach| (rows[a], reach)));
+                let this = ink.get(r).copied().flatten().map(|reach| (lines[r], reach));
+                let above = (r.checked_sub(1)).and_then(|a| ink[a].map(|reach| (lines[a], reach)));
                 filtered.clear();
                 let reach = match (this, above) {
                     (Some((row, (a, b))), Some((above, (c, d)))) => {
@@ -781,6 +781,7 @@ fn compress(bytes: &[u8], out: &mut Vec<u8>) -> Seams {
     }
     let tail = (deflate.bits, deflate.count as u8);
     *out = deflate.out;
+    debug_assert_eq!(out.len() % 8, 0, "bits go out eight bytes at a time");
     Seams {
         lead: first as u32,
         trail: (bytes.len() - last) as u32,
