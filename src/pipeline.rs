@@ -296,7 +296,7 @@ fn prepare(
     cache: Option<&mut Cache>,
 ) -> (Option<Inputs>, Vec<Diagnostic>) {
     // The templates are parsed on the other core while the story loads, and
-    // the pictures' font and graphic are made ready.
+    // the pictures' font and graphic and the English strings are made ready.
     let (kept, cache) = match cache {
         Some(cache) => (cache.templates.take(), Some(cache)),
         None => (None, None),
@@ -313,6 +313,7 @@ fn prepare(
             if pictures {
                 render::warm_pictures();
             }
+            crate::i18n::warm();
             (templates, diagnostics)
         },
     );

@@ -227,8 +227,19 @@ pub fn fill(text: &str, values: &[(&str, &str)]) -> String {
     filled
 }
 
+/// Parses the English table, which every locale starts from, now: on the
+/// core that is not loading the story (see `pipeline::prepare`).
+pub(crate) fn warm() {
+    built_in_table("en");
+}
+
 /// A built-in table, parsed. The tables are ours and tested: an error is a bug.
 fn built_in(language: &str) -> BTreeMap<String, Entry> {
+    built_in_table(language).cloned().unwrap_or_default()
+}
+
+/// The built-in table of `language`, if there is one.
+fn built_in_table(language: &str) -> Option<&'static BTreeMap<String, Entry>> {
     // Each read once, when a story first asks for it: every build makes a
     // locale per edition, and an English story needs only English (parsing
     // all three tables was a millisecond that no other work overlapped).
@@ -236,10 +247,7 @@ fn built_in(language: &str) -> BTreeMap<String, Entry> {
         [const { OnceLock::new() }; BUILT_IN.len()];
     (BUILT_IN.iter().zip(&TABLES))
         .find(|((l, _), _)| *l == language)
-        .map(|((_, text), table)| {
-            (table.get_or_init(|| toml::from_str(text).unwrap_or_default())).clone()
-        })
-        .unwrap_or_default()
+        .map(|((_, text), table)| table.get_or_init(|| toml::from_str(text).unwrap_or_default()))
 }
 
 /// The plural category of `n` for a language, for the `plural` filter, which
