@@ -64,7 +64,10 @@ impl Locale {
         let language = parsed.id.language.as_str().to_string();
         let mut strings = built_in("en");
         match BUILT_IN.iter().any(|(l, _)| *l == language) {
-            true => strings.extend(built_in(&language)),
+            true => strings.extend(
+                (built_in_table(&language).into_iter().flatten())
+                    .map(|(k, v)| (k.clone(), v.clone())),
+            ),
             false => troubles.push(Trouble::NoTable),
         }
         if troubles.contains(&Trouble::NoTable) {
@@ -88,7 +91,9 @@ impl Locale {
 
     /// The keys of the built-in English table: what an override may name.
     pub fn keys() -> Vec<String> {
-        built_in("en").into_keys().collect()
+        (built_in_table("en").into_iter().flatten())
+            .map(|(key, _)| key.clone())
+            .collect()
     }
 
     /// A text of the table; a count's `other` form; the key itself when unknown.
