@@ -6,8 +6,9 @@
 #         (every build writes a whole new sibling folder and swaps it in)
 #   Hugo  the `hugo` on PATH, building the story's twin (benches/hugo/twin.py)
 # For each size and file system: (1) fresh build into an empty folder: wall
-# (hyperfine median, the output removed before each run) and CPU (user + sys,
-# mean); (2) rebuild over the previous output with nothing changed: wall, and the
+# (median) and CPU (user + sys, mean), the three tools taking turns, the output
+# removed before each build (scripts/turns.py; three times --runs rounds after a
+# warm-up round); (2) rebuild over the previous output with nothing changed: wall, and the
 # files whose inode or mtime changed or that are new (find -printf '%i %T@ %p',
 # before and after, nothing excluded); (3) the same after one event's title
 # changed (it alternates between two titles, so every run is a real change; Hugo's
@@ -17,7 +18,8 @@
 # Usage: scripts/bench-output.sh [--sizes "M L"] [--runs N] [--fs "tmpfs disk"]
 #            [--tmpfs DIR] [--disk DIR] [--old PATH] [--no-hugo]
 #   --sizes     story sizes of examples/gen_story (default "M L")
-#   --runs N    hyperfine runs per measure (default: 10 for S, 5 for M, 3 for L)
+#   --runs N    hyperfine runs per measure (default: 10 for S, 5 for M, 3 for L;
+#               fresh builds take three times as many rounds)
 #   --fs        which file systems to measure on (default "tmpfs disk")
 #   --tmpfs DIR where outputs go on tmpfs (default /dev/shm/explainer-bench-output)
 #   --disk DIR  where outputs go on the disk (default target/bench-output/out)
@@ -151,14 +153,23 @@ for size in $sizes; do
     for fs in $filesystems; do
         dir=$(fs_dir "$fs")
         mkdir -p "$dir"
+        # 1. Fresh build into an empty folder: the tools take turns
+        # (scripts/turns.py), so a drift of the host's speed lands on all.
+        turns=()
+        for tool in "${names[@]}"; do
+            out="$dir/$size-$tool"
+            turns+=("$tool" "$out" "$(command_for "$tool" "$story" "$twin" "$out")")
+        done
+        echo "== $size, $fs: fresh builds, ${names[*]} taking turns, $((3 * n)) rounds" >&2
+        while read -r tool wall user system; do
+            result["$size|$fs|$tool|fresh"]="$wall $user $system"
+        done < <(python3 scripts/turns.py "$((3 * n))" "${turns[@]}")
         for tool in "${names[@]}"; do
             out="$dir/$size-$tool"
             cmd=$(command_for "$tool" "$story" "$twin" "$out")
             edit=$(edit_for "$tool" "$story" "$twin" "$out" "$event")
             key="$size|$fs|$tool"
             echo "== $size, $fs, $tool: $cmd" >&2
-            # 1. Fresh build into an empty folder.
-            result["$key|fresh"]=$(hf --warmup 1 --runs "$n" --prepare "rm -rf $out" "$cmd")
             files[$key]=$(find "$out" -type f | wc -l)
             # 2. Rebuild with nothing changed (after a build of the story as it is).
             $cmd >/dev/null
@@ -216,7 +227,7 @@ echo "load average before: $load_before; after: $load_after; $(nproc) cores; $(f
 echo "NEW: $new ($(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src Cargo.toml Cargo.lock || echo ', with uncommitted changes'))"
 echo "OLD: $old ($old_label)"
 [ "$hugo" = 1 ] && echo "Hugo: $(hugo version)"
-echo "hyperfine: $(hyperfine --version); runs: ${runs:-10 for S, 5 for M, 3 for L} per measure (one warm-up for fresh builds)"
+echo "hyperfine: $(hyperfine --version); runs: ${runs:-10 for S, 5 for M, 3 for L} per measure; fresh builds: the tools in turns, three times as many rounds after a warm-up round"
 echo "tmpfs: $tmpfs_dir; disk: $disk_dir ($(findmnt -n -o FSTYPE,OPTIONS -T "$disk_dir" 2>/dev/null || stat -f -c %T "$disk_dir"))"
 echo
 echo "| measure | NEW | OLD | Hugo | NEW/Hugo |"
