@@ -87,7 +87,7 @@ enum Written {
 
 /// A byte that is, or starts, a control character (C1 ones start with 0xC2);
 /// CR is one too, because a CR outside CRLF is.
-fn is_control_byte(b: u8) -> bool {
+pub(crate) fn is_control_byte(b: u8) -> bool {
     (b < 0x20 && b != b'\t' && b != b'\n') || b == 0x7F || b == 0xC2
 }
 

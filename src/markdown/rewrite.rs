@@ -19,7 +19,7 @@ use super::{
     Resolver, embed_marker, sanitize, scan,
 };
 use crate::diagnostics::Severity;
-use crate::load::{control_name, is_control};
+use crate::load::{control_name, is_control, is_control_byte};
 
 /// A control character a page may not show; a lone CR is left to the loader.
 fn is_banned(c: char) -> bool {
@@ -27,7 +27,16 @@ fn is_banned(c: char) -> bool {
 }
 
 fn has_control(text: &str) -> bool {
-    text.chars().any(is_banned)
+    // Every control character is, or starts with, a control byte, which
+    // most text has none of: looked for first a block at a time, every byte
+    // of it (a loop the compiler runs on many bytes at once), and only then
+    // character by character. 0.6% of a fresh M build's instructions.
+    let maybe = (text.as_bytes().chunks(64)).any(|block| {
+        block
+            .iter()
+            .fold(false, |found, &b| found | is_control_byte(b))
+    });
+    maybe && text.chars().any(is_banned)
 }
 
 fn without_controls<'a>(text: &str) -> CowStr<'a> {
@@ -787,4 +796,28 @@ fn sanitize_pieces(html: &str, markers: &[usize]) -> String {
     }
     clean.push_str(&sanitize::clean(&html[from..]));
     clean
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_quick_look_for_control_bytes_misses_no_control_character() {
+        // Every character, alone and among others, at each place in a block.
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let alone = c.to_string();
+            assert_eq!(has_control(&alone), is_banned(c), "U+{:04X}", u32::from(c));
+        }
+        for at in [0, 1, 62, 63, 64, 65, 127] {
+            for c in ['\u{0}', '\u{1b}', '\u{7f}', '\u{80}', '\u{9f}'] {
+                let text: String = (0..130).map(|i| if i == at { c } else { 'é' }).collect();
+                assert!(has_control(&text), "U+{:04X} at {at}", u32::from(c));
+            }
+            let clean: String = (0..130)
+                .map(|i| if i == at { '\u{a0}' } else { '\r' })
+                .collect();
+            assert!(!has_control(&clean), "no control character at {at}");
+        }
+    }
 }
