@@ -79,7 +79,7 @@ pub(crate) fn run<T: Send>(
     };
     // The editions render side by side: each one's pages are independent
     // of the others', and one edition's last pages would leave a core idle.
-    type Rendered<T> = (Vec<String>, Result<Vec<io::Result<T>>, Vec<Diagnostic>>);
+    type Rendered<T> = (Clashes, Result<Vec<io::Result<T>>, Vec<Diagnostic>>);
     let rendered: Vec<Rendered<T>> = editions
         .par_iter()
         .zip(memos)
@@ -107,9 +107,11 @@ pub(crate) fn run<T: Send>(
                     .map(|page| format!("{prefix}{}", page.route.file()))
                     .collect();
                 pages.extend(export::PATHS.iter().map(|path| format!("{prefix}{path}")));
-                (plan, pages)
+                // Looked for here, on both cores, not after the last page on one.
+                let clashes = Clashes::find(&pages, &statics);
+                (plan, pages, clashes)
             };
-            let ((plan, pages), prints) = rayon::join(planned, || {
+            let ((plan, pages, clashes), prints) = rayon::join(planned, || {
                 kept.then(|| render::prints(edition, render_options, &templates))
             });
             let plan = render::Plan {
@@ -118,14 +120,14 @@ pub(crate) fn run<T: Send>(
                 prints,
             };
             let made = render_all(edition, plan, &templates, render_options, memo, keep, emit);
-            (pages, made)
+            (clashes, made)
         })
         .collect();
     let mut emitted = Vec::new();
-    let mut pages: Vec<String> = Vec::new();
+    let mut clashes = Clashes::default();
     let mut failed = false;
-    for (files, made) in rendered {
-        pages.extend(files);
+    for (found_in_edition, made) in rendered {
+        clashes.extend(found_in_edition);
         match made {
             Ok(made) => emitted.extend(made),
             Err(errors) => {
@@ -155,7 +157,8 @@ pub(crate) fn run<T: Send>(
             return Err(found);
         }
     };
-    let collisions = collisions(&pages, &statics);
+    // The stylesheets minified above are pages now, and no longer clash.
+    let collisions = clashes.diagnostics(&statics);
     if !collisions.is_empty() {
         found.extend(collisions);
         return Err(found);
@@ -478,39 +481,62 @@ fn minify_stylesheets(statics: &mut Vec<StaticFile>, found: &mut Vec<Diagnostic>
     pages
 }
 
-/// A static file may not take the place of a page or data file, nor of a folder they need.
-fn collisions(pages: &[String], statics: &[StaticFile]) -> Vec<Diagnostic> {
-    // The static files are few and the pages many: look each page's path
-    // and folders up among the static files, not the other way round.
-    let paths: BTreeSet<&str> = statics.iter().map(|s| s.path.as_str()).collect();
-    let mut built = BTreeSet::new();
-    let mut folders = BTreeSet::new();
-    for page in pages {
-        if let Some(&path) = paths.get(page.as_str()) {
-            built.insert(path);
-        }
-        for (i, _) in page.match_indices('/') {
-            if let Some(&path) = paths.get(&page[..i]) {
-                folders.insert(path);
+/// The static files that take the place of a page or data file, or of a
+/// folder they need, by path: a static file may do neither.
+#[derive(Default)]
+struct Clashes {
+    /// Static files with the path of a page.
+    built: BTreeSet<String>,
+    /// Static files with the name of a page's folder.
+    folders: BTreeSet<String>,
+}
+
+impl Clashes {
+    /// The clashes of one edition's `pages` with the static files.
+    fn find(pages: &[String], statics: &[StaticFile]) -> Clashes {
+        // The static files are few and the pages many: look each page's path
+        // and folders up among the static files, not the other way round.
+        let paths: BTreeSet<&str> = statics.iter().map(|s| s.path.as_str()).collect();
+        let mut clashes = Clashes::default();
+        for page in pages {
+            if let Some(&path) = paths.get(page.as_str()) {
+                clashes.built.insert(path.to_string());
+            }
+            for (i, _) in page.match_indices('/') {
+                if let Some(&path) = paths.get(&page[..i]) {
+                    clashes.folders.insert(path.to_string());
+                }
             }
         }
+        clashes
     }
-    statics
-        .iter()
-        .filter_map(|s| {
-            let path = s.path.as_str();
-            let message = if built.contains(path) {
-                "this static file has the path of a page the build writes"
-            } else if folders.contains(path) {
-                "this static file has the name of a folder the built pages need"
-            } else {
-                return None;
-            };
-            Some(
-                Diagnostic::whole_file(Severity::Error, &format!("static/{path}"), message).help(
-                    "rename or move it: to change a page, override its template in templates/",
-                ),
-            )
-        })
-        .collect()
+
+    /// Another edition's clashes too.
+    fn extend(&mut self, other: Clashes) {
+        self.built.extend(other.built);
+        self.folders.extend(other.folders);
+    }
+
+    /// An error for each of `statics` that clashes, in their order.
+    fn diagnostics(&self, statics: &[StaticFile]) -> Vec<Diagnostic> {
+        statics
+            .iter()
+            .filter_map(|s| {
+                let path = s.path.as_str();
+                let message = if self.built.contains(path) {
+                    "this static file has the path of a page the build writes"
+                } else if self.folders.contains(path) {
+                    "this static file has the name of a folder the built pages need"
+                } else {
+                    return None;
+                };
+                Some(
+                    Diagnostic::whole_file(Severity::Error, &format!("static/{path}"), message)
+                        .help(
+                            "rename or move it: to change a page, override its template in templates/",
+                        ),
+                )
+            })
+            .collect()
+    }
 }

@@ -328,3 +328,21 @@ fn a_story_with_pictures_is_stamped_as_a_build_reads_it() {
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(String::from_utf8_lossy(&output.stdout).contains("stamped content/events/all.ru.toml"));
 }
+
+#[test]
+fn a_static_file_in_the_place_of_another_editions_page_is_a_clear_error() {
+    // `ru/` is the Russian edition's folder: its pages and folders are the
+    // build's as much as the first edition's are.
+    let story = bilingual()
+        .file("static/ru/sitemap.xml", "not a page of the edition")
+        .file("static/ru/index.html", "not the edition's home page")
+        .file("static/ru/actors", "not a folder");
+    let output = story.run(&["build"]);
+    assert_eq!(output.status.code(), Some(1));
+    let err = stderr(&output);
+    assert!(err.contains("error: this static file has the path of a page the build writes\n  --> static/ru/index.html\n"), "{err}");
+    assert!(err.contains("error: this static file has the name of a folder the built pages need\n  --> static/ru/actors\n"), "{err}");
+    // One sitemap for the whole site, at its root: `ru/sitemap.xml` is no page.
+    assert!(!err.contains("static/ru/sitemap.xml"), "{err}");
+    assert!(!story.root().join("public").exists(), "nothing was written");
+}
