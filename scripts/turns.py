@@ -38,8 +38,8 @@ def main() -> None:
         (args[i], args[i + 1], shlex.split(args[i + 2])) for i in range(1, len(args), 3)
     ]
     runs: dict[str, list[tuple[float, float, float]]] = {name: [] for name, _, _ in tools}
-    for round in range(rounds + 1):
-        for name, out, argv in tools if round % 2 == 0 else tools[::-1]:
+    for turn in range(rounds + 1):
+        for name, out, argv in tools if turn % 2 == 0 else tools[::-1]:
             shutil.rmtree(out, ignore_errors=True)
             start = time.perf_counter()
             child = subprocess.Popen(argv, stdout=subprocess.DEVNULL)
@@ -47,7 +47,7 @@ def main() -> None:
             wall = time.perf_counter() - start
             if os.waitstatus_to_exitcode(status) != 0:
                 sys.exit(f"{name} failed: {shlex.join(argv)}")
-            if round > 0:
+            if turn > 0:
                 runs[name].append((wall, usage.ru_utime, usage.ru_stime))
     for name, _, _ in tools:
         walls, users, systems = zip(*runs[name])

@@ -30,7 +30,8 @@ fn has_control(text: &str) -> bool {
     // Every control character is, or starts with, a control byte, which
     // most text has none of: looked for first a block at a time, every byte
     // of it (a loop the compiler runs on many bytes at once), and only then
-    // character by character. 0.6% of a fresh M build's instructions.
+    // character by character (searched that way alone, it was 6 M of a
+    // fresh M build's 730 M instructions).
     let maybe = (text.as_bytes().chunks(64)).any(|block| {
         block
             .iter()
