@@ -23,13 +23,7 @@ pub(super) fn check_controls(
     diagnostics: &mut Diagnostics,
 ) {
     let bytes = file.text.as_bytes();
-    // A block at a time, every byte of it: a loop the compiler can run on
-    // many bytes at once, where stopping at the first would keep it to one.
-    let raw = bytes.chunks(64).any(|block| {
-        block
-            .iter()
-            .fold(false, |found, &b| found | is_control_byte(b))
-    });
+    let raw = has_control_byte(bytes);
     let escapes = bytes.get(toml.clone()).is_some_and(|t| t.contains(&b'\\'));
     if !raw && !escapes {
         return;
@@ -85,9 +79,21 @@ enum Written {
     Escape,
 }
 
+/// Whether `bytes` hold a byte that is, or starts, a control character:
+/// looked for a block at a time, every byte of it, a loop the compiler can
+/// run on many bytes at once, where stopping at the first would keep it to
+/// one. Most text has none, and is then not read character by character.
+pub(crate) fn has_control_byte(bytes: &[u8]) -> bool {
+    bytes.chunks(64).any(|block| {
+        block
+            .iter()
+            .fold(false, |found, &b| found | is_control_byte(b))
+    })
+}
+
 /// A byte that is, or starts, a control character (C1 ones start with 0xC2);
 /// CR is one too, because a CR outside CRLF is.
-pub(crate) fn is_control_byte(b: u8) -> bool {
+fn is_control_byte(b: u8) -> bool {
     (b < 0x20 && b != b'\t' && b != b'\n') || b == 0x7F || b == 0xC2
 }
 

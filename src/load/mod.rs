@@ -15,7 +15,7 @@
 //! an editor can act on.
 
 mod controls;
-pub(crate) use controls::{is_control, is_control_byte, name as control_name};
+pub(crate) use controls::{has_control_byte, is_control, name as control_name};
 mod explain;
 mod placeholders;
 mod read;
