@@ -114,7 +114,10 @@ impl DataFiles {
 /// What a successful build did.
 #[derive(Debug)]
 pub struct Built {
+    /// The HTML pages made, in every edition.
     pub pages: usize,
+    /// The other files made: pictures, data files, feeds, the sitemap.
+    pub other_files: usize,
     pub static_files: usize,
     /// What changed in the output folder.
     pub written: write::Written,
@@ -250,7 +253,8 @@ pub fn build(options: &BuildOptions) -> Result<Built, Vec<Diagnostic>> {
     } = pipeline::run(options, &render_options, None, Some(&keep), write_page)?;
     // Freed on the other core while this one puts the site in place.
     rayon::spawn(move || drop(story));
-    let pages = entries.len();
+    let pages = entries.iter().filter(|entry| entry.is_page()).count();
+    let other_files = entries.len() - pages;
     let published = writer.copy(&statics).and_then(|copied| {
         entries.extend(copied);
         writer.publish(entries)
@@ -264,6 +268,7 @@ pub fn build(options: &BuildOptions) -> Result<Built, Vec<Diagnostic>> {
     };
     Ok(Built {
         pages,
+        other_files,
         static_files: statics.len(),
         written,
         elapsed: started.elapsed(),

@@ -960,3 +960,31 @@ fn the_timeline_chart_opens_on_its_latest_events() {
             .contains(".chart-scroll[dir=\"rtl\"] > * { direction: ltr; }")
     );
 }
+
+#[test]
+fn the_build_line_counts_pages_other_files_and_static_files_as_the_output_holds_them() {
+    let story = Story::small().file("static/notes/readme.txt", "copied as it is");
+    let output = story.run(&["build"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let site = Site::read(&story.root().join("public"));
+    // What the build keeps for itself beside the site is neither.
+    let own = [".explainer-manifest", ".explainer-output"];
+    let pages = site.files.keys().filter(|p| p.ends_with(".html")).count();
+    // The four built-in static files and the story's one.
+    let statics = 5;
+    let others = site.files.len() - pages - statics - own.len();
+    assert!(
+        pages > 10 && others > 3,
+        "{pages} pages, {others} other files"
+    );
+    let line = String::from_utf8_lossy(&output.stdout).into_owned();
+    let said =
+        format!("Built {pages} pages, {others} other files and {statics} static files into ");
+    assert!(
+        line.starts_with(&said),
+        "{line}\nexpected it to start with: {said}"
+    );
+    for file in own {
+        assert!(site.files.contains_key(file), "{file}");
+    }
+}

@@ -65,8 +65,9 @@ pub(super) fn run(args: BuildArgs) -> ExitCode {
                 }
             };
             println!(
-                "Built {} pages and {} static files into {}{changed} in {} ms{warnings}",
+                "Built {} pages, {} other files and {} static files into {}{changed} in {} ms{warnings}",
                 built.pages,
+                built.other_files,
                 built.static_files,
                 output.display(),
                 built.elapsed.as_millis()

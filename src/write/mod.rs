@@ -212,6 +212,13 @@ pub struct Entry {
     staged: bool,
 }
 
+impl Entry {
+    /// Whether the file is an HTML page (not a picture, data file or feed).
+    pub fn is_page(&self) -> bool {
+        self.path.ends_with(".html")
+    }
+}
+
 /// Puts a new site in the output folder. Files are handed to it as they are
 /// made, on any thread; what must be written goes into a folder beside the
 /// output (made when the first such file comes), and nothing in the output
