@@ -482,6 +482,41 @@ fn a_footnote_links_back_to_where_it_was_cited_even_beside_raw_html() {
     }
 }
 
+#[test]
+fn a_footnote_is_left_out_of_the_descriptions_search_engines_and_shares_show() {
+    let site = Story::small()
+        .file(
+            "content/events/more.toml",
+            "[[event]]\nid = \"note\"\ndate = \"2024-07\"\ntitle = \"A noted event\"\nsummary = \"\"\"\nA claim[^1] stands.\n\n[^1]: Where it <div>comes</div> from.\n\nAnd a second paragraph.\n\"\"\"\nactors = [\"bob\"]\n",
+        )
+        .file(
+            "content/actors/bob.md",
+            "+++\nname = \"Bob\"\nkind = \"person\"\n+++\nBob[^who] writes.\n\n[^who]: As he says.\n",
+        )
+        .build(&[]);
+    for (page, description) in [
+        (
+            "events/note/index.html",
+            "A claim stands. And a second paragraph.",
+        ),
+        ("actors/bob/index.html", "Bob writes."),
+    ] {
+        let html = site.page(page);
+        for tag in [
+            format!("<meta name=\"description\" content=\"{description}\">"),
+            format!("<meta property=\"og:description\" content=\"{description}\">"),
+        ] {
+            assert!(html.contains(&tag), "{tag} in {page}:\n{html}");
+        }
+        assert!(!html.contains("~~explainer-"), "{page}:\n{html}");
+    }
+    let event = site.page("events/note/index.html");
+    assert!(
+        event.contains("\"description\":\"A claim stands. And a second paragraph.\""),
+        "{event}"
+    );
+}
+
 /// The path from the site root of the share picture a page names.
 fn share_picture(site: &Site, page: &str) -> String {
     let html = site.page(page);

@@ -1459,6 +1459,12 @@ pub(super) fn plain_text(html: &str, limit: usize) -> String {
             continue;
         }
         if rest.starts_with('<') {
+            // A footnote's number and its note are left out: the text reads
+            // as it does without them, and the note's way back is a link.
+            if let Some(after) = after_footnote(rest) {
+                rest = after;
+                continue;
+            }
             let Some(close) = rest.find('>') else {
                 break;
             };
@@ -1495,6 +1501,35 @@ pub(super) fn plain_text(html: &str, limit: usize) -> String {
     let cut = &text.text[..end];
     let cut = cut.rsplit_once(' ').map_or(cut, |(head, _)| head);
     format!("{}…", cut.trim_end_matches([',', ';', ':', '.']))
+}
+
+/// What follows the footnote number (`<sup class="footnote-reference">`) or
+/// note (`<div class="footnote-definition">`, with any `div` inside it) that
+/// `html` starts with; `None` when it starts with neither. A note not closed
+/// runs to the end.
+fn after_footnote(html: &str) -> Option<&str> {
+    if html.starts_with("<sup class=\"footnote-reference\"") {
+        let end = html
+            .find("</sup>")
+            .map_or(html.len(), |at| at + "</sup>".len());
+        return Some(&html[end..]);
+    }
+    if !html.starts_with("<div class=\"footnote-definition\"") {
+        return None;
+    }
+    let mut depth = 0_usize;
+    for (at, _) in html.match_indices('<') {
+        let tag = &html[at..];
+        if tag.starts_with("</div>") {
+            depth -= 1;
+            if depth == 0 {
+                return Some(&html[at + "</div>".len()..]);
+            }
+        } else if tag.starts_with("<div") && tag[4..].starts_with([' ', '>']) {
+            depth += 1;
+        }
+    }
+    Some("")
 }
 
 /// Text with its runs of white space folded into one space and none at either end.
