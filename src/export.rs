@@ -71,7 +71,7 @@ struct Urls<'a> {
 impl Urls<'_> {
     /// A Markdown field with absolute links: pages in this edition, files from the site.
     fn html<'h>(&self, html: &'h crate::markdown::Html) -> std::borrow::Cow<'h, str> {
-        crate::markdown::with_words(html.at_in(self.base, self.assets), self.back)
+        html.at_in(self.base, self.assets, self.back)
     }
 
     fn event(&self, id: &str) -> String {

@@ -517,6 +517,43 @@ fn a_footnote_is_left_out_of_the_descriptions_search_engines_and_shares_show() {
     );
 }
 
+#[test]
+fn placeholder_names_typed_in_a_field_are_published_as_typed() {
+    // The fixed names the renderer's placeholders once had, typed where
+    // Markdown keeps them as text: escaped, in code, in a link's address
+    // and title, and in raw HTML (which sends the field through the sanitizer).
+    let summary = r#"Escaped \~\~explainer-root\~\~a, code `~~explainer-pages~~b`, a [link](https://e.example/~~explainer-root~~c "~~explainer-pages~~d") and \~\~explainer-back\~\~.
+
+<div>~~explainer-root~~e <a href="https://e.example/~~explainer-pages~~f">g</a></div>
+"#;
+    let site = Story::small()
+        .file(
+            "content/events/more.toml",
+            &format!(
+                "[[event]]\nid = \"typed\"\ndate = \"2024-07\"\ntitle = \"Typed\"\nsummary = '''\n{summary}'''\n"
+            ),
+        )
+        .build(&[]);
+    let page = site.page("events/typed/index.html");
+    for typed in [
+        "Escaped ~~explainer-root~~a, code <code>~~explainer-pages~~b</code>",
+        "<a href=\"https://e.example/~~explainer-root~~c\" title=\"~~explainer-pages~~d\">link</a>",
+        " and ~~explainer-back~~.",
+        "<div>~~explainer-root~~e <a href=\"https://e.example/~~explainer-pages~~f\">g</a></div>",
+    ] {
+        assert!(page.contains(typed), "{typed} in:\n{page}");
+    }
+    let data = site.page("data/events.json");
+    for typed in [
+        "Escaped ~~explainer-root~~a",
+        "<code>~~explainer-pages~~b</code>",
+        "https://e.example/~~explainer-root~~c",
+        "<div>~~explainer-root~~e",
+    ] {
+        assert!(data.contains(typed), "{typed} in:\n{data}");
+    }
+}
+
 /// The path from the site root of the share picture a page names.
 fn share_picture(site: &Site, page: &str) -> String {
     let html = site.page(page);

@@ -4,8 +4,9 @@
 //! [`render`] once. Links of the form `actor:id`, `event:id` and `section:id`
 //! become links to the right page; ids that do not exist are reported with
 //! their byte span so the caller can point at the exact line. Internal links are
-//! written relative to the site root behind a marker that [`Html::at`] replaces
-//! with each page's way back to the root, so one rendering serves every page.
+//! written relative to the site root behind a placeholder that [`Html::at`]
+//! replaces with each page's way back to the root, so one rendering serves
+//! every page.
 //!
 //! Nothing reaches readers that the editor did not mean: raw HTML goes
 //! through an allow-list sanitizer (`sanitize`), links and pictures whose
@@ -31,51 +32,111 @@ use crate::diagnostics::Severity;
 use address::Address;
 use rewrite::{Place, State, dest_span};
 
-/// Stands for "the site root, relative to this page" until the page is known.
-/// Made of characters that link escaping leaves alone, so it survives into `href`.
-const ROOT: &str = "~~explainer-root~~";
+/// What every placeholder starts with: [`marks`] looks for it once, with SIMD.
+const PLACEHOLDER: &str = "~~explainer-";
 
-/// Stands for "this edition's root, relative to this page" in links to the
-/// story's pages (`actor:`, `event:`, `section:`): in another edition they
-/// lead to its own pages, while pictures and files lead to the site's.
-const PAGES: &str = "~~explainer-pages~~";
+/// The placeholders of one field's HTML, for what is known only once its
+/// page is: the way to the site root ("root", for pictures and files), the
+/// way to the edition's root ("pages", for `actor:`, `event:` and `section:`
+/// links, which in another edition lead to its own pages), and the words of
+/// a footnote's way back to the text, in the reader's language ("back").
+///
+/// Each holds a number made from the field's own Markdown, so no text an
+/// editor writes can print one: with a fixed name, `~~explainer-root~~`
+/// typed in a code span, an escaped text or a link printed a path in its
+/// place. Text that prints the number made from itself is a search of
+/// 2^64 tries. The number is the same in every run, so what pages are made
+/// from hashes the same from one build to the next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Placeholders {
+    number: u64,
+}
 
-/// Stands for the words of a footnote's link back to the text, which are in
-/// the reader's language: see [`with_words`].
-const BACK: &str = "~~explainer-back~~";
+impl Placeholders {
+    fn of(markdown: &str) -> Placeholders {
+        Placeholders {
+            number: xxhash_rust::xxh3::xxh3_64(markdown.as_bytes()),
+        }
+    }
 
-/// Where [`ROOT`] and [`PAGES`] stand in `text`, in order, each marker's
-/// places as `match_indices` finds them (not overlapping one another), and
-/// whether each is [`PAGES`]. Both begin alike: that beginning is searched
-/// for once, with SIMD, and what follows it tells them apart. Every
-/// rendered field is searched, most of them holding no marker at all.
-fn marks(text: &str) -> Vec<(usize, bool)> {
+    /// The number in 16 hexadecimal digits.
+    fn digits(self) -> [u8; 16] {
+        std::array::from_fn(|n| b"0123456789abcdef"[(self.number >> (60 - 4 * n)) as usize & 15])
+    }
+
+    /// `mark`'s placeholder followed by `rest`, like `root` and a path.
+    fn before(self, mark: Mark, rest: &str) -> String {
+        let mut text = String::with_capacity(mark.len() + rest.len());
+        text.push_str(PLACEHOLDER);
+        text.push_str(mark.name());
+        text.push('-');
+        text.extend(self.digits().map(char::from));
+        text.push_str("~~");
+        text.push_str(rest);
+        text
+    }
+
+    /// Which of these placeholders `text` starts with, if one.
+    fn at_start(self, text: &str) -> Option<Mark> {
+        let rest = text.strip_prefix(PLACEHOLDER)?;
+        let (mark, rest) = [Mark::Root, Mark::Pages, Mark::Back]
+            .into_iter()
+            .find_map(|mark| Some((mark, rest.strip_prefix(mark.name())?.strip_prefix('-')?)))?;
+        let rest = rest.as_bytes().strip_prefix(&self.digits())?;
+        rest.starts_with(b"~~").then_some(mark)
+    }
+}
+
+/// What a placeholder in a field's HTML stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Mark {
+    Root,
+    Pages,
+    Back,
+}
+
+impl Mark {
+    fn name(self) -> &'static str {
+        match self {
+            Mark::Root => "root",
+            Mark::Pages => "pages",
+            Mark::Back => "back",
+        }
+    }
+
+    /// The length of its placeholder: a name and a number of 16 digits.
+    fn len(self) -> usize {
+        PLACEHOLDER.len() + self.name().len() + "-".len() + 16 + "~~".len()
+    }
+}
+
+/// Where the field's placeholders stand in `text`, in order, each kind's
+/// places as `match_indices` finds them (not overlapping one another). All
+/// begin alike: that beginning is searched for once, with SIMD, and what
+/// follows it tells them apart. Every rendered field is searched, most of
+/// them holding no placeholder at all.
+fn marks(text: &str, placeholders: impl FnOnce() -> Placeholders) -> Vec<(usize, Mark)> {
     static START: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
-        std::sync::LazyLock::new(|| memchr::memmem::Finder::new("~~explainer-"));
-    debug_assert!(ROOT.starts_with("~~explainer-") && PAGES.starts_with("~~explainer-"));
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(PLACEHOLDER));
+    let mut hits = START.find_iter(text.as_bytes()).peekable();
+    if hits.peek().is_none() {
+        return Vec::new();
+    }
+    // Made only for a field that has a placeholder's beginning in it.
+    let placeholders = placeholders();
     let mut marks = Vec::new();
-    // Where the last place of each marker ends: the next is looked for after it.
-    let (mut root_end, mut pages_end) = (0, 0);
-    for at in START.find_iter(text.as_bytes()) {
-        let rest = &text[at..];
-        if at >= root_end && rest.starts_with(ROOT) {
-            marks.push((at, false));
-            root_end = at + ROOT.len();
-        } else if at >= pages_end && rest.starts_with(PAGES) {
-            marks.push((at, true));
-            pages_end = at + PAGES.len();
+    // Where the last place of each kind ends: the next is looked for after it.
+    let mut ends = [0; 3];
+    for at in hits {
+        if let Some(mark) = placeholders.at_start(&text[at..]) {
+            let end = &mut ends[mark as usize];
+            if at >= *end {
+                marks.push((at, mark));
+                *end = at + mark.len();
+            }
         }
     }
     marks
-}
-
-/// A field's HTML with the words the renderer left to the page's language
-/// put in: `back` for a footnote's way back to the text.
-pub fn with_words<'h>(html: Cow<'h, str>, back: &str) -> Cow<'h, str> {
-    match html.contains(BACK) {
-        true => Cow::Owned(html.replace(BACK, &escape_html(back))),
-        false => html,
-    }
 }
 
 /// Rendered HTML whose internal links are completed per page by [`Html::at`].
@@ -83,10 +144,10 @@ pub fn with_words<'h>(html: Cow<'h, str>, back: &str) -> Cow<'h, str> {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct Html {
     text: std::sync::Arc<str>,
-    /// Where the root markers stand in `text`, found once: a field is put on
+    /// Where the placeholders stand in `text`, found once: a field is put on
     /// many pages (and in the data files), each with its own way to the
-    /// root; and whether each is a link to a page ([`PAGES`]).
-    marks: std::sync::Arc<[(usize, bool)]>,
+    /// root and its reader's language.
+    marks: std::sync::Arc<[(usize, Mark)]>,
 }
 
 impl Html {
@@ -98,42 +159,53 @@ impl Html {
     /// paragraphs (`block`), a `span` for a line of text.
     pub fn in_language(&self, lang: &str, block: bool) -> Html {
         let tag = if block { "div" } else { "span" };
-        Html::new(format!(
-            "<{tag} lang=\"{}\">{}</{tag}>",
-            escape_html(lang),
-            self.text
-        ))
+        let open = format!("<{tag} lang=\"{}\">", escape_html(lang));
+        let text = format!("{open}{}</{tag}>", self.text);
+        self.moved(text, 0, open.len())
     }
 
-    fn new(text: String) -> Html {
-        let marks = marks(&text);
+    fn new(text: String, placeholders: impl FnOnce() -> Placeholders) -> Html {
+        let marks = marks(&text, placeholders);
         Html {
             text: text.into(),
             marks: marks.into(),
         }
     }
 
-    /// The HTML for a page whose path to the site root is `root` (`"../../"`).
+    /// `text`, which holds this HTML from its byte `from` on at its byte
+    /// `to`, with the placeholders where they moved (none stands before `from`).
+    fn moved(&self, text: String, from: usize, to: usize) -> Html {
+        let marks = self.marks.iter().map(|&(at, mark)| (at - from + to, mark));
+        Html {
+            text: text.into(),
+            marks: marks.collect(),
+        }
+    }
+
+    /// The HTML for a page whose path to the site root is `root` (`"../../"`),
+    /// a footnote's way back without words (for text that leaves notes out).
     pub fn at(&self, root: &str) -> Cow<'_, str> {
-        self.at_in(root, root)
+        self.at_in(root, root, "")
     }
 
     /// The HTML for a page of an edition: links to pages start from `root`,
     /// the way to the edition's root, and links to files from `assets`, the
-    /// way to the site's.
-    pub fn at_in(&self, root: &str, assets: &str) -> Cow<'_, str> {
+    /// way to the site's; `back` is the words of a footnote's way back to the
+    /// text, in the page's language.
+    pub fn at_in(&self, root: &str, assets: &str, back: &str) -> Cow<'_, str> {
         if self.marks.is_empty() {
             return Cow::Borrowed(&self.text);
         }
         let mut html = String::with_capacity(self.text.len() + self.marks.len() * assets.len());
         let mut from = 0;
-        for &(at, page) in self.marks.iter() {
+        for &(at, mark) in self.marks.iter() {
             html.push_str(&self.text[from..at]);
-            let (way, mark) = match page {
-                true => (root, PAGES),
-                false => (assets, ROOT),
-            };
-            html.push_str(way);
+            match mark {
+                Mark::Root => html.push_str(assets),
+                Mark::Pages => html.push_str(root),
+                // Writing into a String cannot fail.
+                Mark::Back => pulldown_cmark_escape::escape_html(&mut html, back).unwrap_or(()),
+            }
             from = at + mark.len();
         }
         html.push_str(&self.text[from..]);
@@ -385,7 +457,7 @@ pub fn render_keyed(markdown: &str, resolver: &dyn Resolver, key: &str) -> Rende
         html: String::with_capacity(markdown.len() * 3 / 2),
         written: &written,
     };
-    let mut state = State::new(key, &written);
+    let mut state = State::new(key, &written, markdown);
     let events = parser.map(|(event, range)| {
         let place = Place {
             markdown,
@@ -424,47 +496,93 @@ pub fn render_inline(markdown: &str, resolver: &dyn Resolver) -> Rendered {
         .and_then(|h| h.strip_suffix("</p>"))
         && !inner.contains("<p>")
     {
-        rendered.html = Html::new(inner.to_string());
+        rendered.html = rendered.html.moved(inner.to_string(), "<p>".len(), 0);
     }
     rendered
 }
 
 #[cfg(test)]
 mod tests {
-    /// The markers' places as two searches found them, before [`super::marks`].
-    fn marks_by_two_searches(text: &str) -> Vec<(usize, bool)> {
-        let mut marks: Vec<(usize, bool)> = text
-            .match_indices(super::ROOT)
-            .map(|(at, _)| (at, false))
-            .chain(text.match_indices(super::PAGES).map(|(at, _)| (at, true)))
+    use super::{Mark, Placeholders};
+
+    /// The placeholders' places as a search for each found them, before [`super::marks`].
+    fn marks_by_searches(text: &str, p: Placeholders) -> Vec<(usize, Mark)> {
+        let kinds = [
+            (p.before(Mark::Root, ""), Mark::Root),
+            (p.before(Mark::Pages, ""), Mark::Pages),
+            (p.before(Mark::Back, ""), Mark::Back),
+        ];
+        let mut marks: Vec<(usize, Mark)> = (kinds.iter())
+            .flat_map(|(placeholder, mark)| {
+                text.match_indices(placeholder.as_str())
+                    .map(move |(at, _)| (at, *mark))
+            })
             .collect();
-        marks.sort_unstable();
+        marks.sort_unstable_by_key(|&(at, _)| at);
         marks
     }
 
     #[test]
-    fn markers_are_found_where_they_stand_and_never_inside_one_another() {
-        let text = "<a href=\"~~explainer-pages~~events/x/\">x</a> \
-            <img src=\"~~explainer-root~~~~explainer-root~~a.png\"> ~~explainer-root~~explainer-root~~";
-        assert_eq!(
-            super::marks(text),
-            [(9, true), (55, false), (73, false), (99, false)]
+    fn placeholders_are_found_where_they_stand_and_never_inside_one_another() {
+        let p = Placeholders::of("A [link](event:x) and a picture.");
+        let (root, pages, back) = (
+            p.before(Mark::Root, ""),
+            p.before(Mark::Pages, ""),
+            p.before(Mark::Back, ""),
         );
-        assert_eq!(super::marks(text), marks_by_two_searches(text));
+        let image = format!("<a href=\"{pages}events/x/\">x</a> <img src=\"");
+        // The second root placeholder shares the first one's closing `~~`.
+        let text = format!("{image}{root}{root}a.png\"> {root}{} {back}", &root[2..]);
+        let after = image.len() + 2 * root.len() + "a.png\"> ".len();
+        assert_eq!(
+            super::marks(&text, || p),
+            [
+                (9, Mark::Pages),
+                (image.len(), Mark::Root),
+                (image.len() + root.len(), Mark::Root),
+                (after, Mark::Root),
+                (after + 2 * root.len() - 1, Mark::Back),
+            ]
+        );
+        assert_eq!(super::marks(&text, || p), marks_by_searches(&text, p));
+    }
+
+    #[test]
+    fn placeholders_typed_by_an_editor_or_of_another_field_stand_for_nothing() {
+        let p = Placeholders::of("This field.");
+        let other = Placeholders::of("Another field.");
+        let text = format!(
+            "~~explainer-root~~x ~~explainer-pages~~y ~~explainer-back~~ {}{}{}",
+            other.before(Mark::Root, ""),
+            other.before(Mark::Pages, ""),
+            other.before(Mark::Back, "")
+        );
+        assert_eq!(super::marks(&text, || p), []);
+        let html = super::Html::new(text.clone(), || p);
+        assert_eq!(html.at_in("../", "../../", "back"), text);
     }
 
     proptest::proptest! {
         #[test]
-        fn markers_are_where_two_searches_found_them(
+        fn placeholders_are_where_a_search_for_each_found_them(
             pieces in proptest::collection::vec(
                 proptest::sample::select(vec![
-                    super::ROOT, super::PAGES, "~~", "~~explainer-", "explainer-", "root~~", "pages~~", "ё", "a",
+                    "root", "pages", "back", "~~", "~~explainer-", "explainer-", "root-", "~~explainer-root~~", "ё", "a",
                 ]),
                 0..12,
             )
         ) {
-            let text = pieces.concat();
-            proptest::prop_assert_eq!(super::marks(&text), marks_by_two_searches(&text));
+            let p = Placeholders::of("");
+            let text: String = pieces
+                .iter()
+                .map(|&piece| match piece {
+                    "root" => p.before(Mark::Root, ""),
+                    "pages" => p.before(Mark::Pages, ""),
+                    "back" => p.before(Mark::Back, ""),
+                    other => other.to_string(),
+                })
+                .collect();
+            proptest::prop_assert_eq!(super::marks(&text, || p), marks_by_searches(&text, p));
         }
     }
 

@@ -15,7 +15,7 @@ use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Tag, TagEnd};
 
 use super::address::{self, Address};
 use super::{
-    BACK, CrossRef, Embed, Html, InternalLink, LocalImage, PAGES, Problem, ROOT, Remote, Rendered,
+    CrossRef, Embed, Html, InternalLink, LocalImage, Mark, Placeholders, Problem, Remote, Rendered,
     Resolver, embed_marker, sanitize, scan,
 };
 use crate::diagnostics::Severity;
@@ -40,6 +40,11 @@ fn without_controls<'a>(text: &str) -> CowStr<'a> {
 /// What the rewriting remembers between events, and what it finds.
 pub(super) struct State<'k> {
     key: &'k str,
+    /// The field's Markdown, which its placeholders are made from.
+    markdown: &'k str,
+    /// What stands for the ways to the roots and a footnote's way back,
+    /// made when the first is needed: most fields have none.
+    placeholders: std::cell::OnceCell<Placeholders>,
     /// The image being read: its `<img>` is written at its end, once its alt text is known.
     image: Option<ImageInProgress>,
     /// Footnote names, numbered in order of first appearance.
@@ -133,9 +138,11 @@ struct ImageInProgress {
 }
 
 impl<'k> State<'k> {
-    pub(super) fn new(key: &'k str, written: &'k Cell<usize>) -> Self {
+    pub(super) fn new(key: &'k str, written: &'k Cell<usize>, markdown: &'k str) -> Self {
         State {
             key,
+            markdown,
+            placeholders: std::cell::OnceCell::new(),
             image: None,
             footnotes: Vec::new(),
             footnote_open: None,
@@ -156,6 +163,11 @@ impl<'k> State<'k> {
         }
     }
 
+    /// The field's placeholders.
+    fn placeholders(&self) -> Placeholders {
+        *(self.placeholders).get_or_init(|| Placeholders::of(self.markdown))
+    }
+
     /// The event to write for `event`.
     pub(super) fn event<'a>(
         &mut self,
@@ -173,14 +185,14 @@ impl<'k> State<'k> {
     pub(super) fn finish(mut self, html: String) -> Rendered {
         let html = match self.raw.clone() {
             Some(first) => {
-                let clean = sanitize_pieces(&html, &self.markers);
+                let clean = sanitize_pieces(&html, &self.markers, self.placeholders());
                 self.list_what_loads(&clean, first);
                 clean
             }
             None => html,
         };
         Rendered {
-            html: Html::new(html),
+            html: Html::new(html, || self.placeholders()),
             refs: self.refs,
             images: self.images,
             embeds: self.embeds,
@@ -262,7 +274,8 @@ impl<'k> State<'k> {
             Event::End(TagEnd::FootnoteDefinition) => {
                 Some(Event::Html(CowStr::from(match self.footnote_open.take() {
                     Some(id) => format!(
-                        "<a href=\"#{id}-ref\">↩<span class=\"visually-hidden\"> {BACK}</span></a></div>\n"
+                        "<a href=\"#{id}-ref\">↩<span class=\"visually-hidden\"> {}</span></a></div>\n",
+                        self.placeholders().before(Mark::Back, "")
                     ),
                     None => "</div>\n".to_string(),
                 })))
@@ -312,15 +325,23 @@ impl<'k> State<'k> {
         if let Some((message, help)) = refused {
             self.error(span.clone(), message, help.into());
         }
-        let src = rooted(CowStr::from(dest), link_type != LinkType::Email);
-        let local = src.strip_prefix(ROOT).filter(|_| !blocked).map(|path| {
-            self.images.push(LocalImage {
-                path: path.to_string(),
-                span,
-                has_alt: false,
+        let placeholders = self.placeholders();
+        let src = rooted(
+            CowStr::from(dest),
+            link_type != LinkType::Email,
+            placeholders,
+        );
+        let local = src
+            .strip_prefix(&placeholders.before(Mark::Root, ""))
+            .filter(|_| !blocked)
+            .map(|path| {
+                self.images.push(LocalImage {
+                    path: path.to_string(),
+                    span,
+                    has_alt: false,
+                });
+                self.images.len() - 1
             });
-            self.images.len() - 1
-        });
         self.image = Some(ImageInProgress {
             src: src.to_string(),
             title: title.to_string(),
@@ -372,7 +393,7 @@ impl<'k> State<'k> {
                     Some(instead) => instead,
                     None => Event::Start(Tag::Link {
                         link_type,
-                        dest_url: rooted(dest_url, false),
+                        dest_url: rooted(dest_url, false, self.placeholders()),
                         title,
                         id,
                     }),
@@ -457,7 +478,8 @@ impl<'k> State<'k> {
                     resolved: path.is_some(),
                     misspelt: None,
                 });
-                let href = format!("{PAGES}{}", path.unwrap_or_default());
+                let path = path.unwrap_or_default();
+                let href = self.placeholders().before(Mark::Pages, &path);
                 return Some(Event::InlineHtml(CowStr::from(anchor(&href, title))));
             }
             // Reported by the caller, which knows the ids.
@@ -743,7 +765,7 @@ fn anchor(href: &str, title: &str) -> String {
 
 /// Links written from the site root (`/images/x.jpg`) and relative images
 /// (`images/x.jpg`, meaning `static/images/x.jpg`) are made to work at any depth.
-fn rooted(dest: CowStr<'_>, relative_too: bool) -> CowStr<'_> {
+fn rooted(dest: CowStr<'_>, relative_too: bool, placeholders: Placeholders) -> CowStr<'_> {
     let is_external = dest.contains("://")
         || address::is_other_site(&dest)
         || dest.starts_with('#')
@@ -753,8 +775,8 @@ fn rooted(dest: CowStr<'_>, relative_too: bool) -> CowStr<'_> {
         return dest;
     }
     match dest.strip_prefix('/') {
-        Some(rest) => CowStr::from(format!("{ROOT}{rest}")),
-        None if relative_too => CowStr::from(format!("{ROOT}{dest}")),
+        Some(rest) => CowStr::from(placeholders.before(Mark::Root, rest)),
+        None if relative_too => CowStr::from(placeholders.before(Mark::Root, &dest)),
         None => dest,
     }
 }
@@ -778,17 +800,17 @@ pub(super) fn dest_span(markdown: &str, range: Range<usize>, dest: &str) -> Rang
 /// `html` sanitized between the embed markers at `markers`: a marker never
 /// goes through the sanitizer (which drops every comment), and an editor's
 /// tag left open cannot swallow one.
-fn sanitize_pieces(html: &str, markers: &[usize]) -> String {
+fn sanitize_pieces(html: &str, markers: &[usize], placeholders: Placeholders) -> String {
     let mut clean = String::with_capacity(html.len());
     let mut from = 0;
     for (n, &at) in markers.iter().enumerate() {
         let marker = embed_marker(n);
         debug_assert!(html[at..].starts_with(&marker));
-        clean.push_str(&sanitize::clean(&html[from..at]));
+        clean.push_str(&sanitize::clean(&html[from..at], placeholders));
         clean.push_str(&marker);
         from = at + marker.len();
     }
-    clean.push_str(&sanitize::clean(&html[from..]));
+    clean.push_str(&sanitize::clean(&html[from..], placeholders));
     clean
 }
 

@@ -16,7 +16,7 @@ use ammonia::url::{ParseError, Url};
 
 use super::address::{self, Address};
 use super::scan::{Attr, StartTag};
-use super::{PAGES, ROOT};
+use super::{Mark, Placeholders};
 
 /// The elements published as they are (their attributes are checked).
 #[rustfmt::skip]
@@ -111,19 +111,28 @@ fn filter<'v>(tag: &str, name: &str, value: &'v str) -> Option<Cow<'v, str>> {
 }
 
 /// `/timeline/` (and, for pictures, `images/map.png`) behind the root
-/// marker, like the addresses Markdown writes.
+/// placeholder, like the addresses Markdown writes; ours (the field's own
+/// placeholders) as they are.
 fn rooted<'v>(tag: &str, value: &'v str) -> Cow<'v, str> {
-    if value.starts_with(ROOT)
-        || value.starts_with(PAGES)
-        || !matches!(address::classify(value), Address::Path)
-    {
+    let Some(placeholders) = PLACEHOLDERS.get() else {
+        return Cow::Borrowed(value);
+    };
+    let ours = matches!(placeholders.at_start(value), Some(Mark::Root | Mark::Pages));
+    if ours || !matches!(address::classify(value), Address::Path) {
         return Cow::Borrowed(value);
     }
     match value.strip_prefix('/') {
-        Some(rest) => Cow::Owned(format!("{ROOT}{rest}")),
-        None if tag == "img" => Cow::Owned(format!("{ROOT}{value}")),
+        Some(rest) => Cow::Owned(placeholders.before(Mark::Root, rest)),
+        None if tag == "img" => Cow::Owned(placeholders.before(Mark::Root, value)),
         None => Cow::Borrowed(value),
     }
+}
+
+thread_local! {
+    /// The placeholders of the field being cleaned on this thread, for
+    /// [`rooted`]: the sanitizer, with its attribute filter, serves every field.
+    static PLACEHOLDERS: std::cell::Cell<Option<Placeholders>> =
+        const { std::cell::Cell::new(None) };
 }
 
 static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
@@ -147,9 +156,13 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     builder
 });
 
-/// `html` with everything the allow-list does not keep taken out.
-pub(super) fn clean(html: &str) -> String {
-    SANITIZER.clean(html).to_string()
+/// `html`, a field's with these placeholders, with everything the
+/// allow-list does not keep taken out.
+pub(super) fn clean(html: &str, placeholders: Placeholders) -> String {
+    PLACEHOLDERS.set(Some(placeholders));
+    let clean = SANITIZER.clean(html).to_string();
+    PLACEHOLDERS.set(None);
+    clean
 }
 
 /// What the sanitizer does to one tag an editor wrote.
@@ -304,6 +317,15 @@ fn attribute_help(tag: &str, attr: &str, allowed: &[&str]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// [`super::clean`] for a field whose root placeholder is written
+    /// `~~explainer-root~~` here, in and out.
+    fn clean(html: &str) -> String {
+        let placeholders = Placeholders::of("a field");
+        let root = placeholders.before(Mark::Root, "");
+        let html = html.replace("~~explainer-root~~", &root);
+        super::clean(&html, placeholders).replace(&root, "~~explainer-root~~")
+    }
 
     #[test]
     fn formatting_survives_and_scripts_do_not() {

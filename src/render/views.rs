@@ -1139,8 +1139,11 @@ impl<'a> Views<'a> {
     }
 
     pub(super) fn html(&self, html: &'a Html) -> Cow<'a, str> {
-        let html = html.at_in(&self.root, &self.assets);
-        crate::markdown::with_words(html, self.story.locale.text("footnote_back"))
+        html.at_in(
+            &self.root,
+            &self.assets,
+            self.story.locale.text("footnote_back"),
+        )
     }
 
     /// A date worded in the page's language.
