@@ -48,7 +48,7 @@ const PLACEHOLDER: &str = "~~explainer-";
 /// 2^64 tries. The number is the same in every run, so what pages are made
 /// from hashes the same from one build to the next.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Placeholders {
+struct Placeholders {
     number: u64,
 }
 
