@@ -1317,11 +1317,11 @@ impl<'a> Views<'a> {
         };
         let story_card = || {
             super::share::card_for(self.story, &Route::one(Kind::Story))
-                .map_or_else(|| "share.png".to_string(), |card| card.path)
+                .map_or_else(|| "share.png".to_string(), |card| card.path.clone())
         };
         match own {
             true => super::share::card_for(self.story, route)
-                .map_or_else(|| "share.png".to_string(), |card| card.path),
+                .map_or_else(|| "share.png".to_string(), |card| card.path.clone()),
             false => self.shared.story_card.get_or_init(story_card).clone(),
         }
     }
