@@ -69,6 +69,12 @@ impl PartialDate {
             }
             _ => return Err(DateError::Form),
         };
+        PartialDate::checked(year, month, day)
+    }
+
+    /// The date of these numbers, if its month is one of the year's and its
+    /// day one of the month's.
+    fn checked(year: u16, month: Option<u16>, day: Option<u16>) -> Result<PartialDate, DateError> {
         let year = i32::from(year);
         if let Some(m) = month
             && !(1..=12).contains(&m)
@@ -722,8 +728,8 @@ mod tests {
         assert_eq!(d("2022-02-22").to_string(), "22 February 2022");
     }
 
-    /// How `PartialDate::parse` read a date before it read bytes: split at
-    /// every dash, each part's width and digits checked.
+    /// How `PartialDate::parse` read a date's numbers before it read bytes:
+    /// split at every dash, each part's width and digits checked.
     fn parse_by_parts(text: &str) -> Result<PartialDate, DateError> {
         let parts: Vec<&str> = text.split('-').collect();
         let widths_ok = match parts.as_slice() {
@@ -736,26 +742,9 @@ mod tests {
             return Err(DateError::Form);
         }
         let number = |s: &str| s.parse::<u16>().map_err(|_| DateError::Form);
-        let year = i32::from(number(parts[0])?);
         let month = parts.get(1).map(|m| number(m)).transpose()?;
         let day = parts.get(2).map(|d| number(d)).transpose()?;
-        if let Some(m) = month
-            && !(1..=12).contains(&m)
-        {
-            return Err(DateError::Month);
-        }
-        if let (Some(m), Some(d)) = (month, day)
-            && !(1..=days_in_month(year, m as u8)).contains(&(d as u8))
-        {
-            return Err(DateError::Day {
-                days: days_in_month(year, m as u8),
-            });
-        }
-        Ok(PartialDate {
-            year,
-            month: month.map(|m| m as u8),
-            day: day.map(|d| d as u8),
-        })
+        PartialDate::checked(number(parts[0])?, month, day)
     }
 
     proptest::proptest! {

@@ -926,8 +926,14 @@ mod tests {
     #[test]
     fn a_card_is_laid_out_once_and_told_apart_by_its_kicker_and_title() {
         let first = card("The kicker", "A title laid out once");
-        assert!(Arc::ptr_eq(&first, &card("The kicker", "A title laid out once")));
-        assert_eq!(first.path, lay_out("The kicker", "A title laid out once").path);
+        assert!(Arc::ptr_eq(
+            &first,
+            &card("The kicker", "A title laid out once")
+        ));
+        assert_eq!(
+            first.path,
+            lay_out("The kicker", "A title laid out once").path
+        );
         // The same letters split otherwise between kicker and title.
         let (a, b) = (card("Kicker a", "bc"), card("Kicker ab", "c"));
         assert_eq!(a.path, lay_out("Kicker a", "bc").path);
