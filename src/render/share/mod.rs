@@ -56,20 +56,32 @@ fn card(kicker: &str, title: &str) -> Arc<Card> {
     key.update(&kicker.len().to_le_bytes());
     key.update(kicker.as_bytes());
     key.update(title.as_bytes());
-    let key = key.digest128();
-    let known = (LAID_OUT.read())
+    // The cards of titles edited away in `serve` are not kept for ever.
+    kept_or_made(&LAID_OUT, key.digest128(), 1 << 16, |_| {
+        Arc::new(lay_out(kicker, title))
+    })
+}
+
+/// What `kept` holds under `key`, or what `make` makes of it, kept: made
+/// outside the lock, on the first core to need it, while the others go on.
+/// A map of `bound` values is emptied before it takes another.
+fn kept_or_made<K: std::hash::Hash + Eq, V: Clone>(
+    kept: &RwLock<FastMap<K, V>>,
+    key: K,
+    bound: usize,
+    make: impl FnOnce(&K) -> V,
+) -> V {
+    let found = (kept.read())
         .unwrap_or_else(PoisonError::into_inner)
         .get(&key)
         .cloned();
-    known.unwrap_or_else(|| {
-        // Laid out outside the lock: the other cores go on.
-        let card = Arc::new(lay_out(kicker, title));
-        let mut laid_out = LAID_OUT.write().unwrap_or_else(PoisonError::into_inner);
-        // The cards of titles edited away in `serve` are not kept for ever.
-        if laid_out.len() >= 1 << 16 {
-            laid_out.clear();
+    found.unwrap_or_else(|| {
+        let made = make(&key);
+        let mut kept = kept.write().unwrap_or_else(PoisonError::into_inner);
+        if kept.len() >= bound {
+            kept.clear();
         }
-        Arc::clone(laid_out.entry(key).or_insert(card))
+        kept.entry(key).or_insert(made).clone()
     })
 }
 
@@ -390,15 +402,8 @@ impl Artist {
             // Placed to the quarter pixel: four drawings of each glyph at most.
             let quarters = (x * 4.0).round() as i32;
             let key = (info.glyph_id, size, (quarters & 3) as u8, ink);
-            let drawn = (self.glyphs.read())
-                .unwrap_or_else(PoisonError::into_inner)
-                .get(&key)
-                .cloned();
-            // Filled outside the lock: the other cores go on drawing.
-            let glyph = drawn.unwrap_or_else(|| {
-                let glyph = self.glyph(key).map(Arc::new);
-                let mut glyphs = self.glyphs.write().unwrap_or_else(PoisonError::into_inner);
-                glyphs.entry(key).or_insert(glyph).clone()
+            let glyph = kept_or_made(&self.glyphs, key, usize::MAX, |&key| {
+                self.glyph(key).map(Arc::new)
             });
             if let Some(glyph) = glyph {
                 let left = (quarters >> 2) + glyph.left;
@@ -418,24 +423,22 @@ impl Artist {
         buffer.push_str(text);
         buffer.guess_segment_properties();
         let key: PlanKey = (buffer.direction(), buffer.script(), buffer.language());
-        let kept = (self.plans.read())
-            .unwrap_or_else(PoisonError::into_inner)
-            .get(&key)
-            .cloned();
-        let plan = kept.unwrap_or_else(|| {
-            let (direction, script, language) = &key;
-            // A line of digits and punctuation has no script: none is guessed.
-            let script = (*script != harfrust::script::UNKNOWN).then_some(*script);
-            let plan = Arc::new(harfrust::ShapePlan::new(
-                &shaper,
-                *direction,
-                script,
-                language.as_ref(),
-                &[],
-            ));
-            let mut plans = self.plans.write().unwrap_or_else(PoisonError::into_inner);
-            Arc::clone(plans.entry(key).or_insert(plan))
-        });
+        let plan = kept_or_made(
+            &self.plans,
+            key,
+            usize::MAX,
+            |(direction, script, language)| {
+                // A line of digits and punctuation has no script: none is guessed.
+                let script = (*script != harfrust::script::UNKNOWN).then_some(*script);
+                Arc::new(harfrust::ShapePlan::new(
+                    &shaper,
+                    *direction,
+                    script,
+                    language.as_ref(),
+                    &[],
+                ))
+            },
+        );
         shaper.shape(buffer, harfrust::ShapeOptions::new().plan(Some(&plan)))
     }
 
